@@ -1,0 +1,14 @@
+import { Command } from 'commander';
+
+/**
+ * Builds the `insights` program. Each command lives in `commands/` and registers itself here;
+ * commands parse their options, call the engine, and print.
+ */
+export function buildProgram(): Command {
+  const program = new Command('insights')
+    .description('Incident analytics and predictive insights')
+    .option('--db <path>', 'DuckDB database file (env INSIGHTS_DB; default ./data/insights.duckdb)')
+    .showHelpAfterError()
+    .exitOverride();
+  return program;
+}

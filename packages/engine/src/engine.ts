@@ -1,0 +1,73 @@
+import type { EngineContext } from './context.ts';
+import { EventOutbox } from './events/outbox.ts';
+import { Database } from './store/database.ts';
+import { migrate } from './store/migrations.ts';
+import { WorkerPool, type WorkerPoolOptions } from './workers/pool.ts';
+
+/** Where {@link openEngine} keeps its database when no path is given. */
+export const defaultDatabasePath = './data/insights.duckdb';
+
+/** Options of {@link openEngine}. */
+export interface EngineOptions {
+  /** Database file; `':memory:'` for a private in-memory database. Default {@link defaultDatabasePath}. */
+  readonly path?: string;
+  /** Worker-pool settings (threads default to the available cores). */
+  readonly workers?: WorkerPoolOptions;
+  /** DuckDB threads; defaults to DuckDB's own choice (the cores). */
+  readonly duckdbThreads?: number;
+  /** The clock; tests pass a fixed one. */
+  readonly now?: () => Date;
+}
+
+/**
+ * An open engine: the store, the worker pool and every capability service. Obtain one with
+ * {@link openEngine}; call {@link Engine.close} when done.
+ */
+export class Engine {
+  /** @internal Shared by the services; not part of the public API. */
+  readonly context: EngineContext;
+  /** The outbox of domain events (anomaly detected, KPI threshold breached, ...). */
+  readonly events: EventOutbox;
+  private closing: Promise<void> | undefined;
+
+  /** @internal Use {@link openEngine}. */
+  constructor(context: EngineContext) {
+    this.context = context;
+    this.events = context.events;
+  }
+
+  /** The database file this engine works on (`':memory:'` for an in-memory one). */
+  get path(): string {
+    return this.context.db.path;
+  }
+
+  /** Finishes pending writes, stops the workers and releases the database. Safe to call twice. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.context.pool.close();
+      await this.context.db.close();
+    })();
+    return this.closing;
+  }
+}
+
+/**
+ * Opens (or creates) an engine on a DuckDB database and brings its schema up to date.
+ *
+ * @throws EngineError SCHEMA_TOO_NEW when the file was written by a newer version.
+ */
+export async function openEngine(options: EngineOptions = {}): Promise<Engine> {
+  const db = await Database.open(options.path ?? defaultDatabasePath, {
+    ...(options.duckdbThreads ? { threads: options.duckdbThreads } : {}),
+  });
+  try {
+    await migrate(db);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  const now = options.now ?? (() => new Date());
+  const pool = new WorkerPool(options.workers);
+  const context: EngineContext = { db, pool, now, events: new EventOutbox(db, now) };
+  return new Engine(context);
+}

@@ -1,0 +1,175 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  type DuckDBConnection,
+  DuckDBInstance,
+  type DuckDBType,
+  type DuckDBValue,
+  LIST,
+  listValue,
+  timestampValue,
+  VARCHAR,
+} from '@duckdb/node-api';
+
+/** A JS value that {@link bind} turns into a DuckDB value: primitives, `Date`s and arrays of them. */
+export type SqlValue = DuckDBValue | Date | readonly SqlValue[] | undefined;
+
+/** Values bound to `$name` placeholders. Never interpolate user text into SQL: bind it. */
+export type SqlParams = Readonly<Record<string, SqlValue>>;
+
+/**
+ * Converts JS parameters to DuckDB values: a `Date` becomes a TIMESTAMP (UTC microseconds), an
+ * array a LIST (an empty one typed as VARCHAR[]), `undefined` NULL.
+ */
+export function bind(params: SqlParams | undefined): {
+  values: Record<string, DuckDBValue> | undefined;
+  types: Record<string, DuckDBType> | undefined;
+} {
+  if (!params) return { values: undefined, types: undefined };
+  const values: Record<string, DuckDBValue> = {};
+  let types: Record<string, DuckDBType> | undefined;
+  for (const [key, value] of Object.entries(params)) {
+    values[key] = toDuckValue(value);
+    if (Array.isArray(value) && value.length === 0) {
+      types ??= {};
+      types[key] = LIST(VARCHAR);
+    }
+  }
+  return { values, types };
+}
+
+function toDuckValue(value: SqlValue): DuckDBValue {
+  if (value === undefined) return null;
+  if (value instanceof Date) return timestampValue(BigInt(value.getTime()) * 1000n);
+  if (Array.isArray(value)) return listValue(value.map(toDuckValue));
+  return value as DuckDBValue;
+}
+
+/** A row read as plain JS values (BIGINT as bigint, TIMESTAMP as Date, lists as arrays). */
+export type Row = Record<string, unknown>;
+
+/**
+ * The DuckDB shell: one database instance, a writer connection whose work is serialised by an
+ * async lock (DuckDB allows one writer transaction per connection), and a reader connection for
+ * queries, which see the last committed state (MVCC).
+ */
+export class Database {
+  readonly path: string;
+  private readonly instance: DuckDBInstance;
+  /** The connection that writes; only touched while holding the lock. */
+  readonly writer: DuckDBConnection;
+  /** The connection that reads committed data. */
+  readonly reader: DuckDBConnection;
+  private lock: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    path: string,
+    instance: DuckDBInstance,
+    writer: DuckDBConnection,
+    reader: DuckDBConnection,
+  ) {
+    this.path = path;
+    this.instance = instance;
+    this.writer = writer;
+    this.reader = reader;
+  }
+
+  /**
+   * Opens (or creates) the database at `path`; `':memory:'` for a private in-memory one.
+   * Creates the parent folder of a file path.
+   */
+  static async open(
+    path: string,
+    options: { threads?: number; memoryLimit?: string } = {},
+  ): Promise<Database> {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const config: Record<string, string> = {};
+    if (options.threads) config['threads'] = String(options.threads);
+    if (options.memoryLimit) config['memory_limit'] = options.memoryLimit;
+    const instance = await DuckDBInstance.create(path, config);
+    const writer = await instance.connect();
+    const reader = await instance.connect();
+    return new Database(path, instance, writer, reader);
+  }
+
+  /** Runs a read query on committed data and returns its rows as JS objects. */
+  async all<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T[]> {
+    this.assertOpen();
+    const { values, types } = bind(params);
+    const reader = await this.reader.runAndReadAll(sql, values, types);
+    return reader.getRowObjectsJS() as T[];
+  }
+
+  /** Like {@link all} but returns the first row or `undefined`. */
+  async one<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T | undefined> {
+    const rows = await this.all<T>(sql, params);
+    return rows[0];
+  }
+
+  /** Runs one writing statement on its own (auto-committed), serialised with other writes. */
+  async run(sql: string, params?: SqlParams): Promise<void> {
+    const { values, types } = bind(params);
+    await this.exclusive(async (conn) => {
+      await conn.run(sql, values, types);
+    });
+  }
+
+  /** Runs one writing statement and returns the rows it yields (e.g. `RETURNING`). */
+  async write<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T[]> {
+    const { values, types } = bind(params);
+    return this.exclusive(async (conn) => {
+      const reader = await conn.runAndReadAll(sql, values, types);
+      return reader.getRowObjectsJS() as T[];
+    });
+  }
+
+  /**
+   * Runs `work` inside one transaction on the writer connection: all of it commits, or, when it
+   * throws, none of it does and the error propagates.
+   */
+  async transaction<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.exclusive(async (conn) => {
+      await conn.run('BEGIN TRANSACTION');
+      try {
+        const result = await work(conn);
+        await conn.run('COMMIT');
+        return result;
+      } catch (error) {
+        await conn.run('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+
+  /** Holds the write lock while `work` uses the writer connection. */
+  async exclusive<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    this.assertOpen();
+    const previous = this.lock;
+    let release!: () => void;
+    this.lock = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    try {
+      await previous;
+      return await work(this.writer);
+    } finally {
+      release();
+    }
+  }
+
+  /** Waits for pending writes, checkpoints a file database and releases every handle. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.lock;
+    this.closed = true;
+    if (this.path !== ':memory:') await this.writer.run('CHECKPOINT');
+    this.reader.closeSync();
+    this.writer.closeSync();
+    this.instance.closeSync();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('the database is closed');
+  }
+}

@@ -1,0 +1,186 @@
+import { EngineError } from '../errors.ts';
+import type { Database, Row, SqlValue } from './database.ts';
+
+/** How one filter parameter applies to a column. Values are always bound, never pasted. */
+export type FilterOp =
+  | 'eq' // column = value
+  | 'in' // column IN (values)
+  | 'gte' // column >= value
+  | 'lte' // column <= value
+  | 'lt' // column < value
+  | 'contains' // list column contains value
+  | 'overlaps'; // list column shares an element with values
+
+/** One allowed filter of a listed resource. */
+export interface FilterSpec {
+  /** A column name or SQL expression over the table; fixed by code, never from a request. */
+  readonly column: string;
+  readonly op: FilterOp;
+}
+
+/** What may be listed from one table and how. */
+export interface ListSpec {
+  /** Table (or fixed FROM clause) to read. */
+  readonly from: string;
+  /** Select list; defaults to `*`. */
+  readonly select?: string;
+  /** Filters by parameter name. */
+  readonly filters: Readonly<Record<string, FilterSpec>>;
+  /** Fields a client may order by (request names), mapped to columns or expressions. */
+  readonly orderable: Readonly<Record<string, string>>;
+  /** Text columns that `search` looks in (case-insensitive substring). */
+  readonly searchable: readonly string[];
+  /** Default ordering, e.g. `-created_at`. Always followed by `id` for a stable order. */
+  readonly defaultOrdering: string;
+  /** A condition every listed row meets (fixed by code). */
+  readonly where?: string;
+}
+
+/** A request for one page of a resource. */
+export interface ListRequest {
+  /** 1-based page number. */
+  readonly page?: number;
+  /** Rows a page, 1..100. */
+  readonly pageSize?: number;
+  /** Comma-separated fields, `-` for descending. */
+  readonly ordering?: string | undefined;
+  /** Text to look for in the searchable columns. */
+  readonly search?: string | undefined;
+  /** Filter values by parameter name; `undefined` means no filter. */
+  readonly filters?: Readonly<Record<string, unknown>>;
+}
+
+/** One page of results and the total count of matching rows. */
+export interface Page<T> {
+  readonly count: number;
+  readonly page: number;
+  readonly pageSize: number;
+  readonly results: T[];
+}
+
+/** Largest page a client may ask for. */
+export const maxPageSize = 100;
+/** Page size when none is asked for. */
+export const defaultPageSize = 20;
+
+/**
+ * Builds the WHERE clause and bound parameters for a request. Unknown filters and orderings are
+ * refused, so that nothing a client names reaches SQL except through the spec's whitelist.
+ *
+ * @throws EngineError VALIDATION_ERROR naming the parameter.
+ */
+export function buildWhere(
+  spec: ListSpec,
+  request: ListRequest,
+): { where: string; params: Record<string, SqlValue> } {
+  const clauses: string[] = spec.where ? [`(${spec.where})`] : [];
+  const params: Record<string, SqlValue> = {};
+  let n = 0;
+  for (const [name, value] of Object.entries(request.filters ?? {})) {
+    if (value === undefined) continue;
+    const filter = spec.filters[name];
+    if (!filter) throw new EngineError('VALIDATION_ERROR', `unknown filter ${name}`, { parameter: name });
+    const key = `f${n++}`;
+    switch (filter.op) {
+      case 'eq':
+        clauses.push(`${filter.column} = $${key}`);
+        params[key] = value as SqlValue;
+        break;
+      case 'gte':
+        clauses.push(`${filter.column} >= $${key}`);
+        params[key] = value as SqlValue;
+        break;
+      case 'lte':
+        clauses.push(`${filter.column} <= $${key}`);
+        params[key] = value as SqlValue;
+        break;
+      case 'lt':
+        clauses.push(`${filter.column} < $${key}`);
+        params[key] = value as SqlValue;
+        break;
+      case 'in':
+        clauses.push(`list_contains($${key}, ${filter.column})`);
+        params[key] = toList(value);
+        break;
+      case 'contains':
+        clauses.push(`list_contains(${filter.column}, $${key})`);
+        params[key] = value as SqlValue;
+        break;
+      case 'overlaps':
+        clauses.push(`list_has_any(${filter.column}, $${key})`);
+        params[key] = toList(value);
+        break;
+    }
+  }
+  const search = request.search?.trim();
+  if (search && spec.searchable.length > 0) {
+    params['search'] = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    clauses.push(`(${spec.searchable.map((c) => `${c} ILIKE $search ESCAPE '\\'`).join(' OR ')})`);
+  }
+  return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
+/**
+ * Builds the ORDER BY clause from a request's `ordering`, checked against the whitelist.
+ *
+ * @throws EngineError VALIDATION_ERROR naming the unknown field.
+ */
+export function buildOrderBy(spec: ListSpec, ordering: string | undefined): string {
+  const fields = (ordering?.trim() ? ordering : spec.defaultOrdering)
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
+  const parts = fields.map((field) => {
+    const descending = field.startsWith('-');
+    const name = descending ? field.slice(1) : field;
+    const column = spec.orderable[name];
+    if (!column) {
+      throw new EngineError('VALIDATION_ERROR', `cannot order by ${name}`, {
+        parameter: 'ordering',
+        allowed: Object.keys(spec.orderable),
+      });
+    }
+    return `${column} ${descending ? 'DESC' : 'ASC'} NULLS LAST`;
+  });
+  return `ORDER BY ${[...parts, 'id ASC'].join(', ')}`;
+}
+
+/**
+ * Reads one page of a resource with its total count.
+ *
+ * @throws EngineError VALIDATION_ERROR for a bad filter, ordering or page size;
+ *   NOT_FOUND for a page past the end (as Django REST Framework answers), except page 1.
+ */
+export async function listPage<T = Row>(
+  db: Database,
+  spec: ListSpec,
+  request: ListRequest,
+  map: (row: Row) => T = (row) => row as T,
+): Promise<Page<T>> {
+  const page = request.page ?? 1;
+  const pageSize = request.pageSize ?? defaultPageSize;
+  if (!Number.isInteger(page) || page < 1) {
+    throw new EngineError('VALIDATION_ERROR', 'page must be a whole number from 1', { parameter: 'page' });
+  }
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > maxPageSize) {
+    throw new EngineError('VALIDATION_ERROR', `page_size must be a whole number from 1 to ${maxPageSize}`, {
+      parameter: 'page_size',
+    });
+  }
+  const { where, params } = buildWhere(spec, request);
+  const orderBy = buildOrderBy(spec, request.ordering);
+  const countRow = await db.one<{ n: bigint }>(`SELECT count(*) AS n FROM ${spec.from} ${where}`, params);
+  const count = Number(countRow?.n ?? 0);
+  if (page > 1 && (page - 1) * pageSize >= count) {
+    throw new EngineError('NOT_FOUND', 'Invalid page.', { page, count });
+  }
+  const rows = await db.all(
+    `SELECT ${spec.select ?? '*'} FROM ${spec.from} ${where} ${orderBy} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
+    params,
+  );
+  return { count, page, pageSize, results: rows.map(map) };
+}
+
+function toList(value: unknown): SqlValue[] {
+  return (Array.isArray(value) ? value : [value]) as SqlValue[];
+}

@@ -1,0 +1,42 @@
+/** Anomaly detections with their lifecycle. */
+export const anomalyTables = [
+  `CREATE TABLE anomaly_detections (
+    id UUID PRIMARY KEY,
+    model_id UUID,
+    anomaly_type VARCHAR NOT NULL,
+    severity VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,
+    series_key VARCHAR NOT NULL DEFAULT '',
+    confidence_score DOUBLE NOT NULL,
+    anomaly_score DOUBLE NOT NULL,
+    threshold_used DOUBLE,
+    detected_at TIMESTAMP NOT NULL,
+    time_window_start TIMESTAMP NOT NULL,
+    time_window_end TIMESTAMP NOT NULL,
+    related_incidents UUID[] NOT NULL DEFAULT [],
+    affected_services VARCHAR[] NOT NULL DEFAULT [],
+    affected_metrics VARCHAR[] NOT NULL DEFAULT [],
+    description VARCHAR NOT NULL DEFAULT '',
+    root_cause_analysis VARCHAR,
+    impact_assessment VARCHAR,
+    actions_taken VARCHAR[] NOT NULL DEFAULT [],
+    acknowledged_at TIMESTAMP,
+    acknowledged_by UUID,
+    reviewed_at TIMESTAMP,
+    resolved_at TIMESTAMP,
+    resolved_by UUID,
+    metadata JSON
+  )`,
+  `CREATE TABLE anomaly_thresholds (
+    id UUID PRIMARY KEY,
+    name VARCHAR NOT NULL,
+    series VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    lower DOUBLE,
+    upper DOUBLE,
+    sensitivity DOUBLE,
+    is_active BOOLEAN NOT NULL DEFAULT true,
+    created_by UUID,
+    created_at TIMESTAMP NOT NULL
+  )`,
+];

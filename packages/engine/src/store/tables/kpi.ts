@@ -1,0 +1,44 @@
+/** KPI metrics, their measurements, and the maintenance windows availability leaves out. */
+export const kpiTables = [
+  `CREATE TABLE kpi_metrics (
+    id UUID PRIMARY KEY,
+    name VARCHAR NOT NULL,
+    description VARCHAR NOT NULL DEFAULT '',
+    metric_type VARCHAR NOT NULL,
+    aggregation_type VARCHAR NOT NULL,
+    incident_categories VARCHAR[] NOT NULL DEFAULT [],
+    incident_severities VARCHAR[] NOT NULL DEFAULT [],
+    incident_priorities VARCHAR[] NOT NULL DEFAULT [],
+    services VARCHAR[] NOT NULL DEFAULT [],
+    teams VARCHAR[] NOT NULL DEFAULT [],
+    calculation_formula VARCHAR,
+    time_window_hours INTEGER NOT NULL,
+    target_value DOUBLE,
+    is_active BOOLEAN NOT NULL DEFAULT true,
+    is_system_metric BOOLEAN NOT NULL DEFAULT false,
+    created_by UUID,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+  )`,
+  `CREATE TABLE kpi_measurements (
+    id UUID PRIMARY KEY,
+    metric_id UUID NOT NULL,
+    value DOUBLE,
+    unit VARCHAR NOT NULL,
+    period_start TIMESTAMP NOT NULL,
+    period_end TIMESTAMP NOT NULL,
+    incident_count INTEGER NOT NULL,
+    sample_count INTEGER NOT NULL,
+    calculated_at TIMESTAMP NOT NULL,
+    details JSON
+  )`,
+  'CREATE INDEX kpi_measurements_metric ON kpi_measurements (metric_id, period_start)',
+  `CREATE TABLE maintenance_windows (
+    id UUID PRIMARY KEY,
+    service VARCHAR,
+    start_at TIMESTAMP NOT NULL,
+    end_at TIMESTAMP NOT NULL,
+    description VARCHAR NOT NULL DEFAULT '',
+    created_at TIMESTAMP NOT NULL
+  )`,
+];
