@@ -1,3 +1,4 @@
+import { AuthService } from './auth/auth-service.ts';
 import type { EngineContext } from './context.ts';
 import { EventOutbox } from './events/outbox.ts';
 import { Database } from './store/database.ts';
@@ -28,12 +29,15 @@ export class Engine {
   readonly context: EngineContext;
   /** The outbox of domain events (anomaly detected, KPI threshold breached, ...). */
   readonly events: EventOutbox;
+  /** Users, API tokens and sessions. */
+  readonly auth: AuthService;
   private closing: Promise<void> | undefined;
 
   /** @internal Use {@link openEngine}. */
   constructor(context: EngineContext) {
     this.context = context;
     this.events = context.events;
+    this.auth = new AuthService(context);
   }
 
   /** The database file this engine works on (`':memory:'` for an in-memory one). */

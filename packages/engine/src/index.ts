@@ -1,3 +1,15 @@
+export { AuthService } from './auth/auth-service.ts';
+export type {
+  ApiToken,
+  CreatedToken,
+  LoginResult,
+  NewToken,
+  NewUser,
+  SessionAuth,
+  TokenAuth,
+  User,
+  UserPatch,
+} from './auth/types.ts';
 export { defaultDatabasePath, Engine, type EngineOptions, openEngine } from './engine.ts';
 export { EngineError, type ErrorCode, errorCodes, isEngineError } from './errors.ts';
 export type { DomainEvent } from './events/outbox.ts';
