@@ -1,0 +1,124 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Engine } from '@incident-insights/engine';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { pino } from 'pino';
+import { authenticate } from './auth/authenticate.ts';
+import { OidcVerifier } from './auth/oidc.ts';
+import type { AppEnv } from './env.ts';
+import { ApiError, onError } from './errors.ts';
+import { HttpMetrics } from './observability/metrics.ts';
+import { requestLog } from './observability/request-log.ts';
+import { securitySchemes } from './openapi/schemas.ts';
+import type { AppOptions } from './options.ts';
+import { rateLimit } from './rate-limit/rate-limit.ts';
+import { authRoutes } from './routes/auth.ts';
+import { systemRoutes } from './routes/system.ts';
+import { allowedMethods, isPublicPath, routingPath } from './routing.ts';
+
+/**
+ * Builds the HTTP API over an open engine: authentication, rate limits, errors, OpenAPI and one
+ * sub-app per resource. The app is a plain Hono app: `app.request()` works without a socket, and
+ * `serve()` runs it on Node.
+ */
+export function createApp(engine: Engine, options: AppOptions = {}): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({ getPath: routingPath });
+  const logger = options.logger === false ? pino({ enabled: false }) : (options.logger ?? pino());
+  const metrics = new HttpMetrics();
+  const oidc = options.oidc?.length ? new OidcVerifier(options.oidc) : undefined;
+  const auth = authenticate(engine, oidc);
+  const limiter = options.rateLimit === false ? undefined : rateLimit(options.rateLimit);
+  const bodyLimitBytes = options.bodyLimitBytes ?? 1024 * 1024;
+  const uploadLimitBytes = options.uploadLimitBytes ?? 256 * 1024 * 1024;
+
+  app.onError(onError);
+  app.notFound((c) => {
+    const allow = allowedMethods(app, routingPath(c.req.raw));
+    if (allow.length > 0) {
+      throw new ApiError(405, `Method "${c.req.method}" not allowed.`, {
+        headers: { Allow: allow.join(', ') },
+      });
+    }
+    throw new ApiError(404, 'Not found.', { details: { path: c.req.path } });
+  });
+
+  app.use(requestLog(logger));
+  app.use(metrics.middleware());
+  if (options.corsOrigins) {
+    const origins = options.corsOrigins;
+    app.use(
+      cors({
+        origin: origins === '*' ? '*' : [...origins],
+        credentials: origins !== '*',
+        allowHeaders: ['Authorization', 'Content-Type', 'X-CSRF-Token', 'X-Request-Id'],
+        allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+        exposeHeaders: [
+          'X-Request-Id',
+          'X-RateLimit-Limit',
+          'X-RateLimit-Remaining',
+          'X-RateLimit-Reset',
+          'Retry-After',
+        ],
+        maxAge: 600,
+      }),
+    );
+  }
+  app.use(async (c, next) => {
+    c.set('engine', engine);
+    const upload = routingPath(c.req.raw).endsWith('/bulk/');
+    const maxSize = upload ? uploadLimitBytes : bodyLimitBytes;
+    return bodyLimit({
+      maxSize,
+      onError: () => {
+        throw new ApiError(413, `Request body is larger than ${maxSize} bytes.`, {
+          details: { limit: maxSize },
+        });
+      },
+    })(c, next);
+  });
+  app.use(async (c, next) => {
+    const path = routingPath(c.req.raw);
+    if (isPublicPath(path) || (options.publicMetrics && path === '/metrics')) {
+      return limiter && path === '/api/auth/login/' ? limiter(c, next) : next();
+    }
+    return auth(c, async () => {
+      if (limiter) await limiter(c, next);
+      else await next();
+    });
+  });
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'tokenAuth', securitySchemes.tokenAuth);
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', securitySchemes.bearerAuth);
+  app.openAPIRegistry.registerComponent('securitySchemes', 'sessionAuth', securitySchemes.sessionAuth);
+  app.doc31('/api/openapi.json', (c) => ({
+    openapi: '3.1.0',
+    info: {
+      title: 'Incident Insights API',
+      version: '0.1.0',
+      description:
+        'Analytics and predictive insights for incident management. Authenticate with an API token ' +
+        '(`Authorization: Token <key>`), an OpenID Connect bearer token, or a session cookie.',
+    },
+    servers: [{ url: new URL(c.req.url).origin }],
+    security: [{ tokenAuth: [] }, { bearerAuth: [] }, { sessionAuth: [] }],
+  }));
+
+  // Resources: one sub-app each (see packages/server/README.md). Add your line below.
+  app.route('/', systemRoutes(engine, metrics, options.isDraining ?? (() => false)));
+  app.route('/api/auth', authRoutes(options));
+
+  checkTrailingSlashes(app);
+  return app;
+}
+
+/** Every API route must end with a slash, as in the spec; a route without one could never match. */
+function checkTrailingSlashes(app: OpenAPIHono<AppEnv>): void {
+  for (const route of app.routes) {
+    if (route.method === 'ALL') continue;
+    if (route.path.startsWith('/api/') && !route.path.endsWith('/') && !route.path.includes('.')) {
+      throw new Error(
+        `route ${route.method} ${route.path} must end with "/" (see packages/server/README.md)`,
+      );
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import type { Engine, User } from '@incident-insights/engine';
+import type { MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import type { AppEnv, AuthMethod, Principal } from '../env.ts';
+import { ApiError } from '../errors.ts';
+import { looksLikeJwt, type OidcVerifier } from './oidc.ts';
+
+/** Name of the session cookie set by `POST /api/auth/login/`. */
+export const sessionCookie = 'insights_session';
+/** Name of the (script-readable) cookie carrying the CSRF token, for double-submit clients. */
+export const csrfCookie = 'insights_csrf';
+/** Header in which a session client returns the CSRF token on unsafe methods. */
+export const csrfHeader = 'X-CSRF-Token';
+
+const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The principal of a stored user. */
+export function userPrincipal(user: User, method: AuthMethod): Principal {
+  return { id: user.id, username: user.username, role: user.role, roles: [user.role], method };
+}
+
+/**
+ * Authentication middleware: `Authorization: Token <key>` or `Bearer <key>` (API token),
+ * `Bearer <JWT>` (OpenID Connect, when issuers are configured), or the session cookie (plus the
+ * CSRF token on unsafe methods). Sets `c.var.principal`.
+ *
+ * @throws ApiError 401 when no credentials or bad ones are given; 403 on a CSRF failure.
+ */
+export function authenticate(engine: Engine, oidc: OidcVerifier | undefined): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const header = c.req.header('Authorization');
+    if (header) {
+      const match = /^(\w+)\s+(\S+)\s*$/.exec(header);
+      const scheme = match?.[1]?.toLowerCase();
+      const credential = match?.[2];
+      if (!credential || (scheme !== 'token' && scheme !== 'bearer')) {
+        throw new ApiError(401, 'Invalid Authorization header; use "Token <key>" or "Bearer <token>".', {
+          headers: { 'WWW-Authenticate': 'Token' },
+        });
+      }
+      if (scheme === 'bearer' && looksLikeJwt(credential)) {
+        if (!oidc) throw new ApiError(401, 'Invalid token.', { details: { reason: 'sso_not_configured' } });
+        c.set('principal', await oidc.verify(credential, engine.context.now()));
+      } else {
+        const { user } = await engine.auth.authenticateToken(credential);
+        c.set('principal', userPrincipal(user, 'token'));
+      }
+      return next();
+    }
+    const session = getCookie(c, sessionCookie);
+    if (session) {
+      const auth = await engine.auth.authenticateSession(session, c.req.header(csrfHeader) ?? null);
+      if (!safeMethods.has(c.req.method) && !auth.csrfValid) {
+        throw new ApiError(403, 'CSRF Failed: CSRF token missing or incorrect.', {
+          code: 'CSRF_FAILED',
+          details: { header: csrfHeader },
+        });
+      }
+      c.set('principal', userPrincipal(auth.user, 'session'));
+      return next();
+    }
+    throw new ApiError(401, 'Authentication credentials were not provided.', {
+      headers: { 'WWW-Authenticate': 'Token' },
+    });
+  };
+}

@@ -1,0 +1,47 @@
+import { TrieRouter } from 'hono/router/trie-router';
+import { getPath } from 'hono/utils/url';
+
+const publicPaths = new Set(['/healthz', '/readyz', '/api/openapi.json', '/api/docs/', '/api/auth/login/']);
+
+/**
+ * The path the router sees: API paths (`/api/...`) get the spec's trailing slash when it is
+ * missing, so `/api/incidents` and `/api/incidents/` reach the same route. Paths whose last
+ * segment has a dot (`/api/openapi.json`) are left as they are.
+ */
+export function routingPath(request: Request): string {
+  const path = getPath(request);
+  if (!path.startsWith('/api/') || path.endsWith('/')) return path;
+  const last = path.slice(path.lastIndexOf('/') + 1);
+  return last.includes('.') ? path : `${path}/`;
+}
+
+/** Paths served without authentication: health, readiness, the OpenAPI document and page, login. */
+export function isPublicPath(path: string): boolean {
+  return publicPaths.has(path);
+}
+
+const routers = new WeakMap<object, TrieRouter<string[]>>();
+
+/** The methods registered for `path` (for 405's `Allow`); empty when no route has this path. */
+export function allowedMethods(
+  app: { readonly routes: readonly { method: string; path: string }[] },
+  path: string,
+): string[] {
+  let router = routers.get(app);
+  if (!router) {
+    const byPath = new Map<string, Set<string>>();
+    for (const route of app.routes) {
+      if (route.method === 'ALL') continue;
+      const methods = byPath.get(route.path) ?? new Set<string>();
+      methods.add(route.method);
+      if (route.method === 'GET') methods.add('HEAD');
+      byPath.set(route.path, methods);
+    }
+    router = new TrieRouter<string[]>();
+    for (const [p, methods] of byPath) router.add('ALL', p, [...methods]);
+    routers.set(app, router);
+  }
+  const methods = new Set<string>();
+  for (const [handler] of router.match('ALL', path)[0]) for (const m of handler) methods.add(m);
+  return [...methods];
+}
