@@ -1,4 +1,11 @@
-/** Anomaly detections with their lifecycle. */
+/**
+ * Anomaly detections with their lifecycle, and the user thresholds the THRESHOLD family reads.
+ *
+ * `member_series` lists every series key whose detections were merged into the anomaly (the
+ * primary `series_key` first); re-runs skip a detection whose series is a member of an anomaly
+ * with an overlapping window. `review_outcome` keeps CONFIRMED / FALSE_POSITIVE after the anomaly
+ * is resolved, so the false-positive rate survives resolution.
+ */
 export const anomalyTables = [
   `CREATE TABLE anomaly_detections (
     id UUID PRIMARY KEY,
@@ -7,6 +14,7 @@ export const anomalyTables = [
     severity VARCHAR NOT NULL,
     status VARCHAR NOT NULL,
     series_key VARCHAR NOT NULL DEFAULT '',
+    member_series VARCHAR[] NOT NULL DEFAULT [],
     confidence_score DOUBLE NOT NULL,
     anomaly_score DOUBLE NOT NULL,
     threshold_used DOUBLE,
@@ -22,11 +30,14 @@ export const anomalyTables = [
     actions_taken VARCHAR[] NOT NULL DEFAULT [],
     acknowledged_at TIMESTAMP,
     acknowledged_by UUID,
+    review_outcome VARCHAR,
     reviewed_at TIMESTAMP,
+    reviewed_by UUID,
     resolved_at TIMESTAMP,
     resolved_by UUID,
     metadata JSON
   )`,
+  'CREATE INDEX anomaly_detections_window ON anomaly_detections (series_key, time_window_start)',
   `CREATE TABLE anomaly_thresholds (
     id UUID PRIMARY KEY,
     name VARCHAR NOT NULL,
@@ -34,9 +45,10 @@ export const anomalyTables = [
     kind VARCHAR NOT NULL,
     lower DOUBLE,
     upper DOUBLE,
-    sensitivity DOUBLE,
+    sensitivity VARCHAR,
     is_active BOOLEAN NOT NULL DEFAULT true,
     created_by UUID,
-    created_at TIMESTAMP NOT NULL
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL
   )`,
 ];

@@ -1,0 +1,65 @@
+import type { AnomalyType } from '../schema/enums.ts';
+
+/** One detection ready to store: the spec's record fields plus what merging needs. */
+export interface AnomalyDraft {
+  readonly anomalyType: AnomalyType;
+  readonly seriesKey: string;
+  /** Lower ranks are more specific and become the primary of a merged group (0 = per-service hour). */
+  readonly rank: number;
+  readonly score: number;
+  readonly threshold: number;
+  readonly confidence: number;
+  readonly windowStart: number;
+  /** Exclusive end, epoch ms. */
+  readonly windowEnd: number;
+  readonly relatedIncidents: readonly string[];
+  readonly affectedServices: readonly string[];
+  readonly affectedMetrics: readonly string[];
+  readonly description: string;
+  readonly impact: { criticalCount: number; highCount: number; affectedUsers: number };
+  readonly metadata: Record<string, unknown>;
+}
+
+/** A merged anomaly: a primary draft and every draft folded into it. */
+export interface AnomalyGroup {
+  readonly primary: AnomalyDraft;
+  readonly members: AnomalyDraft[];
+}
+
+/**
+ * Folds drafts that describe the same event into one anomaly, so one incident storm is one
+ * anomaly rather than one per series and detector. Two drafts are the same event when their
+ * windows overlap and either they are on the same series, or they share incidents: at least half
+ * of the smaller of the two related-incident sets. Drafts are visited most specific first
+ * (rank, then score descending), so the per-service hourly view of a storm becomes the primary
+ * and its daily, per-category and per-severity views become members. Cost O(d² · k) for d drafts
+ * of k related incidents; d is small (tens to hundreds).
+ */
+export function mergeDrafts(drafts: readonly AnomalyDraft[]): AnomalyGroup[] {
+  const order = [...drafts].sort(
+    (a, b) =>
+      a.rank - b.rank || b.score / b.threshold - a.score / a.threshold || a.windowStart - b.windowStart,
+  );
+  const groups: AnomalyGroup[] = [];
+  for (const draft of order) {
+    const target = groups.find((group) =>
+      group.members.some(
+        (m) =>
+          m.windowStart < draft.windowEnd &&
+          draft.windowStart < m.windowEnd &&
+          (m.seriesKey === draft.seriesKey || sharesIncidents(m.relatedIncidents, draft.relatedIncidents)),
+      ),
+    );
+    if (target) target.members.push(draft);
+    else groups.push({ primary: draft, members: [draft] });
+  }
+  return groups;
+}
+
+function sharesIncidents(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length === 0 || b.length === 0) return false;
+  const [small, large] = a.length <= b.length ? [a, new Set(b)] : [b, new Set(a)];
+  let shared = 0;
+  for (const id of small) if (large.has(id)) shared++;
+  return shared * 2 >= small.length;
+}

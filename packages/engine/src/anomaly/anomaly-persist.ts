@@ -1,0 +1,113 @@
+import type { EventOutbox } from '../events/outbox.ts';
+import type { AnomalySeverity } from '../schema/enums.ts';
+import { bind, type Database } from '../store/database.ts';
+import type { AnomalyGroup } from './anomaly-merge.ts';
+import { severityOf } from './anomaly-wording.ts';
+
+/** What {@link persistGroups} did. */
+export interface PersistResult {
+  /** Ids of the anomalies created, in the order of the groups given. */
+  readonly created: string[];
+  /** Groups skipped because an anomaly on one of their series with an overlapping window exists. */
+  readonly duplicates: number;
+}
+
+/**
+ * Stores each merged group as one `anomaly_detections` row (status DETECTED) and appends one
+ * ANOMALY_DETECTED event per new row, all in one transaction. A group is a duplicate, and skipped,
+ * when a stored anomaly lists one of its series in `member_series` and its window overlaps the
+ * group's: re-running over the same window adds nothing and emits nothing.
+ */
+export async function persistGroups(
+  db: Database,
+  events: EventOutbox,
+  groups: readonly AnomalyGroup[],
+  modelId: string,
+  detectedAt: Date,
+): Promise<PersistResult> {
+  return db.transaction(async (conn) => {
+    const created: string[] = [];
+    let duplicates = 0;
+    for (const { primary, members } of groups) {
+      const memberSeries = [...new Set(members.map((m) => m.seriesKey))];
+      const start = new Date(primary.windowStart);
+      const end = new Date(Math.max(...members.map((m) => m.windowEnd)));
+      const dup = bind({ keys: memberSeries, start: new Date(Math.min(...members.map((m) => m.windowStart))), end });
+      const existing = await conn.runAndReadAll(
+        `SELECT 1 FROM anomaly_detections WHERE list_has_any(member_series, $keys)
+         AND time_window_start < $end AND time_window_end > $start LIMIT 1`,
+        dup.values,
+        dup.types,
+      );
+      if (existing.currentRowCount > 0) {
+        duplicates++;
+        continue;
+      }
+      const id = crypto.randomUUID();
+      const confidence = Math.max(...members.map((m) => m.confidence));
+      const severity: AnomalySeverity = severityOf({
+        scoreRatio: primary.threshold > 0 ? primary.score / primary.threshold : Number.POSITIVE_INFINITY,
+        confidence,
+        relatedCount: primary.relatedIncidents.length,
+        ...primary.impact,
+      });
+      const metadata = {
+        ...primary.metadata,
+        series_key: primary.seriesKey,
+        merged_detections: members.slice(1).map((m) => ({
+          series_key: m.seriesKey,
+          anomaly_type: m.anomalyType,
+          method: m.metadata['method'],
+          anomaly_score: m.score,
+          confidence_score: m.confidence,
+          time_window_start: new Date(m.windowStart).toISOString(),
+          time_window_end: new Date(m.windowEnd).toISOString(),
+          description: m.description,
+        })),
+      };
+      const row = bind({
+        id,
+        model: modelId,
+        type: primary.anomalyType,
+        severity,
+        key: primary.seriesKey,
+        members: memberSeries,
+        confidence,
+        score: primary.score,
+        threshold: primary.threshold,
+        at: detectedAt,
+        start,
+        end: new Date(primary.windowEnd),
+        related: [...primary.relatedIncidents],
+        services: [...new Set(members.flatMap((m) => m.affectedServices))].sort(),
+        metrics: [...new Set(members.flatMap((m) => m.affectedMetrics))].sort(),
+        description: primary.description,
+        metadata: JSON.stringify(metadata),
+      });
+      await conn.run(
+        `INSERT INTO anomaly_detections (id, model_id, anomaly_type, severity, status, series_key, member_series,
+           confidence_score, anomaly_score, threshold_used, detected_at, time_window_start, time_window_end,
+           related_incidents, affected_services, affected_metrics, description, metadata)
+         VALUES ($id::UUID, $model::UUID, $type, $severity, 'DETECTED', $key, $members, $confidence, $score,
+           $threshold, $at, $start, $end, $related::UUID[], $services, $metrics, $description, $metadata::JSON)`,
+        row.values,
+        row.types,
+      );
+      await events.append(conn, 'ANOMALY_DETECTED', {
+        id,
+        anomaly_type: primary.anomalyType,
+        severity,
+        series_key: primary.seriesKey,
+        confidence_score: confidence,
+        anomaly_score: primary.score,
+        time_window_start: start.toISOString(),
+        time_window_end: new Date(primary.windowEnd).toISOString(),
+        affected_services: [...new Set(members.flatMap((m) => m.affectedServices))].sort(),
+        description: primary.description,
+        model_id: modelId,
+      });
+      created.push(id);
+    }
+    return { created, duplicates };
+  });
+}

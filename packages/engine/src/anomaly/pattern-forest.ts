@@ -1,0 +1,132 @@
+import type { EngineContext } from '../context.ts';
+import type { AnomalyDraft } from './anomaly-merge.ts';
+import type { AnomalyModelConfig } from './anomaly-model.ts';
+import type { RunRange } from './behavioral-shifts.ts';
+import { formatAmount } from './anomaly-wording.ts';
+import { isolationForest } from './kernels/isolation-forest.ts';
+import { quantileSorted, sortedCopy } from './kernels/order-stats.ts';
+import { readRelatedIncidents } from './related-incidents.ts';
+
+/** Categories given their own feature column; the rest are summed into one. */
+const topCategories = 8;
+/** Isolation scores at or below this are normal whatever the contamination quantile says. */
+const minScore = 0.62;
+
+/**
+ * PATTERN family, multivariate part: an isolation forest (kernel `isolationForest`) over windows of
+ * `isolation_forest.window_hours` hours of the history and the run window. A window's features
+ * are its incident count per category (the 8 most frequent, the rest together), its severity
+ * mix (share of each severity), its total and its mean MTTA in minutes (the median of all windows
+ * when none was acknowledged). A window is anomalous when its score is in the top
+ * `contamination` share of all windows and above 0.62, and at least one of its incidents exists
+ * (an empty window is a lull, which the count series report). Cost: one SQL pass, then
+ * O(trees · ψ log ψ) for the forest.
+ */
+export async function patternForestDrafts(
+  context: EngineContext,
+  range: RunRange,
+  config: AnomalyModelConfig,
+): Promise<AnomalyDraft[]> {
+  const settings = config.isolation_forest;
+  const widthMs = settings.window_hours * 3_600_000;
+  const from = Math.floor(range.from.getTime() / widthMs) * widthMs;
+  const rowsCount = Math.floor((range.to.getTime() - from) / widthMs);
+  if (rowsCount < 16) return [];
+  const categories = (
+    await context.db.all(
+      `SELECT category FROM incidents WHERE created_at >= $from AND created_at < $to AND category IS NOT NULL
+       GROUP BY category ORDER BY count(*) DESC, category LIMIT ${topCategories}`,
+      { from: new Date(from), to: range.to },
+    )
+  ).map((r) => String(r['category']));
+  const rows = await context.db.all(
+    `SELECT ((epoch_ms(created_at) - $from) // $width)::INTEGER AS w,
+       coalesce(list_position($categories, category), 0)::INTEGER AS cat, severity,
+       (epoch(acknowledged_at) - epoch(created_at)) / 60.0 AS mtta
+     FROM incidents WHERE created_at >= $fromTs AND created_at < $to`,
+    { from, width: widthMs, categories, fromTs: new Date(from), to: new Date(from + rowsCount * widthMs) },
+  );
+  const cols = categories.length + 1 + 4 + 2;
+  const data = new Float64Array(rowsCount * cols);
+  const mttaSum = new Float64Array(rowsCount);
+  const mttaN = new Float64Array(rowsCount);
+  const severityColumn: Record<string, number> = { LOW: 0, MEDIUM: 1, HIGH: 2, CRITICAL: 3 };
+  for (const r of rows) {
+    const w = Number(r['w']);
+    if (w < 0 || w >= rowsCount) continue;
+    const cat = Number(r['cat']);
+    data[w * cols + (cat === 0 ? categories.length : cat - 1)]! += 1;
+    data[w * cols + categories.length + 1 + (severityColumn[String(r['severity'])] ?? 0)]! += 1;
+    data[w * cols + cols - 2]! += 1;
+    if (r['mtta'] !== null) {
+      mttaSum[w]! += Number(r['mtta']);
+      mttaN[w]! += 1;
+    }
+  }
+  const mttas = [...mttaSum].map((s, i) => (mttaN[i] ? s / mttaN[i]! : Number.NaN)).filter((v) => !Number.isNaN(v));
+  const fill = mttas.length ? quantileSorted(sortedCopy(mttas), 0.5) : 0;
+  const totals = new Float64Array(rowsCount);
+  for (let w = 0; w < rowsCount; w++) {
+    const total = data[w * cols + cols - 2]!;
+    totals[w] = total;
+    for (let s = 0; s < 4; s++) data[w * cols + categories.length + 1 + s]! /= Math.max(1, total);
+    data[w * cols + cols - 1] = mttaN[w] ? mttaSum[w]! / mttaN[w]! : fill;
+  }
+  const scores = isolationForest(
+    { data, rows: rowsCount, cols },
+    { trees: settings.trees, sampleSize: settings.sample_size, seed: 42 },
+  );
+  const cut = Math.max(minScore, quantileSorted(sortedCopy(scores), 1 - settings.contamination));
+  const sortedTotals = sortedCopy(totals);
+  const lower = quantileSorted(sortedTotals, 0.05);
+  const upper = quantileSorted(sortedTotals, 0.95);
+  const drafts: AnomalyDraft[] = [];
+  for (let w = 0; w < rowsCount; w++) {
+    const start = from + w * widthMs;
+    const end = start + widthMs;
+    const score = scores[w]!;
+    if (score < cut || totals[w] === 0 || end <= range.start.getTime()) continue;
+    const related = await readRelatedIncidents(context.db, 'all', null, new Date(start), new Date(end));
+    const severe = data[w * cols + categories.length + 3]! + data[w * cols + categories.length + 4]!;
+    const when = `${new Date(start).toISOString().slice(0, 16).replace('T', ' ')} to ${new Date(end).toISOString().slice(11, 16)} UTC`;
+    drafts.push({
+      anomalyType: 'PATTERN',
+      seriesKey: `incident_features:${settings.window_hours}h:all`,
+      rank: 10,
+      score,
+      threshold: cut,
+      // The forest has no p-value; the share of windows scoring lower is its calibrated rank.
+      confidence: rankShare(scores, score),
+      windowStart: start,
+      windowEnd: end,
+      relatedIncidents: related.ids,
+      affectedServices: related.services,
+      affectedMetrics: ['INCIDENT_COUNT', 'SEVERITY_MIX', 'CATEGORY_MIX', 'MTTA'],
+      description: `Unusual incident pattern ${when}: ${totals[w]} incidents, ${formatAmount(100 * severe)}% HIGH or CRITICAL, mean MTTA ${formatAmount(data[w * cols + cols - 1]!)} min; expected ${formatAmount(lower)} to ${formatAmount(upper)} incidents a window (isolation score ${score.toFixed(2)})`,
+      impact: {
+        criticalCount: related.criticalCount,
+        highCount: related.highCount,
+        affectedUsers: related.affectedUsers,
+      },
+      metadata: {
+        method: 'isolation_forest',
+        observed: totals[w],
+        expected: quantileSorted(sortedTotals, 0.5),
+        lower,
+        upper,
+        window_hours: settings.window_hours,
+        features: [...categories.map((c) => `count:${c}`), 'count:other', 'share:LOW', 'share:MEDIUM', 'share:HIGH', 'share:CRITICAL', 'count', 'mtta_minutes'],
+        trees: settings.trees,
+        sample_size: settings.sample_size,
+        contamination: settings.contamination,
+      },
+    });
+  }
+  return drafts;
+}
+
+function rankShare(scores: Float64Array, score: number): number {
+  let below = 0;
+  for (const s of scores) if (s < score) below++;
+  return below / scores.length;
+}

@@ -1,0 +1,110 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Severity } from '../../src/schema/enums.ts';
+import type { Database } from '../../src/store/database.ts';
+
+/** An incident of a test fixture; unspecified columns get plain defaults. */
+export interface FixtureIncident {
+  id?: string;
+  title?: string;
+  category?: string | null;
+  severity?: Severity;
+  service?: string | null;
+  team?: string | null;
+  created_at: Date;
+  acknowledged_at?: Date | null;
+  resolved_at?: Date | null;
+  escalation_level?: number;
+  affected_users?: number | null;
+}
+
+/** Inserts fixture incidents in one statement (through a temporary NDJSON file read by DuckDB). */
+export async function insertIncidents(db: Database, incidents: readonly FixtureIncident[]): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'anomaly-fixture-'));
+  try {
+    const ids: string[] = [];
+    const lines = incidents.map((i, n) => {
+      const id = i.id ?? crypto.randomUUID();
+      ids.push(id);
+      return JSON.stringify({
+        id,
+        external_id: `FX-${n + 1}`,
+        title: i.title ?? `incident ${n + 1}`,
+        category: i.category === undefined ? 'Software' : i.category,
+        severity: i.severity ?? 'MEDIUM',
+        status: i.resolved_at ? 'RESOLVED' : i.acknowledged_at ? 'ACKNOWLEDGED' : 'OPEN',
+        service: i.service === undefined ? 'api' : i.service,
+        team: i.team === undefined ? 'core' : i.team,
+        created_at: i.created_at.toISOString(),
+        acknowledged_at: i.acknowledged_at?.toISOString() ?? null,
+        resolved_at: i.resolved_at?.toISOString() ?? null,
+        escalation_level: i.escalation_level ?? 0,
+        affected_users: i.affected_users ?? null,
+      });
+    });
+    const path = join(dir, 'incidents.ndjson');
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    await db.run(
+      `INSERT INTO incidents BY NAME
+       SELECT id, external_id, title, category, severity, status, service, team,
+         created_at::TIMESTAMP AS created_at, acknowledged_at::TIMESTAMP AS acknowledged_at,
+         resolved_at::TIMESTAMP AS resolved_at, escalation_level, 0 AS reopen_count, 0 AS reassignment_count,
+         affected_users, now()::TIMESTAMP AS ingested_at, now()::TIMESTAMP AS updated_at
+       FROM read_json($path, format = 'newline_delimited', columns = {
+         id: 'UUID', external_id: 'VARCHAR', title: 'VARCHAR', category: 'VARCHAR', severity: 'VARCHAR',
+         status: 'VARCHAR', service: 'VARCHAR', team: 'VARCHAR', created_at: 'VARCHAR',
+         acknowledged_at: 'VARCHAR', resolved_at: 'VARCHAR', escalation_level: 'INTEGER', affected_users: 'INTEGER'})`,
+      { path },
+    );
+    return ids;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Inserts a stored anomaly directly (status DETECTED), for lifecycle and summary fixtures. */
+export async function insertAnomaly(
+  db: Database,
+  a: { severity: Severity; detected_at: Date; series_key?: string; anomaly_type?: string; description?: string },
+): Promise<string> {
+  const id = crypto.randomUUID();
+  await db.run(
+    `INSERT INTO anomaly_detections (id, anomaly_type, severity, status, series_key, member_series, confidence_score,
+       anomaly_score, threshold_used, detected_at, time_window_start, time_window_end, description, metadata)
+     VALUES ($id::UUID, $type, $severity, 'DETECTED', $key, [$key], 0.99, 5, 3.5, $at, $at, $at, $description, '{}')`,
+    {
+      id,
+      type: a.anomaly_type ?? 'STATISTICAL',
+      severity: a.severity,
+      key: a.series_key ?? `fixture:${id}`,
+      at: a.detected_at,
+      description: a.description ?? '',
+    },
+  );
+  return id;
+}
+
+/** A seeded uniform generator in [0, 1) (mulberry32), so fixtures are the same every run. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A Poisson draw by inversion (Knuth); fine for the small rates of fixtures. */
+export function poisson(random: () => number, lambda: number): number {
+  const limit = Math.exp(-lambda);
+  let k = 0;
+  let p = random();
+  while (p > limit) {
+    k++;
+    p *= random();
+  }
+  return k;
+}
