@@ -1,3 +1,4 @@
+import { AnomalyService } from './anomaly/anomaly-service.ts';
 import { AuthService } from './auth/auth-service.ts';
 import type { EngineContext } from './context.ts';
 import { EventOutbox } from './events/outbox.ts';
@@ -31,6 +32,8 @@ export class Engine {
   readonly events: EventOutbox;
   /** Users, API tokens and sessions. */
   readonly auth: AuthService;
+  /** Anomaly detection: detectors on any series, incident runs, the anomaly lifecycle and summary. */
+  readonly anomalies: AnomalyService;
   private closing: Promise<void> | undefined;
 
   /** @internal Use {@link openEngine}. */
@@ -38,6 +41,7 @@ export class Engine {
     this.context = context;
     this.events = context.events;
     this.auth = new AuthService(context);
+    this.anomalies = new AnomalyService(context);
   }
 
   /** The database file this engine works on (`':memory:'` for an in-memory one). */

@@ -1,3 +1,22 @@
+export type { AnomalyModelConfig } from './anomaly/anomaly-model.ts';
+export { anomalyModelConfigSchema, systemAnomalyModelName } from './anomaly/anomaly-model.ts';
+export type { AnomalyDetection } from './anomaly/anomaly-record.ts';
+export type { AnomalyRunOptions, AnomalyRunResult } from './anomaly/anomaly-run.ts';
+export {
+  type AnomalyListFilters,
+  type AnomalyResolveInput,
+  AnomalyService,
+  anomalyResolveSchema,
+} from './anomaly/anomaly-service.ts';
+export type { AnomalySummary } from './anomaly/anomaly-summary.ts';
+export {
+  type AnomalyThreshold,
+  type AnomalyThresholdInput,
+  AnomalyThresholdStore,
+  anomalyThresholdInputSchema,
+  thresholdKpiSeries,
+} from './anomaly/anomaly-thresholds.ts';
+export { type AnomalyAction, anomalyTransitions } from './anomaly/lifecycle.ts';
 export { AuthService } from './auth/auth-service.ts';
 export type {
   ApiToken,
