@@ -1,0 +1,10 @@
+/**
+ * The Arrow bridge: DuckDB query results as Arrow tables built from DuckDB's vectors, and Arrow
+ * tables written back through DuckDB's appender. Capability services use it to hand columns to
+ * kernels and workers (see ARCHITECTURE.md, rule 3).
+ */
+export { appendArrow } from './arrow/append-arrow.ts';
+export { builderForType } from './arrow/builder-for-type.ts';
+export { type ColumnBuildOptions, defaultMaxDictionarySize } from './arrow/column-builders.ts';
+export { incidentArrowSchema } from './arrow/incident-arrow-schema.ts';
+export { type QueryArrowOptions, queryArrow, queryArrowOn, resultToArrow } from './arrow/query-arrow.ts';
