@@ -1,4 +1,7 @@
-/** KPI metrics, their measurements, and the maintenance windows availability leaves out. */
+/**
+ * KPI metrics, their measurements, the maintenance windows availability leaves out, and the hourly
+ * rollups (with DDSketch bins) that interactive summaries read instead of rescanning incidents.
+ */
 export const kpiTables = [
   `CREATE TABLE kpi_metrics (
     id UUID PRIMARY KEY,
@@ -40,5 +43,30 @@ export const kpiTables = [
     end_at TIMESTAMP NOT NULL,
     description VARCHAR NOT NULL DEFAULT '',
     created_at TIMESTAMP NOT NULL
+  )`,
+  `CREATE TABLE kpi_rollups (
+    metric_id UUID NOT NULL,
+    series INTEGER NOT NULL,
+    bucket TIMESTAMP NOT NULL,
+    incident_count BIGINT NOT NULL,
+    numerator BIGINT NOT NULL,
+    sample_count BIGINT NOT NULL,
+    sample_sum DOUBLE,
+    sample_min DOUBLE,
+    sample_max DOUBLE
+  )`,
+  `CREATE TABLE kpi_rollup_bins (
+    metric_id UUID NOT NULL,
+    series INTEGER NOT NULL,
+    bucket TIMESTAMP NOT NULL,
+    bin INTEGER NOT NULL,
+    n BIGINT NOT NULL
+  )`,
+  `CREATE TABLE kpi_rollup_state (
+    metric_id UUID PRIMARY KEY,
+    definition VARCHAR NOT NULL,
+    watermark TIMESTAMP,
+    row_count BIGINT NOT NULL,
+    refreshed_at TIMESTAMP NOT NULL
   )`,
 ];

@@ -1,0 +1,471 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { EngineContext } from '../context.ts';
+import { EngineError } from '../errors.ts';
+import { metricTypes } from '../schema/enums.ts';
+import { bind, type SqlParams } from '../store/database.ts';
+import type { ListRequest, Page } from '../store/list-query.ts';
+import { type Computation, computeAggregations, computeFormula, type Period } from './calculator.ts';
+import { parseFormula } from './formula/parser.ts';
+import { MaintenanceWindows } from './maintenance-windows.ts';
+import { findMeasurement, listMeasurements, previousValue } from './measurement-store.ts';
+import {
+  type MetricCreateInput,
+  type MetricDefinition,
+  type MetricUpdateInput,
+  metricCreateSchema,
+  metricUpdateSchema,
+} from './metric-schema.ts';
+import {
+  activeMetrics,
+  insertMetric,
+  listMetrics,
+  readMetric,
+  type StoredMetric,
+  toApiMetrics,
+} from './metric-store.ts';
+import {
+  formatDecimal,
+  meetsTarget,
+  metricTypeInfo,
+  systemAggregation,
+  systemWindowHours,
+} from './metric-types.ts';
+import type { KpiMeasurement, KpiMetric, KpiSummaryItem } from './records.ts';
+import { incidentsVersion, refreshRollups } from './rollups.ts';
+import { summaryEnd, summaryItem, windowValue } from './summary.ts';
+
+/** Options of {@link KpiService.calculate}. */
+export interface CalculateOptions {
+  /** Window length in whole hours (1..8784); default the metric's `time_window_hours`. */
+  readonly windowHours?: number | undefined;
+  /** End of the period (exclusive); default the current time rounded down to the hour (UTC). */
+  readonly end?: Date | undefined;
+  /** Recompute and replace a stored measurement of the same period. */
+  readonly force?: boolean | undefined;
+}
+
+/** The outcome of one calculation. */
+export interface CalculationResult {
+  readonly measurement: KpiMeasurement;
+  /** False when the stored measurement of that period was returned without recomputing. */
+  readonly computed: boolean;
+}
+
+/** Filters of {@link KpiService.measurements}. */
+export interface MeasurementQuery extends Omit<ListRequest, 'filters'> {
+  readonly metricId?: string | undefined;
+  /** Measurements whose period starts at or after this. */
+  readonly startDate?: Date | undefined;
+  /** Measurements whose period ends at or before this. */
+  readonly endDate?: Date | undefined;
+}
+
+const hourMs = 3_600_000;
+const maxWindowHours = 24 * 366;
+
+function invalid(message: string, details: unknown): EngineError {
+  return new EngineError('VALIDATION_ERROR', message, details);
+}
+
+function zodDetails(issues: readonly { path: PropertyKey[]; message: string }[]) {
+  return { errors: issues.map((i) => ({ field: i.path.map(String).join('.'), message: i.message })) };
+}
+
+/**
+ * The KPI engine: metric definitions (system metrics included), exact batch measurements with
+ * threshold events, the summary from incremental hourly rollups, and maintenance windows.
+ */
+export class KpiService {
+  /** Planned downtime availability leaves out. */
+  readonly maintenanceWindows: MaintenanceWindows;
+
+  constructor(private readonly context: EngineContext) {
+    this.maintenanceWindows = new MaintenanceWindows(context.db, context.now);
+  }
+
+  /** Creates the system metrics (one per type but CUSTOM) that do not exist yet. Idempotent. */
+  async ensureSystemMetrics(): Promise<void> {
+    const at = this.context.now();
+    await this.context.db.transaction(async (conn) => {
+      const rows = (
+        await conn.runAndReadAll('SELECT metric_type FROM kpi_metrics WHERE is_system_metric')
+      ).getRowObjectsJS();
+      const present = new Set(rows.map((r) => String(r['metric_type'])));
+      for (const type of metricTypes) {
+        if (type === 'CUSTOM' || present.has(type)) continue;
+        const info = metricTypeInfo[type];
+        await insertMetric(conn, {
+          id: crypto.randomUUID(),
+          name: info.systemName,
+          description: info.systemDescription,
+          metric_type: type,
+          aggregation_type: systemAggregation(type),
+          incident_categories: [],
+          incident_severities: [],
+          incident_priorities: [],
+          services: [],
+          teams: [],
+          calculation_formula: null,
+          time_window_hours: systemWindowHours,
+          target_value: null,
+          is_active: true,
+          is_system_metric: true,
+          created_by: null,
+          at,
+        });
+      }
+    });
+  }
+
+  /**
+   * Creates a metric. A CUSTOM metric's formula is parsed and checked here.
+   *
+   * @param options.createdBy the creator (a user id), shown as `created_by_username`.
+   * @throws EngineError VALIDATION_ERROR for bad fields; for a formula, `details.position` and `details.problem`.
+   */
+  async create(
+    input: MetricCreateInput,
+    options: { createdBy?: string | undefined } = {},
+  ): Promise<KpiMetric> {
+    const definition = this.validate(input);
+    const id = crypto.randomUUID();
+    await this.context.db.transaction((conn) =>
+      insertMetric(conn, {
+        ...definition,
+        id,
+        is_system_metric: false,
+        created_by: options.createdBy ?? null,
+        at: this.context.now(),
+      }),
+    );
+    return this.get(id);
+  }
+
+  /**
+   * One metric with its measurement count and latest measurement.
+   *
+   * @throws EngineError NOT_FOUND.
+   */
+  async get(id: string): Promise<KpiMetric> {
+    const [metric] = await toApiMetrics(this.context.db, [await readMetric(this.context.db, id)]);
+    return metric as KpiMetric;
+  }
+
+  /**
+   * A page of metrics. Filters: metric_type, is_active, is_system_metric (booleans),
+   * created_after, created_before (dates); `search` in name and description; `ordering`.
+   *
+   * @throws EngineError VALIDATION_ERROR for an unknown filter or ordering.
+   */
+  list(request: ListRequest = {}): Promise<Page<KpiMetric>> {
+    return listMetrics(this.context.db, request);
+  }
+
+  /**
+   * Changes some fields of a metric; the result is validated as a whole (formula included).
+   *
+   * @throws EngineError NOT_FOUND; FORBIDDEN for a system metric; VALIDATION_ERROR for bad fields.
+   */
+  async update(id: string, patch: MetricUpdateInput): Promise<KpiMetric> {
+    const current = await readMetric(this.context.db, id);
+    this.assertChangeable(current, 'changed');
+    const parsed = metricUpdateSchema.safeParse(patch);
+    if (!parsed.success) throw invalid('invalid KPI metric', zodDetails(parsed.error.issues));
+    const given = Object.fromEntries(
+      Object.entries(parsed.data).filter(([key]) => (patch as Record<string, unknown>)[key] !== undefined),
+    );
+    const merged = { ...current, ...given };
+    const definition = this.validate({
+      name: merged.name,
+      description: merged.description,
+      metric_type: merged.metric_type,
+      aggregation_type: merged.aggregation_type,
+      incident_categories: merged.incident_categories,
+      incident_severities: merged.incident_severities,
+      incident_priorities: merged.incident_priorities,
+      services: merged.services,
+      teams: merged.teams,
+      calculation_formula: merged.metric_type === 'CUSTOM' ? merged.calculation_formula : null,
+      time_window_hours: merged.time_window_hours,
+      target_value: merged.target_value,
+      is_active: merged.is_active,
+    });
+    await this.context.db.run(
+      `UPDATE kpi_metrics SET name = $name, description = $description, metric_type = $metric_type,
+         aggregation_type = $aggregation_type, incident_categories = $cats::VARCHAR[],
+         incident_severities = $sevs::VARCHAR[], incident_priorities = $pris::VARCHAR[],
+         services = $services::VARCHAR[], teams = $teams::VARCHAR[], calculation_formula = $formula::VARCHAR,
+         time_window_hours = $window, target_value = $target::DOUBLE, is_active = $active, updated_at = $at
+       WHERE id = $id::UUID`,
+      {
+        id,
+        name: definition.name,
+        description: definition.description,
+        metric_type: definition.metric_type,
+        aggregation_type: definition.aggregation_type,
+        cats: [...definition.incident_categories],
+        sevs: [...definition.incident_severities],
+        pris: [...definition.incident_priorities],
+        services: [...definition.services],
+        teams: [...definition.teams],
+        formula: definition.calculation_formula ?? undefined,
+        window: definition.time_window_hours,
+        target: definition.target_value ?? undefined,
+        active: definition.is_active,
+        at: this.context.now(),
+      },
+    );
+    return this.get(id);
+  }
+
+  /**
+   * Deletes a metric with its measurements and rollups.
+   *
+   * @throws EngineError NOT_FOUND; FORBIDDEN for a system metric.
+   */
+  async delete(id: string): Promise<void> {
+    const current = await readMetric(this.context.db, id);
+    this.assertChangeable(current, 'deleted');
+    await this.context.db.transaction(async (conn) => {
+      for (const table of ['kpi_measurements', 'kpi_rollups', 'kpi_rollup_bins', 'kpi_rollup_state']) {
+        await exec(conn, `DELETE FROM ${table} WHERE metric_id = $id::UUID`, { id });
+      }
+      await exec(conn, 'DELETE FROM kpi_metrics WHERE id = $id::UUID', { id });
+    });
+  }
+
+  /**
+   * Measures a metric exactly over `[end − window, end)` and stores the measurement. The same
+   * metric and period again returns the stored measurement unless `force` (which replaces it).
+   * A value on the wrong side of `target_value` when the previous measurement was not emits
+   * KPI_THRESHOLD_BREACHED in the same transaction.
+   *
+   * @throws EngineError NOT_FOUND for an unknown metric; VALIDATION_ERROR for a bad window or end.
+   */
+  async calculate(metricId: string, options: CalculateOptions = {}): Promise<CalculationResult> {
+    const metric = await readMetric(this.context.db, metricId);
+    const period = this.period(metric, options);
+    return this.calculateMetric(metric, period, options.force ?? false, new Map());
+  }
+
+  /**
+   * Calculates every active metric (see {@link calculate}); metrics that share a type, filters
+   * and period share one query for all their aggregations.
+   *
+   * @throws EngineError VALIDATION_ERROR for a bad window or end.
+   */
+  async calculateAll(options: Omit<CalculateOptions, never> = {}): Promise<CalculationResult[]> {
+    const metrics = await activeMetrics(this.context.db);
+    const cache = new Map<string, Promise<Awaited<ReturnType<typeof computeAggregations>>>>();
+    const wanted = new Map<string, Set<string>>();
+    const periods = metrics.map((m) => this.period(m, options));
+    metrics.forEach((m, i) => {
+      if (m.metric_type === 'CUSTOM') return;
+      const key = this.sampleKey(m, periods[i] as Period);
+      if (!wanted.has(key)) wanted.set(key, new Set());
+      wanted.get(key)?.add(m.aggregation_type);
+    });
+    const results: CalculationResult[] = [];
+    for (const [i, metric] of metrics.entries()) {
+      results.push(
+        await this.calculateMetric(metric, periods[i] as Period, options.force ?? false, cache, wanted),
+      );
+    }
+    return results;
+  }
+
+  /**
+   * A page of stored measurements, newest period first.
+   *
+   * @throws EngineError VALIDATION_ERROR for a bad page or ordering.
+   */
+  measurements(query: MeasurementQuery = {}): Promise<Page<KpiMeasurement>> {
+    const { metricId, startDate, endDate, ...request } = query;
+    return listMeasurements(this.context.db, {
+      ...request,
+      filters: { metric_id: metricId, start_date: startDate, end_date: endDate },
+    });
+  }
+
+  /**
+   * The summary of every active metric over its window ending at the current hour (rounded up),
+   * with the trend against the previous window of the same length and whether the target is met.
+   * Reads the hourly rollups, bringing them up to date incrementally first.
+   */
+  async summary(): Promise<KpiSummaryItem[]> {
+    const db = this.context.db;
+    const now = this.context.now();
+    const end = summaryEnd(now);
+    const metrics = await activeMetrics(db);
+    const version = await incidentsVersion(db);
+    const items: KpiSummaryItem[] = [];
+    for (const metric of metrics) {
+      const formula = metric.metric_type === 'CUSTOM' ? parseFormula(metric.calculation_formula ?? '') : null;
+      await refreshRollups(db, metric, formula, version, now);
+      const windowMs = metric.time_window_hours * hourMs;
+      const current: Period = { start: new Date(end.getTime() - windowMs), end };
+      const previous: Period = { start: new Date(end.getTime() - 2 * windowMs), end: current.start };
+      const cur = await windowValue(db, metric, current);
+      const prev = await windowValue(db, metric, previous);
+      items.push(summaryItem(metric, current, cur, prev.value));
+    }
+    return items;
+  }
+
+  private validate(input: MetricCreateInput): MetricDefinition {
+    const parsed = metricCreateSchema.safeParse(input);
+    if (!parsed.success) throw invalid('invalid KPI metric', zodDetails(parsed.error.issues));
+    if (parsed.data.metric_type === 'CUSTOM') parseFormula(parsed.data.calculation_formula ?? '');
+    return parsed.data;
+  }
+
+  private assertChangeable(metric: StoredMetric, verb: string): void {
+    if (metric.is_system_metric) {
+      throw new EngineError('FORBIDDEN', `system metric ${metric.name} cannot be ${verb}`, { id: metric.id });
+    }
+  }
+
+  private period(metric: StoredMetric, options: CalculateOptions): Period {
+    const hours = options.windowHours ?? metric.time_window_hours;
+    if (!Number.isInteger(hours) || hours < 1 || hours > maxWindowHours) {
+      throw invalid(`time window must be a whole number of hours from 1 to ${maxWindowHours}`, {
+        field: 'time_window_hours',
+        value: hours,
+      });
+    }
+    const end = options.end ?? new Date(Math.floor(this.context.now().getTime() / hourMs) * hourMs);
+    if (Number.isNaN(end.getTime())) throw invalid('end is not a valid date', { field: 'end' });
+    return { start: new Date(end.getTime() - hours * hourMs), end };
+  }
+
+  private sampleKey(metric: StoredMetric, period: Period): string {
+    return JSON.stringify([
+      metric.metric_type,
+      metric.incident_categories,
+      metric.incident_severities,
+      metric.incident_priorities,
+      metric.services,
+      metric.teams,
+      period.start.getTime(),
+      period.end.getTime(),
+    ]);
+  }
+
+  private async compute(
+    metric: StoredMetric,
+    period: Period,
+    cache: Map<string, Promise<Awaited<ReturnType<typeof computeAggregations>>>>,
+    wanted?: Map<string, Set<string>>,
+  ): Promise<Computation> {
+    const type = metric.metric_type;
+    if (type === 'CUSTOM') {
+      return computeFormula(this.context.db, parseFormula(metric.calculation_formula ?? ''), metric, period);
+    }
+    const key = this.sampleKey(metric, period);
+    let pending = cache.get(key);
+    if (!pending) {
+      const aggregations = [
+        ...(wanted?.get(key) ?? [metric.aggregation_type]),
+      ] as StoredMetric['aggregation_type'][];
+      if (!aggregations.includes(metric.aggregation_type)) aggregations.push(metric.aggregation_type);
+      pending = computeAggregations(this.context.db, type, metric, aggregations, period);
+      cache.set(key, pending);
+    }
+    const result = await pending;
+    const value = result.values.get(metric.aggregation_type);
+    return {
+      value: value === undefined ? null : value,
+      incidentCount: result.incidentCount,
+      sampleCount: result.sampleCount,
+      details: {
+        samples: metricTypeInfo[type].samples,
+        excluded_incidents:
+          metricTypeInfo[type].samples === 'incident' ? result.incidentCount - result.sampleCount : undefined,
+      },
+    };
+  }
+
+  private async calculateMetric(
+    metric: StoredMetric,
+    period: Period,
+    force: boolean,
+    cache: Map<string, Promise<Awaited<ReturnType<typeof computeAggregations>>>>,
+    wanted?: Map<string, Set<string>>,
+  ): Promise<CalculationResult> {
+    const db = this.context.db;
+    if (!force) {
+      const stored = await findMeasurement(db, metric.id, period.start, period.end);
+      if (stored) return { measurement: stored, computed: false };
+    }
+    const computation = await this.compute(metric, period, cache, wanted);
+    const info = metricTypeInfo[metric.metric_type];
+    const id = crypto.randomUUID();
+    const calculatedAt = this.context.now();
+    await db.transaction(async (conn) => {
+      const previous = await previousValue(conn, metric.id, period.start, period.end);
+      const met = meetsTarget(computation.value, metric.target_value, info.direction);
+      const wasMet = !previous.found || meetsTarget(previous.value, metric.target_value, info.direction);
+      const breached = metric.target_value !== null && computation.value !== null && !met && wasMet;
+      const details = {
+        ...computation.details,
+        aggregation: metric.aggregation_type,
+        window_hours: (period.end.getTime() - period.start.getTime()) / hourMs,
+        filters: {
+          incident_categories: metric.incident_categories,
+          incident_severities: metric.incident_severities,
+          incident_priorities: metric.incident_priorities,
+          services: metric.services,
+          teams: metric.teams,
+        },
+        ...(metric.calculation_formula ? { formula: metric.calculation_formula } : {}),
+        target_value: metric.target_value,
+        target_met: met,
+        threshold_breached: breached,
+      };
+      await exec(
+        conn,
+        'DELETE FROM kpi_measurements WHERE metric_id = $id::UUID AND period_start = $start AND period_end = $end',
+        { id: metric.id, start: period.start, end: period.end },
+      );
+      await exec(
+        conn,
+        `INSERT INTO kpi_measurements VALUES ($id::UUID, $metric::UUID, $value::DOUBLE, $unit, $start, $end,
+           $incidents, $samples, $at, $details::JSON)`,
+        {
+          id,
+          metric: metric.id,
+          value: computation.value,
+          unit: info.unit,
+          start: period.start,
+          end: period.end,
+          incidents: computation.incidentCount,
+          samples: computation.sampleCount,
+          at: calculatedAt,
+          details: JSON.stringify(details),
+        },
+      );
+      if (breached) {
+        await this.context.events.append(conn, 'KPI_THRESHOLD_BREACHED', {
+          metric_id: metric.id,
+          metric_name: metric.name,
+          metric_type: metric.metric_type,
+          measurement_id: id,
+          value: formatDecimal(computation.value),
+          target_value: formatDecimal(metric.target_value),
+          unit: info.unit,
+          direction: info.direction,
+          previous_value: formatDecimal(previous.value),
+          period_start: period.start.toISOString(),
+          period_end: period.end.toISOString(),
+        });
+      }
+    });
+    const stored = await findMeasurement(db, metric.id, period.start, period.end);
+    return { measurement: stored as KpiMeasurement, computed: true };
+  }
+}
+
+async function exec(conn: DuckDBConnection, sql: string, params: SqlParams): Promise<void> {
+  const { values, types } = bind(params);
+  await conn.run(sql, values, types);
+}

@@ -1,0 +1,280 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { MetricType } from '../schema/enums.ts';
+import { bind, type Database, type SqlValue } from '../store/database.ts';
+import { usedParams } from './calculator.ts';
+import { minIndexableValue, type Sketch, sketchGamma, zeroBin } from './dd-sketch.ts';
+import { compileLeaves } from './formula/compile.ts';
+import { type FormulaNode, formulaMetrics } from './formula/parser.ts';
+import { filterSql } from './incident-filter.ts';
+import type { StoredMetric } from './metric-store.ts';
+
+/** Types whose samples are per incident or per bucket, so hourly rollups can serve them. */
+export type RollupType = 'MTTA' | 'MTTR' | 'INCIDENT_COUNT' | 'RESOLUTION_RATE' | 'ESCALATION_RATE';
+
+/** True for a type that hourly rollups serve (interval and per-service types are computed per window). */
+export function isRollupType(type: MetricType): type is RollupType {
+  return (
+    type === 'MTTA' ||
+    type === 'MTTR' ||
+    type === 'INCIDENT_COUNT' ||
+    type === 'RESOLUTION_RATE' ||
+    type === 'ESCALATION_RATE'
+  );
+}
+
+/** One stream of hourly aggregates kept for a metric. */
+interface SeriesDef {
+  readonly series: number;
+  /** Per-incident sample in base units (seconds, counts), or `null` when only counts are kept. */
+  readonly sampleSql: string | null;
+  /** Condition counted as the bucket's numerator (rates). */
+  readonly hitSql: string;
+  readonly params: Record<string, SqlValue>;
+}
+
+/** Series number of a metric reference inside a formula. */
+export function metricSeries(type: RollupType): number {
+  return 100 + formulaMetrics.indexOf(type);
+}
+
+function typeSeries(type: RollupType, series: number): SeriesDef {
+  switch (type) {
+    case 'MTTA':
+      return { series, sampleSql: 'epoch(acknowledged_at) - epoch(created_at)', hitSql: 'false', params: {} };
+    case 'MTTR':
+      return { series, sampleSql: 'epoch(resolved_at) - epoch(created_at)', hitSql: 'false', params: {} };
+    case 'INCIDENT_COUNT':
+      return { series, sampleSql: null, hitSql: 'true', params: {} };
+    case 'RESOLUTION_RATE':
+      return { series, sampleSql: null, hitSql: 'resolved_at IS NOT NULL', params: {} };
+    case 'ESCALATION_RATE':
+      return { series, sampleSql: null, hitSql: 'escalation_level > 0', params: {} };
+  }
+}
+
+/** The series a metric keeps: series 0 for a plain type; one per aggregate and per referenced type for CUSTOM. */
+export function seriesOf(metric: StoredMetric, formula: FormulaNode | null): SeriesDef[] {
+  if (metric.metric_type !== 'CUSTOM') {
+    return isRollupType(metric.metric_type) ? [typeSeries(metric.metric_type, 0)] : [];
+  }
+  if (!formula) return [];
+  const leaves = compileLeaves(formula, 'rx');
+  const defs: SeriesDef[] = leaves.aggregates.map((a, i) => ({
+    series: i,
+    sampleSql: a.valueSql,
+    hitSql: 'false',
+    params: leaves.params,
+  }));
+  for (const m of leaves.metrics) if (isRollupType(m)) defs.push(typeSeries(m, metricSeries(m)));
+  return defs;
+}
+
+/** What a metric's rollups depend on; a change of any of it rebuilds them. */
+export function rollupDefinition(metric: StoredMetric): string {
+  return JSON.stringify([
+    1,
+    metric.metric_type,
+    metric.calculation_formula,
+    metric.incident_categories,
+    metric.incident_severities,
+    metric.incident_priorities,
+    metric.services,
+    metric.teams,
+  ]);
+}
+
+/** The incidents table's change marker: row count and newest `updated_at`. */
+export interface IncidentsVersion {
+  readonly rowCount: number;
+  readonly watermark: Date | null;
+}
+
+/** Reads {@link IncidentsVersion} (one aggregate over two columns). */
+export async function incidentsVersion(db: Database): Promise<IncidentsVersion> {
+  const row = await db.one('SELECT count(*) AS n, max(updated_at) AS wm FROM incidents');
+  return { rowCount: Number(row?.['n'] ?? 0), watermark: (row?.['wm'] as Date | null) ?? null };
+}
+
+/**
+ * Brings a metric's hourly rollups up to date with the incidents table, in one transaction.
+ * Nothing changed → nothing is read. Rows written since the last refresh (by `updated_at`,
+ * which ingestion sets to the write time) → only the hours they were created in are rebuilt.
+ * A changed definition, fewer rows than before (deletions) or no state → full rebuild.
+ *
+ * @returns what was done, for tests and the benchmark.
+ */
+export async function refreshRollups(
+  db: Database,
+  metric: StoredMetric,
+  formula: FormulaNode | null,
+  version: IncidentsVersion,
+  now: Date,
+): Promise<'fresh' | 'incremental' | 'rebuilt' | 'none'> {
+  const defs = seriesOf(metric, formula);
+  if (defs.length === 0) return 'none';
+  const definition = rollupDefinition(metric);
+  return db.transaction(async (conn) => {
+    const state = (
+      await conn.runAndReadAll(
+        'SELECT definition, watermark, row_count FROM kpi_rollup_state WHERE metric_id = $id::UUID',
+        { id: metric.id },
+      )
+    ).getRowObjectsJS()[0];
+    const stateWm = (state?.['watermark'] as Date | null | undefined) ?? null;
+    const stateRows = Number(state?.['row_count'] ?? -1);
+    const same = state?.['definition'] === definition;
+    if (same && stateRows === version.rowCount && stateWm?.getTime() === version.watermark?.getTime()) {
+      return 'fresh';
+    }
+    let scope: string | null = null;
+    const scopeParams: Record<string, SqlValue> = {};
+    const incremental =
+      same && stateWm !== null && version.rowCount >= stateRows && version.watermark !== null;
+    if (incremental) {
+      // A newer watermark means a real clock moved on: rows at the old watermark were seen already.
+      const op = version.watermark!.getTime() > stateWm.getTime() ? '>' : '>=';
+      scope = `date_trunc('hour', created_at) IN (SELECT DISTINCT date_trunc('hour', created_at) FROM incidents WHERE updated_at ${op} $since)`;
+      scopeParams['since'] = stateWm;
+      await run(
+        conn,
+        `DELETE FROM kpi_rollups WHERE metric_id = $id::UUID AND bucket IN (SELECT DISTINCT date_trunc('hour', created_at) FROM incidents WHERE updated_at ${op} $since)`,
+        { id: metric.id, since: stateWm },
+      );
+      await run(
+        conn,
+        `DELETE FROM kpi_rollup_bins WHERE metric_id = $id::UUID AND bucket IN (SELECT DISTINCT date_trunc('hour', created_at) FROM incidents WHERE updated_at ${op} $since)`,
+        { id: metric.id, since: stateWm },
+      );
+    } else {
+      await run(conn, 'DELETE FROM kpi_rollups WHERE metric_id = $id::UUID', { id: metric.id });
+      await run(conn, 'DELETE FROM kpi_rollup_bins WHERE metric_id = $id::UUID', { id: metric.id });
+    }
+    for (const def of defs) await buildSeries(conn, metric, def, scope, scopeParams);
+    await run(conn, 'DELETE FROM kpi_rollup_state WHERE metric_id = $id::UUID', { id: metric.id });
+    await run(conn, 'INSERT INTO kpi_rollup_state VALUES ($id::UUID, $def, $wm, $n, $now)', {
+      id: metric.id,
+      def: definition,
+      wm: version.watermark ?? undefined,
+      n: version.rowCount,
+      now,
+    });
+    return incremental ? 'incremental' : 'rebuilt';
+  });
+}
+
+async function buildSeries(
+  conn: DuckDBConnection,
+  metric: StoredMetric,
+  def: SeriesDef,
+  scope: string | null,
+  scopeParams: Record<string, SqlValue>,
+): Promise<void> {
+  const params: Record<string, SqlValue> = {
+    ...def.params,
+    ...scopeParams,
+    id: metric.id,
+    series: def.series,
+  };
+  const where = filterSql(metric, params);
+  const source = `SELECT date_trunc('hour', created_at) AS bucket, ${def.sampleSql ?? 'CAST(NULL AS DOUBLE)'} AS x,
+      ${def.hitSql} AS h FROM incidents WHERE ${where}${scope ? ` AND ${scope}` : ''}`;
+  await run(
+    conn,
+    `INSERT INTO kpi_rollups SELECT $id::UUID, $series, bucket, count(*), count(*) FILTER (WHERE h),
+       count(x), sum(x), min(x), max(x) FROM (${source}) GROUP BY bucket`,
+    params,
+  );
+  if (def.sampleSql === null) return;
+  await run(
+    conn,
+    `INSERT INTO kpi_rollup_bins SELECT $id::UUID, $series, bucket,
+       CASE WHEN x >= $minv THEN CAST(ceil(ln(x) / $lngamma) AS INTEGER) ELSE $zerobin END AS bin, count(*)
+     FROM (${source}) WHERE x IS NOT NULL GROUP BY bucket, bin`,
+    { ...params, minv: minIndexableValue, lngamma: Math.log(sketchGamma), zerobin: zeroBin },
+  );
+}
+
+async function run(conn: DuckDBConnection, sql: string, params: Record<string, SqlValue>): Promise<void> {
+  const { values, types } = bind(usedParams(sql, params));
+  await conn.run(sql, values, types);
+}
+
+/** Hourly aggregates of one series over a range, as read back for a summary. */
+export interface SeriesWindow {
+  incidentCount: number;
+  numerator: number;
+  sampleCount: number;
+  sampleSum: number;
+  sampleMin: number | null;
+  sampleMax: number | null;
+  /** Incident and numerator counts per hour, indexed from the range start. */
+  hourlyIncidents: Float64Array;
+  hourlyNumerator: Float64Array;
+  sketch: Sketch;
+}
+
+/**
+ * Reads every series of a metric over `[start, end)` (hour-aligned), merging the hourly sketches.
+ * Touches only the rollup rows of that range.
+ */
+export async function readSeriesWindow(
+  db: Database,
+  metricId: string,
+  start: Date,
+  end: Date,
+): Promise<Map<number, SeriesWindow>> {
+  const hours = Math.round((end.getTime() - start.getTime()) / 3_600_000);
+  const params = { id: metricId, start, end };
+  const rows = await db.all(
+    `SELECT series, CAST((epoch(bucket) - epoch($start)) / 3600 AS INTEGER) AS h, incident_count, numerator,
+       sample_count, sample_sum, sample_min, sample_max
+     FROM kpi_rollups WHERE metric_id = $id::UUID AND bucket >= $start AND bucket < $end`,
+    params,
+  );
+  const bins = await db.all(
+    `SELECT series, bin, sum(n) AS n FROM kpi_rollup_bins
+     WHERE metric_id = $id::UUID AND bucket >= $start AND bucket < $end GROUP BY series, bin`,
+    params,
+  );
+  const out = new Map<number, SeriesWindow>();
+  const get = (series: number): SeriesWindow => {
+    let w = out.get(series);
+    if (!w) {
+      w = {
+        incidentCount: 0,
+        numerator: 0,
+        sampleCount: 0,
+        sampleSum: 0,
+        sampleMin: null,
+        sampleMax: null,
+        hourlyIncidents: new Float64Array(hours),
+        hourlyNumerator: new Float64Array(hours),
+        sketch: new Map(),
+      };
+      out.set(series, w);
+    }
+    return w;
+  };
+  for (const r of rows) {
+    const w = get(Number(r['series']));
+    const h = Number(r['h']);
+    const n = Number(r['incident_count']);
+    const k = Number(r['numerator']);
+    w.incidentCount += n;
+    w.numerator += k;
+    w.hourlyIncidents[h] = (w.hourlyIncidents[h] ?? 0) + n;
+    w.hourlyNumerator[h] = (w.hourlyNumerator[h] ?? 0) + k;
+    w.sampleCount += Number(r['sample_count']);
+    w.sampleSum += Number(r['sample_sum'] ?? 0);
+    const min = r['sample_min'] === null ? null : Number(r['sample_min']);
+    const max = r['sample_max'] === null ? null : Number(r['sample_max']);
+    if (min !== null) w.sampleMin = w.sampleMin === null ? min : Math.min(w.sampleMin, min);
+    if (max !== null) w.sampleMax = w.sampleMax === null ? max : Math.max(w.sampleMax, max);
+  }
+  for (const b of bins) {
+    const w = get(Number(b['series']));
+    const bin = Number(b['bin']);
+    w.sketch.set(bin, (w.sketch.get(bin) ?? 0) + Number(b['n']));
+  }
+  return out;
+}

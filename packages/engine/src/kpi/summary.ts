@@ -1,0 +1,162 @@
+import type { AggregationType } from '../schema/enums.ts';
+import type { Database } from '../store/database.ts';
+import { aggregateValues, quantileLevel } from './aggregate.ts';
+import { computeAggregations, type Period } from './calculator.ts';
+import { sketchQuantile } from './dd-sketch.ts';
+import { compileLeaves, evaluateFormula } from './formula/compile.ts';
+import {
+  type FormulaFunction,
+  type FormulaMetric,
+  type FormulaNode,
+  parseFormula,
+} from './formula/parser.ts';
+import type { StoredMetric } from './metric-store.ts';
+import { formatDecimal, meetsTarget, metricTypeInfo } from './metric-types.ts';
+import type { KpiSummaryItem } from './records.ts';
+import {
+  isRollupType,
+  metricSeries,
+  type RollupType,
+  readSeriesWindow,
+  type SeriesWindow,
+} from './rollups.ts';
+
+/** |change| below this percentage is reported as `stable`. */
+export const stableBandPercent = 1;
+
+const hourMs = 3_600_000;
+
+/** The end of the summary's current window: `now` rounded up to the next whole hour (UTC). */
+export function summaryEnd(now: Date): Date {
+  return new Date(Math.ceil(now.getTime() / hourMs) * hourMs);
+}
+
+function emptyWindow(hours: number): SeriesWindow {
+  return {
+    incidentCount: 0,
+    numerator: 0,
+    sampleCount: 0,
+    sampleSum: 0,
+    sampleMin: null,
+    sampleMax: null,
+    hourlyIncidents: new Float64Array(hours),
+    hourlyNumerator: new Float64Array(hours),
+    sketch: new Map(),
+  };
+}
+
+/** A plain type's value (base units) from its merged hourly rollups. */
+function typeValue(type: RollupType, aggregation: AggregationType, w: SeriesWindow): number | null {
+  if (type === 'INCIDENT_COUNT') return aggregateValues(w.hourlyIncidents, aggregation);
+  if (type === 'RESOLUTION_RATE' || type === 'ESCALATION_RATE') {
+    if (aggregation === 'AVERAGE') return w.incidentCount > 0 ? (100 * w.numerator) / w.incidentCount : null;
+    const rates = w.hourlyIncidents.map((n, h) =>
+      n > 0 ? (100 * (w.hourlyNumerator[h] ?? 0)) / n : Number.NaN,
+    );
+    return aggregateValues(rates, aggregation);
+  }
+  return sampleValue(aggregation, w);
+}
+
+function sampleValue(aggregation: AggregationType, w: SeriesWindow): number | null {
+  if (aggregation === 'COUNT') return w.sampleCount;
+  if (w.sampleCount === 0) return null;
+  if (aggregation === 'AVERAGE') return w.sampleSum / w.sampleCount;
+  if (aggregation === 'SUM') return w.sampleSum;
+  if (aggregation === 'MIN') return w.sampleMin;
+  if (aggregation === 'MAX') return w.sampleMax;
+  return sketchQuantile(w.sketch, quantileLevel(aggregation) ?? 0.5);
+}
+
+const fnAggregation: Readonly<Record<FormulaFunction, AggregationType>> = {
+  avg: 'AVERAGE',
+  median: 'MEDIAN',
+  min: 'MIN',
+  max: 'MAX',
+  sum: 'SUM',
+  count: 'COUNT',
+  p95: 'PERCENTILE_95',
+  p99: 'PERCENTILE_99',
+};
+
+/**
+ * A metric's value over one hour-aligned window for the summary, in its reported unit. Types with
+ * per-incident or per-bucket samples (and CUSTOM formulas over them) read the hourly rollups —
+ * counts, sums, min/max and rates exact, median and percentiles from merged DDSketches (0.5%
+ * relative error). MTBF, MTBSI and AVAILABILITY are computed exactly over the window in SQL.
+ */
+export async function windowValue(
+  db: Database,
+  metric: StoredMetric,
+  period: Period,
+): Promise<{ value: number | null; incidentCount: number }> {
+  const hours = Math.round((period.end.getTime() - period.start.getTime()) / hourMs);
+  const type = metric.metric_type;
+  if (type !== 'CUSTOM' && !isRollupType(type)) {
+    const r = await computeAggregations(db, type, metric, [metric.aggregation_type], period);
+    return { value: r.values.get(metric.aggregation_type) ?? null, incidentCount: r.incidentCount };
+  }
+  const windows = await readSeriesWindow(db, metric.id, period.start, period.end);
+  const series = (n: number) => windows.get(n) ?? emptyWindow(hours);
+  if (type !== 'CUSTOM') {
+    const value = typeValue(type, metric.aggregation_type, series(0));
+    const scale = metricTypeInfo[type].secondsPerUnit;
+    return { value: value === null ? null : value / scale, incidentCount: series(0).incidentCount };
+  }
+  const formula: FormulaNode = parseFormula(metric.calculation_formula ?? '');
+  const leaves = compileLeaves(formula, 'rx');
+  const aggregates = leaves.aggregates.map((a, i) => {
+    const w = series(i);
+    if (a.valueSql === null) return w.incidentCount;
+    return sampleValue(fnAggregation[a.fn], w);
+  });
+  const metrics = new Map<FormulaMetric, number | null>();
+  for (const m of leaves.metrics) {
+    const aggregation = metricTypeInfo[m].formulaAggregation;
+    if (isRollupType(m)) metrics.set(m, typeValue(m, aggregation, series(metricSeries(m))));
+    else {
+      const r = await computeAggregations(db, m, metric, [aggregation], period, 1);
+      metrics.set(m, r.values.get(aggregation) ?? null);
+    }
+  }
+  const counted = windows.values().next().value;
+  return {
+    value: evaluateFormula(formula, aggregates, metrics),
+    incidentCount: counted?.incidentCount ?? 0,
+  };
+}
+
+/** Builds one summary line from the current and previous window values. */
+export function summaryItem(
+  metric: StoredMetric,
+  period: Period,
+  current: { value: number | null; incidentCount: number },
+  previous: number | null,
+): KpiSummaryItem {
+  const info = metricTypeInfo[metric.metric_type];
+  let trend: KpiSummaryItem['trend'] = 'stable';
+  let percentage: number | null = null;
+  const value = current.value;
+  if (value !== null && previous !== null) {
+    if (previous === 0) {
+      percentage = value === 0 ? 0 : null;
+      trend = value > 0 ? 'up' : value < 0 ? 'down' : 'stable';
+    } else {
+      percentage = ((value - previous) / Math.abs(previous)) * 100;
+      trend = Math.abs(percentage) < stableBandPercent ? 'stable' : percentage > 0 ? 'up' : 'down';
+    }
+  }
+  return {
+    metric_type: metric.metric_type,
+    metric_name: metric.name,
+    current_value: formatDecimal(value),
+    unit: info.unit,
+    trend,
+    trend_percentage: formatDecimal(percentage, 1),
+    period_start: period.start,
+    period_end: period.end,
+    incident_count: current.incidentCount,
+    target_value: formatDecimal(metric.target_value),
+    target_met: meetsTarget(value, metric.target_value, info.direction),
+  };
+}
