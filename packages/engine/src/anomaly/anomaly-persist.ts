@@ -32,7 +32,11 @@ export async function persistGroups(
       const memberSeries = [...new Set(members.map((m) => m.seriesKey))];
       const start = new Date(primary.windowStart);
       const end = new Date(Math.max(...members.map((m) => m.windowEnd)));
-      const dup = bind({ keys: memberSeries, start: new Date(Math.min(...members.map((m) => m.windowStart))), end });
+      const dup = bind({
+        keys: memberSeries,
+        start: new Date(Math.min(...members.map((m) => m.windowStart))),
+        end,
+      });
       const existing = await conn.runAndReadAll(
         `SELECT 1 FROM anomaly_detections WHERE list_has_any(member_series, $keys)
          AND time_window_start < $end AND time_window_end > $start LIMIT 1`,

@@ -5,11 +5,11 @@ import { mergeDrafts } from './anomaly-merge.ts';
 import type { AnomalyModelConfig } from './anomaly-model.ts';
 import { resolveAnomalyModel } from './anomaly-model.ts';
 import { persistGroups } from './anomaly-persist.ts';
-import { describeDetection } from './anomaly-wording.ts';
 import { readThresholdSeries } from './anomaly-thresholds.ts';
+import { describeDetection } from './anomaly-wording.ts';
 import { behavioralDrafts } from './behavioral-shifts.ts';
 import { calibrateCount } from './count-calibration.ts';
-import type { DetectOptions, Detection, SeriesInput } from './detect.ts';
+import type { Detection, DetectOptions, SeriesInput } from './detect.ts';
 import { bucketMs, buildIncidentSeries, type IncidentSeries } from './incident-series.ts';
 import { patternForestDrafts } from './pattern-forest.ts';
 import { readRelatedIncidents } from './related-incidents.ts';
@@ -80,7 +80,11 @@ export async function runAnomalyDetection(
   const historyFrom = new Date(start.getTime() - config.history_days * 86_400_000);
   progress(`model ${model.id}; window ${start.toISOString()} to ${end.toISOString()}`);
 
-  const series = await buildIncidentSeries(context.db, { from: historyFrom, to: end }, config.min_slice_incidents);
+  const series = await buildIncidentSeries(
+    context.db,
+    { from: historyFrom, to: end },
+    config.min_slice_incidents,
+  );
   progress(`built ${series.length} series from ${historyFrom.toISOString()}`);
   const inWindow = (d: { start: number; end: number }, width: number) =>
     d.start < end.getTime() && d.end + width > start.getTime();

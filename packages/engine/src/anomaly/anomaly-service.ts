@@ -8,7 +8,8 @@ import { type AnomalyDetection, anomalySelect, rowToAnomaly } from './anomaly-re
 import { type AnomalyRunOptions, type AnomalyRunResult, runAnomalyDetection } from './anomaly-run.ts';
 import { type AnomalySummary, readAnomalySummary } from './anomaly-summary.ts';
 import { AnomalyThresholdStore } from './anomaly-thresholds.ts';
-import { type DetectOptions, type Detection, detectSeriesAnomalies, type SeriesInput } from './detect.ts';
+import type { Detection, DetectOptions, SeriesInput } from './detect.ts';
+import { detectManySeries } from './detect-many.ts';
 import { type AnomalyAction, nextStatus } from './lifecycle.ts';
 
 const listSpec: ListSpec = {
@@ -88,7 +89,7 @@ export class AnomalyService {
    * @throws EngineError VALIDATION_ERROR for a malformed series.
    */
   async detect(series: readonly SeriesInput[], options: DetectOptions = {}): Promise<Detection[]> {
-    return series.flatMap((s) => detectSeriesAnomalies(s, options));
+    return detectManySeries(this.context.pool, series, options);
   }
 
   /** See {@link runAnomalyDetection}. */
@@ -120,9 +121,12 @@ export class AnomalyService {
   /** @throws EngineError NOT_FOUND */
   async get(id: string): Promise<AnomalyDetection> {
     if (!uuid.safeParse(id).success) throw notFound('anomaly', id);
-    const row = await this.context.db.one(`SELECT ${anomalySelect} FROM anomaly_detections WHERE id = $id::UUID`, {
-      id,
-    });
+    const row = await this.context.db.one(
+      `SELECT ${anomalySelect} FROM anomaly_detections WHERE id = $id::UUID`,
+      {
+        id,
+      },
+    );
     if (!row) throw notFound('anomaly', id);
     return rowToAnomaly(row);
   }

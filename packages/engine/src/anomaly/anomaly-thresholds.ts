@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EngineError, notFound } from '../errors.ts';
 import type { Database, Row } from '../store/database.ts';
-import { listPage, type ListRequest, type ListSpec, type Page } from '../store/list-query.ts';
+import { type ListRequest, type ListSpec, listPage, type Page } from '../store/list-query.ts';
 import type { DetectOptions } from './detect.ts';
 import type { IncidentSeries } from './incident-series.ts';
 

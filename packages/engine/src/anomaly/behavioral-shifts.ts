@@ -118,7 +118,11 @@ export async function behavioralDrafts(
       }
       const baseTotal = sum(base.counts);
       const recentTotal = sum(recent.counts);
-      if (baseTotal >= minSamples && recentTotal >= minSamples && nonZeroColumns(base.counts, recent.counts) >= 2) {
+      if (
+        baseTotal >= minSamples &&
+        recentTotal >= minSamples &&
+        nonZeroColumns(base.counts, recent.counts) >= 2
+      ) {
         const chi = chiSquareHomogeneity([base.counts, recent.counts]);
         if (chi.pValue < alpha) {
           const severeShare = (c: number[]) => (100 * ((c[2] ?? 0) + (c[3] ?? 0))) / Math.max(1, sum(c));

@@ -43,5 +43,11 @@ export function calibrateCount(
   const expected = lambda * buckets;
   const pValue = poissonTail(inside, expected, inside >= expected ? 'upper' : 'lower');
   const spread = 3 * Math.sqrt(expected);
-  return { observed: inside, expected, pValue, lower: Math.max(0, expected - spread), upper: expected + spread };
+  return {
+    observed: inside,
+    expected,
+    pValue,
+    lower: Math.max(0, expected - spread),
+    upper: expected + spread,
+  };
 }

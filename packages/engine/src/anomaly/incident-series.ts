@@ -195,7 +195,7 @@ async function readDaily(
     params,
   );
   const row = rows[0];
-  if (!row || !row['ts']) return [];
+  if (!row?.['ts']) return [];
   const values = Float64Array.from(row['vals'] as (number | null)[], (v) => (v === null ? empty : v));
   if (values.every((v) => Number.isNaN(v))) return [];
   return [

@@ -1,8 +1,8 @@
 import type { EngineContext } from '../context.ts';
 import type { AnomalyDraft } from './anomaly-merge.ts';
 import type { AnomalyModelConfig } from './anomaly-model.ts';
-import type { RunRange } from './behavioral-shifts.ts';
 import { formatAmount } from './anomaly-wording.ts';
+import type { RunRange } from './behavioral-shifts.ts';
 import { isolationForest } from './kernels/isolation-forest.ts';
 import { quantileSorted, sortedCopy } from './kernels/order-stats.ts';
 import { readRelatedIncidents } from './related-incidents.ts';
@@ -63,7 +63,9 @@ export async function patternForestDrafts(
       mttaN[w]! += 1;
     }
   }
-  const mttas = [...mttaSum].map((s, i) => (mttaN[i] ? s / mttaN[i]! : Number.NaN)).filter((v) => !Number.isNaN(v));
+  const mttas = [...mttaSum]
+    .map((s, i) => (mttaN[i] ? s / mttaN[i]! : Number.NaN))
+    .filter((v) => !Number.isNaN(v));
   const fill = mttas.length ? quantileSorted(sortedCopy(mttas), 0.5) : 0;
   const totals = new Float64Array(rowsCount);
   for (let w = 0; w < rowsCount; w++) {
@@ -115,7 +117,16 @@ export async function patternForestDrafts(
         lower,
         upper,
         window_hours: settings.window_hours,
-        features: [...categories.map((c) => `count:${c}`), 'count:other', 'share:LOW', 'share:MEDIUM', 'share:HIGH', 'share:CRITICAL', 'count', 'mtta_minutes'],
+        features: [
+          ...categories.map((c) => `count:${c}`),
+          'count:other',
+          'share:LOW',
+          'share:MEDIUM',
+          'share:HIGH',
+          'share:CRITICAL',
+          'count',
+          'mtta_minutes',
+        ],
         trees: settings.trees,
         sample_size: settings.sample_size,
         contamination: settings.contamination,

@@ -20,7 +20,10 @@ export interface FixtureIncident {
 }
 
 /** Inserts fixture incidents in one statement (through a temporary NDJSON file read by DuckDB). */
-export async function insertIncidents(db: Database, incidents: readonly FixtureIncident[]): Promise<string[]> {
+export async function insertIncidents(
+  db: Database,
+  incidents: readonly FixtureIncident[],
+): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'anomaly-fixture-'));
   try {
     const ids: string[] = [];
@@ -66,7 +69,13 @@ export async function insertIncidents(db: Database, incidents: readonly FixtureI
 /** Inserts a stored anomaly directly (status DETECTED), for lifecycle and summary fixtures. */
 export async function insertAnomaly(
   db: Database,
-  a: { severity: Severity; detected_at: Date; series_key?: string; anomaly_type?: string; description?: string },
+  a: {
+    severity: Severity;
+    detected_at: Date;
+    series_key?: string;
+    anomaly_type?: string;
+    description?: string;
+  },
 ): Promise<string> {
   const id = crypto.randomUUID();
   await db.run(

@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Engine, openEngine } from '../src/index.ts';
+import { type FixtureIncident, insertIncidents, poisson, seeded } from './support/anomaly-fixtures.ts';
+
+// 35 days of background incidents for four services (Poisson, seeded), ending 2026-03-10T00:00Z,
+// and one planted storm: 30 extra incidents for checkout between 2026-03-09T14:00 and 15:00.
+const end = new Date('2026-03-10T00:00:00Z');
+const days = 35;
+const storm = { start: new Date('2026-03-09T14:00:00Z'), end: new Date('2026-03-09T15:00:00Z') };
+let engine: Engine;
+let stormIds: string[] = [];
+
+beforeAll(async () => {
+  engine = await openEngine({
+    path: ':memory:',
+    now: () => new Date('2026-03-10T00:05:00Z'),
+    workers: { threads: 1 },
+  });
+  const random = seeded(7);
+  const incidents: FixtureIncident[] = [];
+  const services = { checkout: 0.5, payments: 0.4, search: 0.3, auth: 0.25 } as const;
+  const categories = ['Software', 'Network', 'Database'];
+  const severities = ['LOW', 'MEDIUM', 'MEDIUM', 'HIGH'] as const;
+  const from = end.getTime() - days * 86_400_000;
+  for (let h = 0; h < days * 24; h++) {
+    const hourStart = from + h * 3_600_000;
+    // Busier office hours: rate × 1.5 from 08:00 to 18:00 UTC, × 0.5 otherwise.
+    const hour = new Date(hourStart).getUTCHours();
+    const factor = hour >= 8 && hour < 18 ? 1.5 : 0.5;
+    for (const [service, rate] of Object.entries(services)) {
+      const n = poisson(random, rate * factor);
+      for (let k = 0; k < n; k++) {
+        const created = new Date(hourStart + Math.floor(random() * 3_600_000));
+        incidents.push({
+          service,
+          team: `${service}-team`,
+          category: categories[Math.floor(random() * 3)] ?? 'Software',
+          severity: severities[Math.floor(random() * 4)] ?? 'LOW',
+          created_at: created,
+          acknowledged_at: new Date(created.getTime() + (5 + random() * 20) * 60_000),
+          resolved_at: new Date(created.getTime() + (1 + random() * 4) * 3_600_000),
+        });
+      }
+    }
+  }
+  const planted: FixtureIncident[] = [];
+  for (let k = 0; k < 30; k++) {
+    const created = new Date(storm.start.getTime() + k * 110_000);
+    planted.push({
+      service: 'checkout',
+      team: 'checkout-team',
+      category: 'Software',
+      severity: k % 3 === 0 ? 'CRITICAL' : 'HIGH',
+      title: 'checkout 500 errors',
+      created_at: created,
+      acknowledged_at: new Date(created.getTime() + 10 * 60_000),
+    });
+  }
+  await insertIncidents(engine.context.db, incidents);
+  stormIds = await insertIncidents(engine.context.db, planted);
+});
+afterAll(async () => {
+  await engine.close();
+});
+
+describe('running anomaly detection over incidents', () => {
+  it('finds the planted storm as one anomaly with the spec record filled, and emits one event per anomaly', async () => {
+    const progress: string[] = [];
+    const result = await engine.anomalies.run({ end, windowHours: 48, onProgress: (m) => progress.push(m) });
+    expect(progress.length).toBeGreaterThan(3);
+    expect(result.anomalies_created).toBeGreaterThanOrEqual(1);
+    const page = await engine.anomalies.list({ pageSize: 100 });
+    const overlapping = page.results.filter(
+      (a) =>
+        a.affected_services.includes('checkout') &&
+        a.time_window_start < storm.end &&
+        a.time_window_end > storm.start,
+    );
+    // One storm is one anomaly, not one per series and detector.
+    expect(overlapping).toHaveLength(1);
+    const a = overlapping[0]!;
+    expect(a.status).toBe('DETECTED');
+    expect(a.related_incidents).toEqual(expect.arrayContaining(stormIds));
+    expect(a.affected_metrics).toContain('INCIDENT_COUNT');
+    expect(a.confidence_score).toBeGreaterThan(0.99);
+    expect(a.anomaly_score).toBeGreaterThan(a.threshold_used ?? Number.POSITIVE_INFINITY);
+    // 30 storm incidents plus checkout's background in that hour; its rate is about 0.75 an hour then.
+    expect(a.description).toMatch(
+      /^\d+ incidents for checkout on 2026-03-09 between 14:00 and 15:00 UTC; expected/,
+    );
+    expect(a.severity).toBe('CRITICAL');
+    expect(a.metadata).toMatchObject({ series_key: a.series_key, expected: expect.any(Number) });
+    expect(a.model).toBe(result.model_id);
+    const model = await engine.context.db.one(
+      'SELECT model_type, algorithm_type, is_system_model FROM predictive_models WHERE id = $id::UUID',
+      { id: result.model_id },
+    );
+    expect(model).toEqual({
+      model_type: 'ANOMALY_DETECTION',
+      algorithm_type: 'ISOLATION_FOREST',
+      is_system_model: true,
+    });
+    const events = await engine.events.after(0, { types: ['ANOMALY_DETECTED'] });
+    expect(events.map((e) => e.payload['id']).sort()).toEqual(page.results.map((r) => r.id).sort());
+  });
+
+  it('adds nothing and emits nothing when re-run over the same window', async () => {
+    const before = await engine.events.after(0);
+    const count = (await engine.anomalies.list()).count;
+    const again = await engine.anomalies.run({ end, windowHours: 48 });
+    expect(again.anomalies_created).toBe(0);
+    expect(again.duplicates_skipped).toBeGreaterThan(0);
+    expect((await engine.anomalies.list()).count).toBe(count);
+    expect(await engine.events.after(0)).toHaveLength(before.length);
+  });
+
+  it('applies a user threshold as a THRESHOLD anomaly', async () => {
+    await engine.anomalies.thresholds.create({
+      name: 'payments daily cap',
+      series: 'incident_count:day:service=payments',
+      kind: 'STATIC',
+      upper: 2,
+    });
+    const result = await engine.anomalies.run({ end, windowHours: 24 });
+    const found = await engine.anomalies.list({ filters: { anomaly_type: 'THRESHOLD' } });
+    expect(result.anomalies_created).toBeGreaterThanOrEqual(1);
+    expect(found.results.some((a) => a.series_key === 'incident_count:day:service=payments')).toBe(true);
+  });
+
+  it('refuses an unknown model and a bad window without writing anything', async () => {
+    const count = (await engine.anomalies.list()).count;
+    await expect(engine.anomalies.run({ modelId: crypto.randomUUID() })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    await expect(engine.anomalies.run({ windowHours: 0 })).rejects.toMatchObject({
+      code: 'VALIDATION_ERROR',
+    });
+    expect((await engine.anomalies.list()).count).toBe(count);
+  });
+});
