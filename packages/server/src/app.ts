@@ -13,6 +13,7 @@ import { securitySchemes } from './openapi/schemas.ts';
 import type { AppOptions } from './options.ts';
 import { rateLimit } from './rate-limit/rate-limit.ts';
 import { authRoutes } from './routes/auth.ts';
+import { incidentRoutes } from './routes/incidents.ts';
 import { systemRoutes } from './routes/system.ts';
 import { allowedMethods, isPublicPath, routingPath } from './routing.ts';
 
@@ -106,6 +107,7 @@ export function createApp(engine: Engine, options: AppOptions = {}): OpenAPIHono
   // Resources: one sub-app each (see packages/server/README.md). Add your line below.
   app.route('/', systemRoutes(engine, metrics, options.isDraining ?? (() => false)));
   app.route('/api/auth', authRoutes(options));
+  app.route('/api', incidentRoutes());
 
   checkTrailingSlashes(app);
   return app;
