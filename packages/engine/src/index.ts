@@ -42,3 +42,23 @@ export {
   type ValidIncident,
 } from './schema/incident.ts';
 export { defaultPageSize, type ListRequest, maxPageSize, type Page } from './store/list-query.ts';
+export { generateIncidents } from './synth/generate.ts';
+export { loadSyntheticIncidents, type SyntheticLoad } from './synth/loader.ts';
+export {
+  defaultSyntheticEnd,
+  type PlantedAnomaly,
+  type PlantedAnomalyKind,
+  type RecurringTruth,
+  type SyntheticData,
+  type SyntheticIncident,
+  type SyntheticOptions,
+  type SyntheticTruth,
+} from './synth/types.ts';
+export {
+  type SyntheticFile,
+  type SyntheticFileFormat,
+  syntheticColumns,
+  writeSyntheticCsv,
+  writeSyntheticNdjson,
+  writeSyntheticParquet,
+} from './synth/writers.ts';
