@@ -1,4 +1,12 @@
-/** Incident recurrence analyses: groups of incidents that keep coming back. */
+/**
+ * Incident recurrence analyses: groups of incidents that keep coming back.
+ *
+ * `fingerprint` is the analysis' stable key (the signature of its group: the most frequent
+ * incident fingerprint of the group). Re-runs update the row with the same signature (or, when the
+ * group drifted, the row sharing the most incidents) instead of adding one, so the service keeps it
+ * unique (no unique index: DuckDB checks index constraints eagerly, which breaks updating a key
+ * inside the transaction that reads it). `resolution_notes` is what the resolver wrote.
+ */
 export const recurrenceTables = [
   `CREATE TABLE recurrence_analyses (
     id UUID PRIMARY KEY,
@@ -16,6 +24,7 @@ export const recurrenceTables = [
     is_resolved BOOLEAN NOT NULL DEFAULT false,
     resolved_at TIMESTAMP,
     resolved_by UUID,
+    resolution_notes VARCHAR,
     created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL
   )`,

@@ -1,0 +1,156 @@
+/**
+ * English function words and incident-report filler that carry no meaning for recurrence. Kept
+ * small on purpose: words like `down`, `not` or `failed` are symptoms, not stop words.
+ */
+export const stopWords: ReadonlySet<string> = new Set(
+  (
+    'a an the and or but if then else of on in at to for from by with without into onto over under ' +
+    "is are was were be been being am has have had do does did this that these those it its it's " +
+    'as than so such there here when while where which who whom what why how all any each few more ' +
+    'most other some same own very can will just should would could may might must shall also again ' +
+    'we our us you your they their them he she his her i me my please pls hi hello team thanks ' +
+    'thank regards issue incident ticket user users reported reports report seeing seen see getting ' +
+    'get got via per about after before since until up'
+  ).split(' '),
+);
+
+/**
+ * Words that name a symptom of an outage or degradation; the symptom terms of a fingerprint are the
+ * incident's words found here (after normalisation), so "DB timeout" and "DB disk full" on the same
+ * service with the same title keep apart.
+ */
+export const symptomLexicon: ReadonlySet<string> = new Set(
+  (
+    'timeout timeouts timed latency slow slowness degraded degradation unavailable unreachable down ' +
+    'outage crash crashed crashing crashloop restart restarts restarting hang hung freeze frozen ' +
+    'error errors exception exceptions fail failed failing failure failures refused reset rejected ' +
+    'denied unauthorized forbidden expired expiry expiring certificate cert disk full space quota ' +
+    'memory oom leak cpu load saturation saturated throttled throttling backlog queue lag replication ' +
+    'deadlock lock locked corrupt corrupted corruption missing lost loss packet dns ssl tls handshake ' +
+    'connection connections pool exhausted overflow overloaded spike spikes flapping unhealthy ' +
+    'heartbeat partition split brain stale stuck blocked login authentication password mismatch ' +
+    'invalid bounce bounced delayed delay duplicate duplicates'
+  )
+    .split(' ')
+    .map(singular),
+);
+
+// Order matters: whole identifiers (UUIDs, e-mails, URLs' hosts, IPs, dates) go before the
+// token-level rules, which would otherwise cut them into meaningful-looking fragments.
+const patterns: readonly RegExp[] = [
+  /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, // UUID
+  /\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b/g, // e-mail
+  /\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b/g, // IPv4 with optional port
+  /\b([0-9a-f]{1,4}:){3,7}[0-9a-f]{1,4}\b/g, // IPv6 (full or mostly full form)
+  /\b\d{4}-\d{2}-\d{2}([t ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(z|[+-]\d{2}:?\d{2})?)?\b/g, // ISO date/time
+  /\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b/g, // d/m/y or m/d/y
+  /\b\d{1,2}:\d{2}(:\d{2})?\b/g, // clock time
+  /\b0x[0-9a-f]+\b/g, // hex literal
+  /\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{6,}\b/g, // hex id (hash, commit, trace id)
+];
+
+/**
+ * Normalises incident text for comparison: lower-case; removes UUIDs, e-mail addresses, IP
+ * addresses, dates, clock times, hex ids and digits; turns punctuation into spaces; drops stop words
+ * and one-letter tokens; reduces plurals to the singular. "Disk full on /var (95%) at db-01
+ * 2024-01-02" → `disk full var db`.
+ *
+ * Pure; O(length of the text).
+ */
+export function normalizeTokens(text: string | null | undefined): string[] {
+  if (!text) return [];
+  let s = text.toLowerCase();
+  for (const pattern of patterns) s = s.replace(pattern, ' ');
+  s = s.replace(/\d+/g, ' ');
+  const tokens = s.split(/[^\p{L}]+/u);
+  const out: string[] = [];
+  for (const token of tokens) {
+    if (token.length < 2 || stopWords.has(token)) continue;
+    out.push(singular(token));
+  }
+  return out;
+}
+
+/**
+ * A light stemmer for English plurals only ("timeouts" → "timeout", "replicas" → "replica",
+ * "retries" → "retry"); words ending in -ss, -us, -is and words of three letters or fewer keep
+ * their ending. Verb forms are left alone: rules for them misfire more often than they help here.
+ */
+export function singular(token: string): string {
+  if (token.length <= 3) return token;
+  if (token.endsWith('ies') && token.length > 4) return `${token.slice(0, -3)}y`;
+  if (token.endsWith('s') && !/(ss|us|is)$/.test(token)) return token.slice(0, -1);
+  return token;
+}
+
+/** {@link normalizeTokens} joined by single spaces. */
+export function normalizeText(text: string | null | undefined): string {
+  return normalizeTokens(text).join(' ');
+}
+
+/** The symptom terms among `tokens`, distinct and sorted. */
+export function symptomTerms(tokens: readonly string[]): string[] {
+  const found = new Set<string>();
+  for (const token of tokens) if (symptomLexicon.has(token)) found.add(token);
+  return [...found].sort();
+}
+
+/** What an incident's fingerprint is made of, each part already normalised. */
+export interface FingerprintParts {
+  /** Normalised title. */
+  readonly title: string;
+  /** Service, trimmed and lower-cased; empty when unknown. */
+  readonly service: string;
+  /** Category, trimmed and lower-cased; empty when unknown. */
+  readonly category: string;
+  /** Symptom terms of title and description, sorted. */
+  readonly symptoms: readonly string[];
+}
+
+/**
+ * The parts of an incident's fingerprint: normalised title, service, category and the symptom terms
+ * of title and description. Two incidents with equal parts are the same problem recurring.
+ */
+export function fingerprintParts(incident: {
+  title: string;
+  description?: string | null;
+  service?: string | null;
+  category?: string | null;
+}): FingerprintParts {
+  const titleTokens = normalizeTokens(incident.title);
+  const descriptionTokens = normalizeTokens(incident.description);
+  return {
+    title: titleTokens.join(' '),
+    service: (incident.service ?? '').trim().toLowerCase(),
+    category: (incident.category ?? '').trim().toLowerCase(),
+    symptoms: symptomTerms([...titleTokens, ...descriptionTokens]),
+  };
+}
+
+/**
+ * The fingerprint of an incident: a 16-hex-digit hash of its {@link fingerprintParts}
+ * (two independent 32-bit FNV-1a hashes of the joined parts). Deterministic across runs and
+ * processes; equal parts give equal fingerprints, and a collision of different parts has
+ * probability about 2^-64 per pair.
+ */
+export function fingerprintOf(parts: FingerprintParts): string {
+  const key = `${parts.title}\u0001${parts.service}\u0001${parts.category}\u0001${parts.symptoms.join(' ')}`;
+  return hex32(fnv1a(key, 0x811c9dc5)) + hex32(fnv1a(key, 0x01000193 ^ 0x5bd1e995));
+}
+
+/**
+ * FNV-1a (Fowler, Noll, Vo) 32-bit hash of a string's UTF-16 code units, from basis `seed`.
+ * O(length).
+ */
+export function fnv1a(text: string, seed = 0x811c9dc5): number {
+  let h = seed >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+function hex32(n: number): string {
+  return n.toString(16).padStart(8, '0');
+}

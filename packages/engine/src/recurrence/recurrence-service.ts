@@ -1,0 +1,363 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { EngineContext } from '../context.ts';
+import { EngineError, notFound } from '../errors.ts';
+import { bind, type SqlParams } from '../store/database.ts';
+import { type ListRequest, listPage, type Page } from '../store/list-query.ts';
+import {
+  defaultFindRecurrence,
+  type FindRecurrenceOptions,
+  type RecurrenceGroup,
+  recurrenceTypes,
+} from './kernels/find-recurrences.ts';
+import { defaultMinHash } from './kernels/minhash.ts';
+import { type PlannedAnalysis, planAnalysis, type WindowIncidents } from './recurrence-plan.ts';
+import {
+  type RecurrenceAnalysis,
+  recurrenceListSpec,
+  recurrenceSelect,
+  toRecurrenceAnalysis,
+} from './recurrence-record.ts';
+import { findRecurrencesTask } from './recurrence-task.ts';
+
+/** Hours analysed when a request names no window: 30 days. */
+export const defaultRecurrenceWindowHours = 720;
+/** Longest window accepted: 10 years. */
+export const maxRecurrenceWindowHours = 87_600;
+
+/** A request to analyse recurrence. */
+export interface AnalyzeRecurrenceRequest {
+  /** Hours before `end` whose incidents (by created_at) are analysed. Default 720 (30 days). */
+  readonly windowHours?: number;
+  /** End of the window (UTC instant). Default: the engine's clock. */
+  readonly end?: Date;
+  /** Smallest group reported (default 2), similarity threshold (default 0.5), cross-service linking. */
+  readonly options?: Pick<FindRecurrenceOptions, 'minOccurrences' | 'similarityThreshold' | 'acrossServices'>;
+}
+
+/** What one analysis run did. */
+export interface AnalyzeRecurrenceResult {
+  readonly windowStart: Date;
+  readonly windowEnd: Date;
+  /** Incidents created in the window. */
+  readonly incidentsScanned: number;
+  /** Analyses added, changed, reopened (a subset of changed) and found unchanged. */
+  readonly created: number;
+  readonly updated: number;
+  readonly reopened: number;
+  readonly unchanged: number;
+  /** Every analysis the run found, highest confidence first. */
+  readonly analyses: RecurrenceAnalysis[];
+}
+
+/** Who resolves an analysis and why. */
+export interface ResolveRecurrenceRequest {
+  /** User id (UUID) of the resolver. */
+  readonly resolvedBy: string;
+  readonly notes?: string | undefined;
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Incident recurrence analysis: finds incidents that keep coming back (same fingerprint, similar
+ * text, regular schedule), keeps one analysis per pattern across runs, and tracks resolution: a
+ * resolved pattern seen again (an occurrence after `resolved_at`) is reopened.
+ */
+export class RecurrenceService {
+  constructor(private readonly context: EngineContext) {}
+
+  /**
+   * Analyses the incidents created in `[end − windowHours, end]` and upserts one analysis per
+   * recurring group. A group updates the analysis with its signature, else the one sharing most of
+   * its incidents, else a new one; related incidents accumulate across runs (the union), and the
+   * statistics are recomputed in SQL over them. Re-running on the same data changes nothing.
+   *
+   * @throws EngineError VALIDATION_ERROR for a window that is not a positive number of hours up to
+   *   {@link maxRecurrenceWindowHours}, an invalid `end` or out-of-range options.
+   */
+  async analyze(request: AnalyzeRecurrenceRequest = {}): Promise<AnalyzeRecurrenceResult> {
+    const windowHours = request.windowHours ?? defaultRecurrenceWindowHours;
+    if (typeof windowHours !== 'number' || !(windowHours > 0) || windowHours > maxRecurrenceWindowHours) {
+      throw new EngineError(
+        'VALIDATION_ERROR',
+        `time window must be a number of hours above 0 and at most ${maxRecurrenceWindowHours}`,
+        { parameter: 'time_window', value: windowHours },
+      );
+    }
+    const end = request.end ?? this.context.now();
+    if (!(end instanceof Date) || Number.isNaN(end.getTime())) {
+      throw new EngineError('VALIDATION_ERROR', 'end must be a valid date', { parameter: 'end' });
+    }
+    const options = checkOptions(request.options ?? {});
+    const start = new Date(end.getTime() - windowHours * 3_600_000);
+    const rows = await this.context.db.all(
+      `SELECT id::VARCHAR AS id, title, description, service, category, epoch_ms(created_at)::DOUBLE AS t
+       FROM incidents WHERE created_at >= $start AND created_at <= $end ORDER BY created_at, id`,
+      { start, end },
+    );
+    const window: WindowIncidents = {
+      ids: rows.map((r) => String(r['id'])),
+      start,
+      end,
+      options,
+    };
+    const groups = findRecurrencesTask({
+      input: {
+        titles: rows.map((r) => String(r['title'] ?? '')),
+        descriptions: rows.map((r) => (r['description'] as string | null) ?? null),
+        services: rows.map((r) => (r['service'] as string | null) ?? null),
+        categories: rows.map((r) => (r['category'] as string | null) ?? null),
+        createdAtMs: Float64Array.from(rows, (r) => Number(r['t'])),
+      },
+      options,
+    });
+    const outcome = await this.upsert(groups, window);
+    const analyses = outcome.ids.length
+      ? await this.context.db.all(
+          `SELECT ${recurrenceSelect} FROM recurrence_analyses WHERE list_contains($ids, id::VARCHAR)
+           ORDER BY confidence_score DESC, last_seen DESC, id`,
+          { ids: outcome.ids },
+        )
+      : [];
+    return {
+      windowStart: start,
+      windowEnd: end,
+      incidentsScanned: rows.length,
+      created: outcome.created,
+      updated: outcome.updated,
+      reopened: outcome.reopened,
+      unchanged: outcome.unchanged,
+      analyses: analyses.map(toRecurrenceAnalysis),
+    };
+  }
+
+  /**
+   * One page of analyses. Filters: `recurrence_type` (one of {@link recurrenceTypes}),
+   * `min_confidence` (0..1), `is_resolved` (boolean or 'true'/'false'); `search` looks in the
+   * description and fingerprint; `ordering` by confidence_score, occurrence_count, first_seen,
+   * last_seen, mean_interval_hours, recurrence_type, created_at, updated_at.
+   *
+   * @throws EngineError VALIDATION_ERROR for an unknown filter, value or ordering; NOT_FOUND for a
+   *   page past the end.
+   */
+  async list(request: ListRequest = {}): Promise<Page<RecurrenceAnalysis>> {
+    return listPage(
+      this.context.db,
+      recurrenceListSpec,
+      { ...request, filters: checkFilters(request.filters ?? {}) },
+      toRecurrenceAnalysis,
+    );
+  }
+
+  /** Unresolved analyses only; otherwise as {@link list}. */
+  async unresolved(request: ListRequest = {}): Promise<Page<RecurrenceAnalysis>> {
+    return this.list({ ...request, filters: { ...request.filters, is_resolved: false } });
+  }
+
+  /**
+   * One analysis by id.
+   *
+   * @throws EngineError NOT_FOUND when there is none (or the id is not a UUID).
+   */
+  async get(id: string): Promise<RecurrenceAnalysis> {
+    if (!uuidPattern.test(id)) throw notFound('recurrence analysis', id);
+    const row = await this.context.db.one(
+      `SELECT ${recurrenceSelect} FROM recurrence_analyses WHERE id = $id::UUID`,
+      { id },
+    );
+    if (!row) throw notFound('recurrence analysis', id);
+    return toRecurrenceAnalysis(row);
+  }
+
+  /**
+   * Marks an analysis resolved now by `resolvedBy`, with optional notes; the resolution is also
+   * appended to `metadata.resolutions`. A later occurrence of the pattern reopens it.
+   *
+   * @throws EngineError NOT_FOUND for an unknown id; CONFLICT when it is already resolved;
+   *   VALIDATION_ERROR when `resolvedBy` is not a UUID or the notes are too long.
+   */
+  async resolve(id: string, request: ResolveRecurrenceRequest): Promise<RecurrenceAnalysis> {
+    if (!uuidPattern.test(request.resolvedBy ?? '')) {
+      throw new EngineError('VALIDATION_ERROR', 'resolved_by must be a user id (UUID)', {
+        parameter: 'resolved_by',
+      });
+    }
+    if (request.notes !== undefined && (typeof request.notes !== 'string' || request.notes.length > 10_000)) {
+      throw new EngineError('VALIDATION_ERROR', 'notes must be text of at most 10000 characters', {
+        parameter: 'notes',
+      });
+    }
+    if (!uuidPattern.test(id)) throw notFound('recurrence analysis', id);
+    const now = this.context.now();
+    await this.context.db.transaction(async (conn) => {
+      const found = bind({ id });
+      const reader = await conn.runAndReadAll(
+        `SELECT ${recurrenceSelect} FROM recurrence_analyses WHERE id = $id::UUID`,
+        found.values,
+        found.types,
+      );
+      const row = reader.getRowObjectsJS()[0];
+      if (!row) throw notFound('recurrence analysis', id);
+      const current = toRecurrenceAnalysis(row);
+      if (current.is_resolved) {
+        throw new EngineError('CONFLICT', `recurrence analysis ${id} is already resolved`, {
+          id,
+          resolved_at: current.resolved_at,
+        });
+      }
+      const resolutions = Array.isArray(current.metadata['resolutions'])
+        ? current.metadata['resolutions']
+        : [];
+      const metadata = {
+        ...current.metadata,
+        resolutions: [
+          ...resolutions,
+          { resolved_at: now.toISOString(), resolved_by: request.resolvedBy, notes: request.notes ?? null },
+        ],
+      };
+      await runOn(
+        conn,
+        `UPDATE recurrence_analyses SET is_resolved = true, resolved_at = $now, resolved_by = $by::UUID,
+           resolution_notes = $notes::VARCHAR, metadata = $metadata::JSON, updated_at = $now
+         WHERE id = $id::UUID`,
+        { id, now, by: request.resolvedBy, notes: request.notes ?? null, metadata: JSON.stringify(metadata) },
+      );
+    });
+    return this.get(id);
+  }
+
+  private upsert(
+    groups: RecurrenceGroup[],
+    window: WindowIncidents,
+  ): Promise<{ ids: string[]; created: number; updated: number; reopened: number; unchanged: number }> {
+    const now = this.context.now();
+    return this.context.db.transaction(async (conn) => {
+      const reader = await conn.runAndReadAll(`SELECT ${recurrenceSelect} FROM recurrence_analyses`);
+      const existing = reader.getRowObjectsJS().map(toRecurrenceAnalysis);
+      const planned = await planAnalysis(conn, groups, existing, window, now);
+      const counts = { created: 0, updated: 0, reopened: 0, unchanged: 0 };
+      for (const plan of planned) {
+        counts[plan.action]++;
+        if (plan.reopened) counts.reopened++;
+        if (plan.action !== 'unchanged') await write(conn, plan, now);
+      }
+      return { ids: planned.map((p) => p.record.id), ...counts };
+    });
+  }
+}
+
+async function write(conn: DuckDBConnection, plan: PlannedAnalysis, now: Date): Promise<void> {
+  const r = plan.record;
+  const params: SqlParams = {
+    id: r.id,
+    type: r.recurrence_type,
+    fingerprint: r.fingerprint,
+    confidence: r.confidence_score,
+    related: r.related_incidents,
+    n: r.occurrence_count,
+    first: r.first_seen,
+    last: r.last_seen,
+    mean: r.mean_interval_hours ?? undefined,
+    services: r.affected_services,
+    description: r.description,
+    metadata: JSON.stringify(r.metadata),
+    resolved: r.is_resolved,
+    resolvedAt: r.resolved_at ?? undefined,
+    resolvedBy: r.resolved_by ?? undefined,
+    notes: r.resolution_notes ?? undefined,
+    now,
+  };
+  if (plan.action === 'created') {
+    const { resolved: _r, resolvedAt: _a, resolvedBy: _b, notes: _n, ...insertParams } = params;
+    await runOn(
+      conn,
+      `INSERT INTO recurrence_analyses (id, recurrence_type, fingerprint, confidence_score, related_incidents,
+         occurrence_count, first_seen, last_seen, mean_interval_hours, affected_services, description, metadata,
+         is_resolved, resolved_at, resolved_by, resolution_notes, created_at, updated_at)
+       VALUES ($id::UUID, $type, $fingerprint, $confidence, $related::UUID[], $n, $first, $last, $mean::DOUBLE,
+         $services::VARCHAR[], $description, $metadata::JSON, false, NULL, NULL, NULL, $now, $now)`,
+      insertParams,
+    );
+    return;
+  }
+  await runOn(
+    conn,
+    `UPDATE recurrence_analyses SET recurrence_type = $type, fingerprint = $fingerprint,
+       confidence_score = $confidence, related_incidents = $related::UUID[], occurrence_count = $n,
+       first_seen = $first, last_seen = $last, mean_interval_hours = $mean::DOUBLE,
+       affected_services = $services::VARCHAR[], description = $description, metadata = $metadata::JSON,
+       is_resolved = $resolved, resolved_at = $resolvedAt::TIMESTAMP, resolved_by = $resolvedBy::UUID,
+       resolution_notes = $notes::VARCHAR, updated_at = $now
+     WHERE id = $id::UUID`,
+    params,
+  );
+}
+
+async function runOn(conn: DuckDBConnection, sql: string, params: SqlParams): Promise<void> {
+  const { values, types } = bind(params);
+  await conn.run(sql, values, types);
+}
+
+function checkOptions(
+  options: NonNullable<AnalyzeRecurrenceRequest['options']>,
+): FindRecurrenceOptions & { minHash: typeof defaultMinHash } {
+  const minOccurrences = options.minOccurrences ?? defaultFindRecurrence.minOccurrences;
+  const similarityThreshold = options.similarityThreshold ?? defaultFindRecurrence.similarityThreshold;
+  if (!Number.isInteger(minOccurrences) || minOccurrences < 2) {
+    throw new EngineError('VALIDATION_ERROR', 'min occurrences must be a whole number from 2', {
+      parameter: 'min_occurrences',
+    });
+  }
+  if (!(similarityThreshold > 0 && similarityThreshold <= 1)) {
+    throw new EngineError('VALIDATION_ERROR', 'similarity threshold must be above 0 and at most 1', {
+      parameter: 'similarity_threshold',
+    });
+  }
+  return {
+    minOccurrences,
+    similarityThreshold,
+    acrossServices: options.acrossServices ?? defaultFindRecurrence.acrossServices,
+    minHash: defaultMinHash,
+  };
+}
+
+function checkFilters(filters: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(filters)) {
+    if (value === undefined || value === null || value === '') continue;
+    switch (name) {
+      case 'recurrence_type':
+        if (!recurrenceTypes.includes(value as never)) {
+          throw new EngineError(
+            'VALIDATION_ERROR',
+            `recurrence_type must be one of ${recurrenceTypes.join(', ')}`,
+            {
+              parameter: name,
+              allowed: recurrenceTypes,
+            },
+          );
+        }
+        out[name] = value;
+        break;
+      case 'min_confidence': {
+        const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
+        if (!(n >= 0 && n <= 1)) {
+          throw new EngineError('VALIDATION_ERROR', 'min_confidence must be a number from 0 to 1', {
+            parameter: name,
+          });
+        }
+        out[name] = n;
+        break;
+      }
+      case 'is_resolved':
+        if (value === true || value === 'true') out[name] = true;
+        else if (value === false || value === 'false') out[name] = false;
+        else
+          throw new EngineError('VALIDATION_ERROR', 'is_resolved must be true or false', { parameter: name });
+        break;
+      default:
+        out[name] = value; // listPage refuses unknown filters by name
+    }
+  }
+  return out;
+}
