@@ -2,6 +2,7 @@ import { AnomalyService } from './anomaly/anomaly-service.ts';
 import { AuthService } from './auth/auth-service.ts';
 import type { EngineContext } from './context.ts';
 import { EventOutbox } from './events/outbox.ts';
+import { RecurrenceService } from './recurrence/recurrence-service.ts';
 import { Database } from './store/database.ts';
 import { migrate } from './store/migrations.ts';
 import { WorkerPool, type WorkerPoolOptions } from './workers/pool.ts';
@@ -32,6 +33,8 @@ export class Engine {
   readonly events: EventOutbox;
   /** Users, API tokens and sessions. */
   readonly auth: AuthService;
+  /** Incident recurrence analyses: patterns of incidents that keep coming back. */
+  readonly recurrence: RecurrenceService;
   /** Anomaly detection: detectors on any series, incident runs, the anomaly lifecycle and summary. */
   readonly anomalies: AnomalyService;
   private closing: Promise<void> | undefined;
@@ -41,6 +44,7 @@ export class Engine {
     this.context = context;
     this.events = context.events;
     this.auth = new AuthService(context);
+    this.recurrence = new RecurrenceService(context);
     this.anomalies = new AnomalyService(context);
   }
 

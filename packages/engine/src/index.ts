@@ -42,6 +42,17 @@ export {
   type ValidIncident,
 } from './schema/incident.ts';
 export { defaultPageSize, type ListRequest, maxPageSize, type Page } from './store/list-query.ts';
+export type { RecurrenceGroup, RecurrenceType } from './recurrence/kernels/find-recurrences.ts';
+export { recurrenceTypes } from './recurrence/kernels/find-recurrences.ts';
+export type { RecurrenceAnalysis } from './recurrence/recurrence-record.ts';
+export {
+  type AnalyzeRecurrenceRequest,
+  type AnalyzeRecurrenceResult,
+  defaultRecurrenceWindowHours,
+  maxRecurrenceWindowHours,
+  RecurrenceService,
+  type ResolveRecurrenceRequest,
+} from './recurrence/recurrence-service.ts';
 export { generateIncidents } from './synth/generate.ts';
 export { loadSyntheticIncidents, type SyntheticLoad } from './synth/loader.ts';
 export {
