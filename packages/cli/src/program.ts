@@ -1,4 +1,7 @@
 import { Command } from 'commander';
+import { registerServe } from './commands/serve.ts';
+import { registerTokens } from './commands/tokens.ts';
+import { registerUsers } from './commands/users.ts';
 
 /**
  * Builds the `insights` program. Each command lives in `commands/` and registers itself here;
@@ -10,5 +13,8 @@ export function buildProgram(): Command {
     .option('--db <path>', 'DuckDB database file (env INSIGHTS_DB; default ./data/insights.duckdb)')
     .showHelpAfterError()
     .exitOverride();
+  registerServe(program);
+  registerUsers(program);
+  registerTokens(program);
   return program;
 }

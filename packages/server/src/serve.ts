@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve as serveNode } from '@hono/node-server';
 import type { Engine } from '@incident-insights/engine';
+import { pino } from 'pino';
 import { createApp } from './app.ts';
 import type { AppOptions } from './options.ts';
 
@@ -12,6 +13,8 @@ export interface ServeOptions {
   readonly host?: string;
   /** Options of the app (rate limits, CORS, OIDC, logger, ...). */
   readonly app?: AppOptions;
+  /** Level of the default pino logger (`silent`, `error`, `warn`, `info`, `debug`) when `app.logger` is not given. */
+  readonly logLevel?: string;
   /** Drain and close on SIGTERM and SIGINT. Default true. */
   readonly handleSignals?: boolean;
   /** Longest wait (ms) for requests in flight when shutting down before connections are cut. Default 10 s. */
@@ -38,7 +41,8 @@ export interface RunningServer {
  */
 export async function serve(engine: Engine, options: ServeOptions = {}): Promise<RunningServer> {
   let draining = false;
-  const app = createApp(engine, { ...options.app, isDraining: () => draining });
+  const logger = options.app?.logger ?? pino({ level: options.logLevel ?? 'info' });
+  const app = createApp(engine, { ...options.app, logger, isDraining: () => draining });
   const host = options.host ?? '127.0.0.1';
   const { server, address } = await new Promise<{
     server: ReturnType<typeof serveNode>;

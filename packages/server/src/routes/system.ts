@@ -56,7 +56,7 @@ export function systemRoutes(engine: Engine, metrics: HttpMetrics, isDraining: (
       responses: { 200: { description: 'Metrics', content: { 'text/plain': { schema: z.string() } } } },
     }),
     (c) => {
-      const pool = engine.context.pool as { stats?: () => Record<string, unknown> };
+      const pool = engine.context.pool as unknown as { stats?: () => Record<string, unknown> };
       const gauges: Record<string, number> = {};
       for (const [key, value] of Object.entries(pool.stats?.() ?? {})) {
         if (typeof value === 'number' && Number.isFinite(value)) gauges[`worker_pool_${key}`] = value;

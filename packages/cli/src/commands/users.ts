@@ -1,0 +1,85 @@
+import { EngineError, type Role, roles, type User } from '@incident-insights/engine';
+import type { Command } from 'commander';
+import { withEngine } from '../engine-options.ts';
+import { printJson, renderTable } from '../format.ts';
+
+/**
+ * `insights users create --username U --password P --role R [--email E]`, `insights users list`,
+ * `insights users deactivate <id|username>`: the API's user accounts.
+ */
+export function registerUsers(program: Command): void {
+  const users = program.command('users').description('Manage API user accounts');
+
+  users
+    .command('create')
+    .description('Create a user (password hashed with scrypt)')
+    .requiredOption('--username <name>', 'login name')
+    .option('--password <password>', 'password, 8+ characters (omit for a token-only account)')
+    .requiredOption('--role <role>', `one of ${roles.join(', ')}`)
+    .option('--email <email>', 'email address')
+    .option('--json', 'print the user as JSON')
+    .action(
+      async (
+        options: { username: string; password?: string; role: string; email?: string; json?: boolean },
+        command: Command,
+      ) => {
+        const role = parseRole(options.role);
+        await withEngine(command, async (engine) => {
+          const user = await engine.auth.createUser({
+            username: options.username,
+            password: options.password,
+            email: options.email ?? null,
+            role,
+          });
+          if (options.json) printJson(user);
+          else process.stdout.write(`Created user ${user.username} (${user.role}) ${user.id}\n`);
+        });
+      },
+    );
+
+  users
+    .command('list')
+    .description('List users')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      await withEngine(command, async (engine) => {
+        const all: User[] = [];
+        for (let page = 1; ; page++) {
+          const result = await engine.auth.listUsers({ page, pageSize: 100 });
+          all.push(...result.results);
+          if (page * 100 >= result.count) break;
+        }
+        if (options.json) {
+          printJson(all);
+          return;
+        }
+        process.stdout.write(
+          `${renderTable(all, [
+            { header: 'id', value: (u) => u.id },
+            { header: 'username', value: (u) => u.username },
+            { header: 'role', value: (u) => u.role },
+            { header: 'active', value: (u) => (u.is_active ? 'yes' : 'no') },
+            { header: 'email', value: (u) => u.email },
+            { header: 'created', value: (u) => u.created_at },
+          ])}\n`,
+        );
+      });
+    });
+
+  users
+    .command('deactivate')
+    .description('Deactivate a user: tokens revoked, sessions ended, record kept')
+    .argument('<user>', 'user id or username')
+    .action(async (who: string, _options: unknown, command: Command) => {
+      await withEngine(command, async (engine) => {
+        const user = await engine.auth.findUser(who);
+        await engine.auth.deactivateUser(user.id);
+        process.stdout.write(`Deactivated user ${user.username}\n`);
+      });
+    });
+}
+
+function parseRole(value: string): Role {
+  if ((roles as readonly string[]).includes(value)) return value as Role;
+  throw new EngineError('VALIDATION_ERROR', `--role must be one of ${roles.join(', ')}`, { field: 'role' });
+}
