@@ -5,7 +5,7 @@ import { EventOutbox } from './events/outbox.ts';
 import { RecurrenceService } from './recurrence/recurrence-service.ts';
 import { Database } from './store/database.ts';
 import { migrate } from './store/migrations.ts';
-import { WorkerPool, type WorkerPoolOptions } from './workers/pool.ts';
+import { WorkerPool, type WorkerPoolOptions, type WorkerPoolStats } from './workers/pool.ts';
 
 /** Where {@link openEngine} keeps its database when no path is given. */
 export const defaultDatabasePath = './data/insights.duckdb';
@@ -51,6 +51,11 @@ export class Engine {
   /** The database file this engine works on (`':memory:'` for an in-memory one). */
   get path(): string {
     return this.context.db.path;
+  }
+
+  /** Load of the worker pool (threads, queue, utilisation, tasks completed), e.g. for `/metrics`. */
+  workerStats(): WorkerPoolStats {
+    return this.context.pool.stats();
   }
 
   /** Finishes pending writes, stops the workers and releases the database. Safe to call twice. */

@@ -42,6 +42,7 @@ export {
   type ValidIncident,
 } from './schema/incident.ts';
 export { defaultPageSize, type ListRequest, maxPageSize, type Page } from './store/list-query.ts';
+export type { WorkerPoolOptions, WorkerPoolStats } from './workers/pool.ts';
 export type { RecurrenceGroup, RecurrenceType } from './recurrence/kernels/find-recurrences.ts';
 export { recurrenceTypes } from './recurrence/kernels/find-recurrences.ts';
 export type { RecurrenceAnalysis } from './recurrence/recurrence-record.ts';
