@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerDemo } from './commands/demo.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerTokens } from './commands/tokens.ts';
 import { registerUsers } from './commands/users.ts';
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .option('--db <path>', 'DuckDB database file (env INSIGHTS_DB; default ./data/insights.duckdb)')
     .showHelpAfterError()
     .exitOverride();
+  registerDemo(program);
   registerServe(program);
   registerUsers(program);
   registerTokens(program);
