@@ -145,7 +145,12 @@ function step(
   }
 }
 
-/** LOESS fit at abscissa xs (1-based) over y[nleft..nright] (1-based); NaN when all weights vanish. */
+/**
+ * LOESS fit at abscissa xs (1-based) over y[nleft..nright] (1-based); NaN when all weights vanish.
+ * The reference normalises tricube weights, then tilts them for the local line; the same value comes
+ * from one pass of weighted moments about xs (Σw, Σw·d, Σw·d², Σw·y, Σw·d·y with d = j − xs), which
+ * is what is computed here.
+ */
 function estimate(
   y: Float64Array,
   n: number,
@@ -154,7 +159,6 @@ function estimate(
   xs: number,
   nleft: number,
   nright: number,
-  w: Float64Array,
   userw: boolean,
   rw: Float64Array,
 ): number {
@@ -163,39 +167,41 @@ function estimate(
   if (len > n) h += Math.floor((len - n) / 2);
   const h9 = 0.999 * h;
   const h1 = 0.001 * h;
-  let a = 0;
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let sy = 0;
+  let sdy = 0;
   for (let j = nleft; j <= nright; j++) {
-    let wj = 0;
-    const r = Math.abs(j - xs);
-    if (r <= h9) {
-      if (r <= h1) wj = 1;
-      else {
-        const q = r / h;
-        const u = 1 - q * q * q;
-        wj = u * u * u;
-      }
-      if (userw) wj *= rw[j - 1]!;
-      a += wj;
+    const d = j - xs;
+    const r = d < 0 ? -d : d;
+    if (r > h9) continue;
+    let wj: number;
+    if (r <= h1) wj = 1;
+    else {
+      const q = r / h;
+      const u = 1 - q * q * q;
+      wj = u * u * u;
     }
-    w[j - 1] = wj;
+    if (userw) wj *= rw[j - 1]!;
+    const yj = y[j - 1]!;
+    s0 += wj;
+    s1 += wj * d;
+    s2 += wj * d * d;
+    sy += wj * yj;
+    sdy += wj * d * yj;
   }
-  if (a <= 0) return Number.NaN;
-  const inv = 1 / a;
-  for (let j = nleft; j <= nright; j++) w[j - 1]! *= inv;
+  if (s0 <= 0) return Number.NaN;
+  const mean = sy / s0;
   if (h > 0 && ideg > 0) {
-    let am = 0;
-    for (let j = nleft; j <= nright; j++) am += w[j - 1]! * j;
-    let b = xs - am;
-    let c = 0;
-    for (let j = nleft; j <= nright; j++) c += w[j - 1]! * (j - am) * (j - am);
+    const am = s1 / s0;
+    const c = s2 / s0 - am * am;
     if (Math.sqrt(c) > 0.001 * range) {
-      b /= c;
-      for (let j = nleft; j <= nright; j++) w[j - 1]! *= b * (j - am) + 1;
+      // Weights w·(1 + B(d − am)) with B = (xs − a)/c = −am/c in the shifted abscissa.
+      return mean - (am / c) * (sdy / s0 - am * mean);
     }
   }
-  let ys = 0;
-  for (let j = nleft; j <= nright; j++) ys += w[j - 1]! * y[j - 1]!;
-  return ys;
+  return mean;
 }
 
 /** LOESS smoothing of y[0..n) into ys with window `len`, evaluated every `njump` points. */
@@ -218,7 +224,7 @@ function loess(
   let nleft = 1;
   let nright = n;
   const put = (i: number): void => {
-    const v = estimate(y, n, len, ideg, i, nleft, nright, res, userw, rw);
+    const v = estimate(y, n, len, ideg, i, nleft, nright, userw, rw);
     ys[i - 1] = Number.isNaN(v) ? y[i - 1]! : v;
   };
   if (len >= n) {
@@ -287,9 +293,9 @@ function subseriesSmooth(
     if (userw) for (let i = 1; i <= k; i++) work3[i - 1] = rw[(i - 1) * np + j - 1]!;
     const inner = work2.subarray(1);
     loess(work1, k, ns, isdeg, nsjump, userw, work3, inner, work4);
-    const first = estimate(work1, k, ns, isdeg, 0, 1, Math.min(ns, k), work4, userw, work3);
+    const first = estimate(work1, k, ns, isdeg, 0, 1, Math.min(ns, k), userw, work3);
     work2[0] = Number.isNaN(first) ? work2[1]! : first;
-    const last = estimate(work1, k, ns, isdeg, k + 1, Math.max(1, k - ns + 1), k, work4, userw, work3);
+    const last = estimate(work1, k, ns, isdeg, k + 1, Math.max(1, k - ns + 1), k, userw, work3);
     work2[k + 1] = Number.isNaN(last) ? work2[k]! : last;
     for (let mm = 1; mm <= k + 2; mm++) season[(mm - 1) * np + j - 1] = work2[mm - 1]!;
   }

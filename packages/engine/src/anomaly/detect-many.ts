@@ -1,0 +1,101 @@
+import type { TransferListItem } from 'node:worker_threads';
+import { EngineError } from '../errors.ts';
+import type { Detection, DetectOptions, SeriesInput } from './detect.ts';
+import { resolveSettings } from './detect-settings.ts';
+import { type DetectBatch, detectBatch, detectTaskName } from './detect-task.ts';
+
+/** What {@link detectManySeries} needs of a worker pool (the engine's `WorkerPool`). */
+export interface TaskRunner {
+  run<T>(
+    task: string,
+    payload: unknown,
+    options?: { transferList?: TransferListItem[]; signal?: AbortSignal },
+  ): Promise<T>;
+  /** Worker threads, used to size the batches. */
+  readonly threads?: number;
+}
+
+/** Options of {@link detectManySeries}. */
+export interface DetectManyOptions {
+  /** Cancels batches not yet started. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Detects anomalies in many series through the worker pool: series are packed into batches of
+ * roughly equal total length (about four per worker, so a slow batch does not hold the others up),
+ * each batch's timestamps and values travel as transferred `Float64Array` buffers, and each worker
+ * runs {@link detectSeriesAnomalies}. Results come back in input order of the series. A pool without
+ * a `run` method (no workers configured) makes it run in-process.
+ *
+ * @throws EngineError VALIDATION_ERROR for a bad option or series (checked before any work starts);
+ * CANCELLED when `signal` aborts.
+ */
+export async function detectManySeries(
+  pool: object,
+  series: readonly SeriesInput[],
+  options: DetectOptions = {},
+  many: DetectManyOptions = {},
+): Promise<Detection[]> {
+  resolveSettings(options);
+  for (const s of series) {
+    if (s.timestamps.length !== s.values.length) {
+      throw new EngineError('VALIDATION_ERROR', `series ${s.key}: timestamps and values differ in length`, {
+        key: s.key,
+      });
+    }
+  }
+  if (series.length === 0) return [];
+  const runner = isRunner(pool) ? pool : undefined;
+  const threads = Math.max(1, runner?.threads ?? 1);
+  const batches = pack(series, options, runner ? threads * 4 : 1);
+  if (!runner) return batches.flatMap((b) => detectBatch(b));
+  const results = await Promise.all(
+    batches.map((b) =>
+      runner.run<Detection[]>(detectTaskName, b, {
+        transferList: [
+          b.timestamps.buffer as ArrayBuffer,
+          b.values.buffer as ArrayBuffer,
+          b.offsets.buffer as ArrayBuffer,
+        ],
+        ...(many.signal ? { signal: many.signal } : {}),
+      }),
+    ),
+  );
+  return results.flat();
+}
+
+function isRunner(pool: object): pool is TaskRunner {
+  return typeof (pool as Partial<TaskRunner>).run === 'function';
+}
+
+/** Splits the series into at most `target` contiguous batches of about equal point counts. */
+function pack(series: readonly SeriesInput[], options: DetectOptions, target: number): DetectBatch[] {
+  const total = series.reduce((sum, s) => sum + s.values.length, 0);
+  const per = Math.max(1, Math.ceil(total / target));
+  const batches: DetectBatch[] = [];
+  let i = 0;
+  while (i < series.length) {
+    let j = i;
+    let points = 0;
+    while (j < series.length && (j === i || points + series[j]!.values.length <= per))
+      points += series[j++]!.values.length;
+    const timestamps = new Float64Array(points);
+    const values = new Float64Array(points);
+    const offsets = new Int32Array(j - i + 1);
+    const keys: string[] = [];
+    let at = 0;
+    for (let q = i; q < j; q++) {
+      const s = series[q]!;
+      offsets[q - i] = at;
+      keys.push(s.key);
+      timestamps.set(s.timestamps, at);
+      values.set(s.values, at);
+      at += s.values.length;
+    }
+    offsets[j - i] = at;
+    batches.push({ keys, offsets, timestamps, values, options });
+    i = j;
+  }
+  return batches;
+}

@@ -1,0 +1,327 @@
+import type { AnomalyType } from '../schema/enums.ts';
+import type { Detection, DetectorMethod, SeriesInput } from './detect.ts';
+import type { ResolvedSettings } from './detect-settings.ts';
+import { cusum } from './kernels/cusum.ts';
+import { generalizedEsd } from './kernels/gesd.ts';
+import { isolationForest, windowFeatures } from './kernels/isolation-forest.ts';
+import { type FlaggedPoint, mergeAlarms } from './kernels/post-process.ts';
+import { robustZScores } from './kernels/robust-z.ts';
+import { type SeasonalEsdResult, seasonalHybridEsd } from './kernels/seasonal-esd.ts';
+import { normalSf } from './kernels/special-functions.ts';
+import { studentTCdf } from './kernels/student-t.ts';
+import { rollingMadBand, staticThreshold } from './kernels/thresholds.ts';
+
+/** What a detector knows about one flagged point, for the detection built around it. */
+interface PointInfo {
+  readonly expected: number;
+  readonly lower: number;
+  readonly upper: number;
+  readonly score: number;
+  readonly threshold: number;
+  readonly pValue?: number;
+  readonly confidence: number;
+}
+
+/** Per-series state shared by the detectors of one call. */
+export interface SeriesContext {
+  readonly series: SeriesInput;
+  readonly values: Float64Array;
+  readonly settings: ResolvedSettings;
+  /** Seasonal periods to use (already checked against the length). */
+  readonly periods: readonly number[];
+  /** Seasonal-hybrid ESD fit, computed once and shared (its seasonal part feeds CUSUM and the forest). */
+  readonly seasonalFit: () => SeasonalEsdResult;
+  readonly thresholds?: { readonly lower?: number; readonly upper?: number };
+}
+
+const typeOf: Record<DetectorMethod, AnomalyType> = {
+  robust_z: 'STATISTICAL',
+  gesd: 'STATISTICAL',
+  seasonal_esd: 'TEMPORAL',
+  cusum: 'PATTERN',
+  isolation_forest: 'PATTERN',
+  threshold: 'THRESHOLD',
+  dynamic_threshold: 'THRESHOLD',
+};
+
+/**
+ * Family-wise confidence from a per-point p-value over m tests: 1 − min(1, m·p) (Bonferroni), so a
+ * point exactly at an ESD critical value gets 1 − α.
+ */
+export function familyConfidence(pValue: number, m: number): number {
+  return Math.max(0, Math.min(1, 1 - m * pValue));
+}
+
+/** Two-sided per-point p-value of an ESD statistic R among m points (R ↔ t with m − 2 dof). */
+export function esdPointPValue(r: number, m: number): number {
+  const denom = (m - 1) ** 2 - m * r * r;
+  if (!(denom > 0)) return 0;
+  const t = Math.sqrt((m * (m - 2) * r * r) / denom);
+  return 2 * (1 - studentTCdf(t, m - 2));
+}
+
+/** Runs one detector over the series and returns its post-processed detections. */
+export function runMethod(method: DetectorMethod, ctx: SeriesContext): Detection[] {
+  switch (method) {
+    case 'robust_z':
+      return robustZ(ctx);
+    case 'gesd':
+      return gesd(ctx);
+    case 'seasonal_esd':
+      return seasonalEsd(ctx);
+    case 'cusum':
+      return levelShifts(ctx);
+    case 'isolation_forest':
+      return forest(ctx);
+    case 'threshold':
+      return threshold(ctx);
+    case 'dynamic_threshold':
+      return dynamicThreshold(ctx);
+  }
+}
+
+function robustZ(ctx: SeriesContext): Detection[] {
+  const { center, scale, scores } = robustZScores(ctx.values);
+  const z = ctx.settings.zThreshold;
+  const n = countFinite(ctx.values);
+  const info = new Map<number, PointInfo>();
+  for (let i = 0; i < scores.length; i++) {
+    const s = Math.abs(scores[i]!);
+    if (!(s > z)) continue;
+    const p = 2 * normalSf(s);
+    info.set(i, {
+      expected: center,
+      lower: center - z * scale,
+      upper: center + z * scale,
+      score: s,
+      threshold: z,
+      pValue: p,
+      confidence: familyConfidence(p, n),
+    });
+  }
+  return fromPoints('robust_z', ctx, info);
+}
+
+function gesd(ctx: SeriesContext): Detection[] {
+  const n = countFinite(ctx.values);
+  const k = Math.max(1, Math.floor(ctx.settings.maxAnomalyFraction * n));
+  const r = generalizedEsd(ctx.values, { maxOutliers: k, alpha: ctx.settings.alpha });
+  const info = new Map<number, PointInfo>();
+  for (let i = 0; i < r.count; i++) {
+    const m = n - i;
+    const lambda = r.criticals[i]!;
+    const p = esdPointPValue(r.statistics[i]!, m);
+    info.set(r.indices[i]!, {
+      expected: r.center,
+      lower: r.center - lambda * r.scale,
+      upper: r.center + lambda * r.scale,
+      score: r.statistics[i]!,
+      threshold: lambda,
+      pValue: p,
+      confidence: familyConfidence(p, m),
+    });
+  }
+  return fromPoints('gesd', ctx, info);
+}
+
+function seasonalEsd(ctx: SeriesContext): Detection[] {
+  const fit = ctx.seasonalFit();
+  const n = countFinite(ctx.values);
+  const info = new Map<number, PointInfo>();
+  for (let i = 0; i < fit.anomalies.length; i++) {
+    const idx = fit.anomalies[i]!;
+    const m = n - i;
+    const lambda = fit.criticals[i]!;
+    const e = fit.expected[idx]! + fit.residualCenter;
+    const p = esdPointPValue(fit.statistics[i]!, m);
+    info.set(idx, {
+      expected: e,
+      lower: e - lambda * fit.residualScale,
+      upper: e + lambda * fit.residualScale,
+      score: fit.statistics[i]!,
+      threshold: lambda,
+      pValue: p,
+      confidence: familyConfidence(p, m),
+    });
+  }
+  return fromPoints('seasonal_esd', ctx, info);
+}
+
+/** Two-sided CUSUM on the deseasonalised series; each alarm is one window from change point to alarm. */
+function levelShifts(ctx: SeriesContext): Detection[] {
+  const y = deseasonalised(ctx);
+  const { cusumDrift: k, cusumThreshold: h } = ctx.settings;
+  const { alarms, sigma } = cusum(y, { drift: k, threshold: h, warmup: Math.max(20, ctx.periods[0] ?? 0) });
+  const n = y.length;
+  let lastEnd = Number.NEGATIVE_INFINITY;
+  return alarms
+    .filter((a) => {
+      // A shift that starts inside the suppression window of the previous alarm is the same event.
+      if (a.start - lastEnd <= ctx.settings.suppressionPoints) return false;
+      lastEnd = a.alarm;
+      return true;
+    })
+    .map((a) => {
+      // Siegmund's approximation of the in-control run length at this statistic gives the chance that
+      // a shift-free series of n points reaches it somewhere.
+      const b = a.statistic + 1.166;
+      const arl = (Math.exp(2 * k * b) - 2 * k * b - 1) / (2 * k * k) / 2;
+      const point: PointInfo = {
+        expected: a.reference,
+        lower: a.reference - h * sigma,
+        upper: a.reference + h * sigma,
+        score: a.statistic,
+        threshold: h,
+        confidence: Math.max(0, Math.min(1, 1 - n / arl)),
+      };
+      return build('cusum', ctx, a.start, a.alarm, a.alarm, a.alarm - a.start + 1, point, a.shiftedLevel);
+    });
+}
+
+function forest(ctx: SeriesContext): Detection[] {
+  const y = deseasonalised(ctx);
+  const window = 8;
+  const features = windowFeatures(y, window);
+  if (features.rows < 16) return [];
+  const scores = isolationForest(features, { seed: 42 });
+  const { center, scale } = robustZScores(scores);
+  const { scale: yScale } = robustZScores(y);
+  const cap = Math.max(1, Math.floor(ctx.settings.maxAnomalyFraction * features.rows));
+  const order = Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]!);
+  const info = new Map<number, PointInfo>();
+  for (const r of order.slice(0, cap)) {
+    const s = scores[r]!;
+    if (!(s > ctx.settings.forestThreshold)) break;
+    const i = r + window - 1;
+    const expected = ctx.values[i]! - y[i]! + median3(y, i - window + 1, i - 1);
+    const p = normalSf((s - center) / (scale || Number.MIN_VALUE));
+    info.set(i, {
+      expected,
+      lower: expected - ctx.settings.zThreshold * yScale,
+      upper: expected + ctx.settings.zThreshold * yScale,
+      score: s,
+      threshold: ctx.settings.forestThreshold,
+      pValue: p,
+      confidence: familyConfidence(p, features.rows),
+    });
+  }
+  return fromPoints('isolation_forest', ctx, info);
+}
+
+function threshold(ctx: SeriesContext): Detection[] {
+  const t = ctx.thresholds ?? {};
+  const band = staticThreshold(ctx.values, t.lower, t.upper);
+  const { scale } = robustZScores(ctx.values);
+  const info = new Map<number, PointInfo>();
+  for (let i = 0; i < band.flags.length; i++) {
+    if (!band.flags[i]) continue;
+    const v = ctx.values[i]!;
+    const bound = v > band.upper[i]! ? band.upper[i]! : band.lower[i]!;
+    info.set(i, {
+      expected: band.center[i]!,
+      lower: band.lower[i]!,
+      upper: band.upper[i]!,
+      score: Math.abs(v - bound) / (scale > 0 ? scale : 1),
+      threshold: bound,
+      confidence: 1,
+    });
+  }
+  return fromPoints('threshold', ctx, info);
+}
+
+function dynamicThreshold(ctx: SeriesContext): Detection[] {
+  const k = ctx.settings.zThreshold;
+  const window = Math.max(12, ctx.periods[0] ?? 30);
+  const band = rollingMadBand(ctx.values, window, k);
+  const n = countFinite(ctx.values);
+  const info = new Map<number, PointInfo>();
+  for (let i = 0; i < band.flags.length; i++) {
+    if (!band.flags[i]) continue;
+    const c = band.center[i]!;
+    const half = (band.upper[i]! - c) / k;
+    const s = half > 0 ? Math.abs(ctx.values[i]! - c) / half : Number.POSITIVE_INFINITY;
+    const p = 2 * normalSf(s);
+    info.set(i, {
+      expected: c,
+      lower: band.lower[i]!,
+      upper: band.upper[i]!,
+      score: s,
+      threshold: k,
+      pValue: p,
+      confidence: familyConfidence(p, n),
+    });
+  }
+  return fromPoints('dynamic_threshold', ctx, info);
+}
+
+/** Merges the flagged points of one detector into alarms and builds a detection per alarm. */
+function fromPoints(method: DetectorMethod, ctx: SeriesContext, info: Map<number, PointInfo>): Detection[] {
+  const points: FlaggedPoint[] = [...info].map(([index, p]) => ({ index, score: p.score }));
+  const { mergeGap, minHits, suppressionPoints } = ctx.settings;
+  return mergeAlarms(points, { mergeGap, minHits, suppressionPoints }).map((w) => {
+    const peak = info.get(w.peakIndex)!;
+    return build(method, ctx, w.startIndex, w.endIndex, w.peakIndex, w.hits, peak, ctx.values[w.peakIndex]!);
+  });
+}
+
+function build(
+  method: DetectorMethod,
+  ctx: SeriesContext,
+  start: number,
+  end: number,
+  peak: number,
+  hits: number,
+  p: PointInfo,
+  observed: number,
+): Detection {
+  const ts = ctx.series.timestamps;
+  return {
+    seriesKey: ctx.series.key,
+    method,
+    anomalyType: typeOf[method],
+    start: ts[start]!,
+    end: ts[end]!,
+    peakTimestamp: ts[peak]!,
+    observed,
+    expected: p.expected,
+    lower: p.lower,
+    upper: p.upper,
+    score: p.score,
+    ...(p.pValue === undefined ? {} : { pValue: p.pValue }),
+    confidence: p.confidence,
+    threshold: p.threshold,
+    pointCount: hits,
+  };
+}
+
+function deseasonalised(ctx: SeriesContext): Float64Array {
+  if (ctx.periods.length === 0) return ctx.values;
+  const seasonal = ctx.seasonalFit().decomposition.seasonal;
+  const y = new Float64Array(ctx.values.length);
+  for (let i = 0; i < y.length; i++) y[i] = ctx.values[i]! - seasonal[i]!;
+  return y;
+}
+
+function median3(y: Float64Array, from: number, to: number): number {
+  const s = Float64Array.from(y.subarray(Math.max(0, from), to + 1)).sort();
+  return s[s.length >> 1] ?? Number.NaN;
+}
+
+function countFinite(v: Float64Array): number {
+  let c = 0;
+  for (let i = 0; i < v.length; i++) if (Number.isFinite(v[i]!)) c++;
+  return c;
+}
+
+/** Runs the seasonal-hybrid ESD fit for a context (shared so it runs at most once per series). */
+export function fitSeasonal(
+  values: Float64Array,
+  periods: readonly number[],
+  settings: ResolvedSettings,
+): SeasonalEsdResult {
+  return seasonalHybridEsd(values, {
+    periods,
+    alpha: settings.alpha,
+    maxAnomalyFraction: settings.maxAnomalyFraction,
+  });
+}
