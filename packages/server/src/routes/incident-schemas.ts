@@ -52,13 +52,15 @@ export const IncidentSchema = z
 export const IncidentInputSchema = z
   .object(
     Object.fromEntries(
-      Object.entries(shape(true)).map(([name, schema]) => [
-        name,
-        // Timestamps and enums are checked by the engine with clearer messages; accept any string here.
-        (incidentColumns as readonly IncidentColumn[]).find((c) => c.name === name)?.kind === 'enum'
-          ? z.string().nullable().optional()
-          : schema,
-      ]),
+      Object.entries(shape(true)).map(([name, schema]) => {
+        const column = (incidentColumns as readonly IncidentColumn[]).find((c) => c.name === name);
+        if (column?.kind !== 'enum') return [name, schema];
+        // Enum values are checked by the engine, whose message lists the allowed values.
+        const text = z
+          .string()
+          .openapi({ enum: [...(column.values ?? [])], description: column.description });
+        return [name, requiredOnInput.has(name) ? text : text.nullable().optional()];
+      }),
     ),
   )
   .openapi('IncidentInput');
