@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Engine, openEngine } from '../src/index.ts';
-import { type FixtureIncident, insertIncidents, poisson, seeded } from './support/anomaly-fixtures.ts';
+import { insertIncidents, stormFixture } from './support/anomaly-fixtures.ts';
 
-// 35 days of background incidents for four services (Poisson, seeded), ending 2026-03-10T00:00Z,
-// and one planted storm: 30 extra incidents for checkout between 2026-03-09T14:00 and 15:00.
-const end = new Date('2026-03-10T00:00:00Z');
-const days = 35;
-const storm = { start: new Date('2026-03-09T14:00:00Z'), end: new Date('2026-03-09T15:00:00Z') };
+// The storm fixture: 35 days of seeded background incidents and 30 planted incidents for checkout
+// between 2026-03-09T14:00 and 15:00 UTC (see support/anomaly-fixtures.ts).
+const fixture = stormFixture();
+const end = fixture.end;
+const storm = { start: fixture.stormStart, end: fixture.stormEnd };
 let engine: Engine;
 let stormIds: string[] = [];
 
@@ -16,48 +16,8 @@ beforeAll(async () => {
     now: () => new Date('2026-03-10T00:05:00Z'),
     workers: { threads: 1 },
   });
-  const random = seeded(7);
-  const incidents: FixtureIncident[] = [];
-  const services = { checkout: 0.5, payments: 0.4, search: 0.3, auth: 0.25 } as const;
-  const categories = ['Software', 'Network', 'Database'];
-  const severities = ['LOW', 'MEDIUM', 'MEDIUM', 'HIGH'] as const;
-  const from = end.getTime() - days * 86_400_000;
-  for (let h = 0; h < days * 24; h++) {
-    const hourStart = from + h * 3_600_000;
-    // Busier office hours: rate × 1.5 from 08:00 to 18:00 UTC, × 0.5 otherwise.
-    const hour = new Date(hourStart).getUTCHours();
-    const factor = hour >= 8 && hour < 18 ? 1.5 : 0.5;
-    for (const [service, rate] of Object.entries(services)) {
-      const n = poisson(random, rate * factor);
-      for (let k = 0; k < n; k++) {
-        const created = new Date(hourStart + Math.floor(random() * 3_600_000));
-        incidents.push({
-          service,
-          team: `${service}-team`,
-          category: categories[Math.floor(random() * 3)] ?? 'Software',
-          severity: severities[Math.floor(random() * 4)] ?? 'LOW',
-          created_at: created,
-          acknowledged_at: new Date(created.getTime() + (5 + random() * 20) * 60_000),
-          resolved_at: new Date(created.getTime() + (1 + random() * 4) * 3_600_000),
-        });
-      }
-    }
-  }
-  const planted: FixtureIncident[] = [];
-  for (let k = 0; k < 30; k++) {
-    const created = new Date(storm.start.getTime() + k * 110_000);
-    planted.push({
-      service: 'checkout',
-      team: 'checkout-team',
-      category: 'Software',
-      severity: k % 3 === 0 ? 'CRITICAL' : 'HIGH',
-      title: 'checkout 500 errors',
-      created_at: created,
-      acknowledged_at: new Date(created.getTime() + 10 * 60_000),
-    });
-  }
-  await insertIncidents(engine.context.db, incidents);
-  stormIds = await insertIncidents(engine.context.db, planted);
+  await insertIncidents(engine.context.db, fixture.background);
+  stormIds = await insertIncidents(engine.context.db, fixture.storm);
 });
 afterAll(async () => {
   await engine.close();

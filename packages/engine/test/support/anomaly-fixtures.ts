@@ -117,3 +117,64 @@ export function poisson(random: () => number, lambda: number): number {
   }
   return k;
 }
+
+/** A storm data set: its incidents, the planted storm's incidents, its end and the storm's hour. */
+export interface StormFixture {
+  readonly background: FixtureIncident[];
+  readonly storm: FixtureIncident[];
+  readonly end: Date;
+  readonly stormStart: Date;
+  readonly stormEnd: Date;
+}
+
+/**
+ * 35 days of background incidents for four services (Poisson per hour, seeded; × 1.5 from 08:00 to
+ * 18:00 UTC, × 0.5 otherwise) ending 2026-03-10T00:00Z, plus 30 planted HIGH/CRITICAL incidents for
+ * checkout between 2026-03-09T14:00 and 15:00 UTC.
+ */
+export function stormFixture(seed = 7): StormFixture {
+  const end = new Date('2026-03-10T00:00:00Z');
+  const days = 35;
+  const stormStart = new Date('2026-03-09T14:00:00Z');
+  const stormEnd = new Date('2026-03-09T15:00:00Z');
+  const random = seeded(seed);
+  const background: FixtureIncident[] = [];
+  const services = { checkout: 0.5, payments: 0.4, search: 0.3, auth: 0.25 } as const;
+  const categories = ['Software', 'Network', 'Database'];
+  const severities = ['LOW', 'MEDIUM', 'MEDIUM', 'HIGH'] as const;
+  const from = end.getTime() - days * 86_400_000;
+  for (let h = 0; h < days * 24; h++) {
+    const hourStart = from + h * 3_600_000;
+    const hour = new Date(hourStart).getUTCHours();
+    const factor = hour >= 8 && hour < 18 ? 1.5 : 0.5;
+    for (const [service, rate] of Object.entries(services)) {
+      const n = poisson(random, rate * factor);
+      for (let k = 0; k < n; k++) {
+        const created = new Date(hourStart + Math.floor(random() * 3_600_000));
+        background.push({
+          service,
+          team: `${service}-team`,
+          category: categories[Math.floor(random() * 3)] ?? 'Software',
+          severity: severities[Math.floor(random() * 4)] ?? 'LOW',
+          created_at: created,
+          acknowledged_at: new Date(created.getTime() + (5 + random() * 20) * 60_000),
+          resolved_at: new Date(created.getTime() + (1 + random() * 4) * 3_600_000),
+        });
+      }
+    }
+  }
+  const storm: FixtureIncident[] = [];
+  for (let k = 0; k < 30; k++) {
+    const created = new Date(stormStart.getTime() + k * 110_000);
+    storm.push({
+      service: 'checkout',
+      team: 'checkout-team',
+      category: 'Software',
+      severity: k % 3 === 0 ? 'CRITICAL' : 'HIGH',
+      title: 'checkout 500 errors',
+      created_at: created,
+      acknowledged_at: new Date(created.getTime() + 10 * 60_000),
+    });
+  }
+  return { background, storm, end, stormStart, stormEnd };
+}

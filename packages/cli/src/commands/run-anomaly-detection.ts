@@ -1,0 +1,90 @@
+import { type AnomalyDetection, type AnomalySummary, EngineError } from '@incident-insights/engine';
+import type { Command } from 'commander';
+import { withEngine } from '../engine-options.ts';
+import { printJson, renderTable } from '../format.ts';
+
+interface Options {
+  modelId?: string;
+  timeWindow?: string;
+  end?: string;
+  json?: boolean;
+}
+
+/**
+ * `insights run-anomaly-detection [--model-id MODEL_ID] [--time-window HOURS] [--end ISO] [--json]`:
+ * the spec's management command. Progress goes to stderr; stdout gets the anomalies the run
+ * created and the anomaly summary (or all of it as JSON).
+ */
+export function registerRunAnomalyDetection(program: Command): void {
+  program
+    .command('run-anomaly-detection')
+    .description('Detect anomalies in the incident series of the last HOURS and store new ones')
+    .option(
+      '--model-id <id>',
+      'ANOMALY_DETECTION model whose configuration to use (default: the system model)',
+    )
+    .option(
+      '--time-window <hours>',
+      'hours before the end in which to report anomalies (default: the model, 24)',
+    )
+    .option('--end <datetime>', 'end of the window, ISO 8601 (default: now)')
+    .option('--json', 'print the run, the new anomalies and the summary as JSON')
+    .action(async (options: Options, command: Command) => {
+      const windowHours = options.timeWindow === undefined ? undefined : parseHours(options.timeWindow);
+      const end = options.end === undefined ? undefined : parseEnd(options.end);
+      await withEngine(command, async (engine) => {
+        const result = await engine.anomalies.run({
+          ...(options.modelId === undefined ? {} : { modelId: options.modelId }),
+          ...(windowHours === undefined ? {} : { windowHours }),
+          ...(end === undefined ? {} : { end }),
+          onProgress: (line) => process.stderr.write(`${line}\n`),
+        });
+        const created = await Promise.all(result.created_ids.map((id) => engine.anomalies.get(id)));
+        const summary = await engine.anomalies.summary();
+        if (options.json) {
+          printJson({ run: result, anomalies: created, summary });
+          return;
+        }
+        process.stdout.write(`${renderCreated(created)}\n\n${renderSummary(summary)}\n`);
+      });
+    });
+}
+
+function renderCreated(created: readonly AnomalyDetection[]): string {
+  if (created.length === 0) return 'No new anomalies.';
+  return renderTable(created, [
+    { header: 'id', value: (a) => a.id },
+    { header: 'type', value: (a) => a.anomaly_type },
+    { header: 'severity', value: (a) => a.severity },
+    { header: 'confidence', value: (a) => a.confidence_score, right: true },
+    { header: 'window start', value: (a) => a.time_window_start },
+    { header: 'description', value: (a) => a.description },
+  ]);
+}
+
+function renderSummary(summary: AnomalySummary): string {
+  return renderTable(Object.entries(summary), [
+    { header: 'summary', value: ([key]) => key },
+    { header: 'value', value: ([, value]) => value, right: true },
+  ]);
+}
+
+function parseHours(text: string): number {
+  const hours = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isInteger(hours) || hours < 1) {
+    throw new EngineError(
+      'VALIDATION_ERROR',
+      `--time-window must be a whole number of hours from 1, not ${text}`,
+    );
+  }
+  return hours;
+}
+
+function parseEnd(text: string): Date {
+  const date = new Date(
+    /(Z|[+-]\d\d:?\d\d)$/i.test(text) || /^\d{4}-\d{2}-\d{2}$/.test(text) ? text : `${text}Z`,
+  );
+  if (Number.isNaN(date.getTime()))
+    throw new EngineError('VALIDATION_ERROR', `--end is not a valid date: ${text}`);
+  return date;
+}
