@@ -74,18 +74,28 @@ export const incidentColumns = [
 /** Name of an incident column. */
 export type IncidentColumnName = (typeof incidentColumns)[number]['name'];
 
+/**
+ * The instant an ISO 8601 string (already checked by the schema) names: with `Z` or an offset as
+ * written, a bare date as UTC midnight, a local date-time as UTC. Invalid text gives an invalid Date.
+ */
+export function isoToDate(text: string): Date {
+  return new Date(/(Z|[+-]\d\d:?\d\d)$/i.test(text) || text.length === 10 ? text : `${text}Z`);
+}
+
+/** Largest count a column of kind `int` holds (DuckDB INTEGER). */
+export const maxCount = 2_147_483_647;
+
 const timestamp = z
   .union([z.date(), z.iso.datetime({ offset: true, local: true }), z.iso.date()])
   .transform((v, ctx) => {
-    const date =
-      v instanceof Date ? v : new Date(/(Z|[+-]\d\d:?\d\d)$/i.test(v) || v.length === 10 ? v : `${v}Z`);
+    const date = v instanceof Date ? v : isoToDate(v);
     if (Number.isNaN(date.getTime())) {
       ctx.addIssue({ code: 'custom', message: 'not a valid date' });
       return z.NEVER;
     }
     return date;
   });
-const count = z.coerce.number().int().min(0);
+const count = z.coerce.number().int().min(0).max(maxCount);
 const text = z.string().trim().max(10_000);
 const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? null);
 

@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { EngineContext } from '../context.ts';
+import { EngineError, notFound } from '../errors.ts';
+import { ingestIncidents } from '../ingest/ingest.ts';
+import type { IngestOptions, IngestReport, IngestSource } from '../ingest/types.ts';
+import { validateBatch } from '../ingest/validate.ts';
+import {
+  type Incident,
+  type IncidentInput,
+  incidentColumns,
+  isoToDate,
+  type ValidIncident,
+} from '../schema/incident.ts';
+import { bind, type SqlParams } from '../store/database.ts';
+import { type ListRequest, listPage, type Page } from '../store/list-query.ts';
+import { incidentListSpec, incidentSelect, toIncident } from './incident-row.ts';
+
+const writable = incidentColumns.map((c) => c.name);
+
+/**
+ * Incidents: bulk ingestion from files, payloads and JS objects, and one-at-a-time reads and writes.
+ * Every write validates with `incidentInputSchema` and runs in a transaction.
+ */
+export class IncidentService {
+  private readonly context: EngineContext;
+
+  constructor(context: EngineContext) {
+    this.context = context;
+  }
+
+  /**
+   * Ingests incidents from a source, upserting by external id, all or nothing (see
+   * {@link ingestIncidents}).
+   *
+   * @throws EngineError VALIDATION_ERROR with row-level `details.errors`; NOT_FOUND for a missing
+   *   file; CONFLICT for an id of another incident.
+   */
+  ingest(source: IngestSource, options: IngestOptions = {}): Promise<IngestReport> {
+    return ingestIncidents(this.context, source, options);
+  }
+
+  /**
+   * One page of incidents. Filters: category, severity, priority, status, service, team (a value or
+   * an array of values), created_after (inclusive), created_before (exclusive; both a `Date` or ISO
+   * 8601 text). Search looks in title and description. Ordering: created_at, resolved_at, severity
+   * (by rank), priority, status, service, team, title; default newest first.
+   *
+   * @throws EngineError VALIDATION_ERROR for an unknown filter, ordering or bad page; NOT_FOUND for
+   *   a page past the end.
+   */
+  list(request: ListRequest): Promise<Page<Incident>> {
+    const filters = { ...request.filters };
+    for (const key of ['created_after', 'created_before']) {
+      if (filters[key] !== undefined) filters[key] = toDate(filters[key], key);
+    }
+    return listPage(this.context.db, incidentListSpec, { ...request, filters }, toIncident);
+  }
+
+  /**
+   * The incident with this id.
+   *
+   * @throws EngineError NOT_FOUND.
+   */
+  async get(id: string): Promise<Incident> {
+    const row = await this.context.db.one(
+      `SELECT ${incidentSelect} FROM incidents WHERE CAST(id AS VARCHAR) = $id`,
+      { id: String(id).toLowerCase() },
+    );
+    if (!row) throw notFound('incident', id);
+    return toIncident(row);
+  }
+
+  /**
+   * Creates one incident; id and external id are generated when absent (the external id is then the id).
+   *
+   * @throws EngineError VALIDATION_ERROR (field-level `details.errors`); CONFLICT when the id or
+   *   external id is taken.
+   */
+  async create(input: IncidentInput): Promise<Incident> {
+    const valid = validateOne(input);
+    const id = valid.id ?? randomUUID();
+    const externalId = valid.external_id ?? id;
+    const now = this.context.now();
+    await this.context.db.transaction(async (conn) => {
+      const taken = await conn.runAndReadAll(
+        'SELECT 1 FROM incidents WHERE CAST(id AS VARCHAR) = $id OR external_id = $external_id LIMIT 1',
+        { id, external_id: externalId },
+      );
+      if (taken.currentRowCount > 0) {
+        throw new EngineError('CONFLICT', `an incident with id ${id} or external_id ${externalId} exists`, {
+          id,
+          external_id: externalId,
+        });
+      }
+      const { sql, params } = insertStatement({ ...valid, id, external_id: externalId }, now);
+      await runBound(conn, sql, params);
+    });
+    return this.get(id);
+  }
+
+  /**
+   * Changes fields of an incident; the result is validated as a whole (resolved before created is
+   * refused even when only one of them changes). A status that was derived from the timestamps is
+   * derived again unless the patch sets one. The id cannot change.
+   *
+   * @throws EngineError NOT_FOUND; VALIDATION_ERROR; CONFLICT when the new external id is taken.
+   */
+  async update(id: string, patch: Partial<IncidentInput>): Promise<Incident> {
+    const existing = await this.get(id);
+    const merged: Record<string, unknown> = { ...existing, ...patch, id: existing.id };
+    delete merged['ingested_at'];
+    delete merged['updated_at'];
+    if (patch.status === undefined && existing.status === derivedStatus(existing)) merged['status'] = null;
+    const valid = validateOne(merged);
+    const externalId = valid.external_id ?? existing.id;
+    const now = this.context.now();
+    await this.context.db.transaction(async (conn) => {
+      const taken = await conn.runAndReadAll(
+        'SELECT 1 FROM incidents WHERE external_id = $external_id AND CAST(id AS VARCHAR) <> $id LIMIT 1',
+        { id: existing.id, external_id: externalId },
+      );
+      if (taken.currentRowCount > 0) {
+        throw new EngineError('CONFLICT', `external_id ${externalId} belongs to another incident`, {
+          external_id: externalId,
+        });
+      }
+      const columns = writable.filter((c) => c !== 'id');
+      const values: Record<string, unknown> = { ...valid, external_id: externalId };
+      await runBound(
+        conn,
+        `UPDATE incidents SET ${columns.map((c) => `${c} = $${c}`).join(', ')}, updated_at = $now
+         WHERE CAST(id AS VARCHAR) = $id`,
+        { ...pick(values, columns), id: existing.id, now },
+      );
+    });
+    return this.get(existing.id);
+  }
+
+  /**
+   * Deletes an incident.
+   *
+   * @throws EngineError NOT_FOUND.
+   */
+  async delete(id: string): Promise<void> {
+    const rows = await this.context.db.write(
+      'DELETE FROM incidents WHERE CAST(id AS VARCHAR) = $id RETURNING CAST(id AS VARCHAR) AS id',
+      { id: String(id).toLowerCase() },
+    );
+    if (rows.length === 0) throw notFound('incident', id);
+  }
+
+  /** Number of stored incidents. */
+  async count(): Promise<number> {
+    const row = await this.context.db.one<{ n: bigint }>('SELECT count(*) AS n FROM incidents');
+    return Number(row?.n ?? 0);
+  }
+}
+
+function validateOne(input: unknown): ValidIncident {
+  const checked = validateBatch({ records: [input], firstRow: 1 });
+  const valid = checked.incidents[0];
+  if (!valid) {
+    const errors = checked.errors.map(({ field, message }) => ({ field, message }));
+    const first = errors[0];
+    throw new EngineError(
+      'VALIDATION_ERROR',
+      `invalid incident${first ? `: ${first.field}: ${first.message}` : ''}`,
+      { errors },
+    );
+  }
+  return valid;
+}
+
+function derivedStatus(r: Incident): string {
+  return r.closed_at ? 'CLOSED' : r.resolved_at ? 'RESOLVED' : r.acknowledged_at ? 'ACKNOWLEDGED' : 'OPEN';
+}
+
+function insertStatement(valid: ValidIncident & { id: string; external_id: string }, now: Date) {
+  const params: Record<string, unknown> = { ...pick(valid as Record<string, unknown>, writable), now };
+  return {
+    sql: `INSERT INTO incidents (${writable.join(', ')}, ingested_at, updated_at)
+          VALUES (${writable.map((c) => `$${c}`).join(', ')}, $now, $now)`,
+    params,
+  };
+}
+
+function pick(values: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of keys) out[key] = values[key] ?? null;
+  return out;
+}
+
+function toDate(value: unknown, parameter: string): Date {
+  const date =
+    value instanceof Date
+      ? value
+      : typeof value === 'string'
+        ? isoToDate(value.trim())
+        : new Date(Number.NaN);
+  if (Number.isNaN(date.getTime())) {
+    throw new EngineError('VALIDATION_ERROR', `${parameter} must be an ISO 8601 date-time`, { parameter });
+  }
+  return date;
+}
+
+async function runBound(conn: DuckDBConnection, sql: string, params: Record<string, unknown>): Promise<void> {
+  const { values, types } = bind(params as SqlParams);
+  await conn.run(sql, values, types);
+}

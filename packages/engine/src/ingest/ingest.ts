@@ -1,0 +1,61 @@
+import type { EngineContext } from '../context.ts';
+import { EngineError } from '../errors.ts';
+import { openSource } from './source.ts';
+import { mergeStaged, StagingWriter } from './staging.ts';
+import {
+  type IngestOptions,
+  type IngestReport,
+  type IngestSource,
+  maxReportedErrors,
+  type RowError,
+} from './types.ts';
+import { validateBatch } from './validate.ts';
+
+/**
+ * Reads, validates and upserts incidents from `source` in ONE transaction: batches stream from the
+ * reader through validation into a staging table, and the staged rows are merged into `incidents`
+ * at the end, so the call writes all of it or nothing. Without `skipInvalid`, the first invalid
+ * record stops the staging but reading goes on, so the error lists every bad row.
+ *
+ * @throws EngineError VALIDATION_ERROR `N invalid rows ...` with `details.errors` (row, line, field,
+ *   message; at most {@link maxReportedErrors}) when a record is invalid and `skipInvalid` is off;
+ *   VALIDATION_ERROR or NOT_FOUND for an unreadable or missing source; CONFLICT when a given id
+ *   belongs to another incident.
+ */
+export async function ingestIncidents(
+  context: EngineContext,
+  source: IngestSource,
+  options: IngestOptions = {},
+): Promise<IngestReport> {
+  const skipInvalid = options.skipInvalid ?? false;
+  return context.db.transaction(async (conn) => {
+    const batches = openSource(source, conn);
+    const writer = await StagingWriter.open(conn);
+    let received = 0;
+    let invalid = 0;
+    const errors: RowError[] = [];
+    try {
+      for await (const batch of batches) {
+        received += batch.records.length;
+        const checked = validateBatch(batch);
+        invalid += checked.invalidRows;
+        for (const e of checked.errors) if (errors.length < maxReportedErrors) errors.push(e);
+        if (invalid === 0 || skipInvalid) writer.append(checked.incidents, checked.rows);
+      }
+    } finally {
+      writer.finish();
+    }
+    errors.sort((a, b) => a.row - b.row);
+    if (invalid > 0 && !skipInvalid) {
+      const first = errors[0];
+      const where = first
+        ? ` (first: row ${first.row}${first.line ? `, line ${first.line}` : ''}, ${first.field}: ${first.message})`
+        : '';
+      throw new EngineError('VALIDATION_ERROR', `${invalid} invalid rows, nothing was written${where}`, {
+        errors,
+      });
+    }
+    const { inserted, updated } = await mergeStaged(conn, context.now());
+    return { received, inserted, updated, skipped: invalid, errors };
+  });
+}

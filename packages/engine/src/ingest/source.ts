@@ -1,0 +1,77 @@
+import { existsSync } from 'node:fs';
+import { extname } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { EngineError } from '../errors.ts';
+import { checkMapping } from './column-mapping.ts';
+import { readArrow } from './readers/arrow.ts';
+import { readCsv } from './readers/csv.ts';
+import { readJson, readNdjson } from './readers/json.ts';
+import { readParquet } from './readers/parquet.ts';
+import { readRecords } from './readers/records.ts';
+import { readServiceNow } from './readers/servicenow.ts';
+import { type IngestFormat, type IngestSource, ingestFormats, type RawBatch } from './types.ts';
+
+const formatByExtension: Record<string, IngestFormat> = {
+  '.json': 'json',
+  '.ndjson': 'ndjson',
+  '.jsonl': 'ndjson',
+  '.csv': 'csv',
+  '.tsv': 'csv',
+  '.parquet': 'parquet',
+  '.pq': 'parquet',
+  '.arrow': 'arrow',
+  '.arrows': 'arrow',
+  '.ipc': 'arrow',
+  '.feather': 'arrow',
+  '.zip': 'servicenow',
+};
+
+/**
+ * The format of a file from its extension (`.zip` is the ServiceNow event log).
+ *
+ * @throws EngineError VALIDATION_ERROR when the extension says nothing.
+ */
+export function formatOfPath(path: string): IngestFormat {
+  const format = formatByExtension[extname(path).toLowerCase()];
+  if (!format) {
+    throw new EngineError('VALIDATION_ERROR', `cannot tell the format of ${path}: give one`, {
+      allowed: ingestFormats,
+    });
+  }
+  return format;
+}
+
+/**
+ * Opens a source as a stream of raw batches. Parquet needs `conn` (DuckDB reads it inside the
+ * ingest transaction).
+ *
+ * @throws EngineError NOT_FOUND for a missing file; VALIDATION_ERROR for an unknown format or a
+ *   bad column mapping.
+ */
+export function openSource(source: IngestSource, conn: DuckDBConnection): AsyncIterable<RawBatch> {
+  if ('records' in source) return readRecords(source.records);
+  const format = 'path' in source ? (source.format ?? formatOfPath(source.path)) : source.format;
+  if (!ingestFormats.includes(format)) {
+    throw new EngineError('VALIDATION_ERROR', `unknown format ${String(format)}`, { allowed: ingestFormats });
+  }
+  if ('path' in source && !existsSync(source.path)) {
+    throw new EngineError('NOT_FOUND', `file ${source.path} was not found`, { path: source.path });
+  }
+  const mapping = source.columnMapping;
+  checkMapping(mapping);
+  const input = 'path' in source ? { path: source.path } : { data: source.data };
+  switch (format) {
+    case 'json':
+      return readJson(input, mapping);
+    case 'ndjson':
+      return readNdjson(input, mapping);
+    case 'csv':
+      return readCsv(input, mapping);
+    case 'parquet':
+      return readParquet(conn, input, mapping);
+    case 'arrow':
+      return readArrow(input, mapping);
+    case 'servicenow':
+      return readServiceNow(input);
+  }
+}
