@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerDemo } from './commands/demo.ts';
+import { registerRunAnomalyDetection } from './commands/run-anomaly-detection.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerTokens } from './commands/tokens.ts';
 import { registerUsers } from './commands/users.ts';
@@ -18,5 +19,6 @@ export function buildProgram(): Command {
   registerServe(program);
   registerUsers(program);
   registerTokens(program);
+  registerRunAnomalyDetection(program);
   return program;
 }
