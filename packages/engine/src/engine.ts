@@ -2,6 +2,7 @@ import { AnomalyService } from './anomaly/anomaly-service.ts';
 import { AuthService } from './auth/auth-service.ts';
 import type { EngineContext } from './context.ts';
 import { EventOutbox } from './events/outbox.ts';
+import { IncidentService } from './incidents/incident-service.ts';
 import { RecurrenceService } from './recurrence/recurrence-service.ts';
 import { Database } from './store/database.ts';
 import { migrate } from './store/migrations.ts';
@@ -31,6 +32,8 @@ export class Engine {
   readonly context: EngineContext;
   /** The outbox of domain events (anomaly detected, KPI threshold breached, ...). */
   readonly events: EventOutbox;
+  /** Incidents: ingestion from files and objects, listing, reads and writes. */
+  readonly incidents: IncidentService;
   /** Users, API tokens and sessions. */
   readonly auth: AuthService;
   /** Incident recurrence analyses: patterns of incidents that keep coming back. */
@@ -43,6 +46,7 @@ export class Engine {
   constructor(context: EngineContext) {
     this.context = context;
     this.events = context.events;
+    this.incidents = new IncidentService(context);
     this.auth = new AuthService(context);
     this.recurrence = new RecurrenceService(context);
     this.anomalies = new AnomalyService(context);

@@ -32,6 +32,16 @@ export type {
 export { defaultDatabasePath, Engine, type EngineOptions, openEngine } from './engine.ts';
 export { EngineError, type ErrorCode, errorCodes, isEngineError } from './errors.ts';
 export type { DomainEvent } from './events/outbox.ts';
+export { IncidentService } from './incidents/incident-service.ts';
+export {
+  type ColumnMapping,
+  type IngestFormat,
+  type IngestOptions,
+  type IngestReport,
+  type IngestSource,
+  ingestFormats,
+  type RowError,
+} from './ingest/types.ts';
 export * from './schema/enums.ts';
 export {
   type Incident,
