@@ -14,8 +14,6 @@ import type { AppOptions } from './options.ts';
 import { rateLimit } from './rate-limit/rate-limit.ts';
 import { anomalyDetectionRoutes } from './routes/anomaly-detections.ts';
 import { anomalyThresholdRoutes } from './routes/anomaly-thresholds.ts';
-import { anomalyDetectionRoutes } from './routes/anomaly-detections.ts';
-import { anomalyThresholdRoutes } from './routes/anomaly-thresholds.ts';
 import { authRoutes } from './routes/auth.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { systemRoutes } from './routes/system.ts';
@@ -112,8 +110,6 @@ export function createApp(engine: Engine, options: AppOptions = {}): OpenAPIHono
   app.route('/', systemRoutes(engine, metrics, options.isDraining ?? (() => false)));
   app.route('/api/auth', authRoutes(options));
   app.route('/api', incidentRoutes());
-  app.route('/api/analytics', anomalyDetectionRoutes());
-  app.route('/api/analytics', anomalyThresholdRoutes());
   app.route('/api/analytics', anomalyDetectionRoutes());
   app.route('/api/analytics', anomalyThresholdRoutes());
 
