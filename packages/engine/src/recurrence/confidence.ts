@@ -11,7 +11,7 @@ export interface ConfidenceEvidence {
   readonly meanSimilarity: number;
   /** Pairs that mean was taken over. */
   readonly pairsCompared: number;
-  /** Coefficient of variation of the inter-arrival intervals; null with fewer than three occurrences. */
+  /** Coefficient of variation of the inter-arrival intervals folded onto the period; null with fewer than three occurrences. */
   readonly intervalCv: number | null;
 }
 
@@ -36,8 +36,8 @@ const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
  * - support = 1 − 1/occurrences (2 occurrences 0.5, 4 → 0.75, 10 → 0.9): more repeats, less chance;
  * - similarity = 1 when every incident has the same fingerprint, else the mean pairwise Jaccard
  *   similarity of their word shingles (how alike the texts are);
- * - regularity = 1 − CV of the inter-arrival intervals for PERIODIC groups (how clockwork the
- *   schedule is), 1 for the other types (their claim does not rest on timing).
+ * - regularity = 1 − CV of the inter-arrival intervals folded onto the period for PERIODIC groups
+ *   (how clockwork the schedule is), 1 for the other types (their claim does not rest on timing).
  */
 export function recurrenceConfidence(evidence: ConfidenceEvidence): ConfidenceExplanation {
   const support = 1 - 1 / Math.max(1, evidence.occurrences);
@@ -58,7 +58,7 @@ export function recurrenceConfidence(evidence: ConfidenceEvidence): ConfidenceEx
     regularity: {
       value: round4(regularity),
       basis: periodic
-        ? `1 − coefficient of variation of the inter-arrival intervals (${round4(evidence.intervalCv ?? 0)})`
+        ? `1 − coefficient of variation of the inter-arrival intervals folded onto the period (${round4(evidence.intervalCv ?? 0)})`
         : 'not a periodic claim: 1',
     },
   };

@@ -13,6 +13,8 @@ export interface DescriptionFacts {
   readonly meanIntervalHours: number | null;
   /** Median interval (the period) for PERIODIC groups, hours. */
   readonly periodHours: number | null;
+  /** Occurrences a PERIODIC schedule missed. */
+  readonly skipped: number;
   /** Distinct fingerprints in the group. */
   readonly variants: number;
 }
@@ -27,7 +29,9 @@ export function describeRecurrence(f: DescriptionFacts): string {
   const when = `between ${utc(f.firstSeen)} and ${utc(f.lastSeen)} UTC`;
   switch (f.type) {
     case 'PERIODIC':
-      return `${title} recurs on a schedule ${where}: ${f.occurrences} times ${when}, every ${duration(f.periodHours)}.`;
+      return `${title} recurs on a schedule ${where}: ${f.occurrences} times ${when}, every ${duration(f.periodHours)}${
+        f.skipped > 0 ? ` (${f.skipped} expected occurrence${f.skipped === 1 ? '' : 's'} did not happen)` : ''
+      }.`;
     case 'SIMILAR_TEXT':
       return `Incidents like ${title} (${f.variants} wordings) recurred ${f.occurrences} times ${where} ${when}, about every ${duration(f.meanIntervalHours)}.`;
     case 'EXACT_FINGERPRINT':

@@ -156,6 +156,7 @@ function buildRecord(
     lastSeen: last,
     meanIntervalHours: meanInterval,
     periodHours: period.periodHours,
+    skipped: period.skipped,
     variants: fingerprints.length,
   });
 
@@ -191,7 +192,9 @@ function buildRecord(
       pairs_compared: group.pairsCompared,
       mean_interval_hours: meanInterval === null ? null : round(meanInterval),
       period_hours: period.periodHours === null ? null : round(period.periodHours),
-      interval_cv: period.cv === null ? null : round(period.cv),
+      interval_cv: period.rawCv === null ? null : round(period.rawCv),
+      folded_interval_cv: period.cv === null ? null : round(period.cv),
+      skipped_occurrences: period.skipped,
       periodicity_p_value: period.pValue === null ? null : round(period.pValue),
       periodic: period.periodic,
     },

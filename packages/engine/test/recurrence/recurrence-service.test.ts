@@ -57,9 +57,10 @@ describe('recurrence analysis on planted recurrences', () => {
     expect(nightly.recurrence_type).toBe('PERIODIC');
     expect(nightly.occurrence_count).toBe(29); // 30 nights, night 12 skipped
     expect(nightly.description).toMatch(
-      /^'Nightly export job failed with exit code \d+' recurs on a schedule on reporting: 29 times between 2024-01-01 02:\d\d and 2024-01-30 02:\d\d UTC, every 24 h\.$/,
+      /^'Nightly export job failed with exit code \d+' recurs on a schedule on reporting: 29 times between 2024-01-01 02:\d\d and 2024-01-30 02:\d\d UTC, every 24 h \(1 expected occurrence did not happen\)\.$/,
     );
     const evidence = nightly.metadata['evidence'] as Record<string, number>;
+    expect(evidence['skipped_occurrences']).toBe(1);
     expect(evidence['period_hours']).toBeGreaterThan(23.7);
     expect(evidence['period_hours']).toBeLessThan(24.3);
     const confidence = nightly.metadata['confidence'] as {

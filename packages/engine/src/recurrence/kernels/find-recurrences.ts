@@ -5,7 +5,7 @@ import {
   minHashSignatures,
   wordShingles,
 } from './minhash.ts';
-import { fingerprintOf, fingerprintParts, normalizeTokens } from './normalize.ts';
+import { fingerprintOf, normalizeTokens, partsFromTokens } from './normalize.ts';
 import { type Periodicity, type PeriodicityOptions, periodicity } from './periodicity.ts';
 import { UnionFind } from './union-find.ts';
 
@@ -83,7 +83,7 @@ export interface RecurrenceGroup {
 const maxPairs = 2000;
 
 /**
- * Finds recurring incidents: fingerprints each incident (see {@link fingerprintParts}), links
+ * Finds recurring incidents: fingerprints each incident (see `fingerprintParts`), links
  * incidents with equal fingerprints, links candidate pairs from MinHash LSH over the words of
  * title + description whose exact Jaccard similarity reaches the threshold, clusters the links
  * with union-find (single linkage), drops multi-wording groups whose mean pairwise similarity is
@@ -111,16 +111,12 @@ export function findRecurrences(
   const uniqueService: string[] = [];
   const docOf = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    const p = fingerprintParts({
-      title: input.titles[i] ?? '',
-      description: input.descriptions[i] ?? null,
-      service: input.services[i] ?? null,
-      category: input.categories[i] ?? null,
-    });
+    const titleTokens = normalizeTokens(input.titles[i]);
+    const descriptionTokens = normalizeTokens(input.descriptions[i]);
+    const p = partsFromTokens(titleTokens, descriptionTokens, input.services[i], input.categories[i]);
     fingerprints[i] = fingerprintOf(p);
     parts[i] = p;
-    const tokens = [...normalizeTokens(input.titles[i]), ...normalizeTokens(input.descriptions[i])];
-    const shingles = wordShingles(tokens);
+    const shingles = wordShingles([...titleTokens, ...descriptionTokens]);
     docs[i] = shingles;
     const key = `${acrossServices ? '' : p.service}\u0001${[...shingles].sort().join('\u0002')}`;
     let d = docIndex.get(key);

@@ -117,12 +117,25 @@ export function fingerprintParts(incident: {
   service?: string | null;
   category?: string | null;
 }): FingerprintParts {
-  const titleTokens = normalizeTokens(incident.title);
-  const descriptionTokens = normalizeTokens(incident.description);
+  return partsFromTokens(
+    normalizeTokens(incident.title),
+    normalizeTokens(incident.description),
+    incident.service,
+    incident.category,
+  );
+}
+
+/** {@link fingerprintParts} from title and description already passed through {@link normalizeTokens}. */
+export function partsFromTokens(
+  titleTokens: readonly string[],
+  descriptionTokens: readonly string[],
+  service: string | null | undefined,
+  category: string | null | undefined,
+): FingerprintParts {
   return {
     title: titleTokens.join(' '),
-    service: (incident.service ?? '').trim().toLowerCase(),
-    category: (incident.category ?? '').trim().toLowerCase(),
+    service: (service ?? '').trim().toLowerCase(),
+    category: (category ?? '').trim().toLowerCase(),
     symptoms: symptomTerms([...titleTokens, ...descriptionTokens]),
   };
 }

@@ -2,11 +2,11 @@
 export interface PeriodicityOptions {
   /** Fewest inter-arrival intervals to judge (occurrences − 1). Default 3. */
   readonly minIntervals?: number;
-  /** Largest coefficient of variation of the intervals that counts as regular. Default 0.35. */
+  /** Largest coefficient of variation of the folded intervals that counts as regular. Default 0.35. */
   readonly maxCv?: number;
   /** Significance level of the test against random (Poisson) arrivals. Default 0.05. */
   readonly alpha?: number;
-  /** Monte Carlo draws of the null distribution. Default 2000. */
+  /** Most Monte Carlo draws of the null distribution. Default 2000 (fewer for long series). */
   readonly simulations?: number;
   /** Seed of the Monte Carlo draws (same seed, same p-value). Default 7. */
   readonly seed?: number;
@@ -14,7 +14,7 @@ export interface PeriodicityOptions {
 
 /** The verdict of {@link periodicity} on one series of arrival times. */
 export interface Periodicity {
-  /** Intervals regular enough (CV ≤ maxCv) and unlikely under random arrivals (p ≤ alpha). */
+  /** Intervals regular enough (folded CV ≤ maxCv) and unlikely under random arrivals (p ≤ alpha). */
   readonly periodic: boolean;
   /** Inter-arrival intervals judged. */
   readonly intervals: number;
@@ -22,11 +22,15 @@ export interface Periodicity {
   readonly meanHours: number | null;
   /** Median interval, hours: the period estimate; null with fewer than one interval. */
   readonly periodHours: number | null;
-  /** Coefficient of variation (sample SD / mean) of the intervals; null with fewer than two. */
+  /** Coefficient of variation (sample SD / mean) of the raw intervals; null with fewer than two. */
+  readonly rawCv: number | null;
+  /** CV of the intervals folded onto the period (see {@link periodicity}); null with fewer than two. */
   readonly cv: number | null;
-  /** Monte Carlo p-value of a CV this small under a homogeneous Poisson process; null if not tested. */
+  /** Occurrences missing from the schedule: Σ (k − 1) over intervals spanning k periods. */
+  readonly skipped: number;
+  /** Monte Carlo p-value of a folded CV this small under a Poisson process; null if not tested. */
   readonly pValue: number | null;
-  /** max(0, 1 − CV): 1 for clockwork arrivals, about 0 for random ones; 0 if not tested. */
+  /** max(0, 1 − folded CV): 1 for clockwork arrivals, low for random ones; 0 if not judged. */
   readonly regularity: number;
 }
 
@@ -40,16 +44,21 @@ export const defaultPeriodicity = {
 } as const;
 
 const hourMs = 3_600_000;
+/** Bound on simulated intervals per test (simulations × intervals), to keep long series cheap. */
+const drawBudget = 200_000;
 
 /**
- * Tests whether arrivals recur at a regular period, from the coefficient of variation (CV) of their
- * inter-arrival intervals. Random arrivals (a homogeneous Poisson process) have exponential
- * intervals, CV ≈ 1; a job failing every night has CV near 0. The p-value is the Monte Carlo
- * probability (seeded, `simulations` draws; Davison & Hinkley 1997, ch. 4) that a Poisson process
- * with the same number of intervals shows a CV at most the observed one — CV is scale-free, so
- * drawing unit exponentials suffices. `periodHours` is the median interval.
+ * Tests whether arrivals recur at a regular period. The period P is the median inter-arrival
+ * interval; each interval d is folded onto it, d / max(1, round(d / P)), so that a schedule with
+ * skipped occurrences (a nightly job that succeeded some nights) stays regular. The statistic is
+ * the coefficient of variation (CV) of the folded intervals: near 0 for a schedule with jitter,
+ * about 0.5 or more for random arrivals. Its p-value is the Monte Carlo probability (seeded;
+ * Davison & Hinkley 1997, ch. 4) that a homogeneous Poisson process with as many intervals gives a
+ * folded CV at most the observed one; the statistic is scale-free, so unit exponentials suffice.
+ * The test runs only when the CV is at most `maxCv`.
  *
- * `timesMs` are arrival times in epoch milliseconds, in any order. Pure; O(n log n + simulations × n).
+ * `timesMs` are arrival times in epoch milliseconds, in any order. Pure;
+ * O(n log n + min(simulations, 200,000 / n) × n log n).
  */
 export function periodicity(timesMs: ArrayLike<number>, options: PeriodicityOptions = {}): Periodicity {
   const minIntervals = options.minIntervals ?? defaultPeriodicity.minIntervals;
@@ -57,40 +66,38 @@ export function periodicity(timesMs: ArrayLike<number>, options: PeriodicityOpti
   const alpha = options.alpha ?? defaultPeriodicity.alpha;
   const sorted = Float64Array.from(timesMs).sort();
   const n = sorted.length - 1;
-  if (n < 1) {
-    return {
-      periodic: false,
-      intervals: 0,
-      meanHours: null,
-      periodHours: null,
-      cv: null,
-      pValue: null,
-      regularity: 0,
-    };
-  }
+  const none = { periodic: false, rawCv: null, cv: null, skipped: 0, pValue: null, regularity: 0 };
+  if (n < 1) return { ...none, intervals: 0, meanHours: null, periodHours: null };
   const intervals = new Float64Array(n);
   for (let i = 0; i < n; i++) intervals[i] = (sorted[i + 1]! - sorted[i]!) / hourMs;
   const meanHours = mean(intervals);
   const periodHours = median(intervals);
-  const cv = n >= 2 ? coefficientOfVariation(intervals) : null;
-  if (cv === null || n < minIntervals || meanHours <= 0) {
-    return { periodic: false, intervals: n, meanHours, periodHours, cv, pValue: null, regularity: 0 };
-  }
-  const pValue = poissonCvPValue(cv, n, options.simulations ?? defaultPeriodicity.simulations, options.seed);
+  if (n < 2 || meanHours <= 0) return { ...none, intervals: n, meanHours, periodHours };
+  const rawCv = coefficientOfVariation(intervals);
+  const { cv, skipped } = foldedCv(intervals);
+  const judged = n >= minIntervals;
+  const tested = judged && cv <= maxCv;
+  const simulations = Math.max(
+    200,
+    Math.min(options.simulations ?? defaultPeriodicity.simulations, Math.ceil(drawBudget / n)),
+  );
+  const pValue = tested ? poissonCvPValue(cv, n, simulations, options.seed) : null;
   return {
-    periodic: cv <= maxCv && pValue <= alpha,
+    periodic: tested && pValue !== null && pValue <= alpha,
     intervals: n,
     meanHours,
     periodHours,
+    rawCv,
     cv,
+    skipped,
     pValue,
-    regularity: Math.max(0, 1 - cv),
+    regularity: judged ? Math.max(0, 1 - cv) : 0,
   };
 }
 
 /**
- * P(CV ≤ observed) for `n` intervals of a Poisson process, by simulation, with the add-one rule so
- * the estimate is never 0: (1 + hits) / (1 + simulations).
+ * P(folded CV ≤ observed) for `n` intervals of a Poisson process, by simulation, with the add-one
+ * rule so the estimate is never 0: (1 + hits) / (1 + simulations).
  */
 export function poissonCvPValue(
   cv: number,
@@ -103,9 +110,23 @@ export function poissonCvPValue(
   let hits = 0;
   for (let s = 0; s < simulations; s++) {
     for (let i = 0; i < n; i++) draws[i] = -Math.log(1 - random());
-    if (coefficientOfVariation(draws) <= cv) hits++;
+    if (foldedCv(draws).cv <= cv) hits++;
   }
   return (1 + hits) / (1 + simulations);
+}
+
+/** CV of intervals folded onto their median, and the occurrences the folding implies were skipped. */
+function foldedCv(intervals: Float64Array): { cv: number; skipped: number } {
+  const period = median(intervals);
+  if (period <= 0) return { cv: coefficientOfVariation(intervals), skipped: 0 };
+  const folded = new Float64Array(intervals.length);
+  let skipped = 0;
+  for (let i = 0; i < intervals.length; i++) {
+    const k = Math.max(1, Math.round(intervals[i]! / period));
+    skipped += k - 1;
+    folded[i] = intervals[i]! / k;
+  }
+  return { cv: coefficientOfVariation(folded), skipped };
 }
 
 function mean(values: Float64Array): number {
