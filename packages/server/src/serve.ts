@@ -66,15 +66,18 @@ export async function serve(engine: Engine, options: ServeOptions = {}): Promise
       process.off('SIGINT', onSignal);
       const http = server as import('node:http').Server;
       const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
-      http.closeIdleConnections?.();
+      // Keep-alive sockets that fall idle while draining are closed too, not left to time out.
+      http.closeIdleConnections();
+      const sweeper = setInterval(() => http.closeIdleConnections(), 50);
       const timeout = new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
-          http.closeAllConnections?.();
+          http.closeAllConnections();
           resolve();
         }, options.drainTimeoutMs ?? 10_000);
         timer.unref();
       });
       await Promise.race([stopped, timeout]);
+      clearInterval(sweeper);
       await engine.close();
       resolveClosed();
     })();
