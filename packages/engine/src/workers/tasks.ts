@@ -1,3 +1,4 @@
+import { detectBatch, detectTaskName } from '../anomaly/detect-task.ts';
 import { echoTable, sumColumn } from './arrow-tasks.ts';
 import type { Task } from './dispatch.ts';
 
@@ -9,4 +10,5 @@ import type { Task } from './dispatch.ts';
 export const tasks: Record<string, Task> = {
   'arrow.sum': sumColumn,
   'arrow.echo': echoTable,
+  [detectTaskName]: detectBatch,
 };
