@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAnalyzeRecurrence } from './commands/analyze-recurrence.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerRunAnomalyDetection } from './commands/run-anomaly-detection.ts';
 import { registerServe } from './commands/serve.ts';
@@ -20,5 +21,6 @@ export function buildProgram(): Command {
   registerUsers(program);
   registerTokens(program);
   registerRunAnomalyDetection(program);
+  registerAnalyzeRecurrence(program);
   return program;
 }

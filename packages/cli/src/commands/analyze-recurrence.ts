@@ -1,0 +1,89 @@
+import {
+  type AnalyzeRecurrenceResult,
+  defaultRecurrenceWindowHours,
+  EngineError,
+  type RecurrenceAnalysis,
+} from '@incident-insights/engine';
+import type { Command } from 'commander';
+import { withEngine } from '../engine-options.ts';
+import { printJson, renderTable } from '../format.ts';
+
+interface Options {
+  timeWindow?: string;
+  end?: string;
+  json?: boolean;
+}
+
+/**
+ * `insights analyze-recurrence [--time-window HOURS] [--end ISO] [--json]`: finds incidents that
+ * keep coming back among those created in the last HOURS, stores or updates one recurrence analysis
+ * per pattern, and prints them (highest confidence first) after a one-line account of the run.
+ */
+export function registerAnalyzeRecurrence(program: Command): void {
+  program
+    .command('analyze-recurrence')
+    .description('Find recurring incidents (same fingerprint, similar text, periodic) and store the analyses')
+    .option(
+      '--time-window <hours>',
+      `hours before the end whose incidents are analysed (default ${defaultRecurrenceWindowHours})`,
+    )
+    .option('--end <datetime>', 'end of the window, ISO 8601 (default: now)')
+    .option('--json', 'print the run and its analyses as JSON')
+    .action(async (options: Options, command: Command) => {
+      const windowHours = options.timeWindow === undefined ? undefined : parseHours(options.timeWindow);
+      const end = options.end === undefined ? undefined : parseEnd(options.end);
+      await withEngine(command, async (engine) => {
+        const result = await engine.recurrence.analyze({
+          ...(windowHours === undefined ? {} : { windowHours }),
+          ...(end === undefined ? {} : { end }),
+        });
+        if (options.json) {
+          printJson(result);
+          return;
+        }
+        process.stdout.write(`${renderRun(result)}\n`);
+      });
+    });
+}
+
+function renderRun(result: AnalyzeRecurrenceResult): string {
+  const head =
+    `Analysed ${result.incidentsScanned} incidents created ${result.windowStart.toISOString()} to ` +
+    `${result.windowEnd.toISOString()}: ${result.analyses.length} recurring patterns ` +
+    `(${result.created} new, ${result.updated} updated, ${result.reopened} reopened, ${result.unchanged} unchanged).`;
+  if (result.analyses.length === 0) return head;
+  return `${head}\n\n${renderAnalyses(result.analyses)}`;
+}
+
+function renderAnalyses(analyses: readonly RecurrenceAnalysis[]): string {
+  return renderTable(analyses, [
+    { header: 'id', value: (a) => a.id },
+    { header: 'type', value: (a) => a.recurrence_type },
+    { header: 'count', value: (a) => a.occurrence_count, right: true },
+    { header: 'confidence', value: (a) => a.confidence_score, right: true },
+    { header: 'every (h)', value: (a) => a.mean_interval_hours, right: true },
+    { header: 'last seen', value: (a) => a.last_seen },
+    { header: 'services', value: (a) => a.affected_services.join(',') },
+    { header: 'resolved', value: (a) => (a.is_resolved ? 'yes' : 'no') },
+    { header: 'description', value: (a) => a.description },
+  ]);
+}
+
+function parseHours(text: string): number {
+  const hours = Number(text);
+  if (!/^\s*\d+(\.\d+)?\s*$/.test(text) || !(hours > 0)) {
+    throw new EngineError(
+      'VALIDATION_ERROR',
+      `--time-window must be a positive number of hours, not ${text}`,
+    );
+  }
+  return hours;
+}
+
+function parseEnd(text: string): Date {
+  const end = new Date(text);
+  if (Number.isNaN(end.getTime())) {
+    throw new EngineError('VALIDATION_ERROR', `--end must be an ISO 8601 date-time, not ${text}`);
+  }
+  return end;
+}
