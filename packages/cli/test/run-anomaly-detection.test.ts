@@ -1,0 +1,104 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { openEngine } from '@incident-insights/engine';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertIncidents, stormFixture } from '../../engine/test/support/anomaly-fixtures.ts';
+
+const root = resolve(import.meta.dirname, '../../..');
+const dir = mkdtempSync(join(tmpdir(), 'insights-anomaly-'));
+const db = join(dir, 'anomaly.duckdb');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function insights(args: string[]): Promise<Run> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', '--conditions=@incident-insights/source', 'packages/cli/src/main.ts', ...args],
+      { cwd: root, env: { ...process.env, INSIGHTS_DB: db } },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        done({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+// The storm fixture (35 days, 4 services, 30 planted checkout incidents on 2026-03-09 14:00-15:00 UTC).
+const fixture = stormFixture();
+
+beforeAll(async () => {
+  const engine = await openEngine({ path: db });
+  try {
+    await insertIncidents(engine.context.db, [...fixture.background, ...fixture.storm]);
+  } finally {
+    await engine.close();
+  }
+});
+
+describe('insights run-anomaly-detection', () => {
+  it('reports progress on stderr, stores the storm, and prints the library summary as JSON', async () => {
+    const run = await insights([
+      'run-anomaly-detection',
+      '--time-window',
+      '48',
+      '--end',
+      '2026-03-10T00:00:00Z',
+      '--json',
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/window 2026-03-08T00:00:00.000Z to 2026-03-10T00:00:00.000Z/);
+    expect(run.stderr).toMatch(/new anomalies stored/);
+    const out = JSON.parse(run.stdout) as {
+      run: { anomalies_created: number };
+      anomalies: { description: string; affected_services: string[] }[];
+      summary: Record<string, unknown>;
+    };
+    expect(out.run.anomalies_created).toBe(out.anomalies.length);
+    expect(
+      out.anomalies.some((a) =>
+        a.description.startsWith('30 incidents for checkout on 2026-03-09 between 14:00'),
+      ),
+    ).toBe(true);
+    const engine = await openEngine({ path: db });
+    try {
+      expect(out.summary).toEqual(await engine.anomalies.summary());
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('prints a table and stores nothing new on a re-run over the same window', async () => {
+    const run = await insights([
+      'run-anomaly-detection',
+      '--time-window',
+      '48',
+      '--end',
+      '2026-03-10T00:00:00Z',
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^No new anomalies\.\n\nsummary +value\n/);
+    expect(run.stdout).toMatch(/total_anomalies +\d+/);
+    expect(run.stdout).toMatch(/false_positive_rate +0\.0/);
+  });
+
+  it('refuses a bad window with exit code 2 and an unknown model with exit code 3', async () => {
+    const bad = await insights(['run-anomaly-detection', '--time-window', 'soon']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('insights: --time-window must be a whole number of hours from 1, not soon\n');
+    const unknown = await insights([
+      'run-anomaly-detection',
+      '--model-id',
+      '00000000-0000-4000-8000-000000000000',
+    ]);
+    expect(unknown.code).toBe(3);
+    expect(unknown.stderr).toMatch(/predictive model 00000000-0000-4000-8000-000000000000 was not found/);
+  });
+});
