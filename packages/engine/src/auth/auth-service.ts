@@ -1,11 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { EngineContext } from '../context.ts';
 import { EngineError, notFound } from '../errors.ts';
-import { type Role, roles } from '../schema/enums.ts';
-import { bind, type Row } from '../store/database.ts';
-import { type ListRequest, type ListSpec, listPage, type Page } from '../store/list-query.ts';
-import { hashPassword, verifyPassword } from './passwords.ts';
+import { bind } from '../store/database.ts';
+import { type ListRequest, listPage, type Page } from '../store/list-query.ts';
+import {
+  checkPassword,
+  checkRole,
+  checkUsername,
+  isUuid,
+  lastUsedResolutionMs,
+  tokenList,
+  toUser,
+  userColumns,
+  userList,
+} from './auth-rules.ts';
+import { hashPassword } from './passwords.ts';
 import { digestsEqual, randomSecret, sha256, tokenKeyPrefix, tokenLookupLength } from './secrets.ts';
+import { authenticateSession, login, logout } from './sessions.ts';
 import type {
   ApiToken,
   CreatedToken,
@@ -17,30 +28,6 @@ import type {
   User,
   UserPatch,
 } from './types.ts';
-
-const usernamePattern = /^[\w.@+-]{1,150}$/;
-const userColumns = 'id::VARCHAR AS id, username, email, role, is_active, created_at, updated_at';
-/** How stale `last_used_at` may get before a request writes it again (saves a write per request). */
-const lastUsedResolutionMs = 60_000;
-
-const userList: ListSpec = {
-  from: 'users',
-  select: userColumns,
-  filters: { role: { column: 'role', op: 'eq' }, is_active: { column: 'is_active', op: 'eq' } },
-  orderable: { username: 'username', created_at: 'created_at', role: 'role' },
-  searchable: ['username', 'email'],
-  defaultOrdering: 'username',
-};
-
-const tokenList: ListSpec = {
-  from: 'api_tokens t JOIN users u ON u.id = t.user_id',
-  select: `t.id::VARCHAR AS id, t.user_id::VARCHAR AS user_id, u.username, t.name, t.token_prefix AS prefix,
-    t.created_at, t.expires_at, t.revoked_at, t.last_used_at`,
-  filters: { user_id: { column: 't.user_id::VARCHAR', op: 'eq' } },
-  orderable: { created_at: 't.created_at', name: 't.name', username: 'u.username' },
-  searchable: ['t.name', 'u.username'],
-  defaultOrdering: '-created_at',
-};
 
 /**
  * Users, API tokens and browser sessions. Secrets (passwords, token keys, session keys, CSRF
@@ -130,13 +117,19 @@ export class AuthService {
     const hash = patch.password === undefined ? undefined : await hashPassword(patch.password);
     const now = this.context.now();
     await this.context.db.transaction(async (conn) => {
+      const changes: [string, string, unknown][] = [
+        ['email', 'email', patch.email],
+        ['role', 'role', patch.role],
+        ['password_hash', 'hash', hash],
+        ['is_active', 'active', patch.is_active],
+      ];
       const sets = ['updated_at = $now'];
       const params: Record<string, unknown> = { id: user.id, now };
-      if (patch.email !== undefined) sets.push('email = $email'), (params['email'] = patch.email);
-      if (patch.role !== undefined) sets.push('role = $role'), (params['role'] = patch.role);
-      if (hash !== undefined) sets.push('password_hash = $hash'), (params['hash'] = hash);
-      if (patch.is_active !== undefined)
-        sets.push('is_active = $active'), (params['active'] = patch.is_active);
+      for (const [column, name, value] of changes) {
+        if (value === undefined) continue;
+        sets.push(`${column} = $${name}`);
+        params[name] = value;
+      }
       await conn.run(
         `UPDATE users SET ${sets.join(', ')} WHERE id = $id::UUID`,
         bind(params as never).values,
@@ -281,30 +274,8 @@ export class AuthService {
    *
    * @throws EngineError UNAUTHENTICATED with one message for every failure (no user enumeration).
    */
-  async login(username: string, password: string, ttlSeconds = 14 * 86_400): Promise<LoginResult> {
-    const row = await this.context.db.one<{ id: string; password_hash: string | null; is_active: boolean }>(
-      'SELECT id::VARCHAR AS id, password_hash, is_active FROM users WHERE username = $username',
-      { username },
-    );
-    const ok = await verifyPassword(password, row?.password_hash);
-    if (!row || !ok || !row.is_active) {
-      throw new EngineError('UNAUTHENTICATED', 'Unable to log in with provided credentials.', {
-        reason: 'invalid_credentials',
-      });
-    }
-    const sessionKey = randomSecret();
-    const csrfToken = randomSecret();
-    const now = this.context.now();
-    const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
-    await this.context.db.run('INSERT INTO sessions VALUES ($id, $user, $session, $csrf, $now, $expires)', {
-      id: randomUUID(),
-      user: row.id,
-      session: sha256(sessionKey),
-      csrf: sha256(csrfToken),
-      now,
-      expires: expiresAt,
-    });
-    return { user: await this.getUser(row.id), sessionKey, csrfToken, expiresAt };
+  login(username: string, password: string, ttlSeconds = 14 * 86_400): Promise<LoginResult> {
+    return login(this.context, username, password, ttlSeconds);
   }
 
   /**
@@ -312,65 +283,12 @@ export class AuthService {
    *
    * @throws EngineError UNAUTHENTICATED for an unknown or expired session or an inactive user.
    */
-  async authenticateSession(sessionKey: string, csrfToken?: string | null): Promise<SessionAuth> {
-    const row = await this.context.db.one<{
-      id: string;
-      user_id: string;
-      csrf_hash: string;
-      expires_at: Date;
-    }>(
-      `SELECT id::VARCHAR AS id, user_id::VARCHAR AS user_id, csrf_hash, expires_at
-       FROM sessions WHERE session_hash = $hash`,
-      { hash: sha256(sessionKey) },
-    );
-    if (!row || row.expires_at.getTime() <= this.context.now().getTime()) {
-      throw new EngineError('UNAUTHENTICATED', 'Session expired or invalid; log in again.', {
-        reason: row ? 'expired' : 'invalid',
-      });
-    }
-    const user = await this.getUser(row.user_id);
-    if (!user.is_active) {
-      throw new EngineError('UNAUTHENTICATED', 'User inactive or deleted.', { reason: 'inactive' });
-    }
-    const csrfValid = typeof csrfToken === 'string' && digestsEqual(row.csrf_hash, sha256(csrfToken));
-    return { user, sessionId: row.id, expiresAt: row.expires_at, csrfValid };
+  authenticateSession(sessionKey: string, csrfToken?: string | null): Promise<SessionAuth> {
+    return authenticateSession(this.context, sessionKey, csrfToken);
   }
 
   /** Ends the session with this key (no error when there is none). */
-  async logout(sessionKey: string): Promise<void> {
-    await this.context.db.run('DELETE FROM sessions WHERE session_hash = $hash', {
-      hash: sha256(sessionKey),
-    });
-  }
-}
-
-function toUser(row: Row): User {
-  return row as unknown as User;
-}
-
-function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
-}
-
-function checkUsername(username: string): void {
-  if (!usernamePattern.test(username)) {
-    throw new EngineError('VALIDATION_ERROR', 'username must be 1-150 letters, digits or @.+-_ characters', {
-      field: 'username',
-    });
-  }
-}
-
-function checkRole(role: string): asserts role is Role {
-  if (!(roles as readonly string[]).includes(role)) {
-    throw new EngineError('VALIDATION_ERROR', `role must be one of ${roles.join(', ')}`, {
-      field: 'role',
-      allowed: roles,
-    });
-  }
-}
-
-function checkPassword(password: string): void {
-  if (password.length < 8 || password.length > 1024) {
-    throw new EngineError('VALIDATION_ERROR', 'password must be 8 to 1024 characters', { field: 'password' });
+  logout(sessionKey: string): Promise<void> {
+    return logout(this.context, sessionKey);
   }
 }
