@@ -16,6 +16,7 @@ import { anomalyDetectionRoutes } from './routes/anomaly-detections.ts';
 import { anomalyThresholdRoutes } from './routes/anomaly-thresholds.ts';
 import { authRoutes } from './routes/auth.ts';
 import { incidentRoutes } from './routes/incidents.ts';
+import { recurrenceAnalysisRoutes } from './routes/recurrence-analyses.ts';
 import { systemRoutes } from './routes/system.ts';
 import { allowedMethods, isPublicPath, routingPath } from './routing.ts';
 
@@ -112,6 +113,7 @@ export function createApp(engine: Engine, options: AppOptions = {}): OpenAPIHono
   app.route('/api', incidentRoutes());
   app.route('/api/analytics', anomalyDetectionRoutes());
   app.route('/api/analytics', anomalyThresholdRoutes());
+  app.route('/api/analytics', recurrenceAnalysisRoutes());
 
   checkTrailingSlashes(app);
   return app;
