@@ -17,7 +17,7 @@ import {
   recurrenceSelect,
   toRecurrenceAnalysis,
 } from './recurrence-record.ts';
-import { findRecurrencesTask } from './recurrence-task.ts';
+import { type FindRecurrencesPayload, findRecurrencesTaskName } from './recurrence-task.ts';
 
 /** Hours analysed when a request names no window: 30 days. */
 export const defaultRecurrenceWindowHours = 720;
@@ -101,16 +101,24 @@ export class RecurrenceService {
       end,
       options,
     };
-    const groups = findRecurrencesTask({
+    const createdAtMs = Float64Array.from(rows, (r) => Number(r['t']));
+    const payload: FindRecurrencesPayload = {
       input: {
         titles: rows.map((r) => String(r['title'] ?? '')),
         descriptions: rows.map((r) => (r['description'] as string | null) ?? null),
         services: rows.map((r) => (r['service'] as string | null) ?? null),
         categories: rows.map((r) => (r['category'] as string | null) ?? null),
-        createdAtMs: Float64Array.from(rows, (r) => Number(r['t'])),
+        createdAtMs,
       },
       options,
-    });
+    };
+    // Text work runs in a worker so the event loop stays free; fewer than two incidents cannot recur.
+    const groups =
+      rows.length < 2
+        ? []
+        : await this.context.pool.run<RecurrenceGroup[]>(findRecurrencesTaskName, payload, {
+            transferList: [createdAtMs.buffer],
+          });
     const outcome = await this.upsert(groups, window);
     const analyses = outcome.ids.length
       ? await this.context.db.all(

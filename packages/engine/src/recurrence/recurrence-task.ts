@@ -5,7 +5,10 @@ import {
   type RecurrenceInput,
 } from './kernels/find-recurrences.ts';
 
-/** What the `findRecurrences` worker task receives; structured-cloneable. */
+/** Name of the worker task that runs {@link findRecurrencesTask}. */
+export const findRecurrencesTaskName = 'recurrence.find';
+
+/** What the `recurrence.find` worker task receives; structured-cloneable. */
 export interface FindRecurrencesPayload {
   readonly input: RecurrenceInput;
   readonly options: FindRecurrenceOptions;

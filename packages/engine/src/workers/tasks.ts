@@ -1,4 +1,5 @@
 import { detectBatch, detectTaskName } from '../anomaly/detect-task.ts';
+import { findRecurrencesTask, findRecurrencesTaskName } from '../recurrence/recurrence-task.ts';
 import { echoTable, sumColumn } from './arrow-tasks.ts';
 import type { Task } from './dispatch.ts';
 
@@ -11,4 +12,5 @@ export const tasks: Record<string, Task> = {
   'arrow.sum': sumColumn,
   'arrow.echo': echoTable,
   [detectTaskName]: detectBatch,
+  [findRecurrencesTaskName]: findRecurrencesTask,
 };
