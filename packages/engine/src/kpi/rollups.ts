@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { MetricType } from '../schema/enums.ts';
 import { bind, type Database, type SqlValue } from '../store/database.ts';
 import { usedParams } from './calculator.ts';
-import { minIndexableValue, type Sketch, sketchGamma, zeroBin } from './dd-sketch.ts';
+import { addBin, minIndexableValue, type Sketch, sketchGamma, zeroBin } from './dd-sketch.ts';
 import { compileLeaves } from './formula/compile.ts';
 import { type FormulaNode, formulaMetrics } from './formula/parser.ts';
 import { filterSql } from './incident-filter.ts';
@@ -188,7 +188,8 @@ async function buildSeries(
   await run(
     conn,
     `INSERT INTO kpi_rollup_bins SELECT $id::UUID, $series, bucket,
-       CASE WHEN x >= $minv THEN CAST(ceil(ln(x) / $lngamma) AS INTEGER) ELSE $zerobin END AS bin, count(*)
+       CASE WHEN x >= $minv THEN CAST(ceil(ln(x) / $lngamma) AS INTEGER) ELSE $zerobin END AS bin, count(*),
+       min(x), max(x)
      FROM (${source}) WHERE x IS NOT NULL GROUP BY bucket, bin`,
     { ...params, minv: minIndexableValue, lngamma: Math.log(sketchGamma), zerobin: zeroBin },
   );
@@ -232,7 +233,7 @@ export async function readSeriesWindow(
     params,
   );
   const bins = await db.all(
-    `SELECT series, bin, sum(n) AS n FROM kpi_rollup_bins
+    `SELECT series, bin, sum(n) AS n, min(xmin) AS xmin, max(xmax) AS xmax FROM kpi_rollup_bins
      WHERE metric_id = $id::UUID AND bucket >= $start AND bucket < $end GROUP BY series, bin`,
     params,
   );
@@ -273,8 +274,7 @@ export async function readSeriesWindow(
   }
   for (const b of bins) {
     const w = get(Number(b['series']));
-    const bin = Number(b['bin']);
-    w.sketch.set(bin, (w.sketch.get(bin) ?? 0) + Number(b['n']));
+    addBin(w.sketch, Number(b['bin']), { n: Number(b['n']), min: Number(b['xmin']), max: Number(b['xmax']) });
   }
   return out;
 }

@@ -14,7 +14,7 @@ const zip = path.resolve(import.meta.dirname, '../../../..', '../shared/data/inc
  * priority = mean of (resolved_at − opened_at) in hours over resolved incidents; resolved share =
  * resolved incidents / incidents × 100.
  */
-const reference = String.raw`
+const reference = `
 import json, sys, zipfile
 import pandas as pd
 with zipfile.ZipFile(sys.argv[1]) as z:

@@ -61,7 +61,8 @@ type RowType = 'number' | 'timestamp';
 /**
  * Parses a CUSTOM metric's `calculation_formula` by recursive descent and checks it against the
  * whitelist: names are metric types (outside aggregates) or incident columns (inside), functions
- * are {@link formulaFunctions}, timestamps appear only as `timestamp - timestamp` (seconds).
+ * are {@link formulaFunctions}, timestamps appear only as `timestamp - timestamp` (seconds) or as
+ * the argument of `count` (incidents where it is set).
  * Linear in the formula's length; nothing is evaluated.
  *
  * Grammar: `expr := term (('+'|'-') term)*`, `term := unary (('*'|'/') unary)*`,
@@ -192,7 +193,8 @@ class Parser {
     if (this.isOp(')')) throw formulaError(this.peek().position, `${fn}() needs an argument`);
     const start = this.peek().position;
     const { expr, type } = this.rowExpression(depth + 1);
-    if (type !== 'number') {
+    // count() of a timestamp counts the incidents where it is set; other aggregates need numbers.
+    if (type !== 'number' && fn !== 'count') {
       throw formulaError(
         start,
         `${fn}() of a timestamp has no meaning; subtract two timestamps to get seconds, e.g. ${fn}(resolved_at - created_at)`,

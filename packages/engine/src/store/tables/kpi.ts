@@ -60,7 +60,9 @@ export const kpiTables = [
     series INTEGER NOT NULL,
     bucket TIMESTAMP NOT NULL,
     bin INTEGER NOT NULL,
-    n BIGINT NOT NULL
+    n BIGINT NOT NULL,
+    xmin DOUBLE NOT NULL,
+    xmax DOUBLE NOT NULL
   )`,
   `CREATE TABLE kpi_rollup_state (
     metric_id UUID PRIMARY KEY,
