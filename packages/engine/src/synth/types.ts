@@ -22,9 +22,17 @@ export interface SyntheticOptions {
   readonly end?: Date;
   /** Length of the window in days when `start` or `end` is missing. Default 90. */
   readonly days?: number;
-  /** Plant anomalies (count spikes, MTTA shift, severity-mix change, level shift). Default true. */
+  /**
+   * Plant anomalies (count spikes, MTTA shift, severity-mix change, level shift). Default true.
+   * They need volume to stand out: none are planted below 2,000 background incidents; the MTTA,
+   * severity-mix and level shifts need a window of at least 14 days, the spikes (one per 15 days,
+   * at least one) at least 2 days.
+   */
   readonly anomalies?: boolean;
-  /** Plant recurring problems (fingerprints coming back). Default true. */
+  /**
+   * Plant recurring problems (fingerprints coming back). Default true. With an exact `count`, they
+   * are left out when they would make up more than a quarter of it (about 465 in 90 days).
+   */
   readonly recurring?: boolean;
 }
 
