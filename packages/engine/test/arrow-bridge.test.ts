@@ -1,7 +1,7 @@
 import * as arrow from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineError, incidentColumns } from '../src/index.ts';
-import { appendArrow, incidentArrowSchema, queryArrow } from '../src/store/arrow-bridge.ts';
+import { appendArrow, incidentArrowSchema, queryArrow, resultToArrow } from '../src/store/arrow-bridge.ts';
 import { Database } from '../src/store/database.ts';
 
 const rows = 5000;
@@ -143,6 +143,17 @@ describe('queryArrow', () => {
     expect(l?.get(1)?.toArray()).toEqual([]);
     expect(l?.get(2)?.toArray()).toEqual(['tag2', 'a longer tag number 2']);
     expect(new TextDecoder().decode(table.getChild('bl')?.get(42) as Uint8Array)).toBe('bytes42');
+  });
+
+  it('reads a streamed result the same as a materialised one', async () => {
+    const streamed = await resultToArrow(await db.reader.stream('SELECT * FROM src ORDER BY id'));
+    expect(streamed.numRows).toBe(rows);
+    expect(streamed.schema.fields.map((f) => String(f.type))).toEqual(
+      table.schema.fields.map((f) => String(f.type)),
+    );
+    await db.run('CREATE TABLE streamed AS FROM src LIMIT 0');
+    await db.transaction((conn) => appendArrow(conn, 'streamed', streamed));
+    expect(await differences('src', 'streamed')).toBe(0);
   });
 
   it('returns an empty table with the right schema for an empty result', async () => {
