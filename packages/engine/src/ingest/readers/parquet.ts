@@ -13,7 +13,7 @@ const rawTable = 'incident_raw';
 
 /**
  * Reads a Parquet file with DuckDB's own reader (`read_parquet`, path bound as a parameter) into a
- * temporary table on `conn` (inside the ingest transaction), then hands it out in row-id slices, so
+ * temporary table on `conn` (inside the ingest transaction), then hands it out in slices of file row numbers (row ids of a temporary table are not dense inside a transaction), so
  * no streaming result stays open while the ingest appends on the same connection. Bytes in memory
  * are written to a temporary file first. Columns map to fields as for CSV; Parquet types carry
  * over (timestamps as instants, integers as numbers, lists as arrays).
@@ -37,7 +37,7 @@ export async function* readParquet(
   try {
     try {
       await conn.run(
-        `CREATE OR REPLACE TEMP TABLE ${rawTable} AS SELECT * FROM read_parquet($path)`,
+        `CREATE OR REPLACE TEMP TABLE ${rawTable} AS SELECT * FROM read_parquet($path, file_row_number = true)`,
         bind({ path }).values,
       );
     } catch (error) {
@@ -51,7 +51,7 @@ export async function* readParquet(
     let sources: ReturnType<typeof resolveColumns> | undefined;
     for (let start = 0; start < total; start += batchSize) {
       const reader = await conn.runAndReadAll(
-        `SELECT * FROM ${rawTable} WHERE rowid >= ${start} AND rowid < ${start + batchSize} ORDER BY rowid`,
+        `SELECT * FROM ${rawTable} WHERE file_row_number >= ${start} AND file_row_number < ${start + batchSize} ORDER BY file_row_number`,
       );
       sources ??= resolveColumns(reader.columnNames(), mapping);
       const columns = reader.getColumnsJS();
