@@ -67,18 +67,20 @@ export function createApp(engine: Engine, options: AppOptions = {}): OpenAPIHono
       }),
     );
   }
-  app.use(async (c, next) => {
-    c.set('engine', engine);
-    const upload = routingPath(c.req.raw).endsWith('/bulk/');
-    const maxSize = upload ? uploadLimitBytes : bodyLimitBytes;
-    return bodyLimit({
+  const limitBody = (maxSize: number) =>
+    bodyLimit({
       maxSize,
       onError: () => {
         throw new ApiError(413, `Request body is larger than ${maxSize} bytes.`, {
           details: { limit: maxSize },
         });
       },
-    })(c, next);
+    });
+  const limitJson = limitBody(bodyLimitBytes);
+  const limitUpload = limitBody(uploadLimitBytes);
+  app.use(async (c, next) => {
+    c.set('engine', engine);
+    return (routingPath(c.req.raw).endsWith('/bulk/') ? limitUpload : limitJson)(c, next);
   });
   app.use(async (c, next) => {
     const path = routingPath(c.req.raw);

@@ -235,38 +235,48 @@ export class AuthService {
   async authenticateToken(key: string): Promise<TokenAuth> {
     const invalid = () => new EngineError('UNAUTHENTICATED', 'Invalid token.', { reason: 'invalid' });
     if (!key.startsWith(tokenKeyPrefix) || key.length < tokenLookupLength + 8) throw invalid();
+    // One query: the token rows with this clear prefix, each with its owner.
     const candidates = await this.context.db.all<{
-      id: string;
-      user_id: string;
+      token_id: string;
       token_hash: string;
       expires_at: Date | null;
       revoked_at: Date | null;
       last_used_at: Date | null;
     }>(
-      `SELECT id::VARCHAR AS id, user_id::VARCHAR AS user_id, token_hash, expires_at, revoked_at, last_used_at
-       FROM api_tokens WHERE token_prefix = $prefix`,
+      `SELECT t.id::VARCHAR AS token_id, t.token_hash, t.expires_at, t.revoked_at, t.last_used_at,
+         u.id::VARCHAR AS id, u.username, u.email, u.role, u.is_active, u.created_at, u.updated_at
+       FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_prefix = $prefix`,
       { prefix: key.slice(0, tokenLookupLength) },
     );
     const digest = sha256(key);
     const match = candidates.find((c) => digestsEqual(c.token_hash, digest));
     if (!match) throw invalid();
     const now = this.context.now();
-    if (match.revoked_at)
+    if (match.revoked_at) {
       throw new EngineError('UNAUTHENTICATED', 'Token has been revoked.', { reason: 'revoked' });
+    }
     if (match.expires_at && match.expires_at.getTime() <= now.getTime()) {
       throw new EngineError('UNAUTHENTICATED', 'Token has expired.', { reason: 'expired' });
     }
-    const user = await this.getUser(match.user_id);
+    const {
+      token_id,
+      token_hash: _hash,
+      expires_at: _e,
+      revoked_at: _r,
+      last_used_at: _l,
+      ...userRow
+    } = match;
+    const user = toUser(userRow);
     if (!user.is_active) {
       throw new EngineError('UNAUTHENTICATED', 'User inactive or deleted.', { reason: 'inactive' });
     }
     if (!match.last_used_at || now.getTime() - match.last_used_at.getTime() >= lastUsedResolutionMs) {
       await this.context.db.run('UPDATE api_tokens SET last_used_at = $now WHERE id = $id::UUID', {
-        id: match.id,
+        id: token_id,
         now,
       });
     }
-    return { user, tokenId: match.id };
+    return { user, tokenId: token_id };
   }
 
   /**
