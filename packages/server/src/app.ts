@@ -38,12 +38,14 @@ export function createApp(engine: Engine, options: AppOptions = {}): OpenAPIHono
   app.onError(onError);
   app.notFound((c) => {
     const allow = allowedMethods(app, routingPath(c.req.raw));
+    // Answered, not thrown, so that the middleware around it (rate-limit headers) completes.
     if (allow.length > 0) {
-      throw new ApiError(405, `Method "${c.req.method}" not allowed.`, {
-        headers: { Allow: allow.join(', ') },
-      });
+      return onError(
+        new ApiError(405, `Method "${c.req.method}" not allowed.`, { headers: { Allow: allow.join(', ') } }),
+        c,
+      );
     }
-    throw new ApiError(404, 'Not found.', { details: { path: c.req.path } });
+    return onError(new ApiError(404, 'Not found.', { details: { path: c.req.path } }), c);
   });
 
   app.use(requestLog(logger));

@@ -58,3 +58,20 @@ describe('rate-limit windows', () => {
     await engine.close();
   });
 });
+
+describe('rate-limit headers', () => {
+  it('are on every authenticated response, errors included', async () => {
+    const engine = await openEngine({ path: ':memory:' });
+    const app = createApp(engine, { logger: false });
+    await engine.auth.createUser({ username: 'u', role: 'viewer' });
+    const { key } = await engine.auth.createToken({ user: 'u' });
+    const headers = { Authorization: `Token ${key}` };
+    const notFound = await app.request('/api/nothing-here/', { headers });
+    expect(notFound.status).toBe(404);
+    expect(notFound.headers.get('x-ratelimit-remaining')).toBe('99');
+    const wrongMethod = await app.request('/api/auth/me/', { method: 'DELETE', headers });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('x-ratelimit-remaining')).toBe('98');
+    await engine.close();
+  });
+});
