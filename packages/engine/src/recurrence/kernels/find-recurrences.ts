@@ -5,7 +5,7 @@ import {
   minHashSignatures,
   wordShingles,
 } from './minhash.ts';
-import { fingerprintOf, normalizeTokens, partsFromTokens } from './normalize.ts';
+import { type FingerprintParts, fingerprintOf, normalizeTokens, partsFromTokens } from './normalize.ts';
 import { type Periodicity, type PeriodicityOptions, periodicity } from './periodicity.ts';
 import { UnionFind } from './union-find.ts';
 
@@ -104,26 +104,26 @@ export function findRecurrences(
   const minHash = options.minHash ?? {};
 
   const fingerprints: string[] = new Array(n);
-  const parts: { title: string; symptoms: readonly string[]; service: string }[] = new Array(n);
-  const docs: Set<string>[] = new Array(n);
-  const docIndex = new Map<string, number>(); // shingle-set key (with service when linking within one) → unique doc
+  const parts: FingerprintParts[] = new Array(n);
+  // Incidents with the same words (and service, unless linking across services) share one
+  // document: it is shingled and hashed once, and compared once.
+  const docIndex = new Map<string, number>();
   const uniqueDocs: Set<string>[] = [];
   const uniqueService: string[] = [];
   const docOf = new Int32Array(n);
+  const tokensOf = memoized(normalizeTokens);
   for (let i = 0; i < n; i++) {
-    const titleTokens = normalizeTokens(input.titles[i]);
-    const descriptionTokens = normalizeTokens(input.descriptions[i]);
+    const titleTokens = tokensOf(input.titles[i] ?? '');
+    const descriptionTokens = tokensOf(input.descriptions[i] ?? '');
     const p = partsFromTokens(titleTokens, descriptionTokens, input.services[i], input.categories[i]);
     fingerprints[i] = fingerprintOf(p);
     parts[i] = p;
-    const shingles = wordShingles([...titleTokens, ...descriptionTokens]);
-    docs[i] = shingles;
-    const key = `${acrossServices ? '' : p.service}\u0001${[...shingles].sort().join('\u0002')}`;
+    const key = `${acrossServices ? '' : p.service}\u0001${p.title}\u0001${descriptionTokens.join(' ')}`;
     let d = docIndex.get(key);
     if (d === undefined) {
       d = uniqueDocs.length;
       docIndex.set(key, d);
-      uniqueDocs.push(shingles);
+      uniqueDocs.push(wordShingles([...titleTokens, ...descriptionTokens]));
       uniqueService.push(p.service);
     }
     docOf[i] = d;
@@ -162,7 +162,7 @@ export function findRecurrences(
     const distinct = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([f]) => f);
     const signature = distinct[0]!;
     const representative = members.find((m) => fingerprints[m] === signature)!;
-    const similarity = pairwiseSimilarity(members, docs);
+    const similarity = pairwiseSimilarity(members, docOf, uniqueDocs);
     // Single linkage can chain texts that are each a little alike into a group that is not: a
     // group of several wordings must also be alike on average.
     if (counts.size > 1 && similarity.mean < threshold) continue;
@@ -187,6 +187,7 @@ export function findRecurrences(
 /** Exact Jaccard over all member pairs, or over a fixed stride sample of {@link maxPairs} pairs. */
 function pairwiseSimilarity(
   members: readonly number[],
+  docOf: Int32Array,
   docs: readonly Set<string>[],
 ): { mean: number; min: number; pairs: number } {
   const m = members.length;
@@ -195,7 +196,9 @@ function pairwiseSimilarity(
   let min = 1;
   let pairs = 0;
   const add = (a: number, b: number) => {
-    const j = jaccard(docs[members[a]!]!, docs[members[b]!]!);
+    const da = docOf[members[a]!]!;
+    const db = docOf[members[b]!]!;
+    const j = da === db ? 1 : jaccard(docs[da]!, docs[db]!);
     sum += j;
     if (j < min) min = j;
     pairs++;
@@ -214,4 +217,17 @@ function pairwiseSimilarity(
     }
   }
   return { mean: pairs ? sum / pairs : 1, min: pairs ? min : 1, pairs };
+}
+
+/** `fn` with a cache of its results by argument, for texts that repeat (templated alerts). */
+function memoized(fn: (text: string) => string[]): (text: string) => string[] {
+  const cache = new Map<string, string[]>();
+  return (text) => {
+    let value = cache.get(text);
+    if (value === undefined) {
+      value = fn(text);
+      cache.set(text, value);
+    }
+    return value;
+  };
 }

@@ -35,11 +35,13 @@ export const symptomLexicon: ReadonlySet<string> = new Set(
     .map(singular),
 );
 
+const emailPattern = /\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b/g;
+
 // Order matters: whole identifiers (UUIDs, e-mails, URLs' hosts, IPs, dates) go before the
 // token-level rules, which would otherwise cut them into meaningful-looking fragments.
 const patterns: readonly RegExp[] = [
   /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, // UUID
-  /\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b/g, // e-mail
+  emailPattern,
   /\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b/g, // IPv4 with optional port
   /\b([0-9a-f]{1,4}:){3,7}[0-9a-f]{1,4}\b/g, // IPv6 (full or mostly full form)
   /\b\d{4}-\d{2}-\d{2}([t ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(z|[+-]\d{2}:?\d{2})?)?\b/g, // ISO date/time
@@ -60,8 +62,13 @@ const patterns: readonly RegExp[] = [
 export function normalizeTokens(text: string | null | undefined): string[] {
   if (!text) return [];
   let s = text.toLowerCase();
-  for (const pattern of patterns) s = s.replace(pattern, ' ');
-  s = s.replace(/\d+/g, ' ');
+  // Every identifier pattern but the e-mail one needs a digit; most titles have none.
+  if (/\d/.test(s)) {
+    for (const pattern of patterns) s = s.replace(pattern, ' ');
+    s = s.replace(/\d+/g, ' ');
+  } else if (s.includes('@')) {
+    s = s.replace(emailPattern, ' ');
+  }
   const tokens = s.split(/[^\p{L}]+/u);
   const out: string[] = [];
   for (const token of tokens) {
