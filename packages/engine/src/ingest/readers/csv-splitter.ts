@@ -99,6 +99,7 @@ export class CsvSplitter {
         }
         cells.push(field);
         let c = buf.charCodeAt(i);
+        if (c === CR && i + 1 >= buf.length && !final) return undefined;
         if (c === CR && buf.charCodeAt(i + 1) === LF) c = buf.charCodeAt(++i);
         if (c === COMMA) {
           i++;
