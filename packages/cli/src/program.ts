@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerAnalyzeRecurrence } from './commands/analyze-recurrence.ts';
+import { registerCalculateKpis } from './commands/calculate-kpis.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerRunAnomalyDetection } from './commands/run-anomaly-detection.ts';
 import { registerServe } from './commands/serve.ts';
@@ -22,5 +23,6 @@ export function buildProgram(): Command {
   registerTokens(program);
   registerRunAnomalyDetection(program);
   registerAnalyzeRecurrence(program);
+  registerCalculateKpis(program);
   return program;
 }
