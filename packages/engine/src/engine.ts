@@ -3,6 +3,7 @@ import { AuthService } from './auth/auth-service.ts';
 import type { EngineContext } from './context.ts';
 import { EventOutbox } from './events/outbox.ts';
 import { IncidentService } from './incidents/incident-service.ts';
+import { KpiService } from './kpi/kpi-service.ts';
 import { RecurrenceService } from './recurrence/recurrence-service.ts';
 import { Database } from './store/database.ts';
 import { migrate } from './store/migrations.ts';
@@ -40,6 +41,8 @@ export class Engine {
   readonly recurrence: RecurrenceService;
   /** Anomaly detection: detectors on any series, incident runs, the anomaly lifecycle and summary. */
   readonly anomalies: AnomalyService;
+  /** KPI metrics, measurements, the summary and maintenance windows. */
+  readonly kpis: KpiService;
   private closing: Promise<void> | undefined;
 
   /** @internal Use {@link openEngine}. */
@@ -50,6 +53,7 @@ export class Engine {
     this.auth = new AuthService(context);
     this.recurrence = new RecurrenceService(context);
     this.anomalies = new AnomalyService(context);
+    this.kpis = new KpiService(context);
   }
 
   /** The database file this engine works on (`':memory:'` for an in-memory one). */
@@ -90,5 +94,7 @@ export async function openEngine(options: EngineOptions = {}): Promise<Engine> {
   const now = options.now ?? (() => new Date());
   const pool = new WorkerPool(options.workers);
   const context: EngineContext = { db, pool, now, events: new EventOutbox(db, now) };
-  return new Engine(context);
+  const engine = new Engine(context);
+  await engine.kpis.ensureSystemMetrics();
+  return engine;
 }
