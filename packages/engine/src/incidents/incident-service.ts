@@ -36,7 +36,7 @@ export class IncidentService {
    * @throws EngineError VALIDATION_ERROR with row-level `details.errors`; NOT_FOUND for a missing
    *   file; CONFLICT for an id of another incident.
    */
-  ingest(source: IngestSource, options: IngestOptions = {}): Promise<IngestReport> {
+  async ingest(source: IngestSource, options: IngestOptions = {}): Promise<IngestReport> {
     return ingestIncidents(this.context, source, options);
   }
 
@@ -49,7 +49,7 @@ export class IncidentService {
    * @throws EngineError VALIDATION_ERROR for an unknown filter, ordering or bad page; NOT_FOUND for
    *   a page past the end.
    */
-  list(request: ListRequest): Promise<Page<Incident>> {
+  async list(request: ListRequest): Promise<Page<Incident>> {
     const filters = { ...request.filters };
     for (const key of ['created_after', 'created_before']) {
       if (filters[key] !== undefined) filters[key] = toDate(filters[key], key);
