@@ -13,9 +13,13 @@ import { securitySchemes } from './openapi/schemas.ts';
 import type { AppOptions } from './options.ts';
 import { rateLimit } from './rate-limit/rate-limit.ts';
 import { anomalyDetectionRoutes } from './routes/anomaly-detections.ts';
+import { apiRootRoutes } from './routes/api-root.ts';
 import { anomalyThresholdRoutes } from './routes/anomaly-thresholds.ts';
 import { authRoutes } from './routes/auth.ts';
 import { incidentRoutes } from './routes/incidents.ts';
+import { kpiMeasurementRoutes } from './routes/kpi-measurements.ts';
+import { kpiMetricRoutes } from './routes/kpi-metrics.ts';
+import { maintenanceWindowRoutes } from './routes/maintenance-windows.ts';
 import { recurrenceAnalysisRoutes } from './routes/recurrence-analyses.ts';
 import { systemRoutes } from './routes/system.ts';
 import { allowedMethods, isPublicPath, routingPath } from './routing.ts';
@@ -115,9 +119,13 @@ export function createApp(engine: Engine, options: AppOptions = {}): OpenAPIHono
   app.route('/', systemRoutes(engine, metrics, options.isDraining ?? (() => false)));
   app.route('/api/auth', authRoutes(options));
   app.route('/api', incidentRoutes());
+  app.route('/api', apiRootRoutes(() => app.routes));
   app.route('/api/analytics', anomalyDetectionRoutes());
   app.route('/api/analytics', anomalyThresholdRoutes());
   app.route('/api/analytics', recurrenceAnalysisRoutes());
+  app.route('/api/analytics', kpiMetricRoutes());
+  app.route('/api/analytics', kpiMeasurementRoutes());
+  app.route('/api/analytics', maintenanceWindowRoutes());
 
   checkTrailingSlashes(app);
   return app;

@@ -29,3 +29,19 @@ describe('the HTTP frame', () => {
     expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
+
+describe('the API root', () => {
+  it('lists the resources under /api/analytics/ with absolute URLs', async () => {
+    const s = await startServer();
+    try {
+      const res = await s.fetch('/api/analytics/', { as: 'viewer' });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as Record<string, string>;
+      expect(Object.keys(body).length).toBeGreaterThan(0);
+      for (const [name, url] of Object.entries(body)) expect(url).toBe(`${s.url}/api/analytics/${name}/`);
+      expect((await s.fetch('/api/analytics')).status).toBe(401);
+    } finally {
+      await s.close();
+    }
+  });
+});
