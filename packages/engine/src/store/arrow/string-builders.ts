@@ -142,7 +142,7 @@ export class DictionaryStringBuilder {
           }
           index = this.lookup.size;
           this.lookup.set(key, index);
-          this.dictionary.push(bytes.slice());
+          this.dictionary.push(bytes);
         } else {
           index = known;
         }

@@ -40,15 +40,6 @@ export class ValidityBuilder {
     this.write(count, (bits, at) => copyBits(mask, offset, bits, at, count));
   }
 
-  /** Appends `count` rows that are all valid (`true`) or all null (`false`). */
-  appendConstant(valid: boolean, count: number): void {
-    if (valid) {
-      this.append(null, 0, count);
-      return;
-    }
-    this.append(new Uint8Array(Math.ceil(count / 8)), 0, count);
-  }
-
   /** True when row `row` (already appended) holds a value. */
   isValid(row: number): boolean {
     return this.bits === null || bitIsSet(this.bits.bytes, row);
