@@ -13,8 +13,8 @@ import { securitySchemes } from './openapi/schemas.ts';
 import type { AppOptions } from './options.ts';
 import { rateLimit } from './rate-limit/rate-limit.ts';
 import { anomalyDetectionRoutes } from './routes/anomaly-detections.ts';
-import { apiRootRoutes } from './routes/api-root.ts';
 import { anomalyThresholdRoutes } from './routes/anomaly-thresholds.ts';
+import { apiRootRoutes } from './routes/api-root.ts';
 import { authRoutes } from './routes/auth.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { kpiMeasurementRoutes } from './routes/kpi-measurements.ts';
@@ -119,7 +119,10 @@ export function createApp(engine: Engine, options: AppOptions = {}): OpenAPIHono
   app.route('/', systemRoutes(engine, metrics, options.isDraining ?? (() => false)));
   app.route('/api/auth', authRoutes(options));
   app.route('/api', incidentRoutes());
-  app.route('/api', apiRootRoutes(() => app.routes));
+  app.route(
+    '/api',
+    apiRootRoutes(() => app.routes),
+  );
   app.route('/api/analytics', anomalyDetectionRoutes());
   app.route('/api/analytics', anomalyThresholdRoutes());
   app.route('/api/analytics', recurrenceAnalysisRoutes());
