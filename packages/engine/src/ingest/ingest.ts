@@ -47,13 +47,11 @@ export async function ingestIncidents(
     }
     errors.sort((a, b) => a.row - b.row);
     if (invalid > 0 && !skipInvalid) {
-      const first = errors[0];
-      const where = first
-        ? ` (first: row ${first.row}${first.line ? `, line ${first.line}` : ''}, ${first.field}: ${first.message})`
-        : '';
-      throw new EngineError('VALIDATION_ERROR', `${invalid} invalid rows, nothing was written${where}`, {
-        errors,
-      });
+      throw new EngineError(
+        'VALIDATION_ERROR',
+        `${invalid} invalid row${invalid === 1 ? '' : 's'}, nothing was written`,
+        { errors },
+      );
     }
     const { inserted, updated } = await mergeStaged(conn, context.now());
     return { received, inserted, updated, skipped: invalid, errors };
