@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerAnalyzeRecurrence } from './commands/analyze-recurrence.ts';
 import { registerCalculateKpis } from './commands/calculate-kpis.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerIngest } from './commands/ingest.ts';
 import { registerRunAnomalyDetection } from './commands/run-anomaly-detection.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerTokens } from './commands/tokens.ts';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerDemo(program);
+  registerIngest(program);
   registerServe(program);
   registerUsers(program);
   registerTokens(program);
