@@ -104,8 +104,13 @@ describe('insights ingest', () => {
     const db = join(dir, 'uci.duckdb');
     const run = await insights(['--db', db, 'ingest', ucizip, '--json']);
     expect(run.stderr).toBe('');
-    expect(JSON.parse(run.stdout)).toEqual({ received: 24_918, inserted: 24_918, updated: 0, skipped: 0, errors: [] });
+    expect(JSON.parse(run.stdout)).toEqual({
+      received: 24_918,
+      inserted: 24_918,
+      updated: 0,
+      skipped: 0,
+      errors: [],
+    });
     expect(await countIn(db)).toBe(24_918);
   });
-});
 });
