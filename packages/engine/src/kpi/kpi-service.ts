@@ -52,7 +52,10 @@ export interface CalculationResult {
 }
 
 /** Filters of {@link KpiService.measurements}. */
-export interface MeasurementQuery extends Omit<ListRequest, 'filters'> {
+export interface MeasurementQuery {
+  readonly page?: number | undefined;
+  readonly pageSize?: number | undefined;
+  readonly ordering?: string | undefined;
   readonly metricId?: string | undefined;
   /** Measurements whose period starts at or after this. */
   readonly startDate?: Date | undefined;
@@ -280,9 +283,11 @@ export class KpiService {
    * @throws EngineError VALIDATION_ERROR for a bad page or ordering.
    */
   measurements(query: MeasurementQuery = {}): Promise<Page<KpiMeasurement>> {
-    const { metricId, startDate, endDate, ...request } = query;
+    const { metricId, startDate, endDate, page, pageSize, ordering } = query;
     return listMeasurements(this.context.db, {
-      ...request,
+      ...(page === undefined ? {} : { page }),
+      ...(pageSize === undefined ? {} : { pageSize }),
+      ordering,
       filters: { metric_id: metricId, start_date: startDate, end_date: endDate },
     });
   }

@@ -95,10 +95,13 @@ export async function listMetrics(db: Database, request: ListRequest): Promise<P
 export async function toApiMetrics(db: Database, metrics: readonly StoredMetric[]): Promise<KpiMetric[]> {
   if (metrics.length === 0) return [];
   const stats = await db.all(
-    `SELECT metric_id::VARCHAR AS metric_id, count(*) AS n,
-       arg_max(value, calculated_at) AS value, arg_max(unit, calculated_at) AS unit,
-       max(calculated_at) AS calculated_at, arg_max(incident_count, calculated_at) AS incident_count
-     FROM kpi_measurements WHERE list_contains($ids, metric_id::VARCHAR) GROUP BY metric_id`,
+    // Latest = most recently calculated; among equal times (one batch), the latest period.
+    `SELECT metric_id, n, value, unit, calculated_at, incident_count FROM (
+       SELECT metric_id::VARCHAR AS metric_id, value, unit, calculated_at, incident_count,
+         count(*) OVER (PARTITION BY metric_id) AS n,
+         row_number() OVER (PARTITION BY metric_id ORDER BY calculated_at DESC, period_end DESC) AS rn
+       FROM kpi_measurements WHERE list_contains($ids, metric_id::VARCHAR)
+     ) WHERE rn = 1`,
     { ids: metrics.map((m) => m.id) },
   );
   const byId = new Map(stats.map((s) => [String(s['metric_id']), s]));

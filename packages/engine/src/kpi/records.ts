@@ -1,4 +1,4 @@
-import type { AggregationType, MetricType } from '../schema/enums.ts';
+import type { AggregationType, MetricType, Priority, Severity } from '../schema/enums.ts';
 
 /** The latest measurement of a metric as the metric record shows it. */
 export interface LatestMeasurement {
@@ -17,8 +17,8 @@ export interface KpiMetric {
   metric_type: MetricType;
   aggregation_type: AggregationType;
   incident_categories: string[];
-  incident_severities: string[];
-  incident_priorities: string[];
+  incident_severities: Severity[];
+  incident_priorities: Priority[];
   services: string[];
   teams: string[];
   calculation_formula: string | null;
