@@ -17,6 +17,9 @@ import { anomalyThresholdRoutes } from './routes/anomaly-thresholds.ts';
 import { apiRootRoutes } from './routes/api-root.ts';
 import { authRoutes } from './routes/auth.ts';
 import { incidentRoutes } from './routes/incidents.ts';
+import { kpiMeasurementRoutes } from './routes/kpi-measurements.ts';
+import { kpiMetricRoutes } from './routes/kpi-metrics.ts';
+import { maintenanceWindowRoutes } from './routes/maintenance-windows.ts';
 import { recurrenceAnalysisRoutes } from './routes/recurrence-analyses.ts';
 import { systemRoutes } from './routes/system.ts';
 import { allowedMethods, isPublicPath, routingPath } from './routing.ts';
@@ -123,6 +126,9 @@ export function createApp(engine: Engine, options: AppOptions = {}): OpenAPIHono
   app.route('/api/analytics', anomalyDetectionRoutes());
   app.route('/api/analytics', anomalyThresholdRoutes());
   app.route('/api/analytics', recurrenceAnalysisRoutes());
+  app.route('/api/analytics', kpiMetricRoutes());
+  app.route('/api/analytics', kpiMeasurementRoutes());
+  app.route('/api/analytics', maintenanceWindowRoutes());
 
   checkTrailingSlashes(app);
   return app;
