@@ -268,3 +268,78 @@ describe('sources longer than one batch', () => {
     expect(results[2]).toEqual(results[0]);
   });
 });
+
+describe('Parquet rows checked in SQL', () => {
+  const file = path.join(dir, 'tricky.parquet');
+  const rowsSql = `SELECT * FROM (VALUES
+      ('P1', 'plain', NULL, 'LOW', NULL, TIMESTAMPTZ '2024-01-01 10:00:00.123456+02', NULL::TIMESTAMP, TIMESTAMP '2024-01-01 12:00:00', 1::BIGINT, ['a', 'b']),
+      ('P2', '  padded title  ', '', 'HIGH', 'P2', TIMESTAMPTZ '2024-01-02 10:00:00+00', TIMESTAMP '2024-01-02 10:05:00', NULL::TIMESTAMP, NULL::BIGINT, [' x ', '']),
+      ('P3', 'Ünïcode títle', 'desc', 'MEDIUM', NULL, TIMESTAMPTZ '2024-01-03 10:00:00+00', NULL::TIMESTAMP, NULL::TIMESTAMP, 0::BIGINT, []::VARCHAR[]),
+      ('P4', 'status given', NULL, 'CRITICAL', NULL, TIMESTAMPTZ '2024-01-04 10:00:00+00', NULL::TIMESTAMP, TIMESTAMP '2024-01-04 11:00:00', 2::BIGINT, NULL::VARCHAR[])
+    ) AS t(external_id, title, description, severity, priority, created_at, acknowledged_at, resolved_at, reopen_count, tags)`;
+
+  async function parquetVersusObjects(sql: string, skipInvalid = false) {
+    const writer = await openEngine({ path: ':memory:' });
+    await writer.context.db.run(`COPY (${sql}) TO '${file}' (FORMAT parquet)`);
+    // The same rows as JS values (what the schema path sees), through the objects reader.
+    const objects = await writer.context.db.all(`SELECT * FROM read_parquet('${file}')`);
+    await writer.close();
+    const viaSql = await openEngine({ path: ':memory:' });
+    const viaJs = await openEngine({ path: ':memory:' });
+    try {
+      const a = await viaSql.incidents.ingest({ path: file }, { skipInvalid }).catch((e: unknown) => e);
+      const b = await viaJs.incidents
+        .ingest(
+          {
+            records: objects.map((o) => ({
+              ...o,
+              reopen_count: o['reopen_count'] === null ? null : Number(o['reopen_count']),
+            })) as never,
+          },
+          { skipInvalid },
+        )
+        .catch((e: unknown) => e);
+      return { a, b, sqlRows: await stored(viaSql), jsRows: await stored(viaJs) };
+    } finally {
+      await viaSql.close();
+      await viaJs.close();
+    }
+  }
+
+  it('store exactly what the schema path stores, microseconds, offsets, padding and Unicode included', async () => {
+    const { a, b, sqlRows, jsRows } = await parquetVersusObjects(rowsSql);
+    expect(a).toEqual({ received: 4, inserted: 4, updated: 0, skipped: 0, errors: [] });
+    expect(a).toEqual(b);
+    expect(sqlRows).toEqual(jsRows);
+    // By hand: 10:00:00.123456+02 is 08:00:00.123Z; the padded title and tags are trimmed.
+    expect(sqlRows[0]).toMatchObject({
+      created_at: new Date('2024-01-01T08:00:00.123Z'),
+      status: 'RESOLVED',
+      reopen_count: 1,
+    });
+    expect(sqlRows[1]).toMatchObject({
+      title: 'padded title',
+      description: '',
+      tags: ['x', ''],
+      status: 'ACKNOWLEDGED',
+      reopen_count: 0,
+    });
+    expect(sqlRows[2]).toMatchObject({ title: 'Ünïcode títle', tags: [], status: 'OPEN' });
+  });
+
+  it('leave bad rows to the schema, which names them', async () => {
+    const bad = rowsSql.replace(
+      "('P3', 'Ünïcode títle', 'desc', 'MEDIUM', NULL,",
+      "('P3', 'Ünïcode títle', 'desc', 'MEDIUM', 'P9',",
+    );
+    const { a, b } = await parquetVersusObjects(bad);
+    expect(a).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      details: { errors: [{ row: 3, field: 'priority' }] },
+    });
+    expect((a as Error).message).toBe((b as Error).message);
+    const skipped = await parquetVersusObjects(bad, true);
+    expect(skipped.a).toMatchObject({ received: 4, inserted: 3, skipped: 1 });
+    expect(skipped.sqlRows).toEqual(skipped.jsRows);
+  });
+});

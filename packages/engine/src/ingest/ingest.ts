@@ -36,7 +36,7 @@ export async function ingestIncidents(
     const errors: RowError[] = [];
     try {
       for await (const batch of batches) {
-        received += batch.records.length;
+        received += batch.records.length + (batch.prestaged ?? 0);
         const checked = validateBatch(batch);
         invalid += checked.invalidRows;
         for (const e of checked.errors) if (errors.length < maxReportedErrors) errors.push(e);

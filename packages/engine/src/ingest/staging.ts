@@ -20,7 +20,7 @@ import { bind } from '../store/database.ts';
  * DuckDB value per timestamp in JS; `_row` is the source row, so that the last of several records
  * with one external id wins.
  */
-const stagingTable = 'incident_staging';
+export const stagingTable = 'incident_staging';
 const sourceTable = 'incident_source';
 
 type Kind = (typeof incidentColumns)[number]['kind'];

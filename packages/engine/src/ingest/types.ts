@@ -76,6 +76,13 @@ export interface RawBatch {
   readonly records: readonly unknown[];
   readonly firstRow: number;
   readonly lines?: readonly number[];
+  /** Source row of each record when they are not consecutive (overrides `firstRow`). */
+  readonly rows?: readonly number[];
+  /**
+   * Records the reader checked and staged itself (vectorised, in SQL), counted as received and
+   * valid; they are not in `records`.
+   */
+  readonly prestaged?: number;
 }
 
 /** Records per raw batch the readers aim for. */

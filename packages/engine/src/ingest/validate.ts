@@ -27,7 +27,7 @@ export function validateBatch(batch: RawBatch): ValidatedBatch {
   const { records, firstRow, lines } = batch;
   for (let i = 0; i < records.length; i++) {
     const record = records[i];
-    const row = firstRow + i;
+    const row = batch.rows?.[i] ?? firstRow + i;
     if (record instanceof UnreadableRecord) {
       invalidRows++;
       errors.push(unreadable(row, lines?.[i], record.message));

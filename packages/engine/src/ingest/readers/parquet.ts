@@ -6,6 +6,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { EngineError } from '../../errors.ts';
 import { bind } from '../../store/database.ts';
 import { resolveColumns } from '../column-mapping.ts';
+import { buildSqlCheck } from '../sql-check.ts';
+import { stagingTable } from '../staging.ts';
 import { batchSize, type ColumnMapping, type RawBatch } from '../types.ts';
 import { tabularRecord } from './tabular.ts';
 
@@ -13,12 +15,15 @@ const rawTable = 'incident_raw';
 
 /**
  * Reads a Parquet file with DuckDB's own reader (`read_parquet`, path bound as a parameter) into a
- * temporary table on `conn` (inside the ingest transaction), then hands it out in slices of file row numbers (row ids of a temporary table are not dense inside a transaction), so
- * no streaming result stays open while the ingest appends on the same connection. Bytes in memory
- * are written to a temporary file first. Columns map to fields as for CSV; Parquet types carry
- * over (timestamps as instants, integers as numbers, lists as arrays).
+ * temporary table on `conn`, inside the ingest transaction. Rows that the vectorised check
+ * ({@link buildSqlCheck}) finds plainly valid go straight to the staging table in one
+ * `INSERT … SELECT` and are reported as `prestaged`; the others are handed out as records (in
+ * slices of file row numbers, so no streaming result stays open while the ingest appends on the
+ * same connection) for the schema to judge, so errors and stored values are those of every other
+ * format. Bytes in memory are written to a temporary file first. Columns map to fields as for CSV;
+ * Parquet types carry over (timestamps as instants, integers as numbers, lists as arrays).
  *
- * @throws EngineError VALIDATION_ERROR when the file is not Parquet.
+ * @throws EngineError VALIDATION_ERROR when the file is not Parquet or a mapped column is missing.
  */
 export async function* readParquet(
   conn: DuckDBConnection,
@@ -34,37 +39,62 @@ export async function* readParquet(
     writeFileSync(temporary, input.data);
     path = temporary;
   }
+  const params = bind({ path }).values;
   try {
+    let names: string[];
+    let types: string[];
     try {
-      await conn.run(
-        `CREATE OR REPLACE TEMP TABLE ${rawTable} AS SELECT * FROM read_parquet($path, file_row_number = true)`,
-        bind({ path }).values,
-      );
+      const described = await conn.runAndReadAll('DESCRIBE SELECT * FROM read_parquet($path)', params);
+      const rows = described.getRowObjectsJS() as { column_name: string; column_type: string }[];
+      names = rows.map((r) => r.column_name);
+      types = rows.map((r) => r.column_type);
     } catch (error) {
       throw new EngineError('VALIDATION_ERROR', `cannot read Parquet: ${(error as Error).message}`);
-    } finally {
-      if (temporary) rmSync(temporary, { force: true });
     }
-    const total = Number(
-      (await conn.runAndReadAll(`SELECT count(*) FROM ${rawTable}`)).getRowsJS()[0]?.[0] ?? 0,
+    const sources = resolveColumns(names, mapping);
+    const check = buildSqlCheck(sources, names, types);
+    await conn.run(
+      `CREATE OR REPLACE TEMP TABLE ${rawTable} AS
+       SELECT *, coalesce(${check?.predicate ?? 'false'}, false) AS __plain
+       FROM read_parquet($path, file_row_number = true)`,
+      params,
     );
-    let sources: ReturnType<typeof resolveColumns> | undefined;
+    if (temporary) rmSync(temporary, { force: true });
+    const counts = (
+      await conn.runAndReadAll(
+        `SELECT count(*) AS total, count(*) FILTER (WHERE __plain) AS plain FROM ${rawTable}`,
+      )
+    ).getRowObjectsJS()[0] as { total: bigint; plain: bigint };
+    const total = Number(counts.total);
+    if (check && counts.plain > 0n) {
+      await conn.run(
+        `INSERT INTO ${stagingTable} SELECT file_row_number + 1, ${check.values.join(', ')} FROM ${rawTable} WHERE __plain`,
+      );
+      yield { records: [], firstRow: 1, prestaged: Number(counts.plain) };
+    }
+    if (counts.plain === counts.total) return;
     for (let start = 0; start < total; start += batchSize) {
       const reader = await conn.runAndReadAll(
-        `SELECT * FROM ${rawTable} WHERE file_row_number >= ${start} AND file_row_number < ${start + batchSize} ORDER BY file_row_number`,
+        `SELECT * EXCLUDE (__plain) FROM ${rawTable}
+         WHERE NOT __plain AND file_row_number >= ${start} AND file_row_number < ${start + batchSize}
+         ORDER BY file_row_number`,
       );
-      sources ??= resolveColumns(reader.columnNames(), mapping);
       const columns = reader.getColumnsJS();
+      const fileRow = columns[names.length]!;
       const n = reader.currentRowCount;
+      if (n === 0) continue;
       const records: unknown[] = new Array(n);
-      const row: unknown[] = new Array(columns.length);
+      const rows: number[] = new Array(n);
+      const row: unknown[] = new Array(names.length);
       for (let i = 0; i < n; i++) {
         for (const { index } of sources) row[index] = normalise(columns[index]?.[i]);
         records[i] = tabularRecord(row, sources, false);
+        rows[i] = Number(fileRow[i]) + 1;
       }
-      yield { records, firstRow: start + 1 };
+      yield { records, firstRow: rows[0]!, rows };
     }
   } finally {
+    if (temporary) rmSync(temporary, { force: true });
     await conn.run(`DROP TABLE IF EXISTS ${rawTable}`);
   }
 }
