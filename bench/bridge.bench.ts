@@ -1,0 +1,131 @@
+/**
+ * The Arrow bridge and worker transfer, each against a baseline measured in the same run.
+ *
+ *   npx tsx --conditions=@incident-insights/source bench/bridge.bench.ts [rows] [transferRows]
+ *
+ * 1. A 4-column query (BIGINT, INTEGER, DOUBLE, TIMESTAMP) over `rows` rows (default 10 M),
+ *    generated once with `range()` into a table and then read with `SELECT *`: `queryArrow`
+ *    against `getColumnsJS()` on the same query, and against DuckDB alone (materialising the
+ *    result and visiting its chunks), which isolates the bridge's own cost.
+ * 2. `transferRows` rows (default 1 M) of the same query sent to a worker and back: as an Arrow
+ *    table (IPC bytes, transferred both ways) against the same rows as JS objects
+ *    (`getRowObjectsJS()`, structured-cloned both ways).
+ */
+import { availableParallelism, loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import duckdb from '@duckdb/node-bindings';
+import { queryArrow } from '../packages/engine/src/store/arrow-bridge.ts';
+import { Database } from '../packages/engine/src/store/database.ts';
+import { WorkerPool } from '../packages/engine/src/workers/pool.ts';
+import { tableFromTransferable, tableToTransferable } from '../packages/engine/src/workers/transfer.ts';
+
+const rows = Number(process.argv[2] ?? 10_000_000);
+const transferRows = Number(process.argv[3] ?? 1_000_000);
+const columns = 4;
+
+const generate = (n: number) => `SELECT range::BIGINT AS id, (range % 1000)::INTEGER AS k,
+  range::DOUBLE / 7 AS x, TIMESTAMP '2024-01-01' + to_microseconds(range * 1000) AS ts FROM range(${n})`;
+const query = (n: number) => (n === rows ? 'SELECT * FROM big' : `SELECT * FROM big LIMIT ${n}`);
+
+/** Wall and CPU (user + system, all threads of the process) milliseconds of one run. */
+async function time(work: () => Promise<unknown>): Promise<{ wall: number; cpu: number }> {
+  const cpu0 = process.cpuUsage();
+  const start = performance.now();
+  await work();
+  const cpu = process.cpuUsage(cpu0);
+  return { wall: performance.now() - start, cpu: (cpu.user + cpu.system) / 1000 };
+}
+
+/** Median wall and median CPU time over `runs` runs. */
+async function median(runs: number, work: () => Promise<unknown>): Promise<{ wall: number; cpu: number }> {
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const { wall, cpu } = await time(work);
+    walls.push(wall);
+    cpus.push(cpu);
+  }
+  const mid = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+  return { wall: mid(walls), cpu: mid(cpus) };
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 1 });
+const mvps = (values: number, ms: number) => values / ms / 1000;
+
+const loadBefore = loadavg();
+const db = await Database.open(':memory:');
+const values = rows * columns;
+console.log(
+  `node ${process.version}, ${availableParallelism()} cores; ${fmt(rows)} rows x ${columns} columns`,
+);
+
+await db.run(`CREATE TABLE big AS ${generate(rows)}`);
+// Warm DuckDB and the code paths once on a small query.
+await queryArrow(db, query(100_000));
+
+const duckdbOnly = await median(3, async () => {
+  const result = await db.reader.run(query(rows));
+  // The same synchronous chunk access queryArrow uses, touching each vector, building nothing.
+  const raw = (result as unknown as { result: duckdb.Result }).result;
+  const chunks = duckdb.result_chunk_count(raw);
+  for (let i = 0; i < chunks; i++) {
+    const chunk = duckdb.result_get_chunk(raw, i);
+    for (let c = 0; c < columns; c++) duckdb.data_chunk_get_vector(chunk, c);
+  }
+});
+const arrowMs = await median(3, async () => {
+  const table = await queryArrow(db, query(rows));
+  if (table.numRows !== rows) throw new Error('short result');
+});
+const jsMs = await median(1, async () => {
+  const reader = await db.reader.runAndReadAll(query(rows));
+  const cols = reader.getColumnsJS();
+  if (cols[0]?.length !== rows) throw new Error('short result');
+});
+const line = (label: string, t: { wall: number; cpu: number }, n: number) =>
+  `${label.padEnd(44)} wall ${fmt(t.wall).padStart(8)} ms (${fmt(mvps(n, t.wall)).padStart(6)} M values/s)` +
+  `   cpu ${fmt(t.cpu).padStart(8)} ms (${fmt(mvps(n, t.cpu)).padStart(6)} M values/s)`;
+console.log(`load average before: ${loadBefore.map((l) => l.toFixed(1)).join(' ')}`);
+console.log('\n## bridge: SELECT * over the generated table (median of 3; getColumnsJS once)');
+console.log(line('DuckDB alone (materialise, visit chunks)', duckdbOnly, values));
+console.log(line('queryArrow', arrowMs, values));
+console.log(line('getColumnsJS()', jsMs, values));
+console.log(
+  `queryArrow speed / getColumnsJS speed: wall ${fmt(jsMs.wall / arrowMs.wall)}x, cpu ${fmt(jsMs.cpu / arrowMs.cpu)}x`,
+);
+console.log(
+  `bridge beyond DuckDB: wall ${fmt(arrowMs.wall - duckdbOnly.wall)} ms, cpu ${fmt(arrowMs.cpu - duckdbOnly.cpu)} ms`,
+);
+
+const pool = new WorkerPool({ threads: 1, entry: new URL('./echo.worker.ts', import.meta.url) });
+const table = await queryArrow(db, query(transferRows));
+const objects = (await db.reader.runAndReadAll(query(transferRows))).getRowObjectsJS();
+await pool.run('bench.echo', { warm: true });
+
+const arrowTransfer = await median(5, async () => {
+  const ipc = tableToTransferable(table);
+  const back = await pool.run<{ ipc: Uint8Array }>(
+    'arrow.echo',
+    { ipc },
+    { transferList: [ipc.buffer as ArrayBuffer] },
+  );
+  if (tableFromTransferable(back.ipc).numRows !== transferRows) throw new Error('short table');
+});
+const cloneTransfer = await median(3, async () => {
+  const back = await pool.run<unknown[]>('bench.echo', objects);
+  if (back.length !== transferRows) throw new Error('short rows');
+});
+console.log(
+  `\n## worker round trip of ${fmt(transferRows)} rows x ${columns} columns (median of 5 Arrow, 3 clone)`,
+);
+console.log(`Arrow IPC, transferred both ways:        wall ${fmt(arrowTransfer.wall)} ms`);
+console.log(`JS objects, structured clone both ways:  wall ${fmt(cloneTransfer.wall)} ms`);
+console.log(`clone time / transfer time: ${fmt(cloneTransfer.wall / arrowTransfer.wall)}x`);
+console.log(
+  `load average after: ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
+
+await pool.close();
+await db.close();
