@@ -75,3 +75,23 @@ describe('rate-limit headers', () => {
     await engine.close();
   });
 });
+
+describe('login attempts', () => {
+  it('are limited per client address before any password is checked', async () => {
+    const engine = await openEngine({ path: ':memory:' });
+    const app = createApp(engine, { logger: false, rateLimit: { perMinute: 2 } });
+    await engine.auth.createUser({ username: 'u', password: 'password-u', role: 'viewer' });
+    const attempt = () =>
+      app.request('/api/auth/login/', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username: 'u', password: 'wrong-password' }),
+      });
+    expect((await attempt()).status).toBe(401);
+    expect((await attempt()).status).toBe(401);
+    const third = await attempt();
+    expect(third.status).toBe(429);
+    expect(third.headers.get('retry-after')).not.toBeNull();
+    await engine.close();
+  });
+});
