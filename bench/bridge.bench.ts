@@ -10,11 +10,14 @@
  * 2. `transferRows` rows (default 1 M) of the same query sent to a worker and back: as an Arrow
  *    table (IPC bytes, transferred both ways) against the same rows as JS objects
  *    (`getRowObjectsJS()`, structured-cloned both ways).
+ * 3. The same `transferRows` rows written to a table: `appendArrow` (data chunks) against
+ *    DuckDB's appender fed value by value from the JS objects.
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { timestampValue } from '@duckdb/node-api';
 import duckdb from '@duckdb/node-bindings';
-import { queryArrow } from '../packages/engine/src/store/arrow-bridge.ts';
+import { appendArrow, queryArrow } from '../packages/engine/src/store/arrow-bridge.ts';
 import { Database } from '../packages/engine/src/store/database.ts';
 import { WorkerPool } from '../packages/engine/src/workers/pool.ts';
 import { tableFromTransferable, tableToTransferable } from '../packages/engine/src/workers/transfer.ts';
@@ -123,6 +126,42 @@ console.log(`JS objects, structured clone both ways:  wall ${fmt(cloneTransfer.w
 console.log(`clone time / transfer time: ${fmt(cloneTransfer.wall / arrowTransfer.wall)}x`);
 console.log(
   `load average after: ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
+
+await db.run('CREATE TABLE sink AS FROM big LIMIT 0');
+const arrowAppend = await median(3, async () => {
+  await db.run('DELETE FROM sink');
+  await db.transaction((conn) => appendArrow(conn, 'sink', table));
+});
+const rowAppend = await median(3, async () => {
+  await db.run('DELETE FROM sink');
+  await db.transaction(async (conn) => {
+    const appender = await conn.createAppender('sink');
+    for (const row of objects as { id: bigint; k: number; x: number; ts: Date }[]) {
+      appender.appendBigInt(row.id);
+      appender.appendInteger(row.k);
+      appender.appendDouble(row.x);
+      appender.appendTimestamp(timestampValue(BigInt(row.ts.getTime()) * 1000n));
+      appender.endRow();
+    }
+    appender.closeSync();
+  });
+});
+const rowsPerS = (n: number, ms: number) => fmt(n / ms / 1000);
+console.log(`\n## append ${fmt(transferRows)} rows x ${columns} columns to a table (median of 3)`);
+console.log(
+  `appendArrow (data chunks):             wall ${fmt(arrowAppend.wall)} ms, cpu ${fmt(arrowAppend.cpu)} ms = ${rowsPerS(transferRows, arrowAppend.cpu)} M rows/s (cpu)`,
+);
+console.log(
+  `appender, value by value from objects: wall ${fmt(rowAppend.wall)} ms, cpu ${fmt(rowAppend.cpu)} ms = ${rowsPerS(transferRows, rowAppend.cpu)} M rows/s (cpu)`,
+);
+console.log(
+  `speed ratio: cpu ${fmt(rowAppend.cpu / arrowAppend.cpu)}x, wall ${fmt(rowAppend.wall / arrowAppend.wall)}x`,
+);
+console.log(
+  `load average at the end: ${loadavg()
     .map((l) => l.toFixed(1))
     .join(' ')}`,
 );
