@@ -114,8 +114,6 @@ export function listQuery<T extends Record<string, z.ZodType>>(filters: T) {
   return z.object({ ...listParams, ...filters });
 }
 
-type ListParamKeys = keyof typeof listParams;
-
 /**
  * Splits a validated list query into the engine's {@link ListRequest}: paging, ordering and search,
  * and every other (defined) parameter as a filter of the same name.
@@ -141,5 +139,3 @@ export function toListRequest(
     filters,
   };
 }
-
-export type { ListParamKeys };
