@@ -14,7 +14,7 @@ import {
 } from '../../src/recurrence/kernels/normalize.ts';
 import { periodicity } from '../../src/recurrence/kernels/periodicity.ts';
 import { UnionFind } from '../../src/recurrence/kernels/union-find.ts';
-import { seeded } from './fixtures.ts';
+import { plantedMonth, seeded } from './fixtures.ts';
 
 describe('text normalisation', () => {
   it('strips numbers, ids, hex, IPs, dates, punctuation and stop words', () => {
@@ -203,5 +203,22 @@ describe('findRecurrences', () => {
     expect(similar.fingerprints).toHaveLength(2);
     expect(similar.meanSimilarity).toBeGreaterThan(0.5);
     expect(similar.meanSimilarity).toBeLessThan(1);
+  });
+});
+
+describe('findRecurrences with LSH against the exhaustive comparison', () => {
+  it('finds the same groups on the planted month (LSH misses no linked pair there)', () => {
+    const { incidents } = plantedMonth(4);
+    const input = {
+      titles: incidents.map((i) => i.title),
+      descriptions: incidents.map((i) => i.description),
+      services: incidents.map((i) => i.service),
+      categories: incidents.map((i) => i.category),
+      createdAtMs: Float64Array.from(incidents, (i) => i.created_at.getTime()),
+    };
+    const lsh = findRecurrences(input).map((g) => g.members.join(','));
+    const exhaustive = findRecurrences(input, { exhaustive: true }).map((g) => g.members.join(','));
+    expect(lsh.length).toBeGreaterThanOrEqual(5);
+    expect(lsh.sort()).toEqual(exhaustive.sort());
   });
 });

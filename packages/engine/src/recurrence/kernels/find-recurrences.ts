@@ -46,6 +46,11 @@ export interface FindRecurrenceOptions {
   readonly similarityThreshold?: number;
   /** Link similar incidents of different services too. Default false: a fingerprint includes the service. */
   readonly acrossServices?: boolean;
+  /**
+   * Compare every pair of distinct texts exactly instead of the MinHash LSH candidates: no missed
+   * pair, O(n²) time. For small inputs and as the reference LSH is measured against. Default false.
+   */
+  readonly exhaustive?: boolean;
   readonly minHash?: MinHashOptions;
   readonly periodicity?: PeriodicityOptions;
 }
@@ -141,17 +146,27 @@ export function findRecurrences(
     else sets.union(firstOfDoc[d]!, i);
   }
 
-  const k = minHash.numHashes ?? 128;
-  const signatures = minHashSignatures(uniqueDocs, minHash);
-  lshCandidatePairs(signatures, uniqueDocs.length, minHash, (a, b) => {
-    if (!acrossServices && uniqueService[a] !== uniqueService[b]) return;
-    // The MinHash estimate screens cheaply; the exact Jaccard decides, so estimation noise
-    // (SE ≈ 0.04) neither links nor splits pairs near the threshold.
-    let equal = 0;
-    for (let i = 0; i < k; i++) if (signatures[a * k + i] === signatures[b * k + i]) equal++;
-    if (equal / k < threshold - 0.15) return;
+  const link = (a: number, b: number) => {
     if (jaccard(uniqueDocs[a]!, uniqueDocs[b]!) >= threshold) sets.union(firstOfDoc[a]!, firstOfDoc[b]!);
-  });
+  };
+  if (options.exhaustive) {
+    for (let a = 0; a < uniqueDocs.length; a++) {
+      for (let b = a + 1; b < uniqueDocs.length; b++) {
+        if (acrossServices || uniqueService[a] === uniqueService[b]) link(a, b);
+      }
+    }
+  } else {
+    const k = minHash.numHashes ?? 128;
+    const signatures = minHashSignatures(uniqueDocs, minHash);
+    lshCandidatePairs(signatures, uniqueDocs.length, minHash, (a, b) => {
+      if (!acrossServices && uniqueService[a] !== uniqueService[b]) return;
+      // The MinHash estimate screens cheaply; the exact Jaccard decides, so estimation noise
+      // (SE ≈ 0.04) neither links nor splits pairs near the threshold.
+      let equal = 0;
+      for (let i = 0; i < k; i++) if (signatures[a * k + i] === signatures[b * k + i]) equal++;
+      if (equal / k >= threshold - 0.15) link(a, b);
+    });
+  }
 
   const groups: RecurrenceGroup[] = [];
   for (const members of sets.groups(minOccurrences)) {

@@ -53,8 +53,9 @@ const drawBudget = 200_000;
  * skipped occurrences (a nightly job that succeeded some nights) stays regular. The statistic is
  * the coefficient of variation (CV) of the folded intervals: near 0 for a schedule with jitter,
  * about 0.5 or more for random arrivals. Its p-value is the Monte Carlo probability (seeded;
- * Davison & Hinkley 1997, ch. 4) that a homogeneous Poisson process with as many intervals gives a
- * folded CV at most the observed one; the statistic is scale-free, so unit exponentials suffice.
+ * sequential, see {@link poissonCvPValue}) that a homogeneous Poisson process with as many
+ * intervals gives a folded CV at most the observed one; the statistic is scale-free, so unit
+ * exponentials suffice.
  * The test runs only when the CV is at most `maxCv`.
  *
  * `timesMs` are arrival times in epoch milliseconds, in any order. Pure;
@@ -71,7 +72,7 @@ export function periodicity(timesMs: ArrayLike<number>, options: PeriodicityOpti
   const intervals = new Float64Array(n);
   for (let i = 0; i < n; i++) intervals[i] = (sorted[i + 1]! - sorted[i]!) / hourMs;
   const meanHours = mean(intervals);
-  const periodHours = median(intervals);
+  const periodHours = median(Float64Array.from(intervals));
   if (n < 2 || meanHours <= 0) return { ...none, intervals: n, meanHours, periodHours };
   const rawCv = coefficientOfVariation(intervals);
   const { cv, skipped } = foldedCv(intervals);
@@ -96,8 +97,11 @@ export function periodicity(timesMs: ArrayLike<number>, options: PeriodicityOpti
 }
 
 /**
- * P(folded CV ≤ observed) for `n` intervals of a Poisson process, by simulation, with the add-one
- * rule so the estimate is never 0: (1 + hits) / (1 + simulations).
+ * P(folded CV ≤ observed) for `n` intervals of a Poisson process, by sequential Monte Carlo
+ * (Besag & Clifford 1991, "Sequential Monte Carlo p-values", Biometrika 78): draws stop once
+ * {@link stopAfterHits} simulated CVs are at most the observed one, giving p = hits / draws (the
+ * series is then plainly not periodic, and most groups stop after a few dozen draws); otherwise
+ * all `simulations` run and p = (1 + hits) / (1 + simulations), never 0.
  */
 export function poissonCvPValue(
   cv: number,
@@ -107,26 +111,34 @@ export function poissonCvPValue(
 ): number {
   const random = mulberry32(seed + n);
   const draws = new Float64Array(n);
+  const scratch = new Float64Array(n);
   let hits = 0;
-  for (let s = 0; s < simulations; s++) {
+  for (let s = 1; s <= simulations; s++) {
     for (let i = 0; i < n; i++) draws[i] = -Math.log(1 - random());
-    if (foldedCv(draws).cv <= cv) hits++;
+    if (foldedCv(draws, scratch).cv <= cv) hits++;
+    if (hits >= stopAfterHits) return hits / s;
   }
   return (1 + hits) / (1 + simulations);
 }
 
+/** Hits after which the sequential Monte Carlo test stops (Besag and Clifford's h). */
+const stopAfterHits = 20;
+
 /** CV of intervals folded onto their median, and the occurrences the folding implies were skipped. */
-function foldedCv(intervals: Float64Array): { cv: number; skipped: number } {
-  const period = median(intervals);
+function foldedCv(
+  intervals: Float64Array,
+  scratch = new Float64Array(intervals.length),
+): { cv: number; skipped: number } {
+  scratch.set(intervals);
+  const period = median(scratch);
   if (period <= 0) return { cv: coefficientOfVariation(intervals), skipped: 0 };
-  const folded = new Float64Array(intervals.length);
   let skipped = 0;
   for (let i = 0; i < intervals.length; i++) {
     const k = Math.max(1, Math.round(intervals[i]! / period));
     skipped += k - 1;
-    folded[i] = intervals[i]! / k;
+    scratch[i] = intervals[i]! / k;
   }
-  return { cv: coefficientOfVariation(folded), skipped };
+  return { cv: coefficientOfVariation(scratch), skipped };
 }
 
 function mean(values: Float64Array): number {
@@ -135,10 +147,41 @@ function mean(values: Float64Array): number {
   return sum / values.length;
 }
 
+/** Median of `values` by quickselect (Hoare); reorders `values`. O(n) expected. */
 function median(values: Float64Array): number {
-  const sorted = Float64Array.from(values).sort();
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  const n = values.length;
+  const mid = n >> 1;
+  const upper = select(values, mid);
+  if (n % 2) return upper;
+  let lower = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < mid; i++) if (values[i]! > lower) lower = values[i]!;
+  return (lower + upper) / 2;
+}
+
+/** The k-th smallest value; afterwards values[0..k) are all ≤ it. */
+function select(values: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i]! < pivot) i++;
+      while (values[j]! > pivot) j--;
+      if (i <= j) {
+        const t = values[i]!;
+        values[i] = values[j]!;
+        values[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return values[k]!;
 }
 
 /** Sample standard deviation (n − 1) over the mean; 0 when the mean is 0. */
