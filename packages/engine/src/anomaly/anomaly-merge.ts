@@ -28,9 +28,10 @@ export interface AnomalyGroup {
 
 /**
  * Folds drafts that describe the same event into one anomaly, so one incident storm is one
- * anomaly rather than one per series and detector. Two drafts are the same event when their
- * windows overlap and either they are on the same series, or they share incidents: at least half
- * of the smaller of the two related-incident sets. Drafts are visited most specific first
+ * anomaly rather than one per series and detector. Two drafts are the same event when they are
+ * on the same series and their windows overlap or touch (a shift that lasts several periods), or
+ * when their windows overlap, they measure the same kind of change (see {@link metricGroup}) and
+ * they share incidents: at least half of the smaller of the two related-incident sets. The stored window is the union of the windows of the primary's series. Drafts are visited most specific first
  * (rank, then score descending), so the per-service hourly view of a storm becomes the primary
  * and its daily, per-category and per-severity views become members. Cost O(d² · k) for d drafts
  * of k related incidents; d is small (tens to hundreds).
@@ -43,17 +44,36 @@ export function mergeDrafts(drafts: readonly AnomalyDraft[]): AnomalyGroup[] {
   const groups: AnomalyGroup[] = [];
   for (const draft of order) {
     const target = groups.find((group) =>
-      group.members.some(
-        (m) =>
-          m.windowStart < draft.windowEnd &&
-          draft.windowStart < m.windowEnd &&
-          (m.seriesKey === draft.seriesKey || sharesIncidents(m.relatedIncidents, draft.relatedIncidents)),
+      group.members.some((m) =>
+        m.seriesKey === draft.seriesKey
+          ? m.windowStart <= draft.windowEnd && draft.windowStart <= m.windowEnd
+          : m.windowStart < draft.windowEnd &&
+            draft.windowStart < m.windowEnd &&
+            sameKindOfChange(m, draft) &&
+            sharesIncidents(m.relatedIncidents, draft.relatedIncidents),
       ),
     );
     if (target) target.members.push(draft);
     else groups.push({ primary: draft, members: [draft] });
   }
   return groups;
+}
+
+/**
+ * What kind of change a metric shows: incident volume and mix (counts, severity and category mix)
+ * are one kind, since a storm changes all of them at once; each delay, rate and cost is its own.
+ * A team acknowledging slowly is a different finding from a storm in the same days, even when the
+ * incidents overlap.
+ */
+export function metricGroup(metric: string): string {
+  return metric === 'INCIDENT_COUNT' || metric === 'SEVERITY_MIX' || metric === 'CATEGORY_MIX'
+    ? 'VOLUME'
+    : metric;
+}
+
+function sameKindOfChange(a: AnomalyDraft, b: AnomalyDraft): boolean {
+  const groups = new Set(a.affectedMetrics.map(metricGroup));
+  return b.affectedMetrics.some((m) => groups.has(metricGroup(m)));
 }
 
 function sharesIncidents(a: readonly string[], b: readonly string[]): boolean {

@@ -25,8 +25,12 @@ export const anomalyModelConfigSchema = z
     families: z
       .array(z.enum(['STATISTICAL', 'TEMPORAL', 'PATTERN', 'THRESHOLD', 'BEHAVIORAL']))
       .default(['STATISTICAL', 'TEMPORAL', 'PATTERN', 'THRESHOLD', 'BEHAVIORAL']),
-    /** Significance level a count anomaly must reach under a Poisson model of its expected rate. */
-    count_alpha: z.number().gt(0).lt(1).default(0.001),
+    /**
+     * Family-wise significance level per series: a count, delay or rate detection is kept when the
+     * p-value of its calibration test (Poisson, Kolmogorov–Smirnov, binomial) is below this divided
+     * by the series' number of points (Bonferroni).
+     */
+    series_alpha: z.number().gt(0).lt(1).default(0.001),
     /** Slices (services, categories, ...) with fewer incidents in the history are not analysed alone. */
     min_slice_incidents: z.number().int().min(1).default(20),
     /** Minimum flagged points for an alarm; points after an alarm during which it is not repeated. */

@@ -30,7 +30,9 @@ export async function persistGroups(
     let duplicates = 0;
     for (const { primary, members } of groups) {
       const memberSeries = [...new Set(members.map((m) => m.seriesKey))];
-      const start = new Date(primary.windowStart);
+      const own = members.filter((m) => m.seriesKey === primary.seriesKey);
+      const start = new Date(Math.min(...own.map((m) => m.windowStart)));
+      const ownEnd = new Date(Math.max(...own.map((m) => m.windowEnd)));
       const end = new Date(Math.max(...members.map((m) => m.windowEnd)));
       const dup = bind({
         keys: memberSeries,
@@ -81,8 +83,8 @@ export async function persistGroups(
         threshold: primary.threshold,
         at: detectedAt,
         start,
-        end: new Date(primary.windowEnd),
-        related: [...primary.relatedIncidents],
+        end: ownEnd,
+        related: [...new Set(own.flatMap((m) => m.relatedIncidents))],
         services: [...new Set(members.flatMap((m) => m.affectedServices))].sort(),
         metrics: [...new Set(members.flatMap((m) => m.affectedMetrics))].sort(),
         description: primary.description,
@@ -105,7 +107,7 @@ export async function persistGroups(
         confidence_score: confidence,
         anomaly_score: primary.score,
         time_window_start: start.toISOString(),
-        time_window_end: new Date(primary.windowEnd).toISOString(),
+        time_window_end: ownEnd.toISOString(),
         affected_services: [...new Set(members.flatMap((m) => m.affectedServices))].sort(),
         description: primary.description,
         model_id: modelId,

@@ -13,6 +13,7 @@ import type { Detection, DetectOptions, SeriesInput } from './detect.ts';
 import { bucketMs, buildIncidentSeries, type IncidentSeries } from './incident-series.ts';
 import { patternForestDrafts } from './pattern-forest.ts';
 import { readRelatedIncidents } from './related-incidents.ts';
+import { calibrateSample } from './sample-calibration.ts';
 
 /** Options of {@link runAnomalyDetection}. */
 export interface AnomalyRunOptions {
@@ -77,7 +78,12 @@ export async function runAnomalyDetection(
   const end = options.end ?? now;
   if (Number.isNaN(end.getTime())) throw new EngineError('VALIDATION_ERROR', 'end is not a valid date');
   const start = new Date(end.getTime() - windowHours * 3_600_000);
-  const historyFrom = new Date(start.getTime() - config.history_days * 86_400_000);
+  // History never reaches before the first incident: days before any data are unknown, not calm.
+  const first = await context.db.one<{ t: Date | null }>('SELECT min(created_at) AS t FROM incidents');
+  const firstDay = first?.t ? Math.floor(first.t.getTime() / 86_400_000) * 86_400_000 : end.getTime();
+  const historyFrom = new Date(
+    Math.min(start.getTime(), Math.max(start.getTime() - config.history_days * 86_400_000, firstDay)),
+  );
   progress(`model ${model.id}; window ${start.toISOString()} to ${end.toISOString()}`);
 
   const series = await buildIncidentSeries(
@@ -126,7 +132,7 @@ export async function runAnomalyDetection(
 
   const drafts: AnomalyDraft[] = [];
   for (const { series: s, detection } of candidates) {
-    const draft = await detectionDraft(context, s, detection, config);
+    const draft = await detectionDraft(context, s, detection, config, { from: historyFrom, to: end });
     if (draft) drafts.push(draft);
   }
   if (families.has('PATTERN')) {
@@ -163,8 +169,10 @@ function seriesRank(s: IncidentSeries): number {
 
 /**
  * Turns one detection into a draft record: window in buckets, related incidents, and for counts
- * a Poisson test of the window total (Bonferroni over the series' points) that both filters and
- * calibrates confidence as 1 − p. Returns `undefined` for a count detection that fails the test.
+ * a Poisson test of the window total against a seasonal baseline (`calibrateCount`; Bonferroni
+ * over the series' points) that both filters and calibrates confidence as 1 − p; the record's
+ * expected value and band are then the baseline's. Daily MTTA, MTTR and escalation-rate detections
+ * are re-tested on their incidents (`calibrateSample`) under the same corrected level. Returns `undefined` for a count detection that fails the test.
  * User thresholds are not second-guessed: a THRESHOLD detection is kept as the detector gave it.
  */
 async function detectionDraft(
@@ -172,6 +180,7 @@ async function detectionDraft(
   s: IncidentSeries,
   d: Detection,
   config: AnomalyModelConfig,
+  range: { from: Date; to: Date },
 ): Promise<AnomalyDraft | undefined> {
   const width = bucketMs[s.granularity];
   const windowStart = d.start;
@@ -181,18 +190,35 @@ async function detectionDraft(
   let observed = d.observed;
   let lower = d.lower;
   let upper = d.upper;
+  let expected = d.expected;
   if (s.metric === 'incident_count' && d.anomalyType !== 'THRESHOLD') {
     const from = Math.round((d.start - (s.timestamps[0] ?? 0)) / width);
     const to = Math.round((d.end - (s.timestamps[0] ?? 0)) / width);
-    const c = calibrateCount(s.values, from, to, d.expected);
-    if (c.pValue > config.count_alpha / Math.max(1, s.values.length)) return undefined;
+    const c = calibrateCount(s.timestamps, s.values, from, to, s.granularity);
+    if (c.pValue > config.series_alpha / Math.max(1, s.values.length)) return undefined;
     confidence = 1 - c.pValue;
     pValue = c.pValue;
-    if (to > from) {
-      observed = c.observed;
-      lower = c.lower;
-      upper = c.upper;
-    }
+    observed = c.observed;
+    expected = c.expected;
+    lower = c.lower;
+    upper = c.upper;
+  }
+  let method: string = d.method;
+  if (s.metric !== 'incident_count' && s.metric !== 'cost' && d.anomalyType !== 'THRESHOLD') {
+    const c = await calibrateSample(
+      context.db,
+      s.metric,
+      { start: new Date(windowStart), end: new Date(windowEnd) },
+      range,
+    );
+    if (!c || c.pValue > config.series_alpha / Math.max(1, s.values.length)) return undefined;
+    confidence = 1 - c.pValue;
+    pValue = c.pValue;
+    observed = c.observed;
+    expected = c.expected;
+    lower = c.lower;
+    upper = c.upper;
+    method = `${d.method}+${c.method}`;
   }
   const related = await readRelatedIncidents(
     context.db,
@@ -220,9 +246,10 @@ async function detectionDraft(
       affectedUsers: related.affectedUsers,
     },
     metadata: {
-      method: d.method,
+      method,
       observed,
-      expected: d.expected,
+      expected,
+      detector_expected: d.expected,
       lower,
       upper,
       peak_timestamp: new Date(d.peakTimestamp).toISOString(),

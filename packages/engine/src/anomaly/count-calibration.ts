@@ -4,43 +4,68 @@ import { poissonTail } from './poisson-tail.ts';
 export interface CountCalibration {
   /** Incidents observed in the window. */
   readonly observed: number;
-  /** Expected incidents in the window (λ per bucket × buckets). */
+  /** Expected incidents in the window: the sum of the seasonal baseline rates of its buckets. */
   readonly expected: number;
   /** One-sided Poisson p-value of the window total (upper tail for surges, lower for dips). */
   readonly pValue: number;
-  /** Central band of the window total: λT ± 3√λT, floored at 0. */
+  /** Central band of the window total: expected ± 3√expected, floored at 0. */
   readonly lower: number;
   readonly upper: number;
 }
 
+const hourMs = 3_600_000;
+const dayMs = 86_400_000;
+
 /**
- * Tests the incidents of buckets `[from, to]` (indices, inclusive) against a Poisson rate λ per
- * bucket: λ = max(the detector's expected value at the peak, the series' mean outside the window),
- * so a detector whose baseline is a median of zero on a sparse series cannot make every single
- * incident look impossible. Cost O(n).
+ * Tests the incidents of buckets `[from, to]` (indices, inclusive) of a count series against a
+ * seasonal Poisson baseline learnt from the buckets outside the window: a multiplicative
+ * hour-of-day × day-of-week model, rate(h, d) = mean(h) · mean(d) / mean (hourly buckets), or
+ * mean(d) (daily buckets), each mean over the outside buckets of that hour or weekday, falling back
+ * to the overall mean where a slot has no data. A weekend lull or a busy Monday morning is thereby
+ * expected, not anomalous. Cost O(n).
  */
 export function calibrateCount(
+  timestamps: ArrayLike<number>,
   values: ArrayLike<number>,
   from: number,
   to: number,
-  detectorExpected: number,
+  bucket: 'hour' | 'day',
 ): CountCalibration {
+  const hourSum = new Float64Array(24);
+  const hourN = new Float64Array(24);
+  const daySum = new Float64Array(7);
+  const dayN = new Float64Array(7);
+  let sum = 0;
+  let n = 0;
   let inside = 0;
-  let outside = 0;
-  let outsideN = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i] ?? 0;
     if (Number.isNaN(v)) continue;
-    if (i >= from && i <= to) inside += v;
-    else {
-      outside += v;
-      outsideN++;
+    if (i >= from && i <= to) {
+      inside += v;
+      continue;
     }
+    const t = timestamps[i] ?? 0;
+    const h = Math.floor(t / hourMs) % 24;
+    const d = (Math.floor(t / dayMs) + 4) % 7; // 1970-01-01 was a Thursday: 0 = Sunday
+    hourSum[h]! += v;
+    hourN[h]! += 1;
+    daySum[d]! += v;
+    dayN[d]! += 1;
+    sum += v;
+    n++;
   }
-  const buckets = to - from + 1;
-  const mean = outsideN ? outside / outsideN : 0;
-  const lambda = Math.max(Number.isFinite(detectorExpected) ? detectorExpected : 0, mean, 1e-3);
-  const expected = lambda * buckets;
+  const mean = n ? sum / n : 0;
+  let expected = 0;
+  for (let i = from; i <= to; i++) {
+    const t = timestamps[i] ?? 0;
+    const h = Math.floor(t / hourMs) % 24;
+    const d = (Math.floor(t / dayMs) + 4) % 7;
+    const byDay = dayN[d] ? daySum[d]! / dayN[d]! : mean;
+    const byHour = hourN[h] ? hourSum[h]! / hourN[h]! : mean;
+    expected += bucket === 'day' ? byDay : mean > 0 ? (byHour * byDay) / mean : 0;
+  }
+  expected = Math.max(expected, 1e-3 * (to - from + 1));
   const pValue = poissonTail(inside, expected, inside >= expected ? 'upper' : 'lower');
   const spread = 3 * Math.sqrt(expected);
   return {

@@ -51,6 +51,9 @@ const sliceColumn: Record<Exclude<SliceKind, 'all'>, string> = {
   team: 'team',
 };
 
+/** Share of a day's incidents that must be acknowledged (resolved) for its MTTA (MTTR) to count. */
+const settledShare = 0.95;
+
 /** Floors an instant to its bucket (UTC). */
 export function floorTo(date: Date, granularity: Granularity): Date {
   const ms = bucketMs[granularity];
@@ -62,8 +65,10 @@ export function floorTo(date: Date, granularity: Granularity): Date {
  * counts per service, category and severity (and in total) by hour and by day; MTTA (minutes),
  * MTTR (hours), escalation rate (%) and cost (sum of `cost_analyses.cost_amount` of incidents
  * created that day, when any exist) by day. Empty count buckets are zero; a day without samples of
- * a mean or rate is NaN (missing). Slices with fewer than `minSliceIncidents` incidents are left to
- * the totals.
+ * a mean or rate is NaN (missing), and so is an MTTA or MTTR day whose incidents are not yet 95%
+ * acknowledged or resolved: the mean of the few settled ones would be biased short (right
+ * censoring), which would look like an improvement at the end of every data set. Slices with fewer
+ * than `minSliceIncidents` incidents are left to the totals.
  */
 export async function buildIncidentSeries(
   db: Database,
@@ -86,16 +91,18 @@ export async function buildIncidentSeries(
       ...(await dailySeries(
         db,
         'mtta_minutes',
-        'avg(epoch(acknowledged_at) - epoch(created_at)) / 60.0',
-        'acknowledged_at IS NOT NULL',
+        `CASE WHEN avg((acknowledged_at IS NOT NULL)::INT) >= ${settledShare}
+           THEN avg(epoch(acknowledged_at) - epoch(created_at)) / 60.0 END`,
+        'true',
         from,
         to,
       )),
       ...(await dailySeries(
         db,
         'mttr_hours',
-        'avg(epoch(resolved_at) - epoch(created_at)) / 3600.0',
-        'resolved_at IS NOT NULL',
+        `CASE WHEN avg((resolved_at IS NOT NULL)::INT) >= ${settledShare}
+           THEN avg(epoch(resolved_at) - epoch(created_at)) / 3600.0 END`,
+        'true',
         from,
         to,
       )),
