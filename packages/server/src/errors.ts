@@ -82,7 +82,7 @@ export function errorResponse(
 export function onError(error: Error, c: Context<AppEnv>): Response {
   if (isEngineError(error)) {
     const status = statusOfCode[error.code];
-    if (status >= 500) return internal(error, c, error.code);
+    if (status >= 500) return internal(error, c, error.code, status);
     return errorResponse(c, status, {
       error: error.message,
       details: error.details ?? null,
@@ -105,14 +105,14 @@ export function onError(error: Error, c: Context<AppEnv>): Response {
       code: codeOfStatus[status] ?? 'ERROR',
     });
   }
-  return internal(error, c, 'INTERNAL');
+  return internal(error, c, 'INTERNAL', 500);
 }
 
-function internal(error: Error, c: Context<AppEnv>, code: string): Response {
+function internal(error: Error, c: Context<AppEnv>, code: string, status: ContentfulStatusCode): Response {
   const requestId = c.get('requestId');
   c.get('logger')?.error({ err: error, requestId }, 'request failed');
-  return errorResponse(c, 500, {
-    error: 'Internal server error',
+  return errorResponse(c, status, {
+    error: status === 503 ? 'Service unavailable' : 'Internal server error',
     details: { request_id: requestId },
     code,
   });

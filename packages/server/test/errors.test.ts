@@ -1,4 +1,4 @@
-import { openEngine } from '@incident-insights/engine';
+import { EngineError, type ErrorCode, openEngine } from '@incident-insights/engine';
 import { createApp } from '@incident-insights/server';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,6 +101,46 @@ describe('500s', () => {
       .find((l) => l['msg'] === 'request failed');
     expect(logged?.['requestId']).toBe(requestId);
     expect(JSON.stringify(logged)).toContain('hunter2');
+    await engine.close();
+  });
+});
+
+describe('engine error codes', () => {
+  it('map to HTTP statuses with the code in the body', async () => {
+    const engine = await openEngine({ path: ':memory:' });
+    const app = createApp(engine, { logger: false, rateLimit: false });
+    const expected: [ErrorCode, number][] = [
+      ['VALIDATION_ERROR', 400],
+      ['UNAUTHENTICATED', 401],
+      ['FORBIDDEN', 403],
+      ['NOT_FOUND', 404],
+      ['CONFLICT', 409],
+      ['INSUFFICIENT_DATA', 422],
+      ['UNSUPPORTED', 422],
+      ['RATE_LIMITED', 429],
+      ['CANCELLED', 503],
+      ['WORKER_FAILED', 500],
+    ];
+    let code: ErrorCode = 'INTERNAL';
+    app.get('/healthz/throw', () => {
+      throw new EngineError(code, `failed with ${code}`, { hint: 'details travel' });
+    });
+    await engine.auth.createUser({ username: 'a', role: 'admin' });
+    const { key } = await engine.auth.createToken({ user: 'a' });
+    for (const [name, status] of expected) {
+      code = name;
+      const res = await app.request('/healthz/throw', { headers: { Authorization: `Token ${key}` } });
+      expect(res.status, name).toBe(status);
+      const body = (await res.json()) as Body;
+      expect(body.code).toBe(name);
+      if (status < 500)
+        expect(body).toEqual({
+          error: `failed with ${name}`,
+          details: { hint: 'details travel' },
+          code: name,
+        });
+      else expect(body.error).not.toContain(name); // 5xx messages stay in the log
+    }
     await engine.close();
   });
 });
