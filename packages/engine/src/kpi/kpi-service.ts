@@ -31,7 +31,7 @@ import {
   systemWindowHours,
 } from './metric-types.ts';
 import type { KpiMeasurement, KpiMetric, KpiSummaryItem } from './records.ts';
-import { incidentsVersion, refreshRollups } from './rollups.ts';
+import { incidentsVersion, isRollupType, refreshRollups, rollupDefinition, rollupKey } from './rollups.ts';
 import { summaryEnd, summaryItem, windowValue } from './summary.ts';
 
 /** Options of {@link KpiService.calculate}. */
@@ -81,6 +81,12 @@ function zodDetails(issues: readonly { path: PropertyKey[]; message: string }[])
 export class KpiService {
   /** Planned downtime availability leaves out. */
   readonly maintenanceWindows: MaintenanceWindows;
+  /**
+   * Summary values of the types rollups do not serve (MTBF, MTBSI, AVAILABILITY), by metric
+   * definition and window, valid while the incidents table and the maintenance windows are unchanged.
+   */
+  private readonly windowCache = new Map<string, { value: number | null; incidentCount: number }>();
+  private windowCacheVersion = '';
 
   constructor(private readonly context: EngineContext) {
     this.maintenanceWindows = new MaintenanceWindows(context.db, context.now);
@@ -230,8 +236,10 @@ export class KpiService {
     const current = await readMetric(this.context.db, id);
     this.assertChangeable(current, 'deleted');
     await this.context.db.transaction(async (conn) => {
-      for (const table of ['kpi_measurements', 'kpi_rollups', 'kpi_rollup_bins', 'kpi_rollup_state']) {
-        await exec(conn, `DELETE FROM ${table} WHERE metric_id = $id::UUID`, { id });
+      await exec(conn, 'DELETE FROM kpi_measurements WHERE metric_id = $id::UUID', { id });
+      // Rollups may be shared with metrics of the same definition; dropping them only costs those a rebuild.
+      for (const table of ['kpi_rollups', 'kpi_rollup_bins', 'kpi_rollup_state']) {
+        await exec(conn, `DELETE FROM ${table} WHERE metric_id = $id::UUID`, { id: rollupKey(current) });
       }
       await exec(conn, 'DELETE FROM kpi_metrics WHERE id = $id::UUID', { id });
     });
@@ -303,6 +311,15 @@ export class KpiService {
     const end = summaryEnd(now);
     const metrics = await activeMetrics(db);
     const version = await incidentsVersion(db);
+    const maintenance = await db.one('SELECT count(*) AS n, max(created_at) AS at FROM maintenance_windows');
+    const cacheVersion = JSON.stringify(
+      [version, maintenance?.['n'] ?? 0, maintenance?.['at'] ?? null],
+      (_k, v) => (typeof v === 'bigint' ? Number(v) : v),
+    );
+    if (cacheVersion !== this.windowCacheVersion) {
+      this.windowCache.clear();
+      this.windowCacheVersion = cacheVersion;
+    }
     const items: KpiSummaryItem[] = [];
     for (const metric of metrics) {
       const formula = metric.metric_type === 'CUSTOM' ? parseFormula(metric.calculation_formula ?? '') : null;
@@ -310,11 +327,24 @@ export class KpiService {
       const windowMs = metric.time_window_hours * hourMs;
       const current: Period = { start: new Date(end.getTime() - windowMs), end };
       const previous: Period = { start: new Date(end.getTime() - 2 * windowMs), end: current.start };
-      const cur = await windowValue(db, metric, current);
-      const prev = await windowValue(db, metric, previous);
+      const cur = await this.cachedWindowValue(metric, current);
+      const prev = await this.cachedWindowValue(metric, previous);
       items.push(summaryItem(metric, current, cur, prev.value));
     }
     return items;
+  }
+
+  private async cachedWindowValue(metric: StoredMetric, period: Period) {
+    if (metric.metric_type === 'CUSTOM' || isRollupType(metric.metric_type)) {
+      return windowValue(this.context.db, metric, period);
+    }
+    const key = JSON.stringify([rollupDefinition(metric), metric.aggregation_type, period.start, period.end]);
+    let value = this.windowCache.get(key);
+    if (!value) {
+      value = await windowValue(this.context.db, metric, period);
+      this.windowCache.set(key, value);
+    }
+    return value;
   }
 
   private validate(input: MetricCreateInput): MetricDefinition {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { MetricType } from '../schema/enums.ts';
 import { bind, type Database, type SqlValue } from '../store/database.ts';
@@ -83,6 +84,15 @@ export function rollupDefinition(metric: StoredMetric): string {
   ]);
 }
 
+/**
+ * The key a metric's rollups are stored under: a UUID derived from {@link rollupDefinition}, so
+ * metrics that differ only in aggregation, window or target share one set of hourly rollups.
+ */
+export function rollupKey(metric: StoredMetric): string {
+  const hex = createHash('sha256').update(rollupDefinition(metric)).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
 /** The incidents table's change marker: row count and newest `updated_at`. */
 export interface IncidentsVersion {
   readonly rowCount: number;
@@ -113,11 +123,12 @@ export async function refreshRollups(
   const defs = seriesOf(metric, formula);
   if (defs.length === 0) return 'none';
   const definition = rollupDefinition(metric);
+  const key = rollupKey(metric);
   return db.transaction(async (conn) => {
     const state = (
       await conn.runAndReadAll(
         'SELECT definition, watermark, row_count FROM kpi_rollup_state WHERE metric_id = $id::UUID',
-        { id: metric.id },
+        { id: key },
       )
     ).getRowObjectsJS()[0];
     const stateWm = (state?.['watermark'] as Date | null | undefined) ?? null;
@@ -138,21 +149,21 @@ export async function refreshRollups(
       await run(
         conn,
         `DELETE FROM kpi_rollups WHERE metric_id = $id::UUID AND bucket IN (SELECT DISTINCT date_trunc('hour', created_at) FROM incidents WHERE updated_at ${op} $since)`,
-        { id: metric.id, since: stateWm },
+        { id: key, since: stateWm },
       );
       await run(
         conn,
         `DELETE FROM kpi_rollup_bins WHERE metric_id = $id::UUID AND bucket IN (SELECT DISTINCT date_trunc('hour', created_at) FROM incidents WHERE updated_at ${op} $since)`,
-        { id: metric.id, since: stateWm },
+        { id: key, since: stateWm },
       );
     } else {
-      await run(conn, 'DELETE FROM kpi_rollups WHERE metric_id = $id::UUID', { id: metric.id });
-      await run(conn, 'DELETE FROM kpi_rollup_bins WHERE metric_id = $id::UUID', { id: metric.id });
+      await run(conn, 'DELETE FROM kpi_rollups WHERE metric_id = $id::UUID', { id: key });
+      await run(conn, 'DELETE FROM kpi_rollup_bins WHERE metric_id = $id::UUID', { id: key });
     }
-    for (const def of defs) await buildSeries(conn, metric, def, scope, scopeParams);
-    await run(conn, 'DELETE FROM kpi_rollup_state WHERE metric_id = $id::UUID', { id: metric.id });
+    for (const def of defs) await buildSeries(conn, metric, key, def, scope, scopeParams);
+    await run(conn, 'DELETE FROM kpi_rollup_state WHERE metric_id = $id::UUID', { id: key });
     await run(conn, 'INSERT INTO kpi_rollup_state VALUES ($id::UUID, $def, $wm, $n, $now)', {
-      id: metric.id,
+      id: key,
       def: definition,
       wm: version.watermark ?? undefined,
       n: version.rowCount,
@@ -165,6 +176,7 @@ export async function refreshRollups(
 async function buildSeries(
   conn: DuckDBConnection,
   metric: StoredMetric,
+  key: string,
   def: SeriesDef,
   scope: string | null,
   scopeParams: Record<string, SqlValue>,
@@ -172,7 +184,7 @@ async function buildSeries(
   const params: Record<string, SqlValue> = {
     ...def.params,
     ...scopeParams,
-    id: metric.id,
+    id: key,
     series: def.series,
   };
   const where = filterSql(metric, params);
@@ -181,7 +193,7 @@ async function buildSeries(
   await run(
     conn,
     `INSERT INTO kpi_rollups SELECT $id::UUID, $series, bucket, count(*), count(*) FILTER (WHERE h),
-       count(x), sum(x), min(x), max(x) FROM (${source}) GROUP BY bucket`,
+       count(x), sum(x), min(x), max(x) FROM (${source}) GROUP BY bucket ORDER BY bucket`,
     params,
   );
   if (def.sampleSql === null) return;
@@ -190,7 +202,7 @@ async function buildSeries(
     `INSERT INTO kpi_rollup_bins SELECT $id::UUID, $series, bucket,
        CASE WHEN x >= $minv THEN CAST(ceil(ln(x) / $lngamma) AS INTEGER) ELSE $zerobin END AS bin, count(*),
        min(x), max(x)
-     FROM (${source}) WHERE x IS NOT NULL GROUP BY bucket, bin`,
+     FROM (${source}) WHERE x IS NOT NULL GROUP BY bucket, bin ORDER BY bucket, bin`,
     { ...params, minv: minIndexableValue, lngamma: Math.log(sketchGamma), zerobin: zeroBin },
   );
 }
@@ -215,17 +227,18 @@ export interface SeriesWindow {
 }
 
 /**
- * Reads every series of a metric over `[start, end)` (hour-aligned), merging the hourly sketches.
+ * Reads every series of a rollup key ({@link rollupKey}) over `[start, end)` (hour-aligned),
+ * merging the hourly sketches.
  * Touches only the rollup rows of that range.
  */
 export async function readSeriesWindow(
   db: Database,
-  metricId: string,
+  key: string,
   start: Date,
   end: Date,
 ): Promise<Map<number, SeriesWindow>> {
   const hours = Math.round((end.getTime() - start.getTime()) / 3_600_000);
-  const params = { id: metricId, start, end };
+  const params = { id: key, start, end };
   const rows = await db.all(
     `SELECT series, CAST((epoch(bucket) - epoch($start)) / 3600 AS INTEGER) AS h, incident_count, numerator,
        sample_count, sample_sum, sample_min, sample_max

@@ -18,6 +18,7 @@ import {
   metricSeries,
   type RollupType,
   readSeriesWindow,
+  rollupKey,
   type SeriesWindow,
 } from './rollups.ts';
 
@@ -96,7 +97,7 @@ export async function windowValue(
     const r = await computeAggregations(db, type, metric, [metric.aggregation_type], period);
     return { value: r.values.get(metric.aggregation_type) ?? null, incidentCount: r.incidentCount };
   }
-  const windows = await readSeriesWindow(db, metric.id, period.start, period.end);
+  const windows = await readSeriesWindow(db, rollupKey(metric), period.start, period.end);
   const series = (n: number) => windows.get(n) ?? emptyWindow(hours);
   if (type !== 'CUSTOM') {
     const value = typeValue(type, metric.aggregation_type, series(0));

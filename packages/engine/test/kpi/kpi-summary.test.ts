@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Engine, type IncidentInput, openEngine } from '../../src/index.ts';
 import { readMetric } from '../../src/kpi/metric-store.ts';
-import { incidentsVersion, refreshRollups } from '../../src/kpi/rollups.ts';
+import { incidentsVersion, refreshRollups, rollupKey } from '../../src/kpi/rollups.ts';
 import { loadHandIncidents } from './fixtures.ts';
 
 let engine: Engine;
