@@ -101,6 +101,11 @@ describe('500s', () => {
       .find((l) => l['msg'] === 'request failed');
     expect(logged?.['requestId']).toBe(requestId);
     expect(JSON.stringify(logged)).toContain('hunter2');
+    // One structured request line per request, carrying the same id.
+    const requestLine = lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l['msg'] === 'request' && l['status'] === 500);
+    expect(requestLine).toMatchObject({ requestId, method: 'GET', path: '/healthz/boom', user: 'a' });
     await engine.close();
   });
 });
