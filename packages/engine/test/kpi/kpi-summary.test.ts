@@ -120,7 +120,7 @@ describe('incremental rollups', () => {
     const hours = await db.all(
       'SELECT DISTINCT bucket FROM kpi_rollups WHERE metric_id = $id::UUID ORDER BY 1',
       {
-        id: metric.id,
+        id: rollupKey(metric),
       },
     );
     // One bucket per creation hour of F, A, B, C, D, E, G and the new incident.
