@@ -55,7 +55,8 @@ export function quoteIdentifier(name: string): string {
 }
 
 function plainText(x: string, min: number, max: number): string {
-  const nonEmpty = `(regexp_full_match(${x}, '[!-~](.*[!-~])?', 's') AND strlen(${x}) <= ${max})`;
+  // First and last character printable ASCII (code points 33..126): cheaper than a regex.
+  const nonEmpty = `(strlen(${x}) BETWEEN 1 AND ${max} AND ord(${x}[1]) BETWEEN 33 AND 126 AND ord(${x}[-1]) BETWEEN 33 AND 126)`;
   return min === 0 ? `(${x} = '' OR ${nonEmpty})` : nonEmpty;
 }
 

@@ -137,6 +137,16 @@ export async function mergeStaged(
   const select = dataColumns
     .map((c) => (timestampColumns.has(c) ? `epoch_ms(CAST(${c} AS BIGINT)) AS ${c}` : c))
     .join(', ');
+  const shape = (
+    await conn.runAndReadAll(
+      `SELECT count(*) AS n, count(external_id) AS e, count(DISTINCT external_id) AS d, count(id) AS i FROM ${stagingTable}`,
+    )
+  ).getRowObjectsJS()[0] as { n: bigint; e: bigint; d: bigint; i: bigint };
+  if (shape.n === shape.e && shape.e === shape.d && shape.i === 0n) {
+    // The common bulk case (every row has an external id, none twice, no ids given): no
+    // de-duplication or id bookkeeping is needed, so merge straight from the staging table.
+    return merge(conn, `(SELECT _row, ${select}, external_id FROM ${stagingTable})`, 'uuid()', now);
+  }
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${sourceTable} AS
     WITH s AS MATERIALIZED (
       SELECT *, coalesce(CAST(id AS UUID), uuid()) AS uid FROM ${stagingTable}
@@ -161,21 +171,32 @@ export async function mergeStaged(
       },
     );
   }
+  const result = await merge(conn, sourceTable, 's.id', now);
+  await conn.run(`DROP TABLE ${sourceTable}`);
+  return result;
+}
+
+/** Counts what will be updated, then merges `source` into incidents; new rows take `newId`. */
+async function merge(
+  conn: DuckDBConnection,
+  source: string,
+  newId: string,
+  now: Date,
+): Promise<{ inserted: number; updated: number }> {
   const counts = (
     await conn.runAndReadAll(
       `SELECT count(*) AS total, count(*) FILTER (WHERE external_id IN (SELECT external_id FROM incidents)) AS updated
-       FROM ${sourceTable}`,
+       FROM ${source} AS s`,
     )
   ).getRowObjectsJS()[0] as { total: bigint; updated: bigint };
   const { values } = bind({ now });
   await conn.run(
-    `MERGE INTO incidents AS t USING ${sourceTable} AS s ON t.external_id = s.external_id
+    `MERGE INTO incidents AS t USING ${source} AS s ON t.external_id = s.external_id
      WHEN MATCHED THEN UPDATE SET ${dataColumns.map((c) => `${c} = s.${c}`).join(', ')}, updated_at = $now
      WHEN NOT MATCHED THEN INSERT (id, external_id, ${dataColumns.join(', ')}, ingested_at, updated_at)
-       VALUES (s.id, s.external_id, ${dataColumns.map((c) => `s.${c}`).join(', ')}, $now, $now)`,
+       VALUES (${newId}, s.external_id, ${dataColumns.map((c) => `s.${c}`).join(', ')}, $now, $now)`,
     values,
   );
-  await conn.run(`DROP TABLE ${sourceTable}`);
   await conn.run(`DROP TABLE ${stagingTable}`);
   const updated = Number(counts.updated);
   return { inserted: Number(counts.total) - updated, updated };

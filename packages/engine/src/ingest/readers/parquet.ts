@@ -14,10 +14,11 @@ import { tabularRecord } from './tabular.ts';
 const rawTable = 'incident_raw';
 
 /**
- * Reads a Parquet file with DuckDB's own reader (`read_parquet`, path bound as a parameter) into a
- * temporary table on `conn`, inside the ingest transaction. Rows that the vectorised check
- * ({@link buildSqlCheck}) finds plainly valid go straight to the staging table in one
- * `INSERT … SELECT` and are reported as `prestaged`; the others are handed out as records (in
+ * Reads a Parquet file with DuckDB's own reader (`read_parquet`, path bound as a parameter) on `conn`,
+ * inside the ingest transaction. Rows that the vectorised check
+ * ({@link buildSqlCheck}) finds plainly valid go straight from the file to the staging table in one
+ * `INSERT … SELECT` and are reported as `prestaged`; the others are copied to a temporary table
+ * and handed out as records (in
  * slices of file row numbers, so no streaming result stays open while the ingest appends on the
  * same connection) for the schema to judge, so errors and stored values are those of every other
  * format. Bytes in memory are written to a temporary file first. Columns map to fields as for CSV;
@@ -53,30 +54,35 @@ export async function* readParquet(
     }
     const sources = resolveColumns(names, mapping);
     const check = buildSqlCheck(sources, names, types);
+    const plainRows = check?.predicate ?? 'false';
+    let staged = 0;
+    if (check) {
+      // Plainly valid rows go straight from the file to the staging table: one pass, no copy.
+      const reader = await conn.runAndReadAll(
+        `INSERT INTO ${stagingTable}
+         SELECT file_row_number + 1, ${check.values.join(', ')}
+         FROM read_parquet($path, file_row_number = true) WHERE coalesce(${plainRows}, false)`,
+        params,
+      );
+      staged = Number(reader.getRowsJS()[0]?.[0] ?? 0);
+    }
+    // Only the other rows are copied out for the schema to judge.
     await conn.run(
       `CREATE OR REPLACE TEMP TABLE ${rawTable} AS
-       SELECT *, coalesce(${check?.predicate ?? 'false'}, false) AS __plain
-       FROM read_parquet($path, file_row_number = true)`,
+       SELECT * FROM read_parquet($path, file_row_number = true) WHERE NOT coalesce(${plainRows}, false)`,
       params,
     );
     if (temporary) rmSync(temporary, { force: true });
-    const counts = (
-      await conn.runAndReadAll(
-        `SELECT count(*) AS total, count(*) FILTER (WHERE __plain) AS plain FROM ${rawTable}`,
-      )
-    ).getRowObjectsJS()[0] as { total: bigint; plain: bigint };
-    const total = Number(counts.total);
-    if (check && counts.plain > 0n) {
-      await conn.run(
-        `INSERT INTO ${stagingTable} SELECT file_row_number + 1, ${check.values.join(', ')} FROM ${rawTable} WHERE __plain`,
-      );
-      yield { records: [], firstRow: 1, prestaged: Number(counts.plain) };
-    }
-    if (counts.plain === counts.total) return;
+    if (staged > 0) yield { records: [], firstRow: 1, prestaged: staged };
+    const remaining = (
+      await conn.runAndReadAll(`SELECT count(*), max(file_row_number) FROM ${rawTable}`)
+    ).getRowsJS()[0];
+    if (!remaining || remaining[0] === 0n) return;
+    const total = Number(remaining[1]) + 1;
     for (let start = 0; start < total; start += batchSize) {
       const reader = await conn.runAndReadAll(
-        `SELECT * EXCLUDE (__plain) FROM ${rawTable}
-         WHERE NOT __plain AND file_row_number >= ${start} AND file_row_number < ${start + batchSize}
+        `SELECT * FROM ${rawTable}
+         WHERE file_row_number >= ${start} AND file_row_number < ${start + batchSize}
          ORDER BY file_row_number`,
       );
       const columns = reader.getColumnsJS();
