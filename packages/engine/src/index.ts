@@ -17,6 +17,15 @@ export {
   thresholdKpiSeries,
 } from './anomaly/anomaly-thresholds.ts';
 export { type AnomalyAction, anomalyTransitions } from './anomaly/lifecycle.ts';
+export {
+  type DetectOptions,
+  type Detection,
+  type DetectorMethod,
+  detectAnomalies,
+  detectorMethods,
+  detectSeriesAnomalies,
+  type SeriesInput,
+} from './anomaly/detect.ts';
 export { AuthService } from './auth/auth-service.ts';
 export type {
   ApiToken,
@@ -42,6 +51,20 @@ export {
   ingestFormats,
   type RowError,
 } from './ingest/types.ts';
+export {
+  type CalculateOptions,
+  type CalculationResult,
+  KpiService,
+  type MeasurementQuery,
+} from './kpi/kpi-service.ts';
+export type { MaintenanceWindowInput, MetricCreateInput, MetricUpdateInput } from './kpi/metric-schema.ts';
+export type {
+  KpiMeasurement,
+  KpiMetric,
+  KpiSummaryItem,
+  LatestMeasurement,
+  MaintenanceWindow,
+} from './kpi/records.ts';
 export * from './schema/enums.ts';
 export {
   type Incident,

@@ -5,6 +5,7 @@ import { cusum } from './kernels/cusum.ts';
 import { generalizedEsd } from './kernels/gesd.ts';
 import { isolationForest, windowFeatures } from './kernels/isolation-forest.ts';
 import { type FlaggedPoint, mergeAlarms } from './kernels/post-process.ts';
+import { potThreshold } from './kernels/pot.ts';
 import { robustZScores } from './kernels/robust-z.ts';
 import { type SeasonalEsdResult, seasonalHybridEsd } from './kernels/seasonal-esd.ts';
 import { normalSf } from './kernels/special-functions.ts';
@@ -27,6 +28,8 @@ export interface SeriesContext {
   readonly series: SeriesInput;
   readonly values: Float64Array;
   readonly settings: ResolvedSettings;
+  /** Flagged points at most this many points apart join one alarm. */
+  readonly mergeGap: number;
   /** Seasonal periods to use (already checked against the length). */
   readonly periods: readonly number[];
   /** Seasonal-hybrid ESD fit, computed once and shared (its seasonal part feeds CUSUM and the forest). */
@@ -127,17 +130,28 @@ function gesd(ctx: SeriesContext): Detection[] {
 function seasonalEsd(ctx: SeriesContext): Detection[] {
   const fit = ctx.seasonalFit();
   const n = countFinite(ctx.values);
+  // ESD assumes Gaussian-like residuals; real residuals have heavier tails, so a point must also pass
+  // the extreme-value threshold of the standardised residual's own tail.
+  const absZ = new Float64Array(fit.residual.length);
+  for (let i = 0; i < absZ.length; i++)
+    absZ[i] = Math.abs(fit.residual[i]! / fit.pointScale[i]! - fit.zCenter) / fit.zScale;
+  const floor = Math.max(
+    ctx.settings.esdMinScore,
+    potThreshold(absZ, { risk: ctx.settings.tailRisk }).threshold,
+  );
   const info = new Map<number, PointInfo>();
   for (let i = 0; i < fit.anomalies.length; i++) {
     const idx = fit.anomalies[i]!;
+    if (fit.statistics[i]! < floor) continue;
     const m = n - i;
     const lambda = fit.criticals[i]!;
-    const e = fit.expected[idx]! + fit.residualCenter;
+    const e = fit.expected[idx]! + fit.zCenter * fit.pointScale[idx]!;
+    const half = lambda * fit.zScale * fit.pointScale[idx]!;
     const p = esdPointPValue(fit.statistics[i]!, m);
     info.set(idx, {
       expected: e,
-      lower: e - lambda * fit.residualScale,
-      upper: e + lambda * fit.residualScale,
+      lower: e - half,
+      upper: e + half,
       score: fit.statistics[i]!,
       threshold: lambda,
       pValue: p,
@@ -151,7 +165,15 @@ function seasonalEsd(ctx: SeriesContext): Detection[] {
 function levelShifts(ctx: SeriesContext): Detection[] {
   const y = deseasonalised(ctx);
   const { cusumDrift: k, cusumThreshold: h } = ctx.settings;
-  const { alarms, sigma } = cusum(y, { drift: k, threshold: h, warmup: Math.max(20, ctx.periods[0] ?? 0) });
+  // σ is the robust spread of the level itself, not of the first differences: real series wander
+  // (autocorrelated noise), and a σ taken from the differences would call every wander a shift.
+  const { alarms, sigma } = cusum(y, {
+    drift: k,
+    threshold: h,
+    warmup: Math.max(20, ctx.periods[0] ?? 0),
+    sigma: Math.max(robustZScores(y).scale, 1e-9 * Math.abs(median3(y, 0, y.length - 1)), Number.MIN_VALUE),
+    minShift: 2,
+  });
   const n = y.length;
   let lastEnd = Number.NEGATIVE_INFINITY;
   return alarms
@@ -257,7 +279,8 @@ function dynamicThreshold(ctx: SeriesContext): Detection[] {
 /** Merges the flagged points of one detector into alarms and builds a detection per alarm. */
 function fromPoints(method: DetectorMethod, ctx: SeriesContext, info: Map<number, PointInfo>): Detection[] {
   const points: FlaggedPoint[] = [...info].map(([index, p]) => ({ index, score: p.score }));
-  const { mergeGap, minHits, suppressionPoints } = ctx.settings;
+  const { minHits, suppressionPoints } = ctx.settings;
+  const { mergeGap } = ctx;
   return mergeAlarms(points, { mergeGap, minHits, suppressionPoints }).map((w) => {
     const peak = info.get(w.peakIndex)!;
     return build(method, ctx, w.startIndex, w.endIndex, w.peakIndex, w.hits, peak, ctx.values[w.peakIndex]!);

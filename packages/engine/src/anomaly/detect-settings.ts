@@ -7,6 +7,10 @@ export interface ResolvedSettings {
   readonly maxAnomalyFraction: number;
   /** |robust z| above which a point is flagged (robust z, dynamic threshold band half-width). */
   readonly zThreshold: number;
+  /** Smallest robust z a seasonal-ESD outlier must also reach (keeps heavy-tailed noise quiet). */
+  readonly esdMinScore: number;
+  /** Per-point risk of the peaks-over-threshold level a seasonal-ESD outlier must pass. */
+  readonly tailRisk: number;
   /** CUSUM allowance and decision interval, in σ units. */
   readonly cusumDrift: number;
   readonly cusumThreshold: number;
@@ -14,14 +18,12 @@ export interface ResolvedSettings {
   readonly forestThreshold: number;
   readonly minHits: number;
   readonly suppressionPoints: number;
-  /** Flagged points at most this many points apart join one alarm. */
-  readonly mergeGap: number;
 }
 
 const bySensitivity = {
-  low: { alpha: 0.001, z: 4.5, cusumH: 14, forest: 0.7 },
-  medium: { alpha: 0.01, z: 3.5, cusumH: 10, forest: 0.65 },
-  high: { alpha: 0.05, z: 3, cusumH: 7, forest: 0.6 },
+  low: { alpha: 0.001, z: 4.5, cusumH: 14, forest: 0.7, esdMin: 7, risk: 1e-4 },
+  medium: { alpha: 0.01, z: 3.5, cusumH: 10, forest: 0.65, esdMin: 5, risk: 1e-3 },
+  high: { alpha: 0.05, z: 3, cusumH: 7, forest: 0.6, esdMin: 4, risk: 1e-2 },
 } as const;
 
 /**
@@ -57,12 +59,13 @@ export function resolveSettings(options: DetectOptions): ResolvedSettings {
     alpha,
     maxAnomalyFraction,
     zThreshold: s.z,
+    esdMinScore: s.esdMin,
+    tailRisk: s.risk,
     cusumDrift: 0.5,
     cusumThreshold: s.cusumH,
     forestThreshold: s.forest,
     minHits,
     suppressionPoints,
-    mergeGap: 3,
   };
 }
 
@@ -85,7 +88,8 @@ const dayMs = 86_400_000;
 /**
  * Candidate seasonal periods in points from the median spacing of the timestamps: a day and a week
  * when the spacing divides a day into at least 2 points (hourly data → 24 and 168, five-minute data
- * → 288 and 2,016, daily data → 7), keeping those with at least two full cycles in the series.
+ * → 288 and 2,016, daily data → 7), keeping those with at least three full cycles in the series (two
+ * cycles leave each phase of a seasonal component resting on two points).
  */
 export function inferPeriods(timestamps: ArrayLike<number>): number[] {
   const n = timestamps.length;
@@ -100,5 +104,5 @@ export function inferPeriods(timestamps: ArrayLike<number>): number[] {
   if (perDay >= 2 && Math.abs(perDay - Math.round(perDay)) < 0.01) out.push(Math.round(perDay));
   const perWeek = (7 * dayMs) / spacing;
   if (perWeek >= 2 && Math.abs(perWeek - Math.round(perWeek)) < 0.01) out.push(Math.round(perWeek));
-  return out.filter((p) => 2 * p <= n);
+  return out.filter((p) => 3 * p <= n);
 }

@@ -91,7 +91,7 @@ export interface Detection {
 
 /**
  * Runs the chosen detectors over one series and returns its anomalies, post-processed: flagged points
- * of one detector within a few points of each other form one alarm, alarms with fewer than `minHits`
+ * of one detector within three hours (and at least three points) of each other form one alarm, alarms with fewer than `minHits`
  * points are dropped, alarms inside the suppression window of the previous one are folded into it,
  * and overlapping alarms of different detectors become one detection (the most confident one, its
  * window widened to the union). Sorted by start. Pure: no I/O, no clock, deterministic (seeded).
@@ -100,8 +100,8 @@ export interface Detection {
  * residual when no daily or weekly period is both inferable from the spacing and strong, seasonal
  * strength ≥ 0.3) plus CUSUM for level shifts.
  *
- * @throws EngineError VALIDATION_ERROR when timestamps and values differ in length, timestamps are
- * not ascending, a value is infinite, an option is out of range, or `threshold` is requested without
+ * @throws EngineError VALIDATION_ERROR when timestamps and values differ in length, timestamps ever
+ * decrease, a value is infinite, an option is out of range, or `threshold` is requested without
  * `thresholds`.
  */
 export function detectSeriesAnomalies(series: SeriesInput, options: DetectOptions = {}): Detection[] {
@@ -135,10 +135,14 @@ export function detectSeriesAnomalies(series: SeriesInput, options: DetectOption
       periods = strong;
     }
   }
+  const spacing = spacingOf(series.timestamps);
+  // Flags within three hours (at least three points) of each other are one storm.
+  const mergeGap = spacing > 0 ? Math.max(3, Math.round(mergeWindowMs / spacing)) : 3;
   const ctx: SeriesContext = {
     series,
     values,
     settings,
+    mergeGap,
     periods,
     seasonalFit: () => {
       fit ??= fitSeasonal(values, periods, settings);
@@ -148,8 +152,11 @@ export function detectSeriesAnomalies(series: SeriesInput, options: DetectOption
   };
   const methods: readonly DetectorMethod[] = options.methods ?? ['seasonal_esd', 'cusum'];
   const all = [...new Set(methods)].flatMap((m) => runMethod(m, ctx));
-  return mergeAcrossMethods(all, spacingOf(series.timestamps) * settings.mergeGap);
+  return mergeAcrossMethods(all, spacing * mergeGap);
 }
+
+/** Flags of one detector closer than this (and than three points) merge into one alarm. */
+const mergeWindowMs = 3 * 3_600_000;
 
 /** Minimum seasonal strength for an inferred period to be used. */
 const minStrength = 0.3;
@@ -188,8 +195,9 @@ function validateSeries(series: SeriesInput): Float64Array {
   for (let i = 0; i < n; i++) {
     const t = series.timestamps[i]!;
     if (!Number.isFinite(t)) fail(`timestamp ${i} is not a finite number`, { index: i });
-    if (i > 0 && !(t > series.timestamps[i - 1]!))
-      fail(`timestamps must be strictly ascending (index ${i})`, { index: i });
+    // Equal neighbours are allowed: real feeds repeat a timestamp now and then (NAB's ec2 latency does).
+    if (i > 0 && t < series.timestamps[i - 1]!)
+      fail(`timestamps must be ascending (index ${i})`, { index: i });
     const v = values[i]!;
     if (!Number.isNaN(v) && !Number.isFinite(v)) fail(`value ${i} is infinite`, { index: i });
   }

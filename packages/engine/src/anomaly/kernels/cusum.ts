@@ -8,6 +8,12 @@ export interface CusumOptions {
   readonly threshold?: number;
   /** Points whose median sets the reference level at the start and after each alarm; default 20. */
   readonly warmup?: number;
+  /**
+   * Confirmation in σ units: an alarm is kept only when the median of the `warmup` points after it
+   * sits at least this far from the reference in the alarm's direction, so a burst that ends at once
+   * is left to the point detectors and only a lasting shift counts; default 0 (every alarm kept).
+   */
+  readonly minShift?: number;
   /** Noise σ; default a robust estimate: 1.4826 · MAD of first differences / √2 (blind to level shifts). */
   readonly sigma?: number;
 }
@@ -47,6 +53,7 @@ export function cusum(values: ArrayLike<number>, options: CusumOptions = {}): Cu
   const k = options.drift ?? 0.5;
   const h = options.threshold ?? 5;
   const warmup = Math.max(3, Math.floor(options.warmup ?? 20));
+  const minShift = options.minShift ?? 0;
   let sigma = options.sigma ?? Number.NaN;
   if (!(sigma > 0)) {
     const diffs: number[] = [];
@@ -93,14 +100,20 @@ export function cusum(values: ArrayLike<number>, options: CusumOptions = {}): Cu
             c++;
           }
         }
-        alarms.push({
-          start,
-          alarm: j,
-          direction,
-          statistic: direction === 1 ? up : down,
-          reference: mu,
-          shiftedLevel: s / c,
-        });
+        const after: number[] = [];
+        for (let q = j + 1; q < n && after.length < warmup; q++)
+          if (Number.isFinite(values[q]!)) after.push(values[q]!);
+        const confirmed =
+          !(minShift > 0) || (after.length > 0 && direction * (median(after) - mu) >= minShift * sigma);
+        if (confirmed)
+          alarms.push({
+            start,
+            alarm: j,
+            direction,
+            statistic: direction === 1 ? up : down,
+            reference: mu,
+            shiftedLevel: s / c,
+          });
         alarmed = true;
         i = j + 1;
         break;

@@ -1,5 +1,5 @@
 import { generalizedEsd } from './gesd.ts';
-import { median } from './order-stats.ts';
+import { median, scaledMad } from './order-stats.ts';
 import { type StlOptions, stl } from './stl.ts';
 
 /** Options of {@link seasonalDecompose}. */
@@ -109,6 +109,13 @@ export interface SeasonalEsdOptions extends DecomposeOptions {
    * default the whole series.
    */
   readonly medianBlock?: number;
+  /**
+   * Standardise the residual by its spread at each phase of the shortest period before the test
+   * (default true when there is a period): seasonal series are often heteroscedastic (a busy Monday
+   * varies more than a quiet night, a daily ramp is noisier than a plateau), and one global scale
+   * would flag every regular ramp.
+   */
+  readonly phaseScale?: boolean;
 }
 
 /** Result of {@link seasonalHybridEsd}. */
@@ -123,9 +130,11 @@ export interface SeasonalEsdResult {
   readonly expected: Float64Array;
   /** Residual y − expected per point. */
   readonly residual: Float64Array;
-  /** Robust centre and scale of the clean residual. */
-  readonly residualCenter: number;
-  readonly residualScale: number;
+  /** Scale of the residual at each point (per phase of the shortest period; 1 when not per phase). */
+  readonly pointScale: Float64Array;
+  /** Robust centre and scale of the clean standardised residual (residual / pointScale). */
+  readonly zCenter: number;
+  readonly zScale: number;
   readonly decomposition: Decomposition;
 }
 
@@ -157,18 +166,67 @@ export function seasonalHybridEsd(values: ArrayLike<number>, options: SeasonalEs
     if (e === n) break;
   }
   for (let i = 0; i < n; i++) if (Number.isNaN(values[i]!)) residual[i] = Number.NaN;
+  const period = decomposition.periods[0];
+  const pointScale =
+    period !== undefined && (options.phaseScale ?? true)
+      ? phaseScales(residual, period)
+      : new Float64Array(n).fill(1);
+  const z = new Float64Array(n);
+  for (let i = 0; i < n; i++) z[i] = residual[i]! / pointScale[i]!;
   const k = Math.max(1, Math.floor(options.maxAnomalyFraction * n));
-  const esd = generalizedEsd(residual, { maxOutliers: k, alpha: options.alpha, robust: true });
+  const esd = generalizedEsd(z, { maxOutliers: k, alpha: options.alpha, robust: true });
   return {
     anomalies: esd.indices.slice(0, esd.count),
     statistics: esd.statistics.slice(0, esd.count),
     criticals: esd.criticals.slice(0, esd.count),
     expected,
     residual,
-    residualCenter: esd.center,
-    residualScale: esd.scale,
+    pointScale,
+    zCenter: esd.center,
+    zScale: esd.scale,
     decomposition,
   };
+}
+
+/**
+ * Robust spread of the residual at each phase of `period`: the scaled MAD over the points whose
+ * phase is within ±w of it (w = period / 48, at least one phase, so about an hour at any sampling),
+ * floored at a quarter of the global scale so a phase that happened to be calm cannot make ordinary
+ * noise look extreme. Cost O(n log n).
+ */
+export function phaseScales(residual: Float64Array, period: number): Float64Array {
+  const n = residual.length;
+  const global = robustScale(residual);
+  const w = Math.max(1, Math.round(period / 48));
+  const byPhase = new Float64Array(period);
+  const bucket: number[] = [];
+  for (let phase = 0; phase < period; phase++) {
+    bucket.length = 0;
+    for (let d = -w; d <= w; d++) {
+      const ph = (((phase + d) % period) + period) % period;
+      for (let i = ph; i < n; i += period) if (Number.isFinite(residual[i]!)) bucket.push(residual[i]!);
+    }
+    byPhase[phase] = Math.max(robustScale(bucket), 0.25 * global);
+  }
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = byPhase[i % period]!;
+  return out;
+}
+
+/** Scaled MAD about the median; mean absolute deviation · √(π/2) when the MAD is 0; 1 when both are. */
+function robustScale(v: ArrayLike<number>): number {
+  const m = median(v);
+  const s = scaledMad(v, m);
+  if (s > 0) return s;
+  let sum = 0;
+  let c = 0;
+  for (let i = 0; i < v.length; i++) {
+    if (!Number.isFinite(v[i]!)) continue;
+    sum += Math.abs(v[i]! - m);
+    c++;
+  }
+  const meanAd = c > 0 ? (sum / c) * Math.sqrt(Math.PI / 2) : 0;
+  return meanAd > 0 ? meanAd : 1;
 }
 
 /** Linear interpolation over NaN runs; leading and trailing NaN take the nearest value. */

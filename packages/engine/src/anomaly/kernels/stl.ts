@@ -138,10 +138,10 @@ function step(
     for (let i = 0; i < n; i++) w1[i] = y[i]! - trend[i]!;
     subseriesSmooth(w1, n, np, ns, isdeg, nsjump, userw, rw, w2, w3, w4, w5, season);
     lowPassMovingAverages(w2, n + 2 * np, np, w3, w1);
-    loess(w3, n, nl, ildeg, nljump, false, w4, w1, w5);
+    loess(w3, n, nl, ildeg, nljump, false, w4, w1);
     for (let i = 0; i < n; i++) season[i] = w2[np + i]! - w1[i]!;
     for (let i = 0; i < n; i++) w1[i] = y[i]! - season[i]!;
-    loess(w1, n, nt, itdeg, ntjump, userw, rw, trend, w3);
+    loess(w1, n, nt, itdeg, ntjump, userw, rw, trend);
   }
 }
 
@@ -214,7 +214,6 @@ function loess(
   userw: boolean,
   rw: Float64Array,
   ys: Float64Array,
-  res: Float64Array,
 ): void {
   if (n < 2) {
     ys[0] = y[0]!;
@@ -292,7 +291,7 @@ function subseriesSmooth(
     for (let i = 1; i <= k; i++) work1[i - 1] = y[(i - 1) * np + j - 1]!;
     if (userw) for (let i = 1; i <= k; i++) work3[i - 1] = rw[(i - 1) * np + j - 1]!;
     const inner = work2.subarray(1);
-    loess(work1, k, ns, isdeg, nsjump, userw, work3, inner, work4);
+    loess(work1, k, ns, isdeg, nsjump, userw, work3, inner);
     const first = estimate(work1, k, ns, isdeg, 0, 1, Math.min(ns, k), userw, work3);
     work2[0] = Number.isNaN(first) ? work2[1]! : first;
     const last = estimate(work1, k, ns, isdeg, k + 1, Math.max(1, k - ns + 1), k, userw, work3);
