@@ -1,19 +1,9 @@
-import type { TransferListItem } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
 import { EngineError } from '../errors.ts';
+import type { WorkerPool } from '../workers/pool.ts';
 import type { Detection, DetectOptions, SeriesInput } from './detect.ts';
 import { resolveSettings } from './detect-settings.ts';
-import { type DetectBatch, detectBatch, detectTaskName } from './detect-task.ts';
-
-/** What {@link detectManySeries} needs of a worker pool (the engine's `WorkerPool`). */
-export interface TaskRunner {
-  run<T>(
-    task: string,
-    payload: unknown,
-    options?: { transferList?: TransferListItem[]; signal?: AbortSignal },
-  ): Promise<T>;
-  /** Worker threads, used to size the batches. */
-  readonly threads?: number;
-}
+import { type DetectBatch, detectTaskName } from './detect-task.ts';
 
 /** Options of {@link detectManySeries}. */
 export interface DetectManyOptions {
@@ -25,14 +15,13 @@ export interface DetectManyOptions {
  * Detects anomalies in many series through the worker pool: series are packed into batches of
  * roughly equal total length (about four per worker, so a slow batch does not hold the others up),
  * each batch's timestamps and values travel as transferred `Float64Array` buffers, and each worker
- * runs {@link detectSeriesAnomalies}. Results come back in input order of the series. A pool without
- * a `run` method (no workers configured) makes it run in-process.
+ * runs {@link detectSeriesAnomalies}. Results come back in input order of the series.
  *
  * @throws EngineError VALIDATION_ERROR for a bad option or series (checked before any work starts);
- * CANCELLED when `signal` aborts.
+ * CANCELLED when `signal` aborts; WORKER_FAILED when a worker dies.
  */
 export async function detectManySeries(
-  pool: object,
+  pool: WorkerPool,
   series: readonly SeriesInput[],
   options: DetectOptions = {},
   many: DetectManyOptions = {},
@@ -46,27 +35,17 @@ export async function detectManySeries(
     }
   }
   if (series.length === 0) return [];
-  const runner = isRunner(pool) ? pool : undefined;
-  const threads = Math.max(1, runner?.threads ?? 1);
-  const batches = pack(series, options, runner ? threads * 4 : 1);
-  if (!runner) return batches.flatMap((b) => detectBatch(b));
+  const threads = Math.max(1, pool.options.threads ?? availableParallelism());
+  const batches = pack(series, options, threads * 4);
   const results = await Promise.all(
     batches.map((b) =>
-      runner.run<Detection[]>(detectTaskName, b, {
-        transferList: [
-          b.timestamps.buffer as ArrayBuffer,
-          b.values.buffer as ArrayBuffer,
-          b.offsets.buffer as ArrayBuffer,
-        ],
+      pool.run<Detection[]>(detectTaskName, b, {
+        transferList: [b.timestamps.buffer, b.values.buffer, b.offsets.buffer] as ArrayBuffer[],
         ...(many.signal ? { signal: many.signal } : {}),
       }),
     ),
   );
   return results.flat();
-}
-
-function isRunner(pool: object): pool is TaskRunner {
-  return typeof (pool as Partial<TaskRunner>).run === 'function';
 }
 
 /** Splits the series into at most `target` contiguous batches of about equal point counts. */

@@ -136,7 +136,7 @@ function step(
 ): void {
   for (let j = 0; j < ni; j++) {
     for (let i = 0; i < n; i++) w1[i] = y[i]! - trend[i]!;
-    subseriesSmooth(w1, n, np, ns, isdeg, nsjump, userw, rw, w2, w3, w4, w5, season);
+    subseriesSmooth(w1, n, np, ns, isdeg, nsjump, userw, rw, w2, w3, w4, w5);
     lowPassMovingAverages(w2, n + 2 * np, np, w3, w1);
     loess(w3, n, nl, ildeg, nljump, false, w4, w1);
     for (let i = 0; i < n; i++) season[i] = w2[np + i]! - w1[i]!;
@@ -284,7 +284,6 @@ function subseriesSmooth(
   work1: Float64Array,
   work2: Float64Array,
   work3: Float64Array,
-  work4: Float64Array,
 ): void {
   for (let j = 1; j <= np; j++) {
     const k = Math.floor((n - j) / np) + 1;
