@@ -306,3 +306,32 @@ describe('the CSV splitter', () => {
     expect(records.map(([, line]) => line)).toEqual([1, 3, 5]);
   });
 });
+
+describe('sources that cannot be read', () => {
+  it('report a missing file, an unknown extension and an empty source clearly', async () => {
+    await withEngine(async (engine) => {
+      await expect(engine.incidents.ingest({ path: '/nonexistent/incidents.csv' })).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+      });
+      await expect(engine.incidents.ingest({ path: '/nonexistent/incidents.xlsx' })).rejects.toMatchObject({
+        code: 'VALIDATION_ERROR',
+      });
+      await expect(engine.incidents.ingest({ data: '{"not": "an array"}', format: 'json' })).rejects.toThrow(
+        /array/,
+      );
+      await expect(engine.incidents.ingest({ data: 'not parquet', format: 'parquet' })).rejects.toMatchObject(
+        {
+          code: 'VALIDATION_ERROR',
+        },
+      );
+      expect(await engine.incidents.ingest({ records: [] })).toEqual({
+        received: 0,
+        inserted: 0,
+        updated: 0,
+        skipped: 0,
+        errors: [],
+      });
+      expect(await engine.incidents.count()).toBe(0);
+    });
+  });
+});
