@@ -162,6 +162,24 @@ describe('/api/analytics/anomaly-detections/', () => {
   });
 });
 
+describe('the OpenAPI document', () => {
+  it('describes the anomaly routes', async () => {
+    const res = await server.fetch('/api/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { paths: Record<string, unknown> };
+    for (const path of [
+      '/api/analytics/anomaly-detections/',
+      '/api/analytics/anomaly-detections/summary/',
+      '/api/analytics/anomaly-detections/{id}/',
+      '/api/analytics/anomaly-detections/{id}/acknowledge/',
+      '/api/analytics/anomaly-detections/{id}/resolve/',
+      '/api/analytics/anomaly-thresholds/',
+    ]) {
+      expect(doc.paths).toHaveProperty([path]);
+    }
+  });
+});
+
 describe('/api/analytics/anomaly-thresholds/', () => {
   it('creates, reads, updates and deletes thresholds; validates the body', async () => {
     const created = await server.fetch('/api/analytics/anomaly-thresholds/', {

@@ -71,6 +71,12 @@ export async function persistGroups(
           description: m.description,
         })),
       };
+      const stamp = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+      const windows = new Set(own.map((m) => `${m.windowStart}-${m.windowEnd}`)).size;
+      const description =
+        windows > 1 && (start.getTime() < primary.windowStart || ownEnd.getTime() > primary.windowEnd)
+          ? `${primary.description} (the same change in ${windows} adjoining windows from ${stamp(start)} to ${stamp(ownEnd)})`
+          : primary.description;
       const row = bind({
         id,
         model: modelId,
@@ -87,7 +93,7 @@ export async function persistGroups(
         related: [...new Set(own.flatMap((m) => m.relatedIncidents))],
         services: [...new Set(members.flatMap((m) => m.affectedServices))].sort(),
         metrics: [...new Set(members.flatMap((m) => m.affectedMetrics))].sort(),
-        description: primary.description,
+        description,
         metadata: JSON.stringify(metadata),
       });
       await conn.run(
@@ -109,7 +115,7 @@ export async function persistGroups(
         time_window_start: start.toISOString(),
         time_window_end: ownEnd.toISOString(),
         affected_services: [...new Set(members.flatMap((m) => m.affectedServices))].sort(),
-        description: primary.description,
+        description,
         model_id: modelId,
       });
       created.push(id);

@@ -1,3 +1,4 @@
+import { queryArrow } from '../store/arrow-bridge.ts';
 import type { Database, SqlParams } from '../store/database.ts';
 import type { SeriesInput } from './detect.ts';
 
@@ -131,30 +132,39 @@ async function countSeries(
 ): Promise<IncidentSeries[]> {
   const sliceExpr = slice === 'all' ? "'all'" : sliceColumn[slice];
   const interval = granularity === 'hour' ? 'INTERVAL 1 HOUR' : 'INTERVAL 1 DAY';
-  const rows = await db.all(
+  const buckets = Math.round((to.getTime() - from.getTime()) / bucketMs[granularity]);
+  // Every slice gets every bucket (cross join), ordered by slice then time, so slice k occupies
+  // rows [k·buckets, (k+1)·buckets) and the columns split into series without per-row objects.
+  const table = await queryArrow(
+    db,
     `WITH b AS (SELECT unnest(range($from::TIMESTAMP, $to::TIMESTAMP, ${interval})) AS bucket),
-     inc AS (SELECT date_trunc('${granularity}', created_at) AS bucket, ${sliceExpr} AS slice FROM incidents
+     inc AS (SELECT date_trunc('${granularity}', created_at) AS bucket, ${sliceExpr}::VARCHAR AS slice FROM incidents
              WHERE created_at >= $from AND created_at < $to AND ${sliceExpr} IS NOT NULL),
      s AS (SELECT slice FROM inc GROUP BY slice HAVING count(*) >= $min),
      c AS (SELECT slice, bucket, count(*)::DOUBLE AS n FROM inc GROUP BY ALL)
-     SELECT s.slice, list(epoch_ms(b.bucket)::DOUBLE ORDER BY b.bucket) AS ts,
-            list(coalesce(c.n, 0) ORDER BY b.bucket) AS vals
+     SELECT s.slice, epoch_ms(b.bucket)::DOUBLE AS ts, coalesce(c.n, 0)::DOUBLE AS v
      FROM s CROSS JOIN b LEFT JOIN c ON c.slice = s.slice AND c.bucket = b.bucket
-     GROUP BY s.slice ORDER BY s.slice`,
+     ORDER BY s.slice, b.bucket`,
     { from, to, min: slice === 'all' ? 1 : minSliceIncidents },
   );
-  return rows.map((r) => {
-    const value = slice === 'all' ? null : String(r['slice']);
-    return {
+  const names = table.getChild('slice');
+  const ts = table.getChild('ts')?.toArray() as Float64Array | undefined;
+  const vs = table.getChild('v')?.toArray() as Float64Array | undefined;
+  if (!names || !ts || !vs || buckets === 0) return [];
+  const out: IncidentSeries[] = [];
+  for (let k = 0; k * buckets < table.numRows; k++) {
+    const value = slice === 'all' ? null : String(names.get(k * buckets));
+    out.push({
       key: seriesKey('incident_count', granularity, slice, value),
       metric: 'incident_count',
       granularity,
       slice,
       sliceValue: value,
-      timestamps: Float64Array.from(r['ts'] as number[]),
-      values: Float64Array.from(r['vals'] as number[]),
-    };
-  });
+      timestamps: ts.slice(k * buckets, (k + 1) * buckets),
+      values: vs.slice(k * buckets, (k + 1) * buckets),
+    });
+  }
+  return out;
 }
 
 async function dailySeries(
@@ -194,17 +204,17 @@ async function readDaily(
   params: SqlParams,
   empty: number,
 ): Promise<IncidentSeries[]> {
-  const rows = await db.all(
+  const table = await queryArrow(
+    db,
     `WITH b AS (SELECT unnest(range($from::TIMESTAMP, $to::TIMESTAMP, INTERVAL 1 DAY)) AS bucket),
      v AS (${valuesSql})
-     SELECT list(epoch_ms(b.bucket)::DOUBLE ORDER BY b.bucket) AS ts, list(v.v ORDER BY b.bucket) AS vals
-     FROM b LEFT JOIN v ON v.bucket = b.bucket`,
-    params,
+     SELECT epoch_ms(b.bucket)::DOUBLE AS ts, coalesce(v.v, $empty::DOUBLE) AS v
+     FROM b LEFT JOIN v ON v.bucket = b.bucket ORDER BY b.bucket`,
+    { ...params, empty: Number.isNaN(empty) ? 'NaN' : String(empty) },
   );
-  const row = rows[0];
-  if (!row?.['ts']) return [];
-  const values = Float64Array.from(row['vals'] as (number | null)[], (v) => (v === null ? empty : v));
-  if (values.every((v) => Number.isNaN(v))) return [];
+  const timestamps = table.getChild('ts')?.toArray() as Float64Array | undefined;
+  const values = table.getChild('v')?.toArray() as Float64Array | undefined;
+  if (!timestamps || !values || values.length === 0 || values.every((v) => Number.isNaN(v))) return [];
   return [
     {
       key: seriesKey(metric, 'day', 'all', null),
@@ -212,8 +222,8 @@ async function readDaily(
       granularity: 'day',
       slice: 'all',
       sliceValue: null,
-      timestamps: Float64Array.from(row['ts'] as number[]),
-      values,
+      timestamps: Float64Array.from(timestamps),
+      values: Float64Array.from(values),
     },
   ];
 }
