@@ -70,8 +70,8 @@ describe('generalised ESD (Rosner 1983)', () => {
     // NIST's printed R_i and λ_i (3 decimals).
     const nistR = [3.118, 2.942, 3.179, 2.81, 2.815, 2.848, 2.279, 2.31, 2.101, 2.067];
     const nistL = [3.158, 3.151, 3.143, 3.136, 3.128, 3.12, 3.111, 3.103, 3.094, 3.085];
-    nistR.forEach((v, i) => expect(r.statistics[i]).toBeCloseTo(v, 2));
-    nistL.forEach((v, i) => expect(r.criticals[i]).toBeCloseTo(v, 2));
+    for (const [i, v] of nistR.entries()) expect(r.statistics[i]).toBeCloseTo(v, 2);
+    for (const [i, v] of nistL.entries()) expect(r.criticals[i]).toBeCloseTo(v, 2);
     expect(r.count).toBe(3);
     expect([...r.indices.slice(0, 3)].map((i) => rosner[i])).toEqual([6.01, 5.42, 5.34]);
   });
@@ -138,7 +138,7 @@ describe('chi-square test of homogeneity', () => {
       'import json,sys\nfrom scipy.special import gammaincc\nprint(json.dumps([gammaincc(a,x) for a,x in json.load(sys.stdin)]))',
       cases,
     );
-    cases.forEach(([a, x], i) => expect(regularizedGammaQ(a, x)).toBeCloseTo(ref[i]!, 12));
+    for (const [i, [a, x]] of cases.entries()) expect(regularizedGammaQ(a, x)).toBeCloseTo(ref[i]!, 12);
   });
   it('rejects a table with fewer than two non-empty rows', () => {
     expect(() =>
