@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { ResourceLimits } from 'node:worker_threads';
+import type { ResourceLimits, TransferListItem } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { EngineError } from '../errors.ts';
 import { isSerializedTaskError, type TaskRequest } from './dispatch.ts';
@@ -29,7 +29,7 @@ export interface RunOptions {
    * Buffers to move to the worker instead of cloning (e.g. `[ipc.buffer]` for a table from
    * `tableToTransferable`). They are detached in the caller once the task is posted.
    */
-  readonly transferList?: readonly ArrayBuffer[];
+  readonly transferList?: readonly TransferListItem[];
   /** Aborting it cancels the task: a queued task is dropped, a running one's worker is ended. */
   readonly signal?: AbortSignal;
 }
