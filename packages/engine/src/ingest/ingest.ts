@@ -42,9 +42,14 @@ export async function ingestIncidents(
         for (const e of checked.errors) if (errors.length < maxReportedErrors) errors.push(e);
         if (invalid === 0 || skipInvalid) writer.append(checked.incidents, checked.rows);
       }
-    } finally {
-      writer.finish();
+    } catch (error) {
+      // The transaction rolls back; closing the appender must not hide the original error.
+      try {
+        writer.finish();
+      } catch {}
+      throw error;
     }
+    writer.finish();
     errors.sort((a, b) => a.row - b.row);
     if (invalid > 0 && !skipInvalid) {
       throw new EngineError(

@@ -101,7 +101,9 @@ export async function* readParquet(
     }
   } finally {
     if (temporary) rmSync(temporary, { force: true });
-    await conn.run(`DROP TABLE IF EXISTS ${rawTable}`);
+    // After a failed statement the transaction is aborted and rolls back (dropping the table);
+    // a failing DROP must not hide the error that got us here.
+    await conn.run(`DROP TABLE IF EXISTS ${rawTable}`).catch(() => undefined);
   }
 }
 
