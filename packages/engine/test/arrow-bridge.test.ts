@@ -220,6 +220,21 @@ describe('appendArrow', () => {
     ]);
   });
 
+  it('appends to a temporary staging table and refuses a missing table with NOT_FOUND', async () => {
+    const data = new arrow.Table({ a: arrow.vectorFromArray([1, 2, 3], new arrow.Int32()) });
+    const staged = await db.transaction(async (conn) => {
+      await conn.run('CREATE TEMP TABLE staging (a INTEGER)');
+      await appendArrow(conn, 'staging', data);
+      const reader = await conn.runAndReadAll('SELECT sum(a)::INTEGER AS s FROM staging');
+      await conn.run('DROP TABLE staging');
+      return reader.getRowObjectsJS()[0];
+    });
+    expect(staged).toEqual({ s: 6 }); // 1 + 2 + 3
+    await expect(db.transaction((conn) => appendArrow(conn, 'no_such_table', data))).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+  });
+
   it('writes nothing when the batch does not fit the table', async () => {
     await db.run('CREATE TABLE strict (a INTEGER NOT NULL, b VARCHAR)');
     const extra = new arrow.Table({

@@ -76,8 +76,9 @@ export async function appendArrow(conn: DuckDBConnection, table: string, data: a
 async function tableColumns(conn: DuckDBConnection, table: string): Promise<string[]> {
   const reader = await conn.runAndReadAll(
     `SELECT database_name, column_name FROM duckdb_columns()
-     WHERE table_name = $table AND schema_name = 'main' OR (database_name = 'temp' AND table_name = $table)
-     ORDER BY database_name = 'temp' DESC, database_name, column_index`,
+     WHERE table_name = $table
+       AND ((database_name = current_database() AND schema_name = current_schema()) OR database_name = 'temp')
+     ORDER BY database_name = 'temp' DESC, column_index`,
     { table },
   );
   const rows = reader.getRowObjectsJS() as { database_name: string; column_name: string }[];
