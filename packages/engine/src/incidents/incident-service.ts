@@ -64,7 +64,7 @@ export class IncidentService {
    */
   async get(id: string): Promise<Incident> {
     const row = await this.context.db.one(
-      `SELECT ${incidentSelect} FROM incidents WHERE CAST(id AS VARCHAR) = $id`,
+      `SELECT ${incidentSelect} FROM incidents WHERE id = TRY_CAST($id AS UUID)`,
       { id: String(id).toLowerCase() },
     );
     if (!row) throw notFound('incident', id);
@@ -84,7 +84,7 @@ export class IncidentService {
     const now = this.context.now();
     await this.context.db.transaction(async (conn) => {
       const taken = await conn.runAndReadAll(
-        'SELECT 1 FROM incidents WHERE CAST(id AS VARCHAR) = $id OR external_id = $external_id LIMIT 1',
+        'SELECT 1 FROM incidents WHERE id = TRY_CAST($id AS UUID) OR external_id = $external_id LIMIT 1',
         { id, external_id: externalId },
       );
       if (taken.currentRowCount > 0) {
@@ -117,7 +117,7 @@ export class IncidentService {
     const now = this.context.now();
     await this.context.db.transaction(async (conn) => {
       const taken = await conn.runAndReadAll(
-        'SELECT 1 FROM incidents WHERE external_id = $external_id AND CAST(id AS VARCHAR) <> $id LIMIT 1',
+        'SELECT 1 FROM incidents WHERE external_id = $external_id AND id <> TRY_CAST($id AS UUID) LIMIT 1',
         { id: existing.id, external_id: externalId },
       );
       if (taken.currentRowCount > 0) {
@@ -130,7 +130,7 @@ export class IncidentService {
       await runBound(
         conn,
         `UPDATE incidents SET ${columns.map((c) => `${c} = $${c}`).join(', ')}, updated_at = $now
-         WHERE CAST(id AS VARCHAR) = $id`,
+         WHERE id = TRY_CAST($id AS UUID)`,
         { ...pick(values, columns), id: existing.id, now },
       );
     });
@@ -144,7 +144,7 @@ export class IncidentService {
    */
   async delete(id: string): Promise<void> {
     const rows = await this.context.db.write(
-      'DELETE FROM incidents WHERE CAST(id AS VARCHAR) = $id RETURNING CAST(id AS VARCHAR) AS id',
+      'DELETE FROM incidents WHERE id = TRY_CAST($id AS UUID) RETURNING CAST(id AS VARCHAR) AS id',
       { id: String(id).toLowerCase() },
     );
     if (rows.length === 0) throw notFound('incident', id);
