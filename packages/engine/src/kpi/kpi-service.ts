@@ -1,13 +1,12 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { EngineContext } from '../context.ts';
 import { EngineError } from '../errors.ts';
 import { metricTypes } from '../schema/enums.ts';
-import { bind, type SqlParams } from '../store/database.ts';
 import type { ListRequest, Page } from '../store/list-query.ts';
-import { type Computation, computeAggregations, computeFormula, type Period } from './calculator.ts';
+import type { Period } from './calculator.ts';
 import { parseFormula } from './formula/parser.ts';
 import { MaintenanceWindows } from './maintenance-windows.ts';
-import { findMeasurement, listMeasurements, previousValue } from './measurement-store.ts';
+import { type CalculationResult, exec, type MeasureBatch, measureMetric, sampleKey } from './measure.ts';
+import { listMeasurements } from './measurement-store.ts';
 import {
   type MetricCreateInput,
   type MetricDefinition,
@@ -23,13 +22,7 @@ import {
   type StoredMetric,
   toApiMetrics,
 } from './metric-store.ts';
-import {
-  formatDecimal,
-  meetsTarget,
-  metricTypeInfo,
-  systemAggregation,
-  systemWindowHours,
-} from './metric-types.ts';
+import { metricTypeInfo, systemAggregation, systemWindowHours } from './metric-types.ts';
 import type { KpiMeasurement, KpiMetric, KpiSummaryItem } from './records.ts';
 import { incidentsVersion, isRollupType, refreshRollups, rollupDefinition, rollupKey } from './rollups.ts';
 import { summaryEnd, summaryItem, windowValue } from './summary.ts';
@@ -44,12 +37,7 @@ export interface CalculateOptions {
   readonly force?: boolean | undefined;
 }
 
-/** The outcome of one calculation. */
-export interface CalculationResult {
-  readonly measurement: KpiMeasurement;
-  /** False when the stored measurement of that period was returned without recomputing. */
-  readonly computed: boolean;
-}
+export type { CalculationResult } from './measure.ts';
 
 /** Filters of {@link KpiService.measurements}. */
 export interface MeasurementQuery {
@@ -256,7 +244,7 @@ export class KpiService {
   async calculate(metricId: string, options: CalculateOptions = {}): Promise<CalculationResult> {
     const metric = await readMetric(this.context.db, metricId);
     const period = this.period(metric, options);
-    return this.calculateMetric(metric, period, options.force ?? false, new Map());
+    return measureMetric(this.context, metric, period, options.force ?? false);
   }
 
   /**
@@ -267,19 +255,18 @@ export class KpiService {
    */
   async calculateAll(options: Omit<CalculateOptions, never> = {}): Promise<CalculationResult[]> {
     const metrics = await activeMetrics(this.context.db);
-    const cache = new Map<string, Promise<Awaited<ReturnType<typeof computeAggregations>>>>();
-    const wanted = new Map<string, Set<string>>();
+    const batch: MeasureBatch = { cache: new Map(), wanted: new Map() };
     const periods = metrics.map((m) => this.period(m, options));
     metrics.forEach((m, i) => {
       if (m.metric_type === 'CUSTOM') return;
-      const key = this.sampleKey(m, periods[i] as Period);
-      if (!wanted.has(key)) wanted.set(key, new Set());
-      wanted.get(key)?.add(m.aggregation_type);
+      const key = sampleKey(m, periods[i] as Period);
+      if (!batch.wanted.has(key)) batch.wanted.set(key, new Set());
+      batch.wanted.get(key)?.add(m.aggregation_type);
     });
     const results: CalculationResult[] = [];
     for (const [i, metric] of metrics.entries()) {
       results.push(
-        await this.calculateMetric(metric, periods[i] as Period, options.force ?? false, cache, wanted),
+        await measureMetric(this.context, metric, periods[i] as Period, options.force ?? false, batch),
       );
     }
     return results;
@@ -372,135 +359,4 @@ export class KpiService {
     if (Number.isNaN(end.getTime())) throw invalid('end is not a valid date', { field: 'end' });
     return { start: new Date(end.getTime() - hours * hourMs), end };
   }
-
-  private sampleKey(metric: StoredMetric, period: Period): string {
-    return JSON.stringify([
-      metric.metric_type,
-      metric.incident_categories,
-      metric.incident_severities,
-      metric.incident_priorities,
-      metric.services,
-      metric.teams,
-      period.start.getTime(),
-      period.end.getTime(),
-    ]);
-  }
-
-  private async compute(
-    metric: StoredMetric,
-    period: Period,
-    cache: Map<string, Promise<Awaited<ReturnType<typeof computeAggregations>>>>,
-    wanted?: Map<string, Set<string>>,
-  ): Promise<Computation> {
-    const type = metric.metric_type;
-    if (type === 'CUSTOM') {
-      return computeFormula(this.context.db, parseFormula(metric.calculation_formula ?? ''), metric, period);
-    }
-    const key = this.sampleKey(metric, period);
-    let pending = cache.get(key);
-    if (!pending) {
-      const aggregations = [
-        ...(wanted?.get(key) ?? [metric.aggregation_type]),
-      ] as StoredMetric['aggregation_type'][];
-      if (!aggregations.includes(metric.aggregation_type)) aggregations.push(metric.aggregation_type);
-      pending = computeAggregations(this.context.db, type, metric, aggregations, period);
-      cache.set(key, pending);
-    }
-    const result = await pending;
-    const value = result.values.get(metric.aggregation_type);
-    return {
-      value: value === undefined ? null : value,
-      incidentCount: result.incidentCount,
-      sampleCount: result.sampleCount,
-      details: {
-        samples: metricTypeInfo[type].samples,
-        excluded_incidents:
-          metricTypeInfo[type].samples === 'incident' ? result.incidentCount - result.sampleCount : undefined,
-      },
-    };
-  }
-
-  private async calculateMetric(
-    metric: StoredMetric,
-    period: Period,
-    force: boolean,
-    cache: Map<string, Promise<Awaited<ReturnType<typeof computeAggregations>>>>,
-    wanted?: Map<string, Set<string>>,
-  ): Promise<CalculationResult> {
-    const db = this.context.db;
-    if (!force) {
-      const stored = await findMeasurement(db, metric.id, period.start, period.end);
-      if (stored) return { measurement: stored, computed: false };
-    }
-    const computation = await this.compute(metric, period, cache, wanted);
-    const info = metricTypeInfo[metric.metric_type];
-    const id = crypto.randomUUID();
-    const calculatedAt = this.context.now();
-    await db.transaction(async (conn) => {
-      const previous = await previousValue(conn, metric.id, period.start, period.end);
-      const met = meetsTarget(computation.value, metric.target_value, info.direction);
-      const wasMet = !previous.found || meetsTarget(previous.value, metric.target_value, info.direction);
-      const breached = metric.target_value !== null && computation.value !== null && !met && wasMet;
-      const details = {
-        ...computation.details,
-        aggregation: metric.aggregation_type,
-        window_hours: (period.end.getTime() - period.start.getTime()) / hourMs,
-        filters: {
-          incident_categories: metric.incident_categories,
-          incident_severities: metric.incident_severities,
-          incident_priorities: metric.incident_priorities,
-          services: metric.services,
-          teams: metric.teams,
-        },
-        ...(metric.calculation_formula ? { formula: metric.calculation_formula } : {}),
-        target_value: metric.target_value,
-        target_met: met,
-        threshold_breached: breached,
-      };
-      await exec(
-        conn,
-        'DELETE FROM kpi_measurements WHERE metric_id = $id::UUID AND period_start = $start AND period_end = $end',
-        { id: metric.id, start: period.start, end: period.end },
-      );
-      await exec(
-        conn,
-        `INSERT INTO kpi_measurements VALUES ($id::UUID, $metric::UUID, $value::DOUBLE, $unit, $start, $end,
-           $incidents, $samples, $at, $details::JSON)`,
-        {
-          id,
-          metric: metric.id,
-          value: computation.value,
-          unit: info.unit,
-          start: period.start,
-          end: period.end,
-          incidents: computation.incidentCount,
-          samples: computation.sampleCount,
-          at: calculatedAt,
-          details: JSON.stringify(details),
-        },
-      );
-      if (breached) {
-        await this.context.events.append(conn, 'KPI_THRESHOLD_BREACHED', {
-          metric_id: metric.id,
-          metric_name: metric.name,
-          metric_type: metric.metric_type,
-          measurement_id: id,
-          value: formatDecimal(computation.value),
-          target_value: formatDecimal(metric.target_value),
-          unit: info.unit,
-          direction: info.direction,
-          previous_value: formatDecimal(previous.value),
-          period_start: period.start.toISOString(),
-          period_end: period.end.toISOString(),
-        });
-      }
-    });
-    const stored = await findMeasurement(db, metric.id, period.start, period.end);
-    return { measurement: stored as KpiMeasurement, computed: true };
-  }
-}
-
-async function exec(conn: DuckDBConnection, sql: string, params: SqlParams): Promise<void> {
-  const { values, types } = bind(params);
-  await conn.run(sql, values, types);
 }
