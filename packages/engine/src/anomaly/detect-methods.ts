@@ -131,13 +131,17 @@ function seasonalEsd(ctx: SeriesContext): Detection[] {
   const fit = ctx.seasonalFit();
   const n = countFinite(ctx.values);
   // ESD assumes Gaussian-like residuals; real residuals have heavier tails, so a point must also pass
-  // the extreme-value threshold of the standardised residual's own tail.
+  // the extreme-value threshold of the standardised residual's own tail. The tail is fitted without
+  // the ESD outliers (as SPOT calibrates on normal data), or a storm would fatten the very tail that
+  // is meant to judge it.
   const absZ = new Float64Array(fit.residual.length);
   for (let i = 0; i < absZ.length; i++)
     absZ[i] = Math.abs(fit.residual[i]! / fit.pointScale[i]! - fit.zCenter) / fit.zScale;
+  const clean = Float64Array.from(absZ);
+  for (const i of fit.anomalies) clean[i] = Number.NaN;
   const floor = Math.max(
     ctx.settings.esdMinScore,
-    potThreshold(absZ, { risk: ctx.settings.tailRisk }).threshold,
+    potThreshold(clean, { risk: ctx.settings.tailRisk }).threshold,
   );
   const info = new Map<number, PointInfo>();
   for (let i = 0; i < fit.anomalies.length; i++) {
