@@ -3,7 +3,7 @@ import type { AnomalyDraft } from './anomaly-merge.ts';
 import type { AnomalyModelConfig } from './anomaly-model.ts';
 import { formatAmount } from './anomaly-wording.ts';
 import type { RunRange } from './behavioral-shifts.ts';
-import { isolationForest } from './kernels/isolation-forest.ts';
+import { type ForestPayload, forestTaskName } from './forest-task.ts';
 import { quantileSorted, sortedCopy } from './kernels/order-stats.ts';
 import { readRelatedIncidents } from './related-incidents.ts';
 
@@ -20,7 +20,7 @@ const minScore = 0.62;
  * when none was acknowledged). A window is anomalous when its score is in the top
  * `contamination` share of all windows and above 0.62, and at least one of its incidents exists
  * (an empty window is a lull, which the count series report). Cost: one SQL pass, then
- * O(trees · ψ log ψ) for the forest.
+ * O(trees · ψ log ψ) for the forest, which runs in a worker thread.
  */
 export async function patternForestDrafts(
   context: EngineContext,
@@ -74,10 +74,19 @@ export async function patternForestDrafts(
     for (let s = 0; s < 4; s++) data[w * cols + categories.length + 1 + s]! /= Math.max(1, total);
     data[w * cols + cols - 1] = mttaN[w] ? mttaSum[w]! / mttaN[w]! : fill;
   }
-  const scores = isolationForest(
-    { data, rows: rowsCount, cols },
-    { trees: settings.trees, sampleSize: settings.sample_size, seed: 42 },
-  );
+  // The features are read again below for the descriptions; the worker gets a copy, moved.
+  const copy = data.slice();
+  const payload: ForestPayload = {
+    data: copy,
+    rows: rowsCount,
+    cols,
+    trees: settings.trees,
+    sampleSize: settings.sample_size,
+    seed: 42,
+  };
+  const scores = await context.pool.run<Float64Array>(forestTaskName, payload, {
+    transferList: [copy.buffer],
+  });
   const cut = Math.max(minScore, quantileSorted(sortedCopy(scores), 1 - settings.contamination));
   const sortedTotals = sortedCopy(totals);
   const lower = quantileSorted(sortedTotals, 0.05);
