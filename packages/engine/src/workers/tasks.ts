@@ -1,4 +1,5 @@
 import { detectBatch, detectTaskName } from '../anomaly/detect-task.ts';
+import { forestScores, forestTaskName } from '../anomaly/forest-task.ts';
 import { findRecurrencesTask, findRecurrencesTaskName } from '../recurrence/recurrence-task.ts';
 import { echoTable, sumColumn } from './arrow-tasks.ts';
 import type { Task } from './dispatch.ts';
@@ -12,5 +13,6 @@ export const tasks: Record<string, Task> = {
   'arrow.sum': sumColumn,
   'arrow.echo': echoTable,
   [detectTaskName]: detectBatch,
+  [forestTaskName]: forestScores,
   [findRecurrencesTaskName]: findRecurrencesTask,
 };
