@@ -44,7 +44,7 @@ const all = Array.from({ length: seriesCount }, (_, k) => makeSeries(k));
 const dir = mkdtempSync(path.join(tmpdir(), 'anomaly-bench-'));
 const file = path.join(dir, 'series.f64');
 const flat = new Float64Array(seriesCount * points);
-all.forEach((y, k) => flat.set(y, k * points));
+for (const [k, y] of all.entries()) flat.set(y, k * points);
 writeFileSync(file, flat);
 
 const s = defaultStlSettings(period, points);
