@@ -1,8 +1,8 @@
 import type { EngineContext } from '../context.ts';
 import { EngineError } from '../errors.ts';
-import { metricTypes } from '../schema/enums.ts';
+import { aggregationTypes, metricTypes } from '../schema/enums.ts';
 import type { ListRequest, Page } from '../store/list-query.ts';
-import type { Period } from './calculator.ts';
+import { computeAggregations, type Period } from './calculator.ts';
 import { parseFormula } from './formula/parser.ts';
 import { MaintenanceWindows } from './maintenance-windows.ts';
 import { type CalculationResult, exec, type MeasureBatch, measureMetric, sampleKey } from './measure.ts';
@@ -73,7 +73,7 @@ export class KpiService {
    * Summary values of the types rollups do not serve (MTBF, MTBSI, AVAILABILITY), by metric
    * definition and window, valid while the incidents table and the maintenance windows are unchanged.
    */
-  private readonly windowCache = new Map<string, { value: number | null; incidentCount: number }>();
+  private readonly windowCache = new Map<string, ReturnType<typeof computeAggregations>>();
   private windowCacheVersion = '';
 
   constructor(private readonly context: EngineContext) {
@@ -322,16 +322,17 @@ export class KpiService {
   }
 
   private async cachedWindowValue(metric: StoredMetric, period: Period) {
-    if (metric.metric_type === 'CUSTOM' || isRollupType(metric.metric_type)) {
-      return windowValue(this.context.db, metric, period);
+    const type = metric.metric_type;
+    if (type === 'CUSTOM' || isRollupType(type)) return windowValue(this.context.db, metric, period);
+    // One exact query gives every aggregation, so metrics differing only in aggregation share it.
+    const key = JSON.stringify([rollupDefinition(metric), period.start, period.end]);
+    let entry = this.windowCache.get(key);
+    if (!entry) {
+      entry = computeAggregations(this.context.db, type, metric, aggregationTypes, period);
+      this.windowCache.set(key, entry);
     }
-    const key = JSON.stringify([rollupDefinition(metric), metric.aggregation_type, period.start, period.end]);
-    let value = this.windowCache.get(key);
-    if (!value) {
-      value = await windowValue(this.context.db, metric, period);
-      this.windowCache.set(key, value);
-    }
-    return value;
+    const result = await entry;
+    return { value: result.values.get(metric.aggregation_type) ?? null, incidentCount: result.incidentCount };
   }
 
   private validate(input: MetricCreateInput): MetricDefinition {

@@ -228,7 +228,7 @@ export interface SeriesWindow {
 
 /**
  * Reads every series of a rollup key ({@link rollupKey}) over `[start, end)` (hour-aligned),
- * merging the hourly sketches.
+ * merging the hourly sketches. `hourly` also reads the per-hour counts (for per-bucket aggregations).
  * Touches only the rollup rows of that range.
  */
 export async function readSeriesWindow(
@@ -236,15 +236,24 @@ export async function readSeriesWindow(
   key: string,
   start: Date,
   end: Date,
+  hourly: boolean,
 ): Promise<Map<number, SeriesWindow>> {
   const hours = Math.round((end.getTime() - start.getTime()) / 3_600_000);
   const params = { id: key, start, end };
-  const rows = await db.all(
-    `SELECT series, CAST((epoch(bucket) - epoch($start)) / 3600 AS INTEGER) AS h, incident_count, numerator,
-       sample_count, sample_sum, sample_min, sample_max
-     FROM kpi_rollups WHERE metric_id = $id::UUID AND bucket >= $start AND bucket < $end`,
+  // Totals are summed in SQL; per-hour rows are read only for the hours that have incidents.
+  const totals = await db.all(
+    `SELECT series, sum(incident_count) AS n, sum(numerator) AS k, sum(sample_count) AS c, sum(sample_sum) AS s,
+       min(sample_min) AS lo, max(sample_max) AS hi
+     FROM kpi_rollups WHERE metric_id = $id::UUID AND bucket >= $start AND bucket < $end GROUP BY series`,
     params,
   );
+  const rows = hourly
+    ? await db.all(
+        `SELECT series, CAST((epoch(bucket) - epoch($start)) / 3600 AS INTEGER) AS h, incident_count, numerator
+         FROM kpi_rollups WHERE metric_id = $id::UUID AND bucket >= $start AND bucket < $end AND incident_count > 0`,
+        params,
+      )
+    : [];
   const bins = await db.all(
     `SELECT series, bin, sum(n) AS n, min(xmin) AS xmin, max(xmax) AS xmax FROM kpi_rollup_bins
      WHERE metric_id = $id::UUID AND bucket >= $start AND bucket < $end GROUP BY series, bin`,
@@ -269,21 +278,20 @@ export async function readSeriesWindow(
     }
     return w;
   };
+  for (const t of totals) {
+    const w = get(Number(t['series']));
+    w.incidentCount = Number(t['n'] ?? 0);
+    w.numerator = Number(t['k'] ?? 0);
+    w.sampleCount = Number(t['c'] ?? 0);
+    w.sampleSum = Number(t['s'] ?? 0);
+    w.sampleMin = t['lo'] === null ? null : Number(t['lo']);
+    w.sampleMax = t['hi'] === null ? null : Number(t['hi']);
+  }
   for (const r of rows) {
     const w = get(Number(r['series']));
     const h = Number(r['h']);
-    const n = Number(r['incident_count']);
-    const k = Number(r['numerator']);
-    w.incidentCount += n;
-    w.numerator += k;
-    w.hourlyIncidents[h] = (w.hourlyIncidents[h] ?? 0) + n;
-    w.hourlyNumerator[h] = (w.hourlyNumerator[h] ?? 0) + k;
-    w.sampleCount += Number(r['sample_count']);
-    w.sampleSum += Number(r['sample_sum'] ?? 0);
-    const min = r['sample_min'] === null ? null : Number(r['sample_min']);
-    const max = r['sample_max'] === null ? null : Number(r['sample_max']);
-    if (min !== null) w.sampleMin = w.sampleMin === null ? min : Math.min(w.sampleMin, min);
-    if (max !== null) w.sampleMax = w.sampleMax === null ? max : Math.max(w.sampleMax, max);
+    w.hourlyIncidents[h] = (w.hourlyIncidents[h] ?? 0) + Number(r['incident_count']);
+    w.hourlyNumerator[h] = (w.hourlyNumerator[h] ?? 0) + Number(r['numerator']);
   }
   for (const b of bins) {
     const w = get(Number(b['series']));

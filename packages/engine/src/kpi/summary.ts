@@ -97,7 +97,12 @@ export async function windowValue(
     const r = await computeAggregations(db, type, metric, [metric.aggregation_type], period);
     return { value: r.values.get(metric.aggregation_type) ?? null, incidentCount: r.incidentCount };
   }
-  const windows = await readSeriesWindow(db, rollupKey(metric), period.start, period.end);
+  // Per-hour counts matter only to per-bucket aggregations (counts and rates, directly or in a formula).
+  const hourly =
+    type === 'INCIDENT_COUNT' ||
+    ((type === 'RESOLUTION_RATE' || type === 'ESCALATION_RATE') && metric.aggregation_type !== 'AVERAGE') ||
+    (type === 'CUSTOM' && /INCIDENT_COUNT/i.test(metric.calculation_formula ?? ''));
+  const windows = await readSeriesWindow(db, rollupKey(metric), period.start, period.end, hourly);
   const series = (n: number) => windows.get(n) ?? emptyWindow(hours);
   if (type !== 'CUSTOM') {
     const value = typeValue(type, metric.aggregation_type, series(0));
