@@ -1,16 +1,10 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { EngineContext } from '../context.ts';
 import { EngineError, notFound } from '../errors.ts';
-import { bind, type SqlParams } from '../store/database.ts';
+import { bind } from '../store/database.ts';
 import { type ListRequest, listPage, type Page } from '../store/list-query.ts';
-import {
-  defaultFindRecurrence,
-  type FindRecurrenceOptions,
-  type RecurrenceGroup,
-  recurrenceTypes,
-} from './kernels/find-recurrences.ts';
-import { defaultMinHash } from './kernels/minhash.ts';
-import { type PlannedAnalysis, planAnalysis, type WindowIncidents } from './recurrence-plan.ts';
+import type { RecurrenceGroup } from './kernels/find-recurrences.ts';
+import { checkFilters, checkOptions, type RecurrenceRunOptions } from './recurrence-checks.ts';
+import { planAnalysis, type WindowIncidents } from './recurrence-plan.ts';
 import {
   type RecurrenceAnalysis,
   recurrenceListSpec,
@@ -18,6 +12,7 @@ import {
   toRecurrenceAnalysis,
 } from './recurrence-record.ts';
 import { type FindRecurrencesPayload, findRecurrencesTaskName } from './recurrence-task.ts';
+import { runOn, write } from './recurrence-writes.ts';
 
 /** Hours analysed when a request names no window: 30 days. */
 export const defaultRecurrenceWindowHours = 720;
@@ -31,7 +26,7 @@ export interface AnalyzeRecurrenceRequest {
   /** End of the window (UTC instant). Default: the engine's clock. */
   readonly end?: Date;
   /** Smallest group reported (default 2), similarity threshold (default 0.5), cross-service linking. */
-  readonly options?: Pick<FindRecurrenceOptions, 'minOccurrences' | 'similarityThreshold' | 'acrossServices'>;
+  readonly options?: RecurrenceRunOptions;
 }
 
 /** What one analysis run did. */
@@ -252,121 +247,4 @@ export class RecurrenceService {
       return { ids: planned.map((p) => p.record.id), ...counts };
     });
   }
-}
-
-async function write(conn: DuckDBConnection, plan: PlannedAnalysis, now: Date): Promise<void> {
-  const r = plan.record;
-  const params: SqlParams = {
-    id: r.id,
-    type: r.recurrence_type,
-    fingerprint: r.fingerprint,
-    confidence: r.confidence_score,
-    // UUIDs never contain commas; one string binds far faster than a list (see recurrence-plan.ts).
-    related: r.related_incidents.join(','),
-    n: r.occurrence_count,
-    first: r.first_seen,
-    last: r.last_seen,
-    mean: r.mean_interval_hours ?? undefined,
-    services: r.affected_services,
-    description: r.description,
-    metadata: JSON.stringify(r.metadata),
-    resolved: r.is_resolved,
-    resolvedAt: r.resolved_at ?? undefined,
-    resolvedBy: r.resolved_by ?? undefined,
-    notes: r.resolution_notes ?? undefined,
-    now,
-  };
-  if (plan.action === 'created') {
-    const { resolved: _r, resolvedAt: _a, resolvedBy: _b, notes: _n, ...insertParams } = params;
-    await runOn(
-      conn,
-      `INSERT INTO recurrence_analyses (id, recurrence_type, fingerprint, confidence_score, related_incidents,
-         occurrence_count, first_seen, last_seen, mean_interval_hours, affected_services, description, metadata,
-         is_resolved, resolved_at, resolved_by, resolution_notes, created_at, updated_at)
-       VALUES ($id::UUID, $type, $fingerprint, $confidence, string_split($related, ',')::UUID[], $n, $first, $last, $mean::DOUBLE,
-         $services::VARCHAR[], $description, $metadata::JSON, false, NULL, NULL, NULL, $now, $now)`,
-      insertParams,
-    );
-    return;
-  }
-  await runOn(
-    conn,
-    `UPDATE recurrence_analyses SET recurrence_type = $type, fingerprint = $fingerprint,
-       confidence_score = $confidence, related_incidents = string_split($related, ',')::UUID[], occurrence_count = $n,
-       first_seen = $first, last_seen = $last, mean_interval_hours = $mean::DOUBLE,
-       affected_services = $services::VARCHAR[], description = $description, metadata = $metadata::JSON,
-       is_resolved = $resolved, resolved_at = $resolvedAt::TIMESTAMP, resolved_by = $resolvedBy::UUID,
-       resolution_notes = $notes::VARCHAR, updated_at = $now
-     WHERE id = $id::UUID`,
-    params,
-  );
-}
-
-async function runOn(conn: DuckDBConnection, sql: string, params: SqlParams): Promise<void> {
-  const { values, types } = bind(params);
-  await conn.run(sql, values, types);
-}
-
-function checkOptions(
-  options: NonNullable<AnalyzeRecurrenceRequest['options']>,
-): FindRecurrenceOptions & { minHash: typeof defaultMinHash } {
-  const minOccurrences = options.minOccurrences ?? defaultFindRecurrence.minOccurrences;
-  const similarityThreshold = options.similarityThreshold ?? defaultFindRecurrence.similarityThreshold;
-  if (!Number.isInteger(minOccurrences) || minOccurrences < 2) {
-    throw new EngineError('VALIDATION_ERROR', 'min occurrences must be a whole number from 2', {
-      parameter: 'min_occurrences',
-    });
-  }
-  if (!(similarityThreshold > 0 && similarityThreshold <= 1)) {
-    throw new EngineError('VALIDATION_ERROR', 'similarity threshold must be above 0 and at most 1', {
-      parameter: 'similarity_threshold',
-    });
-  }
-  return {
-    minOccurrences,
-    similarityThreshold,
-    acrossServices: options.acrossServices ?? defaultFindRecurrence.acrossServices,
-    minHash: defaultMinHash,
-  };
-}
-
-function checkFilters(filters: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(filters)) {
-    if (value === undefined || value === null || value === '') continue;
-    switch (name) {
-      case 'recurrence_type':
-        if (!recurrenceTypes.includes(value as never)) {
-          throw new EngineError(
-            'VALIDATION_ERROR',
-            `recurrence_type must be one of ${recurrenceTypes.join(', ')}`,
-            {
-              parameter: name,
-              allowed: recurrenceTypes,
-            },
-          );
-        }
-        out[name] = value;
-        break;
-      case 'min_confidence': {
-        const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
-        if (!(n >= 0 && n <= 1)) {
-          throw new EngineError('VALIDATION_ERROR', 'min_confidence must be a number from 0 to 1', {
-            parameter: name,
-          });
-        }
-        out[name] = n;
-        break;
-      }
-      case 'is_resolved':
-        if (value === true || value === 'true') out[name] = true;
-        else if (value === false || value === 'false') out[name] = false;
-        else
-          throw new EngineError('VALIDATION_ERROR', 'is_resolved must be true or false', { parameter: name });
-        break;
-      default:
-        out[name] = value; // listPage refuses unknown filters by name
-    }
-  }
-  return out;
 }
