@@ -59,7 +59,9 @@ describe('AuthService', () => {
     expect(auth.user.username).toBe('ana');
     expect((await engine.auth.getToken(token.id)).last_used_at?.toISOString()).toBe(now.toISOString());
 
-    await expect(engine.auth.authenticateToken(`${key.slice(0, -1)}A`)).rejects.toMatchObject({
+    await expect(
+      engine.auth.authenticateToken(`${key.slice(0, -1)}${key.endsWith('A') ? 'B' : 'A'}`),
+    ).rejects.toMatchObject({
       code: 'UNAUTHENTICATED',
       details: { reason: 'invalid' },
     });
@@ -75,10 +77,28 @@ describe('AuthService', () => {
     });
 
     const third = await engine.auth.createToken({ user: 'ana' });
+    await engine.auth.authenticateToken(third.key); // now remembered by the service
     await engine.auth.deactivateUser((await engine.auth.getUserByUsername('ana')).id);
     await expect(engine.auth.authenticateToken(third.key)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     await expect(engine.auth.createToken({ user: 'ana' })).rejects.toMatchObject({
       code: 'VALIDATION_ERROR',
+    });
+  });
+
+  it('expires a remembered token on time and forgets tokens on revocation', async () => {
+    await engine.auth.createUser({ username: 'bo', role: 'viewer' });
+    const short = await engine.auth.createToken({ user: 'bo', expiresInDays: 5 / 86_400 }); // 5 s
+    await engine.auth.authenticateToken(short.key);
+    now = new Date(now.getTime() + 6000); // within the 10 s the verification is remembered
+    await expect(engine.auth.authenticateToken(short.key)).rejects.toMatchObject({
+      details: { reason: 'expired' },
+    });
+
+    const other = await engine.auth.createToken({ user: 'bo' });
+    await engine.auth.authenticateToken(other.key);
+    await engine.auth.revokeToken(other.token.id);
+    await expect(engine.auth.authenticateToken(other.key)).rejects.toMatchObject({
+      details: { reason: 'revoked' },
     });
   });
 

@@ -17,6 +17,7 @@ import {
 import { hashPassword } from './passwords.ts';
 import { digestsEqual, randomSecret, sha256, tokenKeyPrefix, tokenLookupLength } from './secrets.ts';
 import { authenticateSession, login, logout } from './sessions.ts';
+import { TokenCache, type VerifiedToken } from './token-cache.ts';
 import type {
   ApiToken,
   CreatedToken,
@@ -34,6 +35,9 @@ import type {
  * tokens) are stored only as hashes: passwords with scrypt, random keys with SHA-256.
  */
 export class AuthService {
+  /** Recently verified tokens; cleared on every change to tokens or users. */
+  private readonly tokens = new TokenCache();
+
   constructor(private readonly context: EngineContext) {}
 
   /**
@@ -143,6 +147,7 @@ export class AuthService {
         await conn.run('DELETE FROM sessions WHERE user_id = $id::UUID', bind({ id: user.id }).values);
       }
     });
+    this.tokens.clear();
     return this.getUser(user.id);
   }
 
@@ -223,6 +228,7 @@ export class AuthService {
       'UPDATE api_tokens SET revoked_at = coalesce(revoked_at, $now) WHERE id = $id::UUID',
       { id, now: this.context.now() },
     );
+    this.tokens.clear();
     return this.getToken(id);
   }
 
@@ -235,7 +241,26 @@ export class AuthService {
   async authenticateToken(key: string): Promise<TokenAuth> {
     const invalid = () => new EngineError('UNAUTHENTICATED', 'Invalid token.', { reason: 'invalid' });
     if (!key.startsWith(tokenKeyPrefix) || key.length < tokenLookupLength + 8) throw invalid();
-    // One query: the token rows with this clear prefix, each with its owner.
+    const prefix = key.slice(0, tokenLookupLength);
+    const digest = sha256(key);
+    const now = this.context.now();
+    const verified =
+      this.tokens.find(prefix, digest, now.getTime()) ?? (await this.verifyStored(prefix, digest, now));
+    if (verified.expiresAt && verified.expiresAt.getTime() <= now.getTime()) {
+      throw new EngineError('UNAUTHENTICATED', 'Token has expired.', { reason: 'expired' });
+    }
+    if (!verified.lastUsedAt || now.getTime() - verified.lastUsedAt.getTime() >= lastUsedResolutionMs) {
+      verified.lastUsedAt = now;
+      await this.context.db.run('UPDATE api_tokens SET last_used_at = $now WHERE id = $id::UUID', {
+        id: verified.tokenId,
+        now,
+      });
+    }
+    return { user: verified.user, tokenId: verified.tokenId };
+  }
+
+  /** Looks a token up in the store (one query joining its owner) and caches it when usable. */
+  private async verifyStored(prefix: string, digest: string, now: Date): Promise<VerifiedToken> {
     const candidates = await this.context.db.all<{
       token_id: string;
       token_hash: string;
@@ -246,37 +271,28 @@ export class AuthService {
       `SELECT t.id::VARCHAR AS token_id, t.token_hash, t.expires_at, t.revoked_at, t.last_used_at,
          u.id::VARCHAR AS id, u.username, u.email, u.role, u.is_active, u.created_at, u.updated_at
        FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_prefix = $prefix`,
-      { prefix: key.slice(0, tokenLookupLength) },
+      { prefix },
     );
-    const digest = sha256(key);
     const match = candidates.find((c) => digestsEqual(c.token_hash, digest));
-    if (!match) throw invalid();
-    const now = this.context.now();
+    if (!match) throw new EngineError('UNAUTHENTICATED', 'Invalid token.', { reason: 'invalid' });
     if (match.revoked_at) {
       throw new EngineError('UNAUTHENTICATED', 'Token has been revoked.', { reason: 'revoked' });
     }
-    if (match.expires_at && match.expires_at.getTime() <= now.getTime()) {
-      throw new EngineError('UNAUTHENTICATED', 'Token has expired.', { reason: 'expired' });
-    }
-    const {
-      token_id,
-      token_hash: _hash,
-      expires_at: _e,
-      revoked_at: _r,
-      last_used_at: _l,
-      ...userRow
-    } = match;
+    const { token_id, token_hash, expires_at, revoked_at: _r, last_used_at, ...userRow } = match;
     const user = toUser(userRow);
     if (!user.is_active) {
       throw new EngineError('UNAUTHENTICATED', 'User inactive or deleted.', { reason: 'inactive' });
     }
-    if (!match.last_used_at || now.getTime() - match.last_used_at.getTime() >= lastUsedResolutionMs) {
-      await this.context.db.run('UPDATE api_tokens SET last_used_at = $now WHERE id = $id::UUID', {
-        id: token_id,
-        now,
-      });
-    }
-    return { user, tokenId: token_id };
+    const verified: VerifiedToken = {
+      tokenId: token_id,
+      digest: token_hash,
+      user,
+      expiresAt: expires_at,
+      lastUsedAt: last_used_at,
+      checkedAt: now.getTime(),
+    };
+    this.tokens.put(prefix, verified);
+    return verified;
   }
 
   /**
