@@ -1,10 +1,10 @@
 import type { EngineContext } from '../context.ts';
 import { severities } from '../schema/enums.ts';
+import { queryArrow } from '../store/arrow-bridge.ts';
 import type { AnomalyDraft } from './anomaly-merge.ts';
 import type { AnomalyModelConfig } from './anomaly-model.ts';
 import { formatAmount } from './anomaly-wording.ts';
-import { type ChiSquareResult, chiSquareHomogeneity } from './kernels/chi-square.ts';
-import { type KsResult, ksTwoSample } from './kernels/ks-two-sample.ts';
+import { type BehavioralPayload, type BehavioralTest, behavioralTaskName } from './behavioral-task.ts';
 import { quantileSorted, sortedCopy } from './kernels/order-stats.ts';
 import { readRelatedIncidents } from './related-incidents.ts';
 
@@ -28,7 +28,8 @@ export interface RunRange {
  * - severity-mix change: Pearson chi-square homogeneity on the 2 × 4 table of severity counts.
  * anomaly_score is −log10(p) and threshold_used −log10 of the corrected level, so the score
  * ratio reads as "how far past the significance level"; confidence_score is 1 − p.
- * The kernels are pure and cheap (O(n log n) per slice and period), so they run in-process.
+ * The tests run in a worker thread (task `anomaly.behavioral`) on columns read through the Arrow
+ * bridge; only the significant ones come back here to be described.
  */
 export async function behavioralDrafts(
   context: EngineContext,
@@ -44,110 +45,109 @@ export async function behavioralDrafts(
     periods.push({ start, end });
     if (start <= range.start.getTime()) break;
   }
-  const candidates: {
-    kind: 'service' | 'team';
-    slice: string;
-    period: { start: number; end: number };
-    test: Finding;
-  }[] = [];
+  const flatPeriods = Float64Array.from(periods.flatMap((x) => [x.start, x.end]));
+  const found: { kind: 'service' | 'team'; slices: SliceData; test: BehavioralTest }[] = [];
   let tests = 0;
   for (const kind of ['service', 'team'] as const) {
-    // Delays are divided by the median delay of their severity over the whole range: a CRITICAL
-    // incident is acknowledged in minutes and a LOW one in hours, and without this a slice's
-    // severity mix would drown a real slowdown in the spread between severities.
-    const rows = await context.db.all(
-      `WITH m AS (SELECT severity, median(epoch(acknowledged_at) - epoch(created_at)) / 60.0 AS med
-                  FROM incidents WHERE created_at >= $from AND created_at < $to AND acknowledged_at IS NOT NULL
-                  GROUP BY severity)
-       SELECT i.${kind} AS slice, epoch_ms(i.created_at)::DOUBLE AS t, i.severity,
-         (epoch(i.acknowledged_at) - epoch(i.created_at)) / 60.0 AS mtta,
-         (epoch(i.acknowledged_at) - epoch(i.created_at)) / 60.0 / nullif(m.med, 0) AS ratio
-       FROM incidents i LEFT JOIN m ON m.severity = i.severity
-       WHERE i.created_at >= $from AND i.created_at < $to AND i.${kind} IS NOT NULL
-       ORDER BY slice, i.created_at`,
-      { from: range.from, to: range.to },
-    );
-    const bySlice = new Map<
-      string,
-      { t: number[]; severity: number[]; mtta: (number | null)[]; ratio: (number | null)[] }
-    >();
-    for (const r of rows) {
-      const key = String(r['slice']);
-      let entry = bySlice.get(key);
-      if (!entry) {
-        entry = { t: [], severity: [], mtta: [], ratio: [] };
-        bySlice.set(key, entry);
-      }
-      entry.t.push(Number(r['t']));
-      entry.severity.push(Math.max(0, severities.indexOf(r['severity'] as (typeof severities)[number])));
-      entry.mtta.push(r['mtta'] === null ? null : Number(r['mtta']));
-      entry.ratio.push(r['ratio'] === null ? null : Number(r['ratio']));
-    }
-    for (const [slice, data] of bySlice) {
-      for (const period of periods) {
-        const inside = (i: number) => data.t[i]! >= period.start && data.t[i]! < period.end;
-        const recentMtta: number[] = [];
-        const baseMtta: number[] = [];
-        const recentRatio: number[] = [];
-        const baseRatio: number[] = [];
-        const recentCounts = [0, 0, 0, 0];
-        const baseCounts = [0, 0, 0, 0];
-        for (let i = 0; i < data.t.length; i++) {
-          const m = data.mtta[i];
-          const isIn = inside(i);
-          if (m !== null && m !== undefined) (isIn ? recentMtta : baseMtta).push(m);
-          const q = data.ratio[i];
-          if (q !== null && q !== undefined) (isIn ? recentRatio : baseRatio).push(q);
-          (isIn ? recentCounts : baseCounts)[data.severity[i]!]! += 1;
-        }
-        if (baseRatio.length >= minSamples && recentRatio.length >= minSamples) {
-          tests++;
-          const ks = ksTwoSample(baseRatio, recentRatio);
-          candidates.push({
-            kind,
-            slice,
-            period,
-            test: { type: 'mtta', p: ks.pValue, ks, base: baseMtta, recent: recentMtta },
-          });
-        }
-        if (
-          sum(baseCounts) >= minSamples &&
-          sum(recentCounts) >= minSamples &&
-          nonZeroColumns(baseCounts, recentCounts) >= 2
-        ) {
-          tests++;
-          const chi = chiSquareHomogeneity([baseCounts, recentCounts]);
-          candidates.push({
-            kind,
-            slice,
-            period,
-            test: { type: 'mix', p: chi.pValue, chi, base: baseCounts, recent: recentCounts },
-          });
-        }
-      }
-    }
+    const slices = await readSlices(context, kind, range);
+    if (slices.names.length === 0) continue;
+    const payload: BehavioralPayload = {
+      t: slices.t.slice(),
+      severity: slices.severity.slice(),
+      ratio: slices.ratio.slice(),
+      offsets: slices.offsets.slice(),
+      periods: flatPeriods.slice(),
+      minSamples,
+    };
+    const results = await context.pool.run<BehavioralTest[]>(behavioralTaskName, payload, {
+      transferList: [
+        payload.t.buffer as ArrayBuffer,
+        payload.severity.buffer as ArrayBuffer,
+        payload.ratio.buffer as ArrayBuffer,
+        payload.offsets.buffer as ArrayBuffer,
+        payload.periods.buffer as ArrayBuffer,
+      ],
+    });
+    tests += results.length;
+    for (const test of results) found.push({ kind, slices, test });
   }
   const level = alpha / Math.max(1, tests);
   const drafts: AnomalyDraft[] = [];
-  for (const { kind, slice, period, test } of candidates) {
+  for (const { kind, slices, test } of found) {
     if (!(test.p < level)) continue;
-    drafts.push(await findingDraft(context, kind, slice, period, test, level));
+    const period = periods[test.period];
+    if (!period) continue;
+    drafts.push(await findingDraft(context, kind, slices, period, test, level));
   }
   return drafts;
 }
 
-type Finding =
-  | { type: 'mtta'; p: number; ks: KsResult; base: number[]; recent: number[] }
-  | { type: 'mix'; p: number; chi: ChiSquareResult; base: number[]; recent: number[] };
+/** The incidents of every slice of one kind, packed slice after slice (see `BehavioralPayload`). */
+interface SliceData {
+  readonly names: string[];
+  readonly offsets: Int32Array;
+  readonly t: Float64Array;
+  readonly severity: Uint8Array;
+  readonly mtta: Float64Array;
+  readonly ratio: Float64Array;
+}
+
+async function readSlices(
+  context: EngineContext,
+  kind: 'service' | 'team',
+  range: RunRange,
+): Promise<SliceData> {
+  // Delays are divided by the median delay of their severity over the whole range: a CRITICAL
+  // incident is acknowledged in minutes and a LOW one in hours, and without this a slice's
+  // severity mix would drown a real slowdown in the spread between severities.
+  const table = await queryArrow(
+    context.db,
+    `WITH m AS (SELECT severity, median(epoch(acknowledged_at) - epoch(created_at)) / 60.0 AS med
+                FROM incidents WHERE created_at >= $from AND created_at < $to AND acknowledged_at IS NOT NULL
+                GROUP BY severity)
+     SELECT i.${kind} AS slice, (dense_rank() OVER (ORDER BY i.${kind}) - 1)::INTEGER AS k,
+       epoch_ms(i.created_at)::DOUBLE AS t,
+       (list_position(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'], i.severity) - 1)::UTINYINT AS sev,
+       coalesce((epoch(i.acknowledged_at) - epoch(i.created_at)) / 60.0, 'NaN'::DOUBLE) AS mtta,
+       coalesce((epoch(i.acknowledged_at) - epoch(i.created_at)) / 60.0 / nullif(m.med, 0), 'NaN'::DOUBLE) AS ratio
+     FROM incidents i LEFT JOIN m ON m.severity = i.severity
+     WHERE i.created_at >= $from AND i.created_at < $to AND i.${kind} IS NOT NULL
+     ORDER BY k, i.created_at`,
+    { from: range.from, to: range.to },
+  );
+  const column = <T>(name: string) => table.getChild(name)?.toArray() as T;
+  const k = column<Int32Array>('k') ?? new Int32Array(0);
+  const sliceColumn = table.getChild('slice');
+  const names: string[] = [];
+  const offsets: number[] = [];
+  for (let i = 0; i < k.length; i++) {
+    if (i === 0 || k[i] !== k[i - 1]) {
+      offsets.push(i);
+      names.push(String(sliceColumn?.get(i)));
+    }
+  }
+  offsets.push(k.length);
+  return {
+    names,
+    offsets: Int32Array.from(offsets),
+    t: Float64Array.from(column<Float64Array>('t') ?? []),
+    severity: Uint8Array.from(column<Uint8Array>('sev') ?? []),
+    mtta: Float64Array.from(column<Float64Array>('mtta') ?? []),
+    ratio: Float64Array.from(column<Float64Array>('ratio') ?? []),
+  };
+}
 
 async function findingDraft(
   context: EngineContext,
   kind: 'service' | 'team',
-  slice: string,
+  slices: SliceData,
   period: { start: number; end: number },
-  test: Finding,
+  test: BehavioralTest,
   level: number,
 ): Promise<AnomalyDraft> {
+  const slice = slices.names[test.slice] ?? '';
+  const from = slices.offsets[test.slice] ?? 0;
+  const to = slices.offsets[test.slice + 1] ?? 0;
   const related = await readRelatedIncidents(
     context.db,
     kind,
@@ -175,8 +175,15 @@ async function findingDraft(
     },
   };
   if (test.type === 'mtta') {
-    const b = sortedCopy(test.base);
-    const observed = quantileSorted(sortedCopy(test.recent), 0.5);
+    const base: number[] = [];
+    const recent: number[] = [];
+    for (let i = from; i < to; i++) {
+      const m = slices.mtta[i]!;
+      if (Number.isNaN(m)) continue;
+      (slices.t[i]! >= period.start && slices.t[i]! < period.end ? recent : base).push(m);
+    }
+    const b = sortedCopy(base);
+    const observed = quantileSorted(sortedCopy(recent), 0.5);
     const expected = quantileSorted(b, 0.5);
     const lower = quantileSorted(b, 0.1);
     const upper = quantileSorted(b, 0.9);
@@ -184,7 +191,7 @@ async function findingDraft(
       ...common,
       seriesKey: `mtta_distribution:${kind}=${slice}`,
       affectedMetrics: ['MTTA'],
-      description: `Acknowledgement times for ${who} ${when}: median ${formatAmount(observed)} min against its baseline median of ${formatAmount(expected)} min; expected ${formatAmount(lower)} to ${formatAmount(upper)} min (KS D = ${test.ks.statistic.toFixed(2)})`,
+      description: `Acknowledgement times for ${who} ${when}: median ${formatAmount(observed)} min against its baseline median of ${formatAmount(expected)} min; expected ${formatAmount(lower)} to ${formatAmount(upper)} min (KS D = ${test.statistic.toFixed(2)})`,
       metadata: {
         method: 'ks_two_sample',
         observed,
@@ -193,26 +200,28 @@ async function findingDraft(
         upper,
         p_value: test.p,
         significance_level: level,
-        statistic: test.ks.statistic,
-        samples: { baseline: test.ks.n1, recent: test.ks.n2 },
+        statistic: test.statistic,
+        samples: { baseline: base.length, recent: recent.length },
         slice: kind,
         slice_value: slice,
       },
     };
   }
   const severeShare = (c: number[]) => (100 * ((c[2] ?? 0) + (c[3] ?? 0))) / Math.max(1, sum(c));
-  const observed = severeShare(test.recent);
-  const expected = severeShare(test.base);
+  const baseCounts = test.baseCounts ?? [0, 0, 0, 0];
+  const recentCounts = test.recentCounts ?? [0, 0, 0, 0];
+  const observed = severeShare(recentCounts);
+  const expected = severeShare(baseCounts);
   // Binomial band (± 3 standard errors) of the severe share for a sample the size of the recent one.
   const p = expected / 100;
-  const spread = 300 * Math.sqrt((p * (1 - p)) / Math.max(1, sum(test.recent)));
+  const spread = 300 * Math.sqrt((p * (1 - p)) / Math.max(1, sum(recentCounts)));
   const lower = Math.max(0, expected - spread);
   const upper = Math.min(100, expected + spread);
   return {
     ...common,
     seriesKey: `severity_mix:${kind}=${slice}`,
     affectedMetrics: ['SEVERITY_MIX'],
-    description: `Severity mix of ${who} ${when}: ${formatAmount(observed)}% HIGH or CRITICAL of ${sum(test.recent)} incidents against ${formatAmount(expected)}% in its baseline; expected ${formatAmount(lower)}% to ${formatAmount(upper)}% (chi-square ${test.chi.statistic.toFixed(1)}, ${test.chi.dof} dof)`,
+    description: `Severity mix of ${who} ${when}: ${formatAmount(observed)}% HIGH or CRITICAL of ${sum(recentCounts)} incidents against ${formatAmount(expected)}% in its baseline; expected ${formatAmount(lower)}% to ${formatAmount(upper)}% (chi-square ${test.statistic.toFixed(1)}, ${test.dof} dof)`,
     metadata: {
       method: 'chi_square_homogeneity',
       observed,
@@ -221,10 +230,10 @@ async function findingDraft(
       upper,
       p_value: test.p,
       significance_level: level,
-      statistic: test.chi.statistic,
-      dof: test.chi.dof,
+      statistic: test.statistic,
+      dof: test.dof,
       counts: Object.fromEntries(
-        severities.map((s, i) => [s, { baseline: test.base[i], recent: test.recent[i] }]),
+        severities.map((s, i) => [s, { baseline: baseCounts[i], recent: recentCounts[i] }]),
       ),
       slice: kind,
       slice_value: slice,
@@ -236,10 +245,4 @@ function sum(values: readonly number[]): number {
   let s = 0;
   for (const v of values) s += v;
   return s;
-}
-
-function nonZeroColumns(a: readonly number[], b: readonly number[]): number {
-  let n = 0;
-  for (let i = 0; i < a.length; i++) if ((a[i] ?? 0) + (b[i] ?? 0) > 0) n++;
-  return n;
 }

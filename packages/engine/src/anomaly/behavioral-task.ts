@@ -1,0 +1,89 @@
+import { chiSquareHomogeneity } from './kernels/chi-square.ts';
+import { ksTwoSample } from './kernels/ks-two-sample.ts';
+
+/**
+ * Payload of the behavioural worker task: the incidents of many slices (services or teams) packed
+ * slice after slice — slice i spans `[offsets[i], offsets[i + 1])` — and the periods to test.
+ */
+export interface BehavioralPayload {
+  /** Creation times, epoch ms. */
+  readonly t: Float64Array;
+  /** Severity index 0..3 (LOW..CRITICAL). */
+  readonly severity: Uint8Array;
+  /** Acknowledgement delay divided by its severity's median delay; NaN when not acknowledged. */
+  readonly ratio: Float64Array;
+  readonly offsets: Int32Array;
+  /** Periods as [start, end) pairs, epoch ms. */
+  readonly periods: Float64Array;
+  readonly minSamples: number;
+}
+
+/** One test made: a slice and period, its kind, statistic and p-value. */
+export interface BehavioralTest {
+  readonly slice: number;
+  readonly period: number;
+  readonly type: 'mtta' | 'mix';
+  readonly p: number;
+  readonly statistic: number;
+  /** Degrees of freedom (chi-square) or 0. */
+  readonly dof: number;
+  /** Severity counts LOW..CRITICAL outside and inside the period (chi-square only). */
+  readonly baseCounts?: number[];
+  readonly recentCounts?: number[];
+}
+
+/** Name of the worker task that runs {@link behavioralTests}. */
+export const behavioralTaskName = 'anomaly.behavioral';
+
+/**
+ * Worker task: for every slice and period with at least `minSamples` incidents on both sides, the
+ * two-sample KS test of severity-adjusted acknowledgement delays and the chi-square homogeneity
+ * test of severity counts, inside the period against the rest. Pure. Cost O(periods · n log n).
+ */
+export function behavioralTests(payload: BehavioralPayload): BehavioralTest[] {
+  const { t, severity, ratio, offsets, periods, minSamples } = payload;
+  const out: BehavioralTest[] = [];
+  for (let s = 0; s + 1 < offsets.length; s++) {
+    const from = offsets[s]!;
+    const to = offsets[s + 1]!;
+    for (let p = 0; 2 * p + 1 < periods.length; p++) {
+      const start = periods[2 * p]!;
+      const end = periods[2 * p + 1]!;
+      const recent: number[] = [];
+      const base: number[] = [];
+      const recentCounts = [0, 0, 0, 0];
+      const baseCounts = [0, 0, 0, 0];
+      for (let i = from; i < to; i++) {
+        const inside = t[i]! >= start && t[i]! < end;
+        const q = ratio[i]!;
+        if (!Number.isNaN(q)) (inside ? recent : base).push(q);
+        (inside ? recentCounts : baseCounts)[severity[i]!]! += 1;
+      }
+      if (base.length >= minSamples && recent.length >= minSamples) {
+        const ks = ksTwoSample(base, recent);
+        out.push({ slice: s, period: p, type: 'mtta', p: ks.pValue, statistic: ks.statistic, dof: 0 });
+      }
+      const nonZero = recentCounts.filter((c, i) => c + (baseCounts[i] ?? 0) > 0).length;
+      if (total(baseCounts) >= minSamples && total(recentCounts) >= minSamples && nonZero >= 2) {
+        const chi = chiSquareHomogeneity([baseCounts, recentCounts]);
+        out.push({
+          slice: s,
+          period: p,
+          type: 'mix',
+          p: chi.pValue,
+          statistic: chi.statistic,
+          dof: chi.dof,
+          baseCounts,
+          recentCounts,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+function total(values: readonly number[]): number {
+  let s = 0;
+  for (const v of values) s += v;
+  return s;
+}
