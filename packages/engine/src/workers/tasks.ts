@@ -1,3 +1,4 @@
+import { behavioralTaskName, behavioralTests } from '../anomaly/behavioral-task.ts';
 import { detectBatch, detectTaskName } from '../anomaly/detect-task.ts';
 import { forestScores, forestTaskName } from '../anomaly/forest-task.ts';
 import { findRecurrencesTask, findRecurrencesTaskName } from '../recurrence/recurrence-task.ts';
@@ -14,5 +15,6 @@ export const tasks: Record<string, Task> = {
   'arrow.echo': echoTable,
   [detectTaskName]: detectBatch,
   [forestTaskName]: forestScores,
+  [behavioralTaskName]: behavioralTests,
   [findRecurrencesTaskName]: findRecurrencesTask,
 };
