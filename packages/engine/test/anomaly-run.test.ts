@@ -87,6 +87,24 @@ describe('running anomaly detection over incidents', () => {
     expect(found.results.some((a) => a.series_key === 'incident_count:day:service=payments')).toBe(true);
   });
 
+  it('runs the detectors on series the caller holds, many at once through the pool', async () => {
+    // Two hourly series of 500 points alternating 10 and 12; the second has 60 at point 300.
+    const timestamps = Float64Array.from({ length: 500 }, (_, i) => Date.UTC(2026, 0, 1) + i * 3_600_000);
+    const flat = Float64Array.from({ length: 500 }, (_, i) => (i % 2 ? 12 : 10));
+    const spiked = flat.slice();
+    spiked[300] = 60;
+    const found = await engine.anomalies.detect(
+      [
+        { key: 'flat', timestamps, values: flat },
+        { key: 'spiked', timestamps, values: spiked },
+      ],
+      { methods: ['robust_z'] },
+    );
+    expect(found.map((d) => d.seriesKey)).toEqual(['spiked']);
+    expect(found[0]).toMatchObject({ start: timestamps[300], end: timestamps[300], observed: 60 });
+    expect(found[0]?.score).toBeGreaterThan(found[0]?.threshold ?? Number.POSITIVE_INFINITY);
+  });
+
   it('refuses an unknown model and a bad window without writing anything', async () => {
     const count = (await engine.anomalies.list()).count;
     await expect(engine.anomalies.run({ modelId: crypto.randomUUID() })).rejects.toMatchObject({
