@@ -146,7 +146,9 @@ describe('queryArrow', () => {
   });
 
   it('reads a streamed result the same as a materialised one', async () => {
-    const streamed = await resultToArrow(await db.reader.stream('SELECT * FROM src ORDER BY id'));
+    const streamed = await db.withReader(async (conn) =>
+      resultToArrow(await conn.stream('SELECT * FROM src ORDER BY id')),
+    );
     expect(streamed.numRows).toBe(rows);
     expect(streamed.schema.fields.map((f) => String(f.type))).toEqual(
       table.schema.fields.map((f) => String(f.type)),

@@ -45,21 +45,25 @@ function toDuckValue(value: SqlValue): DuckDBValue {
   return value as DuckDBValue;
 }
 
+/** Reader connections a database opens unless told otherwise. */
+const defaultReaders = 4;
+
 /** A row read as plain JS values (BIGINT as bigint, TIMESTAMP as Date, lists as arrays). */
 export type Row = Record<string, unknown>;
 
 /**
  * The DuckDB shell: one database instance, a writer connection whose work is serialised by an
- * async lock (DuckDB allows one writer transaction per connection), and a reader connection for
- * queries, which see the last committed state (MVCC).
+ * async lock (DuckDB allows one writer transaction per connection), and a small pool of reader
+ * connections for queries, which see the last committed state (MVCC) and run side by side.
  */
 export class Database {
   readonly path: string;
   private readonly instance: DuckDBInstance;
   /** The connection that writes; only touched while holding the lock. */
   readonly writer: DuckDBConnection;
-  /** The connection that reads committed data. */
-  readonly reader: DuckDBConnection;
+  private readonly idleReaders: DuckDBConnection[];
+  private readonly readerCount: number;
+  private readonly waitingForReader: ((conn: DuckDBConnection) => void)[] = [];
   private lock: Promise<unknown> = Promise.resolve();
   private closed = false;
 
@@ -67,12 +71,13 @@ export class Database {
     path: string,
     instance: DuckDBInstance,
     writer: DuckDBConnection,
-    reader: DuckDBConnection,
+    readers: DuckDBConnection[],
   ) {
     this.path = path;
     this.instance = instance;
     this.writer = writer;
-    this.reader = reader;
+    this.idleReaders = readers;
+    this.readerCount = readers.length;
   }
 
   /**
@@ -81,7 +86,7 @@ export class Database {
    */
   static async open(
     path: string,
-    options: { threads?: number; memoryLimit?: string } = {},
+    options: { threads?: number; memoryLimit?: string; readers?: number } = {},
   ): Promise<Database> {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const config: Record<string, string> = {};
@@ -89,16 +94,38 @@ export class Database {
     if (options.memoryLimit) config['memory_limit'] = options.memoryLimit;
     const instance = await DuckDBInstance.create(path, config);
     const writer = await instance.connect();
-    const reader = await instance.connect();
-    return new Database(path, instance, writer, reader);
+    const readers: DuckDBConnection[] = [];
+    for (let i = 0; i < (options.readers ?? defaultReaders); i++) readers.push(await instance.connect());
+    return new Database(path, instance, writer, readers);
   }
 
   /** Runs a read query on committed data and returns its rows as JS objects. */
   async all<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T[]> {
-    this.assertOpen();
     const { values, types } = bind(params);
-    const reader = await this.reader.runAndReadAll(sql, values, types);
-    return reader.getRowObjectsJS() as T[];
+    return this.withReader(async (conn) => {
+      const reader = await conn.runAndReadAll(sql, values, types);
+      return reader.getRowObjectsJS() as T[];
+    });
+  }
+
+  /**
+   * Lends a reader connection to `work` for its whole duration (a streamed result must be drained
+   * before anything else runs on its connection), waiting when all are busy.
+   */
+  async withReader<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    this.assertOpen();
+    const conn =
+      this.idleReaders.pop() ??
+      (await new Promise<DuckDBConnection>((resolve) => {
+        this.waitingForReader.push(resolve);
+      }));
+    try {
+      return await work(conn);
+    } finally {
+      const next = this.waitingForReader.shift();
+      if (next) next(conn);
+      else this.idleReaders.push(conn);
+    }
   }
 
   /** Like {@link all} but returns the first row or `undefined`. */
@@ -164,7 +191,15 @@ export class Database {
     await this.lock;
     this.closed = true;
     if (this.path !== ':memory:') await this.writer.run('CHECKPOINT');
-    this.reader.closeSync();
+    while (this.idleReaders.length < this.readerCount) {
+      await new Promise<void>((resolve) => {
+        this.waitingForReader.push((conn) => {
+          this.idleReaders.push(conn);
+          resolve();
+        });
+      });
+    }
+    for (const reader of this.idleReaders) reader.closeSync();
     this.writer.closeSync();
     this.instance.closeSync();
   }

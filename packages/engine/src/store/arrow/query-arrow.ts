@@ -27,7 +27,7 @@ export async function queryArrow(
   params?: SqlParams,
   options: QueryArrowOptions = {},
 ): Promise<arrow.Table> {
-  return queryArrowOn(db.reader, sql, params, options);
+  return db.withReader((conn) => queryArrowOn(conn, sql, params, options));
 }
 
 /** {@link queryArrow} on a given connection, e.g. the writer inside a transaction. */
