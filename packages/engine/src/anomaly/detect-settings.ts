@@ -21,9 +21,9 @@ export interface ResolvedSettings {
 }
 
 const bySensitivity = {
-  low: { alpha: 0.001, z: 4.5, cusumH: 14, forest: 0.7, esdMin: 7, risk: 1e-4 },
-  medium: { alpha: 0.01, z: 3.5, cusumH: 10, forest: 0.65, esdMin: 5, risk: 1e-3 },
-  high: { alpha: 0.05, z: 3, cusumH: 7, forest: 0.6, esdMin: 4, risk: 1e-2 },
+  low: { alpha: 0.001, z: 4.5, cusumH: 14, forest: 0.7, esdMin: 8, risk: 1e-4 },
+  medium: { alpha: 0.01, z: 3.5, cusumH: 10, forest: 0.65, esdMin: 6, risk: 1e-3 },
+  high: { alpha: 0.05, z: 3, cusumH: 7, forest: 0.6, esdMin: 4.5, risk: 1e-2 },
 } as const;
 
 /**

@@ -190,14 +190,17 @@ export function seasonalHybridEsd(values: ArrayLike<number>, options: SeasonalEs
 
 /**
  * Robust spread of the residual at each phase of `period`: the scaled MAD over the points whose
- * phase is within ±w of it (w = period / 48, at least one phase, so about an hour at any sampling),
- * floored at a quarter of the global scale so a phase that happened to be calm cannot make ordinary
- * noise look extreme. Cost O(n log n).
+ * phase is within ±w of it (w = period / 48 and at least one phase, so about an hour at any sampling,
+ * widened until the bucket holds 30 points so a MAD of a handful of values cannot be tiny by luck),
+ * floored at half the global scale so a phase that happened to be calm cannot make ordinary noise
+ * look extreme. Cost O(n log n).
  */
 export function phaseScales(residual: Float64Array, period: number): Float64Array {
   const n = residual.length;
   const global = robustScale(residual);
-  const w = Math.max(1, Math.round(period / 48));
+  const cycles = Math.max(1, Math.floor(n / period));
+  let w = Math.max(1, Math.round(period / 48));
+  while ((2 * w + 1) * cycles < 30 && 2 * w + 1 < period) w++;
   const byPhase = new Float64Array(period);
   const bucket: number[] = [];
   for (let phase = 0; phase < period; phase++) {
@@ -206,7 +209,7 @@ export function phaseScales(residual: Float64Array, period: number): Float64Arra
       const ph = (((phase + d) % period) + period) % period;
       for (let i = ph; i < n; i += period) if (Number.isFinite(residual[i]!)) bucket.push(residual[i]!);
     }
-    byPhase[phase] = Math.max(robustScale(bucket), 0.25 * global);
+    byPhase[phase] = Math.max(robustScale(bucket), 0.5 * global);
   }
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = byPhase[i % period]!;
