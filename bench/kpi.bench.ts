@@ -5,18 +5,31 @@
  *  - engine warm: `engine.kpis.summary()` from incremental hourly rollups (after one build);
  *  - pandas: the same definitions on a CSV export of the same incidents (bench/kpi-pandas.py);
  *  - plain JS: arrays of objects with simple-statistics (only up to JS_MAX_ROWS, default 1 M).
- * Usage: npx tsx --conditions=@incident-insights/source bench/kpi.bench.ts [N ...] (default 1000000 10000000).
+ * Usage: npx tsx --conditions=@incident-insights/source bench/kpi.bench.ts [N ...] (default 1000000 10000000);
+ * COLD_RUNS (3) and WARM_RUNS (20) set the repetitions, JS_MAX_ROWS (1000000) the plain-JS limit.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type AggregationType, aggregationTypes, type MetricType, metricTypes, openEngine } from '@incident-insights/engine';
+import {
+  type AggregationType,
+  aggregationTypes,
+  type MetricType,
+  metricTypes,
+  openEngine,
+} from '@incident-insights/engine';
 import * as ss from 'simple-statistics';
 
-const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const sizes = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0);
 if (sizes.length === 0) sizes.push(1_000_000, 10_000_000);
 const jsMaxRows = Number(process.env['JS_MAX_ROWS'] ?? 1_000_000);
+// Repetitions (COLD_RUNS, WARM_RUNS); a 10 M run on 2 shared cores takes too long with the defaults.
+const coldRuns = Number(process.env['COLD_RUNS'] ?? 3);
+const warmRuns = Number(process.env['WARM_RUNS'] ?? 20);
 const start = new Date('2024-01-01T00:00:00Z');
 const end = new Date('2025-01-01T00:00:00Z');
 const windowHours = (end.getTime() - start.getTime()) / 3_600_000; // 8784: 2024 is a leap year
@@ -83,7 +96,9 @@ function jsBaseline(rows: JsRow[]): Record<string, Record<AggregationType, numbe
   const e0 = end.getTime();
   const inWindow = rows.filter((r) => r.created >= s0 && r.created < e0);
   const out: Record<string, Record<AggregationType, number>> = {};
-  out['MTTA'] = jsAggregate(inWindow.filter((r) => r.ack !== null).map((r) => ((r.ack as number) - r.created) / 60_000));
+  out['MTTA'] = jsAggregate(
+    inWindow.filter((r) => r.ack !== null).map((r) => ((r.ack as number) - r.created) / 60_000),
+  );
   out['MTTR'] = jsAggregate(
     inWindow.filter((r) => r.resolved !== null).map((r) => ((r.resolved as number) - r.created) / 3_600_000),
   );
@@ -149,9 +164,13 @@ const log = (line: string) => {
   lines.push(line);
   console.log(line);
 };
-log(`Node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0]?.toFixed(1)} at the start.`);
+log(
+  `Node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0]?.toFixed(1)} at the start.`,
+);
 log('');
-log('| incidents | engine cold (full recompute) | engine warm summary p50 / p95 (64 metrics) | warm summary p50 / p95 (8 system metrics) | rollup build | pandas compute (read) | plain JS (load) | cold vs pandas | peak RSS |');
+log(
+  '| incidents | engine cold (full recompute) | engine warm summary p50 / p95 (64 metrics) | warm summary p50 / p95 (8 system metrics) | rollup build | pandas compute (read) | plain JS (load) | cold vs pandas | peak RSS |',
+);
 log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 
 for (const n of sizes) {
@@ -175,7 +194,7 @@ for (const n of sizes) {
     const cold: number[] = [];
     const coldCpu: number[] = [];
     let engineValues = new Map<string, string | null>();
-    for (let run = 0; run < 3; run++) {
+    for (let run = 0; run < coldRuns; run++) {
       const r = await timed(() => engine.kpis.calculateAll({ end, force: true }));
       cold.push(r.ms);
       coldCpu.push(r.cpuMs);
@@ -183,11 +202,12 @@ for (const n of sizes) {
     }
     const build = await timed(() => engine.kpis.summary());
     const warm: number[] = [];
-    for (let run = 0; run < 20; run++) warm.push((await timed(() => engine.kpis.summary())).ms);
+    for (let run = 0; run < warmRuns; run++) warm.push((await timed(() => engine.kpis.summary())).ms);
     for (const id of ids) await engine.kpis.update(id, { is_active: false });
     await engine.kpis.summary();
     const warmSystem: number[] = [];
-    for (let run = 0; run < 30; run++) warmSystem.push((await timed(() => engine.kpis.summary())).ms);
+    for (let run = 0; run < Math.max(warmRuns, 10); run++)
+      warmSystem.push((await timed(() => engine.kpis.summary())).ms);
     const engineRss = rssMb();
 
     // Debian's pandas has no Parquet engine here (no pyarrow), so pandas reads a CSV export; its
@@ -197,10 +217,14 @@ for (const n of sizes) {
       `COPY (SELECT service, created_at, acknowledged_at, resolved_at, escalation_level FROM incidents) TO '${exported}' (FORMAT csv, HEADER)`,
     );
     const pandas = JSON.parse(
-      execFileSync('/usr/bin/python3', [pandasScript, exported, start.toISOString().slice(0, 19), end.toISOString().slice(0, 19)], {
-        encoding: 'utf8',
-        maxBuffer: 1 << 24,
-      }),
+      execFileSync(
+        '/usr/bin/python3',
+        [pandasScript, exported, start.toISOString().slice(0, 19), end.toISOString().slice(0, 19)],
+        {
+          encoding: 'utf8',
+          maxBuffer: 1 << 24,
+        },
+      ),
     ) as { read_s: number; compute_s: number; values: Record<string, Record<string, number>> };
     // The same numbers both ways (spot check of every type's mean and p95; sketches are not involved).
     for (const type of types) {
@@ -235,7 +259,8 @@ for (const n of sizes) {
       });
       const compute = await timed(async () => jsBaseline(load.value));
       const mtbf = compute.value['MTTR']?.AVERAGE ?? Number.NaN;
-      if (Math.abs(mtbf - Number(engineValues.get('MTTR AVERAGE'))) > 1e-3) console.error('JS MTTR mismatch', mtbf);
+      if (Math.abs(mtbf - Number(engineValues.get('MTTR AVERAGE'))) > 1e-3)
+        console.error('JS MTTR mismatch', mtbf);
       js = `${(compute.ms / 1000).toFixed(2)} s (${(load.ms / 1000).toFixed(1)} s)`;
     }
     const coldMedian = pct(cold, 0.5);
