@@ -1,67 +1,22 @@
-import type { AnomalyType } from '../schema/enums.ts';
-import type { Detection, DetectorMethod, SeriesInput } from './detect.ts';
-import type { ResolvedSettings } from './detect-settings.ts';
+import type { Detection, DetectorMethod } from './detect.ts';
+import {
+  build,
+  countFinite,
+  deseasonalised,
+  esdPointPValue,
+  familyConfidence,
+  fromPoints,
+  median3,
+  type PointInfo,
+  type SeriesContext,
+} from './detect-build.ts';
 import { cusum } from './kernels/cusum.ts';
 import { generalizedEsd } from './kernels/gesd.ts';
 import { isolationForest, windowFeatures } from './kernels/isolation-forest.ts';
-import { type FlaggedPoint, mergeAlarms } from './kernels/post-process.ts';
 import { potThreshold } from './kernels/pot.ts';
 import { robustZScores } from './kernels/robust-z.ts';
-import { type SeasonalEsdResult, seasonalHybridEsd } from './kernels/seasonal-esd.ts';
 import { normalSf } from './kernels/special-functions.ts';
-import { studentTCdf } from './kernels/student-t.ts';
 import { rollingMadBand, staticThreshold } from './kernels/thresholds.ts';
-
-/** What a detector knows about one flagged point, for the detection built around it. */
-interface PointInfo {
-  readonly expected: number;
-  readonly lower: number;
-  readonly upper: number;
-  readonly score: number;
-  readonly threshold: number;
-  readonly pValue?: number;
-  readonly confidence: number;
-}
-
-/** Per-series state shared by the detectors of one call. */
-export interface SeriesContext {
-  readonly series: SeriesInput;
-  readonly values: Float64Array;
-  readonly settings: ResolvedSettings;
-  /** Flagged points at most this many points apart join one alarm. */
-  readonly mergeGap: number;
-  /** Seasonal periods to use (already checked against the length). */
-  readonly periods: readonly number[];
-  /** Seasonal-hybrid ESD fit, computed once and shared (its seasonal part feeds CUSUM and the forest). */
-  readonly seasonalFit: () => SeasonalEsdResult;
-  readonly thresholds?: { readonly lower?: number; readonly upper?: number };
-}
-
-const typeOf: Record<DetectorMethod, AnomalyType> = {
-  robust_z: 'STATISTICAL',
-  gesd: 'STATISTICAL',
-  seasonal_esd: 'TEMPORAL',
-  cusum: 'PATTERN',
-  isolation_forest: 'PATTERN',
-  threshold: 'THRESHOLD',
-  dynamic_threshold: 'THRESHOLD',
-};
-
-/**
- * Family-wise confidence from a per-point p-value over m tests: 1 − min(1, m·p) (Bonferroni), so a
- * point exactly at an ESD critical value gets 1 − α.
- */
-export function familyConfidence(pValue: number, m: number): number {
-  return Math.max(0, Math.min(1, 1 - m * pValue));
-}
-
-/** Two-sided per-point p-value of an ESD statistic R among m points (R ↔ t with m − 2 dof). */
-export function esdPointPValue(r: number, m: number): number {
-  const denom = (m - 1) ** 2 - m * r * r;
-  if (!(denom > 0)) return 0;
-  const t = Math.sqrt((m * (m - 2) * r * r) / denom);
-  return 2 * (1 - studentTCdf(t, m - 2));
-}
 
 /** Runs one detector over the series and returns its post-processed detections. */
 export function runMethod(method: DetectorMethod, ctx: SeriesContext): Detection[] {
@@ -278,77 +233,4 @@ function dynamicThreshold(ctx: SeriesContext): Detection[] {
     });
   }
   return fromPoints('dynamic_threshold', ctx, info);
-}
-
-/** Merges the flagged points of one detector into alarms and builds a detection per alarm. */
-function fromPoints(method: DetectorMethod, ctx: SeriesContext, info: Map<number, PointInfo>): Detection[] {
-  const points: FlaggedPoint[] = [...info].map(([index, p]) => ({ index, score: p.score }));
-  const { minHits, suppressionPoints } = ctx.settings;
-  const { mergeGap } = ctx;
-  return mergeAlarms(points, { mergeGap, minHits, suppressionPoints }).map((w) => {
-    const peak = info.get(w.peakIndex)!;
-    return build(method, ctx, w.startIndex, w.endIndex, w.peakIndex, w.hits, peak, ctx.values[w.peakIndex]!);
-  });
-}
-
-function build(
-  method: DetectorMethod,
-  ctx: SeriesContext,
-  start: number,
-  end: number,
-  peak: number,
-  hits: number,
-  p: PointInfo,
-  observed: number,
-): Detection {
-  const ts = ctx.series.timestamps;
-  return {
-    seriesKey: ctx.series.key,
-    method,
-    anomalyType: typeOf[method],
-    start: ts[start]!,
-    end: ts[end]!,
-    peakTimestamp: ts[peak]!,
-    observed,
-    expected: p.expected,
-    lower: p.lower,
-    upper: p.upper,
-    score: p.score,
-    ...(p.pValue === undefined ? {} : { pValue: p.pValue }),
-    confidence: p.confidence,
-    threshold: p.threshold,
-    pointCount: hits,
-  };
-}
-
-function deseasonalised(ctx: SeriesContext): Float64Array {
-  if (ctx.periods.length === 0) return ctx.values;
-  const seasonal = ctx.seasonalFit().decomposition.seasonal;
-  const y = new Float64Array(ctx.values.length);
-  for (let i = 0; i < y.length; i++) y[i] = ctx.values[i]! - seasonal[i]!;
-  return y;
-}
-
-function median3(y: Float64Array, from: number, to: number): number {
-  const s = Float64Array.from(y.subarray(Math.max(0, from), to + 1)).sort();
-  return s[s.length >> 1] ?? Number.NaN;
-}
-
-function countFinite(v: Float64Array): number {
-  let c = 0;
-  for (let i = 0; i < v.length; i++) if (Number.isFinite(v[i]!)) c++;
-  return c;
-}
-
-/** Runs the seasonal-hybrid ESD fit for a context (shared so it runs at most once per series). */
-export function fitSeasonal(
-  values: Float64Array,
-  periods: readonly number[],
-  settings: ResolvedSettings,
-): SeasonalEsdResult {
-  return seasonalHybridEsd(values, {
-    periods,
-    alpha: settings.alpha,
-    maxAnomalyFraction: settings.maxAnomalyFraction,
-  });
 }

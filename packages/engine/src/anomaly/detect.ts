@@ -1,6 +1,7 @@
 import { EngineError } from '../errors.ts';
 import type { AnomalyType } from '../schema/enums.ts';
-import { fitSeasonal, runMethod, type SeriesContext } from './detect-methods.ts';
+import { fitSeasonal, type SeriesContext } from './detect-build.ts';
+import { runMethod } from './detect-methods.ts';
 import { inferPeriods, resolveSettings } from './detect-settings.ts';
 import type { SeasonalEsdResult } from './kernels/seasonal-esd.ts';
 
