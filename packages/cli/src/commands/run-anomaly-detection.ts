@@ -56,7 +56,7 @@ function renderCreated(created: readonly AnomalyDetection[]): string {
     { header: 'id', value: (a) => a.id },
     { header: 'type', value: (a) => a.anomaly_type },
     { header: 'severity', value: (a) => a.severity },
-    { header: 'confidence', value: (a) => a.confidence_score, right: true },
+    { header: 'confidence', value: (a) => a.confidence_score.toFixed(4), right: true },
     { header: 'window start', value: (a) => a.time_window_start },
     { header: 'description', value: (a) => a.description },
   ]);

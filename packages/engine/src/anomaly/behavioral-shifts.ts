@@ -39,7 +39,9 @@ export async function behavioralDrafts(
   const { recent_days: recentDays, alpha, min_samples: minSamples } = config.behavioral;
   const periodMs = recentDays * 86_400_000;
   const periods: { start: number; end: number }[] = [];
-  for (let end = range.to.getTime(); ; end -= periodMs) {
+  // Periods end on the hour, so consecutive runs test the same periods and re-runs find them known.
+  const lastHour = Math.floor(range.to.getTime() / 3_600_000) * 3_600_000;
+  for (let end = lastHour; ; end -= periodMs) {
     const start = end - periodMs;
     if (start < range.from.getTime()) break;
     periods.push({ start, end });
