@@ -1,7 +1,8 @@
 import type { EngineContext } from '../context.ts';
 import { EngineError } from '../errors.ts';
 import { openSource } from './source.ts';
-import { mergeStaged, StagingWriter } from './staging.ts';
+import { mergeStaged } from './staging.ts';
+import { StagingWriter } from './staging-writer.ts';
 import {
   type IngestOptions,
   type IngestReport,

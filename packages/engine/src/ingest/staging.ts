@@ -1,119 +1,10 @@
-import {
-  DOUBLE,
-  type DuckDBAppender,
-  type DuckDBConnection,
-  DuckDBDataChunk,
-  type DuckDBType,
-  type DuckDBValue,
-  INTEGER,
-  LIST,
-  listValue,
-  VARCHAR,
-} from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { EngineError } from '../errors.ts';
-import { incidentColumns, type ValidIncident } from '../schema/incident.ts';
+import { incidentColumns } from '../schema/incident.ts';
 import { bind } from '../store/database.ts';
+import { stagingTable } from './staging-writer.ts';
 
-/**
- * The staging table an ingest call appends validated rows to, inside its transaction. Timestamps
- * travel as epoch milliseconds (DOUBLE) and become TIMESTAMPs in the merge, which saves building a
- * DuckDB value per timestamp in JS; `_row` is the source row, so that the last of several records
- * with one external id wins.
- */
-export const stagingTable = 'incident_staging';
 const sourceTable = 'incident_source';
-
-type Kind = (typeof incidentColumns)[number]['kind'];
-const stagingType: Record<Kind, DuckDBType> = {
-  uuid: VARCHAR,
-  text: VARCHAR,
-  enum: VARCHAR,
-  timestamp: DOUBLE,
-  int: INTEGER,
-  'text[]': LIST(VARCHAR),
-};
-const stagingSqlType: Record<Kind, string> = {
-  uuid: 'VARCHAR',
-  text: 'VARCHAR',
-  enum: 'VARCHAR',
-  timestamp: 'DOUBLE',
-  int: 'INTEGER',
-  'text[]': 'VARCHAR[]',
-};
-
-const chunkRows = 2048;
-
-/** Appends validated incidents to the staging table in 2,048-row data chunks. */
-export class StagingWriter {
-  private readonly appender: DuckDBAppender;
-  private readonly types: DuckDBType[];
-  private columns: DuckDBValue[][];
-  /** Rows appended so far. */
-  staged = 0;
-
-  private constructor(appender: DuckDBAppender) {
-    this.appender = appender;
-    this.types = [INTEGER, ...incidentColumns.map((c) => stagingType[c.kind])];
-    this.columns = this.types.map(() => []);
-  }
-
-  /** Creates (or empties) the staging table on `conn`, which must be inside a transaction. */
-  static async open(conn: DuckDBConnection): Promise<StagingWriter> {
-    const columns = incidentColumns.map((c) => `${c.name} ${stagingSqlType[c.kind]}`);
-    await conn.run(`CREATE OR REPLACE TEMP TABLE ${stagingTable} (_row INTEGER, ${columns.join(', ')})`);
-    return new StagingWriter(await conn.createAppender(stagingTable, 'main', 'temp'));
-  }
-
-  /** Stages `incidents`; `rows[i]` is the source row of `incidents[i]`. */
-  append(incidents: readonly ValidIncident[], rows: readonly number[]): void {
-    let cols = this.columns;
-    for (let i = 0; i < incidents.length; i++) {
-      const r = incidents[i]!;
-      cols[0]!.push(rows[i]!);
-      cols[1]!.push(r.id);
-      cols[2]!.push(r.external_id);
-      cols[3]!.push(r.title);
-      cols[4]!.push(r.description);
-      cols[5]!.push(r.category);
-      cols[6]!.push(r.subcategory);
-      cols[7]!.push(r.severity);
-      cols[8]!.push(r.priority);
-      cols[9]!.push(r.status);
-      cols[10]!.push(r.service);
-      cols[11]!.push(r.team);
-      cols[12]!.push(r.created_at.getTime());
-      cols[13]!.push(r.acknowledged_at ? r.acknowledged_at.getTime() : null);
-      cols[14]!.push(r.resolved_at ? r.resolved_at.getTime() : null);
-      cols[15]!.push(r.closed_at ? r.closed_at.getTime() : null);
-      cols[16]!.push(r.escalation_level);
-      cols[17]!.push(r.reopen_count);
-      cols[18]!.push(r.reassignment_count);
-      cols[19]!.push(r.affected_users);
-      cols[20]!.push(r.tags ? listValue(r.tags) : null);
-      if (cols[0]!.length === chunkRows) {
-        this.flushChunk();
-        cols = this.columns;
-      }
-    }
-  }
-
-  /** Appends what is buffered and closes the appender; call once, before {@link mergeStaged}. */
-  finish(): void {
-    this.flushChunk();
-    this.appender.flushSync();
-    this.appender.closeSync();
-  }
-
-  private flushChunk(): void {
-    const n = this.columns[0]!.length;
-    if (n === 0) return;
-    const chunk = DuckDBDataChunk.create(this.types, n);
-    chunk.setColumns(this.columns);
-    this.appender.appendDataChunk(chunk);
-    this.staged += n;
-    this.columns = this.types.map(() => []);
-  }
-}
 
 const dataColumns = incidentColumns.map((c) => c.name).filter((n) => n !== 'id' && n !== 'external_id');
 const timestampColumns = new Set<string>(
@@ -137,15 +28,19 @@ export async function mergeStaged(
   const select = dataColumns
     .map((c) => (timestampColumns.has(c) ? `epoch_ms(CAST(${c} AS BIGINT)) AS ${c}` : c))
     .join(', ');
+  // One scan of the staging table; the stored count is metadata (no scan of incidents).
   const shape = (
     await conn.runAndReadAll(
-      `SELECT count(*) AS n, count(external_id) AS e, count(DISTINCT external_id) AS d, count(id) AS i FROM ${stagingTable}`,
+      `SELECT count(*) AS n, count(external_id) AS e, count(DISTINCT external_id) AS d, count(id) AS i,
+         (SELECT count(*) FROM incidents) AS stored
+       FROM ${stagingTable}`,
     )
-  ).getRowObjectsJS()[0] as { n: bigint; e: bigint; d: bigint; i: bigint };
+  ).getRowObjectsJS()[0] as { n: bigint; e: bigint; d: bigint; i: bigint; stored: bigint };
+  const empty = shape.stored === 0n;
   if (shape.n === shape.e && shape.e === shape.d && shape.i === 0n) {
     // The common bulk case (every row has an external id, none twice, no ids given): no
     // de-duplication or id bookkeeping is needed, so merge straight from the staging table.
-    return merge(conn, `(SELECT _row, ${select}, external_id FROM ${stagingTable})`, 'uuid()', now);
+    return merge(conn, `(SELECT _row, ${select}, external_id FROM ${stagingTable})`, 'uuid()', now, empty);
   }
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${sourceTable} AS
     WITH s AS MATERIALIZED (
@@ -171,33 +66,48 @@ export async function mergeStaged(
       },
     );
   }
-  const result = await merge(conn, sourceTable, 's.id', now);
+  const result = await merge(conn, sourceTable, 's.id', now, empty);
   await conn.run(`DROP TABLE ${sourceTable}`);
   return result;
 }
 
-/** Counts what will be updated, then merges `source` into incidents; new rows take `newId`. */
+/**
+ * Counts what will be updated, then merges `source` into incidents; new rows take `newId`. When no
+ * source row matches a stored incident (always so for an empty table, `empty`), every row is new
+ * and a plain INSERT does what the MERGE would, without its join against the stored rows.
+ */
 async function merge(
   conn: DuckDBConnection,
   source: string,
   newId: string,
   now: Date,
+  empty: boolean,
 ): Promise<{ inserted: number; updated: number }> {
   const counts = (
     await conn.runAndReadAll(
-      `SELECT count(*) AS total, count(*) FILTER (WHERE external_id IN (SELECT external_id FROM incidents)) AS updated
-       FROM ${source} AS s`,
+      empty
+        ? `SELECT count(*) AS total, 0 AS updated FROM ${source} AS s`
+        : `SELECT count(*) AS total, count(*) FILTER (WHERE external_id IN (SELECT external_id FROM incidents)) AS updated
+           FROM ${source} AS s`,
     )
-  ).getRowObjectsJS()[0] as { total: bigint; updated: bigint };
-  const { values } = bind({ now });
-  await conn.run(
-    `MERGE INTO incidents AS t USING ${source} AS s ON t.external_id = s.external_id
-     WHEN MATCHED THEN UPDATE SET ${dataColumns.map((c) => `${c} = s.${c}`).join(', ')}, updated_at = $now
-     WHEN NOT MATCHED THEN INSERT (id, external_id, ${dataColumns.join(', ')}, ingested_at, updated_at)
-       VALUES (${newId}, s.external_id, ${dataColumns.map((c) => `s.${c}`).join(', ')}, $now, $now)`,
-    values,
-  );
-  await conn.run(`DROP TABLE ${stagingTable}`);
+  ).getRowObjectsJS()[0] as { total: bigint; updated: bigint | number };
   const updated = Number(counts.updated);
+  const { values } = bind({ now });
+  const insertColumns = `id, external_id, ${dataColumns.join(', ')}, ingested_at, updated_at`;
+  const insertValues = `${newId}, s.external_id, ${dataColumns.map((c) => `s.${c}`).join(', ')}, $now, $now`;
+  if (updated === 0) {
+    await conn.run(
+      `INSERT INTO incidents (${insertColumns}) SELECT ${insertValues} FROM ${source} AS s`,
+      values,
+    );
+  } else {
+    await conn.run(
+      `MERGE INTO incidents AS t USING ${source} AS s ON t.external_id = s.external_id
+       WHEN MATCHED THEN UPDATE SET ${dataColumns.map((c) => `${c} = s.${c}`).join(', ')}, updated_at = $now
+       WHEN NOT MATCHED THEN INSERT (${insertColumns}) VALUES (${insertValues})`,
+      values,
+    );
+  }
+  await conn.run(`DROP TABLE ${stagingTable}`);
   return { inserted: Number(counts.total) - updated, updated };
 }

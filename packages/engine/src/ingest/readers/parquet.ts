@@ -7,7 +7,7 @@ import { EngineError } from '../../errors.ts';
 import { bind } from '../../store/database.ts';
 import { resolveColumns } from '../column-mapping.ts';
 import { buildSqlCheck } from '../sql-check.ts';
-import { stagingTable } from '../staging.ts';
+import { stagingTable } from '../staging-writer.ts';
 import { batchSize, type ColumnMapping, type RawBatch } from '../types.ts';
 import { tabularRecord } from './tabular.ts';
 
@@ -65,6 +65,17 @@ export async function* readParquet(
         params,
       );
       staged = Number(reader.getRowsJS()[0]?.[0] ?? 0);
+    }
+    if (check) {
+      // The row count is Parquet metadata: when every row was plainly valid, the file is not read again.
+      const total = (
+        await conn.runAndReadAll('SELECT count(*) FROM read_parquet($path)', params)
+      ).getRowsJS()[0];
+      if (Number(total?.[0] ?? -1) === staged) {
+        if (temporary) rmSync(temporary, { force: true });
+        if (staged > 0) yield { records: [], firstRow: 1, prestaged: staged };
+        return;
+      }
     }
     // Only the other rows are copied out for the schema to judge.
     await conn.run(
