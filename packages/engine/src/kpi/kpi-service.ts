@@ -21,6 +21,7 @@ import {
   readMetric,
   type StoredMetric,
   toApiMetrics,
+  updateMetric,
 } from './metric-store.ts';
 import { metricTypeInfo, systemAggregation, systemWindowHours } from './metric-types.ts';
 import type { KpiMeasurement, KpiMetric, KpiSummaryItem } from './records.ts';
@@ -187,31 +188,7 @@ export class KpiService {
       target_value: merged.target_value,
       is_active: merged.is_active,
     });
-    await this.context.db.run(
-      `UPDATE kpi_metrics SET name = $name, description = $description, metric_type = $metric_type,
-         aggregation_type = $aggregation_type, incident_categories = $cats::VARCHAR[],
-         incident_severities = $sevs::VARCHAR[], incident_priorities = $pris::VARCHAR[],
-         services = $services::VARCHAR[], teams = $teams::VARCHAR[], calculation_formula = $formula::VARCHAR,
-         time_window_hours = $window, target_value = $target::DOUBLE, is_active = $active, updated_at = $at
-       WHERE id = $id::UUID`,
-      {
-        id,
-        name: definition.name,
-        description: definition.description,
-        metric_type: definition.metric_type,
-        aggregation_type: definition.aggregation_type,
-        cats: [...definition.incident_categories],
-        sevs: [...definition.incident_severities],
-        pris: [...definition.incident_priorities],
-        services: [...definition.services],
-        teams: [...definition.teams],
-        formula: definition.calculation_formula ?? undefined,
-        window: definition.time_window_hours,
-        target: definition.target_value ?? undefined,
-        active: definition.is_active,
-        at: this.context.now(),
-      },
-    );
+    await updateMetric(this.context.db, id, definition, this.context.now());
     return this.get(id);
   }
 

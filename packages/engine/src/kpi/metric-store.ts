@@ -172,6 +172,40 @@ export async function insertMetric(
   );
 }
 
+/** Overwrites a metric's definition (every client-settable field) and its `updated_at`. */
+export async function updateMetric(
+  db: Database,
+  id: string,
+  definition: MetricDefinition,
+  at: Date,
+): Promise<void> {
+  await db.run(
+    `UPDATE kpi_metrics SET name = $name, description = $description, metric_type = $metric_type,
+       aggregation_type = $aggregation_type, incident_categories = $cats::VARCHAR[],
+       incident_severities = $sevs::VARCHAR[], incident_priorities = $pris::VARCHAR[],
+       services = $services::VARCHAR[], teams = $teams::VARCHAR[], calculation_formula = $formula::VARCHAR,
+       time_window_hours = $window, target_value = $target::DOUBLE, is_active = $active, updated_at = $at
+     WHERE id = $id::UUID`,
+    {
+      id,
+      name: definition.name,
+      description: definition.description,
+      metric_type: definition.metric_type,
+      aggregation_type: definition.aggregation_type,
+      cats: [...definition.incident_categories],
+      sevs: [...definition.incident_severities],
+      pris: [...definition.incident_priorities],
+      services: [...definition.services],
+      teams: [...definition.teams],
+      formula: definition.calculation_formula ?? undefined,
+      window: definition.time_window_hours,
+      target: definition.target_value ?? undefined,
+      active: definition.is_active,
+      at,
+    },
+  );
+}
+
 /** True for a string shaped like a UUID (anything else cannot name a stored row). */
 export function isUuid(id: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
