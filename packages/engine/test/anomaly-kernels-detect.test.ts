@@ -102,6 +102,23 @@ describe('detectSeriesAnomalies', () => {
     expect(d).toHaveLength(1);
     expect(d[0]).toMatchObject({ threshold: 42, observed: 45, confidence: 1, upper: 42 });
   });
+  it('the default alarm budget keeps the events that stand out and drops the minor flags', () => {
+    const { timestamps, values } = stormSeries();
+    // A second storm of the same size on day 20, and a lone 30 on day 8: z ≈ 20 over noise σ 1, but its
+    // magnitude |30 − ~8|·√1 ≈ 22 is under 0.4 of a storm's |45 − ~8|·√7 ≈ 98 (by hand).
+    for (const [k, v] of [40, 35, 14, 45, 38, 14, 30].entries()) values[480 + k] = v;
+    values[200] = 30;
+    const series = { key: 's', timestamps, values };
+    const all = detectSeriesAnomalies(series, { alarmBudget: false });
+    expect(all.map((d) => d.peakTimestamp)).toEqual([timestamps[200], timestamps[403], timestamps[483]]);
+    // With room for six alarms (672 points / 100) only the relative cut (0.4 of the largest) acts.
+    const cut = detectSeriesAnomalies(series, { alarmBudget: { pointsPerAlarm: 100 } });
+    expect(cut.map((d) => d.peakTimestamp)).toEqual([timestamps[403], timestamps[483]]);
+    // The default allows one alarm per 2,000 points, at least one: the stronger storm.
+    expect(detectSeriesAnomalies(series)).toHaveLength(1);
+    // Explicit methods leave the budget off unless asked for.
+    expect(detectSeriesAnomalies(series, { methods: ['seasonal_esd', 'cusum'] })).toHaveLength(3);
+  });
   it('finds nothing in plain noise', () => {
     const values = gaussian(24 * 28, 8, 10, 1);
     const timestamps = values.map((_, i) => i * hour);

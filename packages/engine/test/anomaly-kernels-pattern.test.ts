@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { selectAlarms } from '../src/anomaly/kernels/alarm-budget.ts';
 import { cusum } from '../src/anomaly/kernels/cusum.ts';
 import { averagePathLength, isolationForest } from '../src/anomaly/kernels/isolation-forest.ts';
 import { mergeAlarms } from '../src/anomaly/kernels/post-process.ts';
@@ -119,5 +120,23 @@ describe('alarm post-processing', () => {
     const folded = mergeAlarms(points, { minHits: 2, suppressionPoints: 10 });
     expect(folded).toHaveLength(1);
     expect(folded[0]).toMatchObject({ startIndex: 50, endIndex: 52, hits: 5 });
+  });
+  it('the alarm budget keeps the strongest alarms, apart from each other, above the relative cut', () => {
+    // Worked by hand. Scores 10, 9, 8, 3, 2 at windows [0,1], [3,4], [20,22], [40,40], [60,60].
+    const c = [
+      { start: 40, end: 40, score: 3 },
+      { start: 3, end: 4, score: 9 },
+      { start: 0, end: 1, score: 10 },
+      { start: 20, end: 22, score: 8 },
+      { start: 60, end: 60, score: 2 },
+    ];
+    // Exclusion 2: [3,4] lies within 2 of the best [0,1] and is the same event; the cut 0.25·10 = 2.5
+    // keeps 3 and drops 2; the budget of 10 does not bind. Returned in start order.
+    expect(selectAlarms(c, { maxAlarms: 10, relativeScore: 0.25, exclusion: 2 })).toEqual([2, 3, 0]);
+    // Without exclusion (only overlap counts) [3,4] is its own alarm; a budget of 2 keeps the best two.
+    expect(selectAlarms(c, { maxAlarms: 2 })).toEqual([2, 1]);
+    expect(selectAlarms([], { maxAlarms: 1 })).toEqual([]);
+    expect(() => selectAlarms(c, { maxAlarms: 0 })).toThrow(RangeError);
+    expect(() => selectAlarms(c, { maxAlarms: 1, relativeScore: 2 })).toThrow(RangeError);
   });
 });

@@ -49,6 +49,15 @@ export function resolveSettings(options: DetectOptions): ResolvedSettings {
   for (const p of options.seasonalPeriods ?? []) {
     if (!(Number.isInteger(p) && p >= 2)) invalid('seasonalPeriods', p, 'integers ≥ 2 (points per cycle)');
   }
+  const b = options.alarmBudget;
+  if (b) {
+    if (b.pointsPerAlarm !== undefined && !(b.pointsPerAlarm >= 1)) {
+      invalid('alarmBudget.pointsPerAlarm', b.pointsPerAlarm, 'a number ≥ 1');
+    }
+    if (b.relativeScore !== undefined && !(b.relativeScore >= 0 && b.relativeScore <= 1)) {
+      invalid('alarmBudget.relativeScore', b.relativeScore, 'a number in [0, 1]');
+    }
+  }
   const t = options.thresholds;
   if (t?.lower !== undefined && t.upper !== undefined && !(t.lower <= t.upper)) {
     invalid('thresholds', t, 'lower ≤ upper');

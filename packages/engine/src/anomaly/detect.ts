@@ -3,6 +3,7 @@ import type { AnomalyType } from '../schema/enums.ts';
 import { fitSeasonal, type SeriesContext } from './detect-build.ts';
 import { runMethod } from './detect-methods.ts';
 import { inferPeriods, resolveSettings } from './detect-settings.ts';
+import { selectAlarms } from './kernels/alarm-budget.ts';
 import type { SeasonalEsdResult } from './kernels/seasonal-esd.ts';
 
 /** One series to examine: a key, ascending epoch-millisecond timestamps and values of equal length. */
@@ -54,6 +55,27 @@ export interface DetectOptions {
   readonly minHits?: number;
   /** Points after an alarm during which new alarms of the same detector are folded into it; default 0. */
   readonly suppressionPoints?: number;
+  /**
+   * Alarm budget applied to the merged detections of the series (see {@link AlarmBudget}); `false`
+   * turns it off. Default: on with the {@link AlarmBudget} defaults when `methods` is absent (the
+   * default profile), off when `methods` is given.
+   */
+  readonly alarmBudget?: AlarmBudget | false;
+}
+
+/**
+ * Bounds how many anomalies one series reports: detections are ranked by magnitude (the distance
+ * between observed and expected value at the peak, times the square root of the flagged points) and
+ * kept from the largest down, at most one per `pointsPerAlarm` points of the series (at least one),
+ * none within six hours of a stronger one (that is the same event), and none whose magnitude is below
+ * `relativeScore` times the largest. A series full of similar flags reports its strongest event; an
+ * isolated extreme survives. The magnitude is in the series' own unit and compared only within it.
+ */
+export interface AlarmBudget {
+  /** Points of the series per allowed alarm; default 2,000 (≈ one a week of five-minute data). */
+  readonly pointsPerAlarm?: number;
+  /** Share of the largest magnitude a detection must reach, in [0, 1]; default 0.4. */
+  readonly relativeScore?: number;
 }
 
 /** One anomaly: a merged window of flagged points of one series by one detector. */
@@ -99,7 +121,7 @@ export interface Detection {
  *
  * Default methods: seasonal hybrid ESD (which reduces to the robust generalised ESD on the median
  * residual when no daily or weekly period is both inferable from the spacing and strong, seasonal
- * strength ≥ 0.3) plus CUSUM for level shifts.
+ * strength ≥ 0.3) plus CUSUM for level shifts, with the default {@link AlarmBudget}.
  *
  * @throws EngineError VALIDATION_ERROR when timestamps and values differ in length, timestamps ever
  * decrease, a value is infinite, an option is out of range, or `threshold` is requested without
@@ -153,11 +175,31 @@ export function detectSeriesAnomalies(series: SeriesInput, options: DetectOption
   };
   const methods: readonly DetectorMethod[] = options.methods ?? ['seasonal_esd', 'cusum'];
   const all = [...new Set(methods)].flatMap((m) => runMethod(m, ctx));
-  return mergeAcrossMethods(all, spacing * mergeGap);
+  const merged = mergeAcrossMethods(all, spacing * mergeGap);
+  const budget = options.alarmBudget ?? (options.methods ? false : {});
+  return budget === false ? merged : applyBudget(merged, budget, n);
+}
+
+/** Keeps the detections the {@link AlarmBudget} allows (see there), in start order. */
+function applyBudget(detections: Detection[], budget: AlarmBudget, n: number): Detection[] {
+  const perAlarm = budget.pointsPerAlarm ?? 2000;
+  const relativeScore = budget.relativeScore ?? 0.4;
+  const kept = selectAlarms(
+    detections.map((d) => ({
+      start: d.start,
+      end: d.end,
+      score: Math.abs(d.observed - d.expected) * Math.sqrt(d.pointCount),
+    })),
+    { maxAlarms: Math.max(1, Math.floor(n / perAlarm)), relativeScore, exclusion: exclusionMs },
+  );
+  return kept.map((i) => detections[i]!);
 }
 
 /** Flags of one detector closer than this (and than three points) merge into one alarm. */
 const mergeWindowMs = 3 * 3_600_000;
+
+/** Detections closer than this to a stronger kept one are the same event (twice the merge window). */
+const exclusionMs = 2 * mergeWindowMs;
 
 /** Minimum seasonal strength for an inferred period to be used. */
 const minStrength = 0.3;
