@@ -18,6 +18,7 @@ export {
 } from './anomaly/anomaly-thresholds.ts';
 export { type AnomalyAction, anomalyTransitions } from './anomaly/lifecycle.ts';
 export {
+  type AlarmBudget,
   type DetectOptions,
   type Detection,
   type DetectorMethod,
