@@ -241,20 +241,22 @@ for (const n of sizes) {
     if (n <= jsMaxRows) {
       const load = await timed(async () => {
         const rows: JsRow[] = [];
-        const result = await engine.context.db.reader.stream(
-          'SELECT service, epoch_ms(created_at) AS c, epoch_ms(acknowledged_at) AS a, epoch_ms(resolved_at) AS r, escalation_level > 0 AS x FROM incidents',
-        );
-        for await (const chunk of result.yieldRowObjectJs()) {
-          for (const o of chunk) {
-            rows.push({
-              service: o['service'] as string,
-              created: Number(o['c']),
-              ack: o['a'] === null ? null : Number(o['a']),
-              resolved: o['r'] === null ? null : Number(o['r']),
-              escalated: Boolean(o['x']),
-            });
+        await engine.context.db.withReader(async (conn) => {
+          const result = await conn.stream(
+            'SELECT service, epoch_ms(created_at) AS c, epoch_ms(acknowledged_at) AS a, epoch_ms(resolved_at) AS r, escalation_level > 0 AS x FROM incidents',
+          );
+          for await (const chunk of result.yieldRowObjectJs()) {
+            for (const o of chunk) {
+              rows.push({
+                service: o['service'] as string,
+                created: Number(o['c']),
+                ack: o['a'] === null ? null : Number(o['a']),
+                resolved: o['r'] === null ? null : Number(o['r']),
+                escalated: Boolean(o['x']),
+              });
+            }
           }
-        }
+        });
         return rows;
       });
       const compute = await timed(async () => jsBaseline(load.value));
