@@ -16,17 +16,17 @@ export {
   anomalyThresholdInputSchema,
   thresholdKpiSeries,
 } from './anomaly/anomaly-thresholds.ts';
-export { type AnomalyAction, anomalyTransitions } from './anomaly/lifecycle.ts';
 export {
   type AlarmBudget,
-  type DetectOptions,
   type Detection,
+  type DetectOptions,
   type DetectorMethod,
   detectAnomalies,
   detectorMethods,
   detectSeriesAnomalies,
   type SeriesInput,
 } from './anomaly/detect.ts';
+export { type AnomalyAction, anomalyTransitions } from './anomaly/lifecycle.ts';
 export { AuthService } from './auth/auth-service.ts';
 export type {
   ApiToken,
@@ -66,17 +66,6 @@ export type {
   LatestMeasurement,
   MaintenanceWindow,
 } from './kpi/records.ts';
-export * from './schema/enums.ts';
-export {
-  type Incident,
-  type IncidentColumn,
-  type IncidentInput,
-  incidentColumns,
-  incidentInputSchema,
-  type ValidIncident,
-} from './schema/incident.ts';
-export { defaultPageSize, type ListRequest, maxPageSize, type Page } from './store/list-query.ts';
-export type { WorkerPoolOptions, WorkerPoolStats } from './workers/pool.ts';
 export type { RecurrenceGroup, RecurrenceType } from './recurrence/kernels/find-recurrences.ts';
 export { recurrenceTypes } from './recurrence/kernels/find-recurrences.ts';
 export type { RecurrenceAnalysis } from './recurrence/recurrence-record.ts';
@@ -88,6 +77,16 @@ export {
   RecurrenceService,
   type ResolveRecurrenceRequest,
 } from './recurrence/recurrence-service.ts';
+export * from './schema/enums.ts';
+export {
+  type Incident,
+  type IncidentColumn,
+  type IncidentInput,
+  incidentColumns,
+  incidentInputSchema,
+  type ValidIncident,
+} from './schema/incident.ts';
+export { defaultPageSize, type ListRequest, maxPageSize, type Page } from './store/list-query.ts';
 export { generateIncidents } from './synth/generate.ts';
 export { loadSyntheticIncidents, type SyntheticLoad } from './synth/loader.ts';
 export {
@@ -108,3 +107,4 @@ export {
   writeSyntheticNdjson,
   writeSyntheticParquet,
 } from './synth/writers.ts';
+export type { WorkerPoolOptions, WorkerPoolStats } from './workers/pool.ts';
