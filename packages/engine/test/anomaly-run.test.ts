@@ -115,4 +115,13 @@ describe('running anomaly detection over incidents', () => {
     });
     expect((await engine.anomalies.list()).count).toBe(count);
   });
+
+  it('does not read the days before the data as quiet days when the window reaches past them', async () => {
+    // The fixture's 35 days of data; a 60-day window starts 25 days before the first incident.
+    const first = await engine.context.db.one<{ t: Date }>('SELECT min(created_at) AS t FROM incidents');
+    const firstFullDay = Math.ceil(first!.t.getTime() / 86_400_000) * 86_400_000;
+    await engine.anomalies.run({ end, windowHours: 60 * 24 });
+    const page = await engine.anomalies.list({ pageSize: 100 });
+    for (const a of page.results) expect(a.time_window_start.getTime()).toBeGreaterThanOrEqual(firstFullDay);
+  });
 });

@@ -78,11 +78,12 @@ export async function runAnomalyDetection(
   const end = options.end ?? now;
   if (Number.isNaN(end.getTime())) throw new EngineError('VALIDATION_ERROR', 'end is not a valid date');
   const start = new Date(end.getTime() - windowHours * 3_600_000);
-  // History never reaches before the first incident: days before any data are unknown, not calm.
+  // History never reaches before the first full day of data: days before any data are unknown,
+  // not calm, and a day the data starts part-way through would look like a quiet day.
   const first = await context.db.one<{ t: Date | null }>('SELECT min(created_at) AS t FROM incidents');
-  const firstDay = first?.t ? Math.floor(first.t.getTime() / 86_400_000) * 86_400_000 : end.getTime();
+  const firstFullDay = first?.t ? Math.ceil(first.t.getTime() / 86_400_000) * 86_400_000 : end.getTime();
   const historyFrom = new Date(
-    Math.min(start.getTime(), Math.max(start.getTime() - config.history_days * 86_400_000, firstDay)),
+    Math.min(end.getTime(), Math.max(start.getTime() - config.history_days * 86_400_000, firstFullDay)),
   );
   progress(`model ${model.id}; window ${start.toISOString()} to ${end.toISOString()}`);
 
