@@ -1,8 +1,8 @@
 import type { EngineContext } from '../context.ts';
 import { EngineError } from '../errors.ts';
-import { aggregationTypes, metricTypes } from '../schema/enums.ts';
+import { metricTypes } from '../schema/enums.ts';
 import type { ListRequest, Page } from '../store/list-query.ts';
-import { computeAggregations, type Period } from './calculator.ts';
+import type { Period } from './calculator.ts';
 import { parseFormula } from './formula/parser.ts';
 import { MaintenanceWindows } from './maintenance-windows.ts';
 import { type CalculationResult, exec, type MeasureBatch, measureMetric, sampleKey } from './measure.ts';
@@ -25,8 +25,8 @@ import {
 } from './metric-store.ts';
 import { metricTypeInfo, systemAggregation, systemWindowHours } from './metric-types.ts';
 import type { KpiMeasurement, KpiMetric, KpiSummaryItem } from './records.ts';
-import { incidentsVersion, isRollupType, refreshRollups, rollupDefinition, rollupKey } from './rollups.ts';
-import { summaryEnd, summaryItem, windowValue } from './summary.ts';
+import { rollupKey } from './rollups.ts';
+import { KpiSummarizer } from './summary-service.ts';
 
 /** Options of {@link KpiService.calculate}. */
 export interface CalculateOptions {
@@ -70,15 +70,11 @@ function zodDetails(issues: readonly { path: PropertyKey[]; message: string }[])
 export class KpiService {
   /** Planned downtime availability leaves out. */
   readonly maintenanceWindows: MaintenanceWindows;
-  /**
-   * Summary values of the types rollups do not serve (MTBF, MTBSI, AVAILABILITY), by metric
-   * definition and window, valid while the incidents table and the maintenance windows are unchanged.
-   */
-  private readonly windowCache = new Map<string, ReturnType<typeof computeAggregations>>();
-  private windowCacheVersion = '';
+  private readonly summarizer: KpiSummarizer;
 
   constructor(private readonly context: EngineContext) {
     this.maintenanceWindows = new MaintenanceWindows(context.db, context.now);
+    this.summarizer = new KpiSummarizer(context);
   }
 
   /** Creates the system metrics (one per type but CUSTOM) that do not exist yet. Idempotent. */
@@ -208,6 +204,7 @@ export class KpiService {
       }
       await exec(conn, 'DELETE FROM kpi_metrics WHERE id = $id::UUID', { id });
     });
+    this.summarizer.forgetRollups(rollupKey(current));
   }
 
   /**
@@ -267,49 +264,10 @@ export class KpiService {
   /**
    * The summary of every active metric over its window ending at the current hour (rounded up),
    * with the trend against the previous window of the same length and whether the target is met.
-   * Reads the hourly rollups, bringing them up to date incrementally first.
+   * Reads the hourly rollups, bringing them up to date incrementally first (see {@link KpiSummarizer}).
    */
-  async summary(): Promise<KpiSummaryItem[]> {
-    const db = this.context.db;
-    const now = this.context.now();
-    const end = summaryEnd(now);
-    const metrics = await activeMetrics(db);
-    const version = await incidentsVersion(db);
-    const maintenance = await db.one('SELECT count(*) AS n, max(created_at) AS at FROM maintenance_windows');
-    const cacheVersion = JSON.stringify(
-      [version, maintenance?.['n'] ?? 0, maintenance?.['at'] ?? null],
-      (_k, v) => (typeof v === 'bigint' ? Number(v) : v),
-    );
-    if (cacheVersion !== this.windowCacheVersion) {
-      this.windowCache.clear();
-      this.windowCacheVersion = cacheVersion;
-    }
-    const items: KpiSummaryItem[] = [];
-    for (const metric of metrics) {
-      const formula = metric.metric_type === 'CUSTOM' ? parseFormula(metric.calculation_formula ?? '') : null;
-      await refreshRollups(db, metric, formula, version, now);
-      const windowMs = metric.time_window_hours * hourMs;
-      const current: Period = { start: new Date(end.getTime() - windowMs), end };
-      const previous: Period = { start: new Date(end.getTime() - 2 * windowMs), end: current.start };
-      const cur = await this.cachedWindowValue(metric, current);
-      const prev = await this.cachedWindowValue(metric, previous);
-      items.push(summaryItem(metric, current, cur, prev.value));
-    }
-    return items;
-  }
-
-  private async cachedWindowValue(metric: StoredMetric, period: Period) {
-    const type = metric.metric_type;
-    if (type === 'CUSTOM' || isRollupType(type)) return windowValue(this.context.db, metric, period);
-    // One exact query gives every aggregation, so metrics differing only in aggregation share it.
-    const key = JSON.stringify([rollupDefinition(metric), period.start, period.end]);
-    let entry = this.windowCache.get(key);
-    if (!entry) {
-      entry = computeAggregations(this.context.db, type, metric, aggregationTypes, period);
-      this.windowCache.set(key, entry);
-    }
-    const result = await entry;
-    return { value: result.values.get(metric.aggregation_type) ?? null, incidentCount: result.incidentCount };
+  summary(): Promise<KpiSummaryItem[]> {
+    return this.summarizer.summary();
   }
 
   private validate(input: MetricCreateInput): MetricDefinition {

@@ -226,60 +226,96 @@ export interface SeriesWindow {
   sketch: Sketch;
 }
 
+/** One hour-aligned window `[start, end)` of a rollup key ({@link rollupKey}) to read. */
+export interface WindowRequest {
+  readonly key: string;
+  readonly start: Date;
+  readonly end: Date;
+  /** Also read the per-hour counts (per-bucket aggregations: counts and rates). */
+  readonly hourly: boolean;
+  /** Also read and merge the sketch bins (median and percentiles). */
+  readonly sketch: boolean;
+}
+
+function emptySeriesWindow(hours: number): SeriesWindow {
+  return {
+    incidentCount: 0,
+    numerator: 0,
+    sampleCount: 0,
+    sampleSum: 0,
+    sampleMin: null,
+    sampleMax: null,
+    hourlyIncidents: new Float64Array(hours),
+    hourlyNumerator: new Float64Array(hours),
+    sketch: new Map(),
+  };
+}
+
 /**
- * Reads every series of a rollup key ({@link rollupKey}) over `[start, end)` (hour-aligned),
- * merging the hourly sketches. `hourly` also reads the per-hour counts (for per-bucket aggregations).
- * Touches only the rollup rows of that range.
+ * Reads every series of every requested window, merging the hourly sketches: at most three
+ * statements whatever the number of windows (totals, per-hour counts, sketch bins), run side by
+ * side on reader connections. Each window is one `UNION ALL` branch with its own constant range,
+ * so DuckDB prunes row groups by `metric_id` and `bucket` per branch and touches only the rollup
+ * rows of those ranges.
+ *
+ * @returns per request (same order), series number → merged window; series with no rows are absent.
  */
-export async function readSeriesWindow(
+export async function readSeriesWindows(
   db: Database,
-  key: string,
-  start: Date,
-  end: Date,
-  hourly: boolean,
-): Promise<Map<number, SeriesWindow>> {
-  const hours = Math.round((end.getTime() - start.getTime()) / 3_600_000);
-  const params = { id: key, start, end };
+  requests: readonly WindowRequest[],
+): Promise<Map<number, SeriesWindow>[]> {
+  const out = requests.map(() => new Map<number, SeriesWindow>());
+  if (requests.length === 0) return out;
+  const statement = (
+    wanted: (r: WindowRequest) => boolean,
+    branch: (i: number) => string,
+  ): Promise<Record<string, unknown>[]> => {
+    const params: Record<string, SqlValue> = {};
+    const branches: string[] = [];
+    requests.forEach((r, i) => {
+      if (!wanted(r)) return;
+      params[`k${i}`] = r.key;
+      params[`s${i}`] = r.start;
+      params[`e${i}`] = r.end;
+      branches.push(branch(i));
+    });
+    return branches.length === 0 ? Promise.resolve([]) : db.all(branches.join('\nUNION ALL\n'), params);
+  };
+  const range = (i: number) => `metric_id = $k${i}::UUID AND bucket >= $s${i} AND bucket < $e${i}`;
   // Totals are summed in SQL; per-hour rows are read only for the hours that have incidents.
-  const totals = await db.all(
-    `SELECT series, sum(incident_count) AS n, sum(numerator) AS k, sum(sample_count) AS c, sum(sample_sum) AS s,
-       min(sample_min) AS lo, max(sample_max) AS hi
-     FROM kpi_rollups WHERE metric_id = $id::UUID AND bucket >= $start AND bucket < $end GROUP BY series`,
-    params,
-  );
-  const rows = hourly
-    ? await db.all(
-        `SELECT series, CAST((epoch(bucket) - epoch($start)) / 3600 AS INTEGER) AS h, incident_count, numerator
-         FROM kpi_rollups WHERE metric_id = $id::UUID AND bucket >= $start AND bucket < $end AND incident_count > 0`,
-        params,
-      )
-    : [];
-  const bins = await db.all(
-    `SELECT series, bin, sum(n) AS n, min(xmin) AS xmin, max(xmax) AS xmax FROM kpi_rollup_bins
-     WHERE metric_id = $id::UUID AND bucket >= $start AND bucket < $end GROUP BY series, bin`,
-    params,
-  );
-  const out = new Map<number, SeriesWindow>();
-  const get = (series: number): SeriesWindow => {
-    let w = out.get(series);
-    if (!w) {
-      w = {
-        incidentCount: 0,
-        numerator: 0,
-        sampleCount: 0,
-        sampleSum: 0,
-        sampleMin: null,
-        sampleMax: null,
-        hourlyIncidents: new Float64Array(hours),
-        hourlyNumerator: new Float64Array(hours),
-        sketch: new Map(),
-      };
-      out.set(series, w);
+  const [totals, rows, bins] = await Promise.all([
+    statement(
+      () => true,
+      (i) => `SELECT ${i} AS w, series, sum(incident_count) AS n, sum(numerator) AS k, sum(sample_count) AS c,
+         sum(sample_sum) AS s, min(sample_min) AS lo, max(sample_max) AS hi
+       FROM kpi_rollups WHERE ${range(i)} GROUP BY series`,
+    ),
+    statement(
+      (r) => r.hourly,
+      (i) => `SELECT ${i} AS w, series, CAST((epoch(bucket) - epoch($s${i})) / 3600 AS INTEGER) AS h,
+         incident_count, numerator
+       FROM kpi_rollups WHERE ${range(i)} AND incident_count > 0`,
+    ),
+    statement(
+      (r) => r.sketch,
+      (i) => `SELECT ${i} AS w, series, bin, sum(n) AS n, min(xmin) AS xmin, max(xmax) AS xmax
+       FROM kpi_rollup_bins WHERE ${range(i)} GROUP BY series, bin`,
+    ),
+  ]);
+  const get = (row: Record<string, unknown>): SeriesWindow => {
+    const w = Number(row['w']);
+    const series = Number(row['series']);
+    const windows = out[w] as Map<number, SeriesWindow>;
+    let window = windows.get(series);
+    if (!window) {
+      const r = requests[w] as WindowRequest;
+      window = emptySeriesWindow(Math.round((r.end.getTime() - r.start.getTime()) / 3_600_000));
+      windows.set(series, window);
     }
-    return w;
+    return window;
   };
   for (const t of totals) {
-    const w = get(Number(t['series']));
+    const w = get(t);
     w.incidentCount = Number(t['n'] ?? 0);
     w.numerator = Number(t['k'] ?? 0);
     w.sampleCount = Number(t['c'] ?? 0);
@@ -288,14 +324,17 @@ export async function readSeriesWindow(
     w.sampleMax = t['hi'] === null ? null : Number(t['hi']);
   }
   for (const r of rows) {
-    const w = get(Number(r['series']));
+    const w = get(r);
     const h = Number(r['h']);
     w.hourlyIncidents[h] = (w.hourlyIncidents[h] ?? 0) + Number(r['incident_count']);
     w.hourlyNumerator[h] = (w.hourlyNumerator[h] ?? 0) + Number(r['numerator']);
   }
   for (const b of bins) {
-    const w = get(Number(b['series']));
-    addBin(w.sketch, Number(b['bin']), { n: Number(b['n']), min: Number(b['xmin']), max: Number(b['xmax']) });
+    addBin(get(b).sketch, Number(b['bin']), {
+      n: Number(b['n']),
+      min: Number(b['xmin']),
+      max: Number(b['xmax']),
+    });
   }
   return out;
 }

@@ -1,7 +1,7 @@
-import type { AggregationType } from '../schema/enums.ts';
-import type { Database } from '../store/database.ts';
+import { EngineError } from '../errors.ts';
+import type { AggregationType, MetricType } from '../schema/enums.ts';
 import { aggregateValues, quantileLevel } from './aggregate.ts';
-import { computeAggregations, type Period } from './calculator.ts';
+import type { Period } from './calculator.ts';
 import { sketchQuantile } from './dd-sketch.ts';
 import { compileLeaves, evaluateFormula } from './formula/compile.ts';
 import {
@@ -17,9 +17,9 @@ import {
   isRollupType,
   metricSeries,
   type RollupType,
-  readSeriesWindow,
   rollupKey,
   type SeriesWindow,
+  type WindowRequest,
 } from './rollups.ts';
 
 /** |change| below this percentage is reported as `stable`. */
@@ -80,31 +80,58 @@ const fnAggregation: Readonly<Record<FormulaFunction, AggregationType>> = {
   p99: 'PERCENTILE_99',
 };
 
-/**
- * A metric's value over one hour-aligned window for the summary, in its reported unit. Types with
- * per-incident or per-bucket samples (and CUSTOM formulas over them) read the hourly rollups —
- * counts, sums, min/max and rates exact, median and percentiles from merged DDSketches (0.5%
- * relative error). MTBF, MTBSI and AVAILABILITY are computed exactly over the window in SQL.
- */
-export async function windowValue(
-  db: Database,
-  metric: StoredMetric,
+/** Exact value of a non-rollup type (MTBF, MTBSI, AVAILABILITY) over a period, in base units. */
+export type ExactBaseValue = (
+  type: Exclude<MetricType, 'CUSTOM'>,
+  aggregation: AggregationType,
   period: Period,
-): Promise<{ value: number | null; incidentCount: number }> {
-  const hours = Math.round((period.end.getTime() - period.start.getTime()) / hourMs);
+) => Promise<number | null>;
+
+const quantileAggregations: ReadonlySet<AggregationType> = new Set([
+  'MEDIAN',
+  'PERCENTILE_95',
+  'PERCENTILE_99',
+]);
+
+/**
+ * What the summary reads from the hourly rollups for `metric` over `period`, or `null` for the types
+ * rollups do not serve (MTBF, MTBSI, AVAILABILITY: computed exactly per window).
+ */
+export function rollupRequest(metric: StoredMetric, period: Period): WindowRequest | null {
   const type = metric.metric_type;
-  if (type !== 'CUSTOM' && !isRollupType(type)) {
-    const r = await computeAggregations(db, type, metric, [metric.aggregation_type], period);
-    return { value: r.values.get(metric.aggregation_type) ?? null, incidentCount: r.incidentCount };
-  }
+  if (type !== 'CUSTOM' && !isRollupType(type)) return null;
+  const aggregation = metric.aggregation_type;
   // Per-hour counts matter only to per-bucket aggregations (counts and rates, directly or in a formula).
   const hourly =
     type === 'INCIDENT_COUNT' ||
-    ((type === 'RESOLUTION_RATE' || type === 'ESCALATION_RATE') && metric.aggregation_type !== 'AVERAGE') ||
+    ((type === 'RESOLUTION_RATE' || type === 'ESCALATION_RATE') && aggregation !== 'AVERAGE') ||
     (type === 'CUSTOM' && /INCIDENT_COUNT/i.test(metric.calculation_formula ?? ''));
-  const windows = await readSeriesWindow(db, rollupKey(metric), period.start, period.end, hourly);
+  // Sketch bins matter only to medians and percentiles of per-incident samples.
+  const sketch =
+    type === 'CUSTOM' || ((type === 'MTTA' || type === 'MTTR') && quantileAggregations.has(aggregation));
+  return { key: rollupKey(metric), start: period.start, end: period.end, hourly, sketch };
+}
+
+/**
+ * A metric's value over one hour-aligned window for the summary, in its reported unit, from the
+ * rollup windows `readSeriesWindows` read for {@link rollupRequest}. Types with per-incident or
+ * per-bucket samples (and CUSTOM formulas over them) use the hourly rollups — counts, sums, min/max
+ * and rates exact, median and percentiles from merged DDSketches (0.8% relative error). A formula's
+ * references to MTBF, MTBSI or AVAILABILITY go to `exact`.
+ */
+export async function windowValueFrom(
+  metric: StoredMetric,
+  period: Period,
+  windows: ReadonlyMap<number, SeriesWindow>,
+  exact: ExactBaseValue,
+): Promise<{ value: number | null; incidentCount: number }> {
+  const hours = Math.round((period.end.getTime() - period.start.getTime()) / hourMs);
+  const type = metric.metric_type;
   const series = (n: number) => windows.get(n) ?? emptyWindow(hours);
   if (type !== 'CUSTOM') {
+    if (!isRollupType(type)) {
+      throw new EngineError('UNSUPPORTED', `${type} is not served by rollups`, { metric_type: type });
+    }
     const value = typeValue(type, metric.aggregation_type, series(0));
     const scale = metricTypeInfo[type].secondsPerUnit;
     return { value: value === null ? null : value / scale, incidentCount: series(0).incidentCount };
@@ -120,11 +147,9 @@ export async function windowValue(
   for (const m of leaves.metrics) {
     const aggregation = metricTypeInfo[m].formulaAggregation;
     if (isRollupType(m)) metrics.set(m, typeValue(m, aggregation, series(metricSeries(m))));
-    else {
-      const r = await computeAggregations(db, m, metric, [aggregation], period, 1);
-      metrics.set(m, r.values.get(aggregation) ?? null);
-    }
+    else metrics.set(m, await exact(m, aggregation, period));
   }
+  // Every series of a key counts all the incidents its filters select, so any one gives the count.
   const counted = windows.values().next().value;
   return {
     value: evaluateFormula(formula, aggregates, metrics),

@@ -66,6 +66,7 @@ export class Database {
   private readonly waitingForReader: ((conn: DuckDBConnection) => void)[] = [];
   private lock: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private finishedWrites = 0;
 
   private constructor(
     path: string,
@@ -169,6 +170,16 @@ export class Database {
     });
   }
 
+  /**
+   * How many write sections ({@link exclusive}, so also {@link run}, {@link write} and
+   * {@link transaction}) have finished, committed or not. Caches of derived data (e.g. KPI rollup
+   * freshness) that saw generation g know nothing was written since while it is still g: DuckDB lets
+   * one process write a database file, and in this process every write passes through here.
+   */
+  get generation(): number {
+    return this.finishedWrites;
+  }
+
   /** Holds the write lock while `work` uses the writer connection. */
   async exclusive<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
     this.assertOpen();
@@ -181,6 +192,7 @@ export class Database {
       await previous;
       return await work(this.writer);
     } finally {
+      this.finishedWrites++;
       release();
     }
   }
