@@ -6,7 +6,8 @@
  *  - pandas: the same definitions on a CSV export of the same incidents (bench/kpi-pandas.py);
  *  - plain JS: arrays of objects with simple-statistics (only up to JS_MAX_ROWS, default 1 M).
  * Usage: npx tsx --conditions=@incident-insights/source bench/kpi.bench.ts [N ...] (default 1000000 10000000);
- * COLD_RUNS (3) and WARM_RUNS (20) set the repetitions, JS_MAX_ROWS (1000000) the plain-JS limit.
+ * COLD_RUNS (3) and WARM_RUNS (20) set the repetitions, JS_MAX_ROWS (1000000) the plain-JS limit;
+ * WARM_ONLY=1 measures only the rollup build and the warm summaries (no cold runs, pandas or plain JS).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -30,6 +31,7 @@ const jsMaxRows = Number(process.env['JS_MAX_ROWS'] ?? 1_000_000);
 // Repetitions (COLD_RUNS, WARM_RUNS); a 10 M run on 2 shared cores takes too long with the defaults.
 const coldRuns = Number(process.env['COLD_RUNS'] ?? 3);
 const warmRuns = Number(process.env['WARM_RUNS'] ?? 20);
+const warmOnly = process.env['WARM_ONLY'] === '1';
 const start = new Date('2024-01-01T00:00:00Z');
 const end = new Date('2025-01-01T00:00:00Z');
 const windowHours = (end.getTime() - start.getTime()) / 3_600_000; // 8784: 2024 is a leap year
@@ -194,7 +196,7 @@ for (const n of sizes) {
     const cold: number[] = [];
     const coldCpu: number[] = [];
     let engineValues = new Map<string, string | null>();
-    for (let run = 0; run < coldRuns; run++) {
+    for (let run = 0; run < (warmOnly ? 0 : coldRuns); run++) {
       const r = await timed(() => engine.kpis.calculateAll({ end, force: true }));
       cold.push(r.ms);
       coldCpu.push(r.cpuMs);
@@ -209,6 +211,14 @@ for (const n of sizes) {
     for (let run = 0; run < Math.max(warmRuns, 10); run++)
       warmSystem.push((await timed(() => engine.kpis.summary())).ms);
     const engineRss = rssMb();
+    if (warmOnly) {
+      log(
+        `| ${n.toLocaleString('en')} | - | ${pct(warm, 0.5).toFixed(0)} / ${pct(warm, 0.95).toFixed(0)} ms | ` +
+          `${pct(warmSystem, 0.5).toFixed(1)} / ${pct(warmSystem, 0.95).toFixed(1)} ms | ${(build.ms / 1000).toFixed(1)} s | - | - | - | ${engineRss} MB |`,
+      );
+      await engine.close();
+      continue;
+    }
 
     // Debian's pandas has no Parquet engine here (no pyarrow), so pandas reads a CSV export; its
     // read time is reported apart and the comparison is on compute time.
