@@ -1,12 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { openEngine } from '@incident-insights/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertIncidents, plantedMonth } from '../../engine/test/recurrence/fixtures.ts';
+import { type CliRun, runInsights } from './support/run-cli.ts';
 
-const root = resolve(import.meta.dirname, '../../..');
 const dir = mkdtempSync(join(tmpdir(), 'insights-recurrence-'));
 const db = join(dir, 'recurrence.duckdb');
 const month = plantedMonth(1);
@@ -18,24 +17,8 @@ beforeAll(async () => {
   await engine.close();
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function insights(args: string[]): Promise<Run> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', '--conditions=@incident-insights/source', 'packages/cli/src/main.ts', ...args],
-      { cwd: root, env: { ...process.env, INSIGHTS_DB: db } },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        done({ code, stdout, stderr });
-      },
-    );
-  });
+function insights(args: string[]): Promise<CliRun> {
+  return runInsights(args, { INSIGHTS_DB: db });
 }
 
 describe('insights analyze-recurrence', () => {

@@ -1,12 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { openEngine } from '@incident-insights/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadHandIncidents } from '../../engine/test/kpi/fixtures.ts';
+import { type CliRun, runInsights } from './support/run-cli.ts';
 
-const root = resolve(import.meta.dirname, '../../..');
 const dir = mkdtempSync(join(tmpdir(), 'insights-kpis-'));
 const db = join(dir, 'kpis.duckdb');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -20,24 +19,8 @@ beforeAll(async () => {
   await engine.close();
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function insights(args: string[]): Promise<Run> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', '--conditions=@incident-insights/source', 'packages/cli/src/main.ts', ...args],
-      { cwd: root, env: { ...process.env, INSIGHTS_DB: db } },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        done({ code, stdout, stderr });
-      },
-    );
-  });
+function insights(args: string[]): Promise<CliRun> {
+  return runInsights(args, { INSIGHTS_DB: db });
 }
 
 const end = '2024-01-02T00:00:00Z';
@@ -56,7 +39,8 @@ describe('insights calculate-kpis', () => {
     expect(run.stdout).toMatch(
       /Mean Time to Acknowledge\s+MTTA\s+25\s+minutes\s+5\s+2024-01-01T00:00:00.000Z/,
     );
-    expect(run.stdout).toMatch(/Service Availability\s+AVAILABILITY\s+52\.0833\s+percent/);
+    // Availability counts outages (HIGH and CRITICAL) only: see kpi-metrics-and-measurements.test.ts.
+    expect(run.stdout).toMatch(/Service Availability\s+AVAILABILITY\s+85\.4167\s+percent/);
   });
 
   it('returns the stored measurement unless --force, and prints JSON for machines', async () => {

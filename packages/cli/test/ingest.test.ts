@@ -1,34 +1,16 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openEngine } from '@incident-insights/engine';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runInsights } from './support/run-cli.ts';
 
 const root = resolve(import.meta.dirname, '../../..');
 const ucizip = resolve(root, '../shared/data/incident_event_log.zip');
 const dir = mkdtempSync(join(tmpdir(), 'insights-ingest-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function insights(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', '--conditions=@incident-insights/source', 'packages/cli/src/main.ts', ...args],
-      { cwd: root, env: { ...process.env, ...env } },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        done({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const insights = runInsights;
 
 async function countIn(db: string): Promise<number> {
   const engine = await openEngine({ path: db });

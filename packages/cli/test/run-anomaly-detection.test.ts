@@ -1,34 +1,17 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { openEngine } from '@incident-insights/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertIncidents, stormFixture } from '../../engine/test/support/anomaly-fixtures.ts';
+import { type CliRun, runInsights } from './support/run-cli.ts';
 
-const root = resolve(import.meta.dirname, '../../..');
 const dir = mkdtempSync(join(tmpdir(), 'insights-anomaly-'));
 const db = join(dir, 'anomaly.duckdb');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function insights(args: string[]): Promise<Run> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', '--conditions=@incident-insights/source', 'packages/cli/src/main.ts', ...args],
-      { cwd: root, env: { ...process.env, INSIGHTS_DB: db } },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        done({ code, stdout, stderr });
-      },
-    );
-  });
+function insights(args: string[]): Promise<CliRun> {
+  return runInsights(args, { INSIGHTS_DB: db });
 }
 
 // The storm fixture (35 days, 4 services, 30 planted checkout incidents on 2026-03-09 14:00-15:00 UTC).
