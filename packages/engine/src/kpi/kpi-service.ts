@@ -95,7 +95,7 @@ export class KpiService {
           metric_type: type,
           aggregation_type: systemAggregation(type),
           incident_categories: [],
-          incident_severities: [],
+          incident_severities: [...info.systemSeverities],
           incident_priorities: [],
           services: [],
           teams: [],

@@ -1,4 +1,6 @@
-import type { AggregationType, MetricType } from '../schema/enums.ts';
+import type { AggregationType, MetricType, Severity } from '../schema/enums.ts';
+
+const outages: readonly Severity[] = ['HIGH', 'CRITICAL'];
 
 /** Which way a metric improves; decides `target_met` and which crossing of a target is a breach. */
 export type Direction = 'lower_is_better' | 'higher_is_better';
@@ -20,6 +22,11 @@ export interface MetricTypeInfo {
   /** Name and description of the system metric of this type. */
   readonly systemName: string;
   readonly systemDescription: string;
+  /**
+   * Severities the system metric counts; empty for all. Uptime metrics count outages only
+   * (HIGH and CRITICAL): a LOW ticket open somewhere does not make a service unavailable.
+   */
+  readonly systemSeverities: readonly Severity[];
 }
 
 /**
@@ -36,6 +43,7 @@ export const metricTypeInfo: Readonly<Record<MetricType, MetricTypeInfo>> = {
     systemName: 'Mean Time to Acknowledge',
     systemDescription:
       'Average time from creation to first acknowledgement of incidents created in the window',
+    systemSeverities: [],
   },
   MTTR: {
     unit: 'hours',
@@ -45,6 +53,7 @@ export const metricTypeInfo: Readonly<Record<MetricType, MetricTypeInfo>> = {
     formulaAggregation: 'AVERAGE',
     systemName: 'Mean Time to Resolve',
     systemDescription: 'Average time from creation to resolution of resolved incidents created in the window',
+    systemSeverities: [],
   },
   MTBF: {
     unit: 'hours',
@@ -53,7 +62,9 @@ export const metricTypeInfo: Readonly<Record<MetricType, MetricTypeInfo>> = {
     samples: 'interval',
     formulaAggregation: 'AVERAGE',
     systemName: 'Mean Time Between Failures',
-    systemDescription: 'Average uptime per service between the end of one outage and the start of the next',
+    systemDescription:
+      'Average uptime per service between the end of one outage (HIGH or CRITICAL incidents) and the start of the next',
+    systemSeverities: outages,
   },
   MTBSI: {
     unit: 'hours',
@@ -62,7 +73,9 @@ export const metricTypeInfo: Readonly<Record<MetricType, MetricTypeInfo>> = {
     samples: 'interval',
     formulaAggregation: 'AVERAGE',
     systemName: 'Mean Time Between Service Incidents',
-    systemDescription: 'Average time per service from the start of one outage to the start of the next',
+    systemDescription:
+      'Average time per service from the start of one outage (HIGH or CRITICAL incidents) to the start of the next',
+    systemSeverities: outages,
   },
   AVAILABILITY: {
     unit: 'percent',
@@ -72,7 +85,8 @@ export const metricTypeInfo: Readonly<Record<MetricType, MetricTypeInfo>> = {
     formulaAggregation: 'AVERAGE',
     systemName: 'Service Availability',
     systemDescription:
-      'Share of the window each service was up, maintenance windows excluded, averaged over services',
+      'Share of the window each service was free of outages (HIGH or CRITICAL incidents), maintenance windows excluded, averaged over services',
+    systemSeverities: outages,
   },
   INCIDENT_COUNT: {
     unit: 'count',
@@ -82,6 +96,7 @@ export const metricTypeInfo: Readonly<Record<MetricType, MetricTypeInfo>> = {
     formulaAggregation: 'SUM',
     systemName: 'Incident Count',
     systemDescription: 'Incidents created in the window',
+    systemSeverities: [],
   },
   RESOLUTION_RATE: {
     unit: 'percent',
@@ -91,6 +106,7 @@ export const metricTypeInfo: Readonly<Record<MetricType, MetricTypeInfo>> = {
     formulaAggregation: 'AVERAGE',
     systemName: 'Resolution Rate',
     systemDescription: 'Share of incidents created in the window that are resolved',
+    systemSeverities: [],
   },
   ESCALATION_RATE: {
     unit: 'percent',
@@ -100,6 +116,7 @@ export const metricTypeInfo: Readonly<Record<MetricType, MetricTypeInfo>> = {
     formulaAggregation: 'AVERAGE',
     systemName: 'Escalation Rate',
     systemDescription: 'Share of incidents created in the window that were escalated',
+    systemSeverities: [],
   },
   CUSTOM: {
     unit: 'value',
@@ -109,6 +126,7 @@ export const metricTypeInfo: Readonly<Record<MetricType, MetricTypeInfo>> = {
     formulaAggregation: 'AVERAGE',
     systemName: '',
     systemDescription: '',
+    systemSeverities: [],
   },
 };
 
