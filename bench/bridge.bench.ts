@@ -67,21 +67,23 @@ await db.run(`CREATE TABLE big AS ${generate(rows)}`);
 await queryArrow(db, query(100_000));
 
 const duckdbOnly = await median(3, async () => {
-  const result = await db.reader.run(query(rows));
-  // The same synchronous chunk access queryArrow uses, touching each vector, building nothing.
-  const raw = (result as unknown as { result: duckdb.Result }).result;
-  const chunks = duckdb.result_chunk_count(raw);
-  for (let i = 0; i < chunks; i++) {
-    const chunk = duckdb.result_get_chunk(raw, i);
-    for (let c = 0; c < columns; c++) duckdb.data_chunk_get_vector(chunk, c);
-  }
+  await db.withReader(async (conn) => {
+    const result = await conn.run(query(rows));
+    // The same synchronous chunk access queryArrow uses, touching each vector, building nothing.
+    const raw = (result as unknown as { result: duckdb.Result }).result;
+    const chunks = duckdb.result_chunk_count(raw);
+    for (let i = 0; i < chunks; i++) {
+      const chunk = duckdb.result_get_chunk(raw, i);
+      for (let c = 0; c < columns; c++) duckdb.data_chunk_get_vector(chunk, c);
+    }
+  });
 });
 const arrowMs = await median(3, async () => {
   const table = await queryArrow(db, query(rows));
   if (table.numRows !== rows) throw new Error('short result');
 });
 const jsMs = await median(1, async () => {
-  const reader = await db.reader.runAndReadAll(query(rows));
+  const reader = await db.withReader((conn) => conn.runAndReadAll(query(rows)));
   const cols = reader.getColumnsJS();
   if (cols[0]?.length !== rows) throw new Error('short result');
 });
@@ -102,7 +104,7 @@ console.log(
 
 const pool = new WorkerPool({ threads: 1, entry: new URL('./echo.worker.ts', import.meta.url) });
 const table = await queryArrow(db, query(transferRows));
-const objects = (await db.reader.runAndReadAll(query(transferRows))).getRowObjectsJS();
+const objects = (await db.withReader((conn) => conn.runAndReadAll(query(transferRows)))).getRowObjectsJS();
 await pool.run('bench.echo', { warm: true });
 
 const arrowTransfer = await median(5, async () => {
