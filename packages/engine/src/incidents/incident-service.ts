@@ -5,6 +5,7 @@ import { EngineError, notFound } from '../errors.ts';
 import { ingestIncidents } from '../ingest/ingest.ts';
 import type { IngestOptions, IngestReport, IngestSource } from '../ingest/types.ts';
 import { validateBatch } from '../ingest/validate.ts';
+import { markDirtyHours } from '../kpi/dirty-hours.ts';
 import {
   type Incident,
   type IncidentInput,
@@ -127,6 +128,13 @@ export class IncidentService {
       }
       const columns = writable.filter((c) => c !== 'id');
       const values: Record<string, unknown> = { ...valid, external_id: externalId };
+      // A moved created_at leaves the old hour's rollups counting the incident unless noted.
+      await markDirtyHours(
+        conn,
+        `SELECT date_trunc('hour', created_at) AS hour FROM incidents
+         WHERE id = TRY_CAST($id AS UUID) AND created_at IS DISTINCT FROM $created_at`,
+        { id: existing.id, created_at: valid.created_at },
+      );
       await runBound(
         conn,
         `UPDATE incidents SET ${columns.map((c) => `${c} = $${c}`).join(', ')}, updated_at = $now
@@ -143,11 +151,22 @@ export class IncidentService {
    * @throws EngineError NOT_FOUND.
    */
   async delete(id: string): Promise<void> {
-    const rows = await this.context.db.write(
-      'DELETE FROM incidents WHERE id = TRY_CAST($id AS UUID) RETURNING CAST(id AS VARCHAR) AS id',
-      { id: String(id).toLowerCase() },
-    );
-    if (rows.length === 0) throw notFound('incident', id);
+    const params = { id: String(id).toLowerCase() };
+    const deleted = await this.context.db.transaction(async (conn) => {
+      await markDirtyHours(
+        conn,
+        `SELECT date_trunc('hour', created_at) AS hour FROM incidents WHERE id = TRY_CAST($id AS UUID)`,
+        params,
+      );
+      const { values, types } = bind(params);
+      const reader = await conn.runAndReadAll(
+        'DELETE FROM incidents WHERE id = TRY_CAST($id AS UUID) RETURNING CAST(id AS VARCHAR) AS id',
+        values,
+        types,
+      );
+      return reader.currentRowCount;
+    });
+    if (deleted === 0) throw notFound('incident', id);
   }
 
   /** Number of stored incidents. */

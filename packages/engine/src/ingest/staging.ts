@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { EngineError } from '../errors.ts';
+import { markDirtyHours } from '../kpi/dirty-hours.ts';
 import { incidentColumns } from '../schema/incident.ts';
 import { bind } from '../store/database.ts';
 import { stagingTable } from './staging-writer.ts';
@@ -101,6 +102,12 @@ async function merge(
       values,
     );
   } else {
+    // Rows whose created_at moves leave their old hour's KPI rollups counting them unless noted.
+    await markDirtyHours(
+      conn,
+      `SELECT date_trunc('hour', t.created_at) AS hour FROM incidents AS t JOIN ${source} AS s
+       ON t.external_id = s.external_id WHERE t.created_at IS DISTINCT FROM s.created_at`,
+    );
     await conn.run(
       `MERGE INTO incidents AS t USING ${source} AS s ON t.external_id = s.external_id
        WHEN MATCHED THEN UPDATE SET ${dataColumns.map((c) => `${c} = s.${c}`).join(', ')}, updated_at = $now

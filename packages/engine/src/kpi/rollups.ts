@@ -108,8 +108,10 @@ export async function incidentsVersion(db: Database): Promise<IncidentsVersion> 
 /**
  * Brings a metric's hourly rollups up to date with the incidents table, in one transaction.
  * Nothing changed → nothing is read. Rows written since the last refresh (by `updated_at`,
- * which ingestion sets to the write time) → only the hours they were created in are rebuilt.
- * A changed definition, fewer rows than before (deletions) or no state → full rebuild.
+ * which ingestion sets to the write time) → only the hours they were created in are rebuilt,
+ * together with the hours the incident writes noted in `kpi_dirty_hours` for this key (old hours
+ * of rows whose `created_at` moved, hours of deleted rows), which are then cleared. A changed
+ * definition, fewer rows than before (deletions) or no state → full rebuild.
  *
  * @returns what was done, for tests and the benchmark.
  */
@@ -127,14 +129,22 @@ export async function refreshRollups(
   return db.transaction(async (conn) => {
     const state = (
       await conn.runAndReadAll(
-        'SELECT definition, watermark, row_count FROM kpi_rollup_state WHERE metric_id = $id::UUID',
+        `SELECT definition, watermark, row_count,
+           EXISTS (SELECT 1 FROM kpi_dirty_hours WHERE metric_id = $id::UUID) AS dirty
+         FROM kpi_rollup_state WHERE metric_id = $id::UUID`,
         { id: key },
       )
     ).getRowObjectsJS()[0];
     const stateWm = (state?.['watermark'] as Date | null | undefined) ?? null;
     const stateRows = Number(state?.['row_count'] ?? -1);
     const same = state?.['definition'] === definition;
-    if (same && stateRows === version.rowCount && stateWm?.getTime() === version.watermark?.getTime()) {
+    const dirty = state?.['dirty'] === true;
+    if (
+      same &&
+      !dirty &&
+      stateRows === version.rowCount &&
+      stateWm?.getTime() === version.watermark?.getTime()
+    ) {
       return 'fresh';
     }
     let scope: string | null = null;
@@ -144,23 +154,25 @@ export async function refreshRollups(
     if (incremental) {
       // A newer watermark means a real clock moved on: rows at the old watermark were seen already.
       const op = version.watermark!.getTime() > stateWm.getTime() ? '>' : '>=';
-      scope = `date_trunc('hour', created_at) IN (SELECT DISTINCT date_trunc('hour', created_at) FROM incidents WHERE updated_at ${op} $since)`;
+      // Hours of rows written since, plus the hours moved or deleted rows left (kpi_dirty_hours).
+      const hours = `SELECT date_trunc('hour', created_at) FROM incidents WHERE updated_at ${op} $since
+        UNION SELECT hour FROM kpi_dirty_hours WHERE metric_id = $id::UUID`;
+      scope = `date_trunc('hour', created_at) IN (${hours})`;
       scopeParams['since'] = stateWm;
-      await run(
-        conn,
-        `DELETE FROM kpi_rollups WHERE metric_id = $id::UUID AND bucket IN (SELECT DISTINCT date_trunc('hour', created_at) FROM incidents WHERE updated_at ${op} $since)`,
-        { id: key, since: stateWm },
-      );
-      await run(
-        conn,
-        `DELETE FROM kpi_rollup_bins WHERE metric_id = $id::UUID AND bucket IN (SELECT DISTINCT date_trunc('hour', created_at) FROM incidents WHERE updated_at ${op} $since)`,
-        { id: key, since: stateWm },
-      );
+      await run(conn, `DELETE FROM kpi_rollups WHERE metric_id = $id::UUID AND bucket IN (${hours})`, {
+        id: key,
+        since: stateWm,
+      });
+      await run(conn, `DELETE FROM kpi_rollup_bins WHERE metric_id = $id::UUID AND bucket IN (${hours})`, {
+        id: key,
+        since: stateWm,
+      });
     } else {
       await run(conn, 'DELETE FROM kpi_rollups WHERE metric_id = $id::UUID', { id: key });
       await run(conn, 'DELETE FROM kpi_rollup_bins WHERE metric_id = $id::UUID', { id: key });
     }
     for (const def of defs) await buildSeries(conn, metric, key, def, scope, scopeParams);
+    await run(conn, 'DELETE FROM kpi_dirty_hours WHERE metric_id = $id::UUID', { id: key });
     await run(conn, 'DELETE FROM kpi_rollup_state WHERE metric_id = $id::UUID', { id: key });
     await run(conn, 'INSERT INTO kpi_rollup_state VALUES ($id::UUID, $def, $wm, $n, $now)', {
       id: key,

@@ -119,8 +119,12 @@ export class KpiSummarizer {
     const metrics = await activeMetrics(db);
     const row = await db.one(
       `SELECT (SELECT count(*) FROM incidents) AS n, (SELECT max(updated_at) FROM incidents) AS wm,
-         (SELECT count(*) FROM maintenance_windows) AS mn, (SELECT max(created_at) FROM maintenance_windows) AS mat`,
+         (SELECT count(*) FROM maintenance_windows) AS mn, (SELECT max(created_at) FROM maintenance_windows) AS mat,
+         (SELECT list(DISTINCT CAST(metric_id AS VARCHAR)) FROM kpi_dirty_hours) AS dirty`,
     );
+    // Keys with hours noted by moved or deleted incidents need a refresh even when the row count and
+    // the watermark look unchanged (a delete and an insert, or writes within one clock tick).
+    const dirty = new Set((row?.['dirty'] as string[] | null) ?? []);
     const version: IncidentsVersion = {
       rowCount: Number(row?.['n'] ?? 0),
       watermark: (row?.['wm'] as Date | null) ?? null,
@@ -137,7 +141,7 @@ export class KpiSummarizer {
       const key = rollupKey(metric);
       if (checked.has(key)) continue;
       checked.add(key);
-      if (this.freshRollups.get(key) === incidents) continue;
+      if (this.freshRollups.get(key) === incidents && !dirty.has(key)) continue;
       const formula = metric.metric_type === 'CUSTOM' ? parseFormula(metric.calculation_formula ?? '') : null;
       // Every refresh but 'none' is one write transaction of our own.
       if ((await refreshRollups(db, metric, formula, version, now)) !== 'none') ownWrites++;

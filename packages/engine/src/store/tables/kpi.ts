@@ -71,4 +71,10 @@ export const kpiTables = [
     row_count BIGINT NOT NULL,
     refreshed_at TIMESTAMP NOT NULL
   )`,
+  // Hours a rollup key must rebuild although no current row is in them: old created_at hours of
+  // moved and deleted incidents, noted by the incident writes and cleared by the rollup refresh.
+  `CREATE TABLE kpi_dirty_hours (
+    metric_id UUID NOT NULL,
+    hour TIMESTAMP NOT NULL
+  )`,
 ];
