@@ -249,7 +249,8 @@ export interface WindowRequest {
   readonly sketch: boolean;
 }
 
-function emptySeriesWindow(hours: number): SeriesWindow {
+/** A window of `hours` hourly buckets with no incident in it. */
+export function emptySeriesWindow(hours: number): SeriesWindow {
   return {
     incidentCount: 0,
     numerator: 0,

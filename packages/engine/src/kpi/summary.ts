@@ -14,6 +14,7 @@ import type { StoredMetric } from './metric-store.ts';
 import { formatDecimal, meetsTarget, metricTypeInfo } from './metric-types.ts';
 import type { KpiSummaryItem } from './records.ts';
 import {
+  emptySeriesWindow,
   isRollupType,
   metricSeries,
   type RollupType,
@@ -30,20 +31,6 @@ const hourMs = 3_600_000;
 /** The end of the summary's current window: `now` rounded up to the next whole hour (UTC). */
 export function summaryEnd(now: Date): Date {
   return new Date(Math.ceil(now.getTime() / hourMs) * hourMs);
-}
-
-function emptyWindow(hours: number): SeriesWindow {
-  return {
-    incidentCount: 0,
-    numerator: 0,
-    sampleCount: 0,
-    sampleSum: 0,
-    sampleMin: null,
-    sampleMax: null,
-    hourlyIncidents: new Float64Array(hours),
-    hourlyNumerator: new Float64Array(hours),
-    sketch: new Map(),
-  };
 }
 
 /** A plain type's value (base units) from its merged hourly rollups. */
@@ -127,7 +114,7 @@ export async function windowValueFrom(
 ): Promise<{ value: number | null; incidentCount: number }> {
   const hours = Math.round((period.end.getTime() - period.start.getTime()) / hourMs);
   const type = metric.metric_type;
-  const series = (n: number) => windows.get(n) ?? emptyWindow(hours);
+  const series = (n: number) => windows.get(n) ?? emptySeriesWindow(hours);
   if (type !== 'CUSTOM') {
     if (!isRollupType(type)) {
       throw new EngineError('UNSUPPORTED', `${type} is not served by rollups`, { metric_type: type });

@@ -1,4 +1,4 @@
-import type { MetricType } from '../../schema/enums.ts';
+import { type MetricType, metricTypes } from '../../schema/enums.ts';
 import { formulaError, type Token, tokenize } from './lexer.ts';
 
 /** Aggregate functions a formula may apply to incident columns. */
@@ -6,16 +6,9 @@ export const formulaFunctions = ['avg', 'median', 'min', 'max', 'sum', 'count', 
 export type FormulaFunction = (typeof formulaFunctions)[number];
 
 /** Metric types a formula may refer to (every type but CUSTOM, so formulas never recurse). */
-export const formulaMetrics = [
-  'MTTA',
-  'MTTR',
-  'MTBF',
-  'MTBSI',
-  'AVAILABILITY',
-  'INCIDENT_COUNT',
-  'RESOLUTION_RATE',
-  'ESCALATION_RATE',
-] as const satisfies readonly MetricType[];
+export const formulaMetrics = metricTypes.filter(
+  (type): type is Exclude<MetricType, 'CUSTOM'> => type !== 'CUSTOM',
+);
 export type FormulaMetric = (typeof formulaMetrics)[number];
 
 /** Incident columns an aggregate may read, with their kind. Timestamps only make sense as differences. */
