@@ -1,26 +1,18 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { openEngine } from '@incident-insights/engine';
 import { serve } from '@incident-insights/server';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type CliRun, runInsights } from '../packages/cli/test/support/run-cli.ts';
 import { end, loadHandIncidents } from '../packages/engine/test/kpi/fixtures.ts';
 
-const root = resolve(import.meta.dirname, '..');
 const dir = mkdtempSync(join(tmpdir(), 'insights-kpi-e2e-'));
 const db = join(dir, 'kpi.duckdb');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', '--conditions=@incident-insights/source', 'packages/cli/src/main.ts', ...args],
-      { cwd: root, env: { ...process.env, INSIGHTS_DB: db } },
-      (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+function cli(args: string[]): Promise<CliRun> {
+  return runInsights(args, { INSIGHTS_DB: db });
 }
 
 describe('one KPI asked through the library, the HTTP API and the CLI', () => {
