@@ -126,4 +126,22 @@ describe('AuthService', () => {
       details: { reason: 'invalid' },
     });
   });
+
+  it('refuses to revoke a revoked token, saying since when, and keeps the first revocation time', async () => {
+    await engine.auth.createUser({ username: 'ana', password: 'password1', role: 'analyst' });
+    const created = await engine.auth.createToken({ user: 'ana' });
+    const revoked = await engine.auth.revokeToken(created.token.id);
+    expect(revoked.revoked_at?.toISOString()).toBe('2026-01-01T00:00:00.000Z');
+    now = new Date('2026-01-05T00:00:00Z');
+    for (const which of [created.token.id, created.token.prefix]) {
+      await expect(engine.auth.revokeToken(which)).rejects.toMatchObject({
+        code: 'CONFLICT',
+        message: `token ${created.token.prefix} is already revoked (since 2026-01-01T00:00:00.000Z)`,
+        details: { id: created.token.id, revoked_at: '2026-01-01T00:00:00.000Z' },
+      });
+    }
+    expect((await engine.auth.getToken(created.token.id)).revoked_at?.toISOString()).toBe(
+      '2026-01-01T00:00:00.000Z',
+    );
+  });
 });

@@ -7,6 +7,7 @@ import { authenticate } from './auth/authenticate.ts';
 import { OidcVerifier } from './auth/oidc.ts';
 import type { AppEnv } from './env.ts';
 import { ApiError, onError } from './errors.ts';
+import { createLogger } from './observability/logger.ts';
 import { HttpMetrics } from './observability/metrics.ts';
 import { requestLog } from './observability/request-log.ts';
 import { securitySchemes } from './openapi/schemas.ts';
@@ -16,6 +17,7 @@ import { anomalyDetectionRoutes } from './routes/anomaly-detections.ts';
 import { anomalyThresholdRoutes } from './routes/anomaly-thresholds.ts';
 import { apiRootRoutes } from './routes/api-root.ts';
 import { authRoutes } from './routes/auth.ts';
+import { homeRoutes } from './routes/home.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { kpiMeasurementRoutes } from './routes/kpi-measurements.ts';
 import { kpiMetricRoutes } from './routes/kpi-metrics.ts';
@@ -31,7 +33,7 @@ import { allowedMethods, isPublicPath, routingPath } from './routing.ts';
  */
 export function createApp(engine: Engine, options: AppOptions = {}): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ getPath: routingPath });
-  const logger = options.logger === false ? pino({ enabled: false }) : (options.logger ?? pino());
+  const logger = options.logger === false ? pino({ enabled: false }) : (options.logger ?? createLogger());
   const metrics = new HttpMetrics();
   const oidc = options.oidc?.length ? new OidcVerifier(options.oidc) : undefined;
   const auth = authenticate(engine, oidc);
@@ -109,13 +111,18 @@ export function createApp(engine: Engine, options: AppOptions = {}): OpenAPIHono
       version: '0.1.0',
       description:
         'Analytics and predictive insights for incident management. Authenticate with an API token ' +
-        '(`Authorization: Token <key>`), an OpenID Connect bearer token, or a session cookie.',
+        '(`Authorization: Token <key>`), an OpenID Connect bearer token, or a session cookie. ' +
+        'Input is strict: an unknown body field or query parameter is a 400 naming it, and so is a ' +
+        'query parameter given more than once (filters that take several values take them ' +
+        'comma-separated: `severity=HIGH,CRITICAL`). Error bodies are `{error, details, code}`, ' +
+        '`details` an object or null.',
     },
     servers: [{ url: new URL(c.req.url).origin }],
     security: [{ tokenAuth: [] }, { bearerAuth: [] }, { sessionAuth: [] }],
   }));
 
   // Resources: one sub-app each (see packages/server/README.md). Add your line below.
+  app.route('/', homeRoutes());
   app.route('/', systemRoutes(engine, metrics, options.isDraining ?? (() => false)));
   app.route('/api/auth', authRoutes(options));
   app.route('/api', incidentRoutes());

@@ -4,11 +4,22 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from './env.ts';
 
-/** The spec's error body: `{error, details, code}`. */
+/** The spec's error body: `{error, details, code}`; `details` is always an object or null. */
 export interface ErrorBody {
   readonly error: string;
-  readonly details: unknown;
+  readonly details: Readonly<Record<string, unknown>> | null;
   readonly code: string;
+}
+
+/**
+ * Makes any `details` an object or null, as the OpenAPI document promises: a list becomes
+ * `{errors: [...]}`, any other value `{detail: value}`.
+ */
+export function detailsObject(details: unknown): Readonly<Record<string, unknown>> | null {
+  if (details === undefined || details === null) return null;
+  if (Array.isArray(details)) return { errors: details };
+  if (typeof details === 'object') return details as Record<string, unknown>;
+  return { detail: details };
 }
 
 /** HTTP status of each engine error code. */
@@ -71,7 +82,7 @@ export function errorResponse(
   headers: Record<string, string> = {},
 ): Response {
   for (const [name, value] of Object.entries(headers)) c.header(name, value);
-  return c.json(body, status);
+  return c.json({ ...body, details: detailsObject(body.details) }, status);
 }
 
 /**
@@ -85,7 +96,7 @@ export function onError(error: Error, c: Context<AppEnv>): Response {
     if (status >= 500) return internal(error, c, error.code, status);
     return errorResponse(c, status, {
       error: error.message,
-      details: error.details ?? null,
+      details: detailsObject(error.details),
       code: error.code,
     });
   }
@@ -93,7 +104,7 @@ export function onError(error: Error, c: Context<AppEnv>): Response {
     return errorResponse(
       c,
       error.status as ContentfulStatusCode,
-      { error: error.message, details: error.details, code: error.code },
+      { error: error.message, details: detailsObject(error.details), code: error.code },
       error.headers,
     );
   }

@@ -14,7 +14,11 @@ export interface AppOptions {
   readonly bodyLimitBytes?: number;
   /** Largest body of an upload route (paths ending in `/bulk/`). Default 256 MiB. */
   readonly uploadLimitBytes?: number;
-  /** A pino logger for request and error logs, or `false` for none. Default: pino at `info` to stdout. */
+  /**
+   * A pino logger for request and error logs, or `false` for none. Default: {@link createLogger} at
+   * `info` to stdout (control characters in the data escaped). A logger of your own should use the
+   * same `hooks.streamWrite: escapeLogLine` to keep that guarantee.
+   */
   readonly logger?: Logger | false;
   /** Session lifetime in seconds. Default 14 days. */
   readonly sessionTtlSeconds?: number;

@@ -1,7 +1,14 @@
 import { TrieRouter } from 'hono/router/trie-router';
 import { getPath } from 'hono/utils/url';
 
-const publicPaths = new Set(['/healthz', '/readyz', '/api/openapi.json', '/api/docs/', '/api/auth/login/']);
+const publicPaths = new Set([
+  '/',
+  '/healthz',
+  '/readyz',
+  '/api/openapi.json',
+  '/api/docs/',
+  '/api/auth/login/',
+]);
 
 /**
  * The path the router sees: API paths (`/api/...`) get the spec's trailing slash when it is
@@ -15,7 +22,7 @@ export function routingPath(request: Request): string {
   return last.includes('.') ? path : `${path}/`;
 }
 
-/** Paths served without authentication: health, readiness, the OpenAPI document and page, login. */
+/** Paths served without authentication: the home page, health, readiness, the OpenAPI document and page, login. */
 export function isPublicPath(path: string): boolean {
   return publicPaths.has(path);
 }

@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { serve as serveNode } from '@hono/node-server';
 import type { Engine } from '@incident-insights/engine';
-import { pino } from 'pino';
 import { createApp } from './app.ts';
+import { createLogger } from './observability/logger.ts';
 import type { AppOptions } from './options.ts';
 
 /** Options of {@link serve}. */
@@ -41,7 +41,7 @@ export interface RunningServer {
  */
 export async function serve(engine: Engine, options: ServeOptions = {}): Promise<RunningServer> {
   let draining = false;
-  const logger = options.app?.logger ?? pino({ level: options.logLevel ?? 'info' });
+  const logger = options.app?.logger ?? createLogger({ level: options.logLevel ?? 'info' });
   const app = createApp(engine, { ...options.app, logger, isDraining: () => draining });
   const host = options.host ?? '127.0.0.1';
   const { server, address } = await new Promise<{

@@ -213,6 +213,7 @@ describe('/api/analytics/kpi-metrics/', () => {
       trend_percentage: '400',
       period_start: '2024-01-01T00:00:00.000Z',
       period_end: '2024-01-02T00:00:00.000Z',
+      period_end_basis: 'last_complete_hour',
       incident_count: 5,
       target_value: null,
       target_met: true,
@@ -256,5 +257,55 @@ describe('/api/analytics/maintenance-windows/', () => {
       }),
       204,
     );
+  });
+});
+
+describe('/api/analytics/kpi-metrics/summary/ in the middle of an hour', () => {
+  let midHour: TestServer;
+  beforeAll(async () => {
+    // 40 minutes into 2024-01-02 00:00: the hour still filling is left out, so the window is
+    // 2024-01-01 as at 00:00 (fixtures.ts), and ends in the past.
+    midHour = await startServer({
+      engine: { now: () => new Date('2024-01-02T00:40:00Z') },
+      populate: async (engine) => {
+        await loadHandIncidents(engine);
+        await engine.kpis.create({
+          name: 'nothing to measure',
+          metric_type: 'CUSTOM',
+          calculation_formula: 'count(*) / (count(*) - count(*))',
+          target_value: 1,
+        });
+      },
+    });
+  });
+  afterAll(async () => {
+    await midHour.close();
+    await midHour.engine.close();
+  });
+
+  it('ends at the last complete hour, says so, and reports no trend or verdict without a value', async () => {
+    const summary = await json<Record<string, unknown>[]>(
+      await midHour.fetch('/api/analytics/kpi-metrics/summary/', { as: 'viewer' }),
+      200,
+    );
+    for (const line of summary) {
+      expect(line).toMatchObject({
+        period_start: '2024-01-01T00:00:00.000Z',
+        period_end: '2024-01-02T00:00:00.000Z',
+        period_end_basis: 'last_complete_hour',
+      });
+    }
+    expect(summary.find((s) => s['metric_type'] === 'MTTA')).toMatchObject({
+      current_value: '25',
+      trend: 'up',
+    });
+    // count(*) − count(*) is 0: 5 / 0 is no value, so neither a trend nor a verdict on the target.
+    expect(summary.find((s) => s['metric_name'] === 'nothing to measure')).toMatchObject({
+      current_value: null,
+      trend: null,
+      trend_percentage: null,
+      target_value: '1',
+      target_met: null,
+    });
   });
 });

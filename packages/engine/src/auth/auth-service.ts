@@ -208,9 +208,11 @@ export class AuthService {
   }
 
   /**
-   * Revokes a token by id or by its shown prefix (e.g. `ii_AbCdEfGh`). Revoking twice is harmless.
+   * Revokes a token by id or by its shown prefix (e.g. `ii_AbCdEfGh`). A token already revoked is
+   * left as it was and reported: CONFLICT "token ii_... is already revoked (since ...)".
    *
-   * @throws EngineError NOT_FOUND; CONFLICT when a prefix matches more than one token.
+   * @throws EngineError NOT_FOUND; CONFLICT when a prefix matches more than one token or the token
+   *   is already revoked (`details`: id, prefix, revoked_at).
    */
   async revokeToken(idOrPrefix: string): Promise<ApiToken> {
     const rows = await this.context.db.all<{ id: string }>(
@@ -224,9 +226,20 @@ export class AuthService {
     }
     const id = rows[0]?.id;
     if (!id) throw notFound('token', idOrPrefix);
+    const current = await this.getToken(id);
+    if (current.revoked_at) {
+      throw new EngineError(
+        'CONFLICT',
+        `token ${current.prefix} is already revoked (since ${current.revoked_at.toISOString()})`,
+        { id, prefix: current.prefix, revoked_at: current.revoked_at.toISOString() },
+      );
+    }
     await this.context.db.run(
-      'UPDATE api_tokens SET revoked_at = coalesce(revoked_at, $now) WHERE id = $id::UUID',
-      { id, now: this.context.now() },
+      'UPDATE api_tokens SET revoked_at = $now WHERE id = $id::UUID AND revoked_at IS NULL',
+      {
+        id,
+        now: this.context.now(),
+      },
     );
     this.tokens.clear();
     return this.getToken(id);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseInstant } from './dates.ts';
 import { incidentStatuses, priorities, severities } from './enums.ts';
 
 /** Storage kind of one incident column; each maps to one DuckDB type and one Arrow type. */
@@ -85,16 +86,32 @@ export function isoToDate(text: string): Date {
 /** Largest count a column of kind `int` holds (DuckDB INTEGER). */
 export const maxCount = 2_147_483_647;
 
-const timestamp = z
-  .union([z.date(), z.iso.datetime({ offset: true, local: true }), z.iso.date()])
-  .transform((v, ctx) => {
-    const date = v instanceof Date ? v : isoToDate(v);
-    if (Number.isNaN(date.getTime())) {
-      ctx.addIssue({ code: 'custom', message: 'not a valid date' });
-      return z.NEVER;
-    }
-    return date;
-  });
+const isoDateTime = z.iso.datetime({ offset: true, local: true });
+const isoDate = z.iso.date();
+
+/**
+ * A timestamp: a Date, or ISO 8601 text as zod's `iso.datetime`/`iso.date` accept it. A refused
+ * text says what is wrong with it ("has day 30, but 2026-02 has days 01 to 28"), by the API's
+ * shared date parser.
+ */
+const timestamp = z.union([z.date(), z.string()]).transform((v, ctx) => {
+  if (typeof v === 'string' && !isoDateTime.safeParse(v).success && !isoDate.safeParse(v).success) {
+    const parsed = parseInstant(v);
+    ctx.addIssue({
+      code: 'custom',
+      message: parsed.ok
+        ? 'must be an ISO 8601 date (YYYY-MM-DD) or date-time (YYYY-MM-DDTHH:MM:SS[Z|±HH:MM])'
+        : parsed.message,
+    });
+    return z.NEVER;
+  }
+  const date = v instanceof Date ? v : isoToDate(v);
+  if (Number.isNaN(date.getTime())) {
+    ctx.addIssue({ code: 'custom', message: 'not a valid date' });
+    return z.NEVER;
+  }
+  return date;
+});
 const count = z.coerce.number().int().min(0).max(maxCount);
 const text = z.string().trim().max(10_000);
 const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? null);

@@ -4,13 +4,23 @@ import { z } from '@hono/zod-openapi';
 export const ErrorSchema = z
   .object({
     error: z.string().openapi({ example: 'Invalid query parameter page: must be 1 or more' }),
-    details: z.unknown().openapi({ description: 'What helps fix the request (fields, allowed values, ...)' }),
+    details: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .openapi({
+        description:
+          'An object or null: what helps fix the request. A 400 has `errors` ([{field, message}]), ' +
+          '`parameter` (query and path) and, for unknown names, `accepted`; a 500 has `request_id`.',
+        example: { parameter: 'page', errors: [{ field: 'page', message: 'must be 1 or more' }] },
+      }),
     code: z.string().openapi({ example: 'VALIDATION_ERROR' }),
   })
   .openapi('Error');
 
 const errorDescriptions: Readonly<Record<number, string>> = {
-  400: 'Invalid request (the message names the bad parameter or field)',
+  400:
+    'Invalid request: the message names the bad parameter or field. Unknown body fields and query ' +
+    'parameters are refused by name, as is a query parameter given more than once.',
   401: 'Authentication required or failed',
   403: 'Insufficient permissions',
   404: 'Not found (also a page past the end of a list)',

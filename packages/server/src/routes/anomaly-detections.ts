@@ -64,27 +64,22 @@ const SummarySchema = z
   .openapi('AnomalySummary');
 
 const ResolveBody = z
-  .object({
+  .strictObject({
     root_cause_analysis: z.string().max(20_000).nullish(),
     impact_assessment: z.string().max(20_000).nullish(),
     actions_taken: z.union([z.string().max(2_000), z.array(z.string().max(2_000)).max(100)]).nullish(),
   })
   .openapi('AnomalyResolution');
 
+/** Body of acknowledge, confirm and false-positive: none, or an empty object (any field is refused). */
+const NoFields = z.strictObject({}).openapi('NoFields');
+
 const filters = {
   anomaly_type: q.oneOf(anomalyTypes),
   severity: q.oneOf(anomalySeverities),
   status: q.oneOf(anomalyStatuses),
-  start_date: z
-    .string()
-    .max(40)
-    .optional()
-    .openapi({ description: 'Detected at or after (ISO date or date-time)' }),
-  end_date: z
-    .string()
-    .max(40)
-    .optional()
-    .openapi({ description: 'Detected at or before (a date alone includes that day)' }),
+  start_date: q.dateText('Detected at or after (ISO date or date-time)'),
+  end_date: q.dateText('Detected at or before (a date alone includes that day)'),
 };
 
 const serialize = (a: AnomalyDetection) => toJson(a);
@@ -156,10 +151,13 @@ export function anomalyDetectionRoutes() {
         tags: ['anomaly-detections'],
         summary,
         middleware: [requireRole('analyst')],
-        request: { params: IdParams },
+        request: {
+          params: IdParams,
+          body: { required: false, content: jsonContent(NoFields) },
+        },
         responses: {
           200: { description: 'The anomaly after the action', content: jsonContent(AnomalySchema) },
-          ...errorResponses(403, 404, 409),
+          ...errorResponses(400, 403, 404, 409),
         },
       }),
       async (c) => {

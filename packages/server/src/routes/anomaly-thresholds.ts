@@ -28,7 +28,7 @@ const ThresholdSchema = z
 
 // The engine validates the body (series format, STATIC needs a bound, lower ≤ upper) and names fields.
 const ThresholdBody = z
-  .object({
+  .strictObject({
     name: z.string(),
     series: z.string(),
     kind: z.enum(['STATIC', 'DYNAMIC']),

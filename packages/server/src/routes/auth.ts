@@ -37,7 +37,7 @@ const TokenSchema = z
   .openapi('ApiToken');
 
 const Login = z
-  .object({ username: z.string().min(1).max(150), password: z.string().min(1).max(1024) })
+  .strictObject({ username: z.string().min(1).max(150), password: z.string().min(1).max(1024) })
   .openapi('Login');
 const LoginResult = z
   .object({
@@ -56,7 +56,7 @@ const Me = z
   })
   .openapi('Me');
 const NewUser = z
-  .object({
+  .strictObject({
     username: z.string().min(1).max(150),
     password: z.string().min(8).max(1024).optional(),
     email: z.email().nullable().optional(),
@@ -64,7 +64,7 @@ const NewUser = z
   })
   .openapi('NewUser');
 const UserPatch = z
-  .object({
+  .strictObject({
     email: z.email().nullable().optional(),
     role: z.enum(roles).optional(),
     password: z.string().min(8).max(1024).optional(),
@@ -72,10 +72,14 @@ const UserPatch = z
   })
   .openapi('UserPatch');
 const NewToken = z
-  .object({
+  .strictObject({
     user: z.string().min(1).openapi({ description: 'Owner: user id or username' }),
     name: z.string().max(200).nullable().optional(),
-    expires_in_days: z.number().positive().max(36_500).optional(),
+    expires_in_days: z
+      .number({ error: 'must be a number of days, more than 0 and at most 36500' })
+      .positive({ error: 'must be more than 0 and at most 36500' })
+      .max(36_500, { error: 'must be more than 0 and at most 36500' })
+      .optional(),
   })
   .openapi('NewToken');
 const CreatedToken = TokenSchema.extend({
@@ -289,10 +293,10 @@ export function authRoutes(options: AppOptions) {
       method: 'delete',
       path: '/tokens/{id}/',
       tags: ['auth'],
-      summary: 'Revoke an API token (admin)',
+      summary: 'Revoke an API token (admin); one already revoked is a 409 saying so',
       middleware: admin,
       request: { params: IdParams },
-      responses: { 204: { description: 'Revoked' }, ...errorResponses(403, 404) },
+      responses: { 204: { description: 'Revoked' }, ...errorResponses(403, 404, 409) },
     }),
     async (c) => {
       await c.var.engine.auth.revokeToken(c.req.valid('param').id);

@@ -46,11 +46,11 @@ export const IncidentSchema = z
   .openapi('Incident');
 
 /**
- * An incident as a client sends it. Only the JSON types are checked here; the engine validates the
+ * An incident as a client sends it; a field not listed is refused (400 naming it). Only the JSON types are checked here; the engine validates the
  * rest (enums, dates, resolved after created) and answers with field-level errors.
  */
 export const IncidentInputSchema = z
-  .object(
+  .strictObject(
     Object.fromEntries(
       Object.entries(shape(true)).map(([name, schema]) => {
         const column = (incidentColumns as readonly IncidentColumn[]).find((c) => c.name === name);

@@ -61,7 +61,7 @@ const formatOfExtension: Readonly<Record<string, IngestFormat>> = {
   zip: 'servicenow',
 };
 
-const BulkQuery = z.object({
+const BulkQuery = z.strictObject({
   skip_invalid: q.boolean().openapi({ description: 'Write the valid rows and report the invalid ones' }),
   format: q.oneOf(ingestFormats as unknown as [IngestFormat, ...IngestFormat[]]).openapi({
     description: 'Override the format implied by the Content-Type (e.g. `servicenow` for its CSV)',

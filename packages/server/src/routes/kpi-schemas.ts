@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { aggregationTypes, metricTypes, priorities, severities } from '@incident-insights/engine';
+import { instant } from '../lists/query.ts';
 
 const decimal = z.string().openapi({ example: '15.5', description: 'A decimal as a string' });
 
@@ -55,11 +56,11 @@ const metricFields = {
   is_active: z.boolean().optional(),
 };
 
-/** Body of POST /kpi-metrics/ (the engine checks values, ranges and the formula). */
-export const NewKpiMetricSchema = z.object(metricFields).openapi('NewKpiMetric');
+/** Body of POST /kpi-metrics/ (the engine checks values, ranges and the formula); unknown fields are refused. */
+export const NewKpiMetricSchema = z.strictObject(metricFields).openapi('NewKpiMetric');
 
 /** Body of PATCH /kpi-metrics/{id}/: any subset of the create fields. */
-export const KpiMetricPatchSchema = z.object(metricFields).partial().openapi('KpiMetricPatch');
+export const KpiMetricPatchSchema = z.strictObject(metricFields).partial().openapi('KpiMetricPatch');
 
 /** One stored measurement. */
 export const KpiMeasurementSchema = z
@@ -86,13 +87,14 @@ export const KpiSummaryItemSchema = z
     metric_name: z.string(),
     current_value: decimal.nullable(),
     unit: z.string(),
-    trend: z.enum(['up', 'down', 'stable']),
+    trend: z.enum(['up', 'down', 'stable']).nullable().openapi({ description: 'null: no value to compare' }),
     trend_percentage: decimal.nullable(),
     period_start: z.string().datetime(),
     period_end: z.string().datetime(),
+    period_end_basis: z.literal('last_complete_hour').openapi({ description: 'what period_end is' }),
     incident_count: z.number().int(),
     target_value: decimal.nullable(),
-    target_met: z.boolean(),
+    target_met: z.boolean().nullable().openapi({ description: 'null when there is no value' }),
   })
   .openapi('KpiSummaryItem');
 
@@ -108,12 +110,12 @@ export const MaintenanceWindowSchema = z
   })
   .openapi('MaintenanceWindow');
 
-/** Body of POST /maintenance-windows/. */
+/** Body of POST /maintenance-windows/; impossible dates and unknown fields are refused. */
 export const NewMaintenanceWindowSchema = z
-  .object({
+  .strictObject({
     service: z.string().nullish(),
-    start_at: z.string().openapi({ format: 'date-time' }),
-    end_at: z.string().openapi({ format: 'date-time' }),
+    start_at: instant(),
+    end_at: instant(),
     description: z.string().optional(),
   })
   .openapi('NewMaintenanceWindow');

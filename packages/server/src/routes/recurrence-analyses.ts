@@ -41,7 +41,26 @@ const RecurrenceSchema = z
   })
   .openapi('RecurrenceAnalysis');
 
-const ResolveBody = z.object({ notes: z.string().max(10_000).nullish() }).openapi('RecurrenceResolution');
+const notesText = z.string().max(10_000, { error: 'must be at most 10000 characters' }).nullish();
+
+/**
+ * Body of resolve: `resolution_notes`, the name the analysis shows them under. `notes` is kept as
+ * an alias of it (the earlier name); giving both with different texts is refused. Any other field
+ * is refused by name.
+ */
+const ResolveBody = z
+  .strictObject({
+    resolution_notes: notesText.openapi({ description: 'Why or how the pattern was resolved' }),
+    notes: notesText.openapi({
+      description: 'Alias of resolution_notes (the earlier name)',
+      deprecated: true,
+    }),
+  })
+  .refine((b) => b.notes == null || b.resolution_notes == null || b.notes === b.resolution_notes, {
+    path: ['notes'],
+    message: 'is an alias of resolution_notes; give one of them',
+  })
+  .openapi('RecurrenceResolution');
 
 const filters = {
   recurrence_type: q.oneOf(recurrenceTypes),
@@ -129,9 +148,10 @@ export function recurrenceAnalysisRoutes() {
     async (c) => {
       const user = currentPrincipal(c);
       const body = (c.req.valid('json') as z.infer<typeof ResolveBody> | undefined) ?? {};
+      const notes = body.resolution_notes ?? body.notes;
       const resolved = await c.var.engine.recurrence.resolve(c.req.valid('param').id, {
         resolvedBy: user.id,
-        ...(body.notes ? { notes: body.notes } : {}),
+        ...(notes ? { notes } : {}),
       });
       return c.json(serialize(resolved), 200);
     },
