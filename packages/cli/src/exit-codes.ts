@@ -1,4 +1,5 @@
 import { type ErrorCode, isEngineError } from '@incident-insights/engine';
+import { printable } from './format.ts';
 
 /** Process exit code for each engine error code; 1 for anything unexpected. */
 const exitCodes: Partial<Record<ErrorCode, number>> = {
@@ -12,14 +13,20 @@ const exitCodes: Partial<Record<ErrorCode, number>> = {
   UNAUTHENTICATED: 8,
 };
 
-/** Prints one line about `error` on stderr and returns the exit code to end with. */
+/** Exit code of a usage error (unknown command or option, missing argument): bad input, as VALIDATION_ERROR. */
+export const usageErrorExitCode = 2;
+
+/**
+ * Prints one line about `error` on stderr (control characters escaped: messages may echo input)
+ * and returns the exit code to end with.
+ */
 export function reportError(error: unknown): number {
   if (isEngineError(error)) {
-    process.stderr.write(`insights: ${error.message}${firstDetail(error.details)}\n`);
+    process.stderr.write(`insights: ${printable(`${error.message}${firstDetail(error.details)}`)}\n`);
     return exitCodes[error.code] ?? 1;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`insights: ${message}\n`);
+  process.stderr.write(`insights: ${printable(message)}\n`);
   return 1;
 }
 

@@ -86,12 +86,16 @@ describe('insights ingest', () => {
     const db = join(dir, 'uci.duckdb');
     const run = await insights(['--db', db, 'ingest', ucizip, '--json']);
     expect(run.stderr).toBe('');
-    expect(JSON.parse(run.stdout)).toEqual({
-      received: 24_918,
-      inserted: 24_918,
-      updated: 0,
-      skipped: 0,
-      errors: [],
+    const { database, ...report } = JSON.parse(run.stdout) as {
+      database: { count: number; first_created_at: string; last_created_at: string };
+    };
+    expect(report).toEqual({ received: 24_918, inserted: 24_918, updated: 0, skipped: 0, errors: [] });
+    // The range tells a user which windows to analyse. pandas on the same zip: the earliest and
+    // latest `opened_at` over the 24,918 incident numbers are 2016-02-29 01:16 and 2017-02-16 14:17.
+    expect(database).toEqual({
+      count: 24_918,
+      first_created_at: '2016-02-29T01:16:00.000Z',
+      last_created_at: '2017-02-16T14:17:00.000Z',
     });
     expect(await countIn(db)).toBe(24_918);
   });

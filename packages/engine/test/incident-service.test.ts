@@ -58,6 +58,25 @@ describe('the incident service', () => {
 
   const ids = (page: { results: { external_id: string }[] }) => page.results.map((r) => r.external_id);
 
+  it('tells how many incidents it holds and the range of their creation times', async () => {
+    // The four incidents above: A is the first (2024-01-01), D the last (2024-01-04).
+    expect(await engine.incidents.coverage()).toEqual({
+      count: 4,
+      first_created_at: new Date('2024-01-01T00:00:00Z'),
+      last_created_at: new Date('2024-01-04T00:00:00Z'),
+    });
+    const empty = await openEngine({ path: ':memory:' });
+    try {
+      expect(await empty.incidents.coverage()).toEqual({
+        count: 0,
+        first_created_at: null,
+        last_created_at: null,
+      });
+    } finally {
+      await empty.close();
+    }
+  });
+
   it('lists newest first by default, with the DRF-style count', async () => {
     const page = await engine.incidents.list({});
     expect(page.count).toBe(4);

@@ -1,5 +1,6 @@
 import { type CalculationResult, EngineError } from '@incident-insights/engine';
 import type { Command } from 'commander';
+import { noteEmptyWindow } from '../data-range.ts';
 import { withEngine } from '../engine-options.ts';
 import { printJson, renderTable } from '../format.ts';
 
@@ -14,7 +15,9 @@ interface Options {
 /**
  * `insights calculate-kpis [--metric-id ID] [--time-window HOURS] [--end ISO] [--force] [--json]`:
  * measures one metric (or every active one) over the window ending at the current hour and stores
- * the measurements; a period already measured is reported as stored unless `--force`.
+ * the measurements; a period already measured is reported as stored unless `--force`. When no
+ * incident was created in the measured periods, a line on stderr says so and names the range the
+ * data covers (exit code 0).
  */
 export function registerCalculateKpis(program: Command): void {
   program
@@ -36,6 +39,8 @@ export function registerCalculateKpis(program: Command): void {
         const results = options.metricId
           ? [await engine.kpis.calculate(options.metricId, calculation)]
           : await engine.kpis.calculateAll(calculation);
+        const window = measuredWindow(results);
+        if (window) await noteEmptyWindow(engine, window);
         if (options.json) {
           printJson(results.map((r) => ({ ...r.measurement, computed: r.computed })));
           return;
@@ -61,6 +66,14 @@ function renderResults(results: readonly CalculationResult[]): string {
     { header: 'metric id', value: (r) => r.measurement.metric_id },
   ]);
   return `${head}\n\n${table}`;
+}
+
+/** From the earliest period start to the latest period end of `results`; undefined when none. */
+function measuredWindow(results: readonly CalculationResult[]): { start: Date; end: Date } | undefined {
+  if (results.length === 0) return undefined;
+  const starts = results.map((r) => new Date(r.measurement.period_start).getTime());
+  const ends = results.map((r) => new Date(r.measurement.period_end).getTime());
+  return { start: new Date(Math.min(...starts)), end: new Date(Math.max(...ends)) };
 }
 
 function parseHours(text: string): number {

@@ -1,7 +1,7 @@
 import { EngineError, loadSyntheticIncidents } from '@incident-insights/engine';
 import type { Command } from 'commander';
 import { databasePath, withEngine } from '../engine-options.ts';
-import { printJson, renderTable } from '../format.ts';
+import { printable, printJson, renderTable } from '../format.ts';
 
 interface DemoOptions {
   incidents: string;
@@ -76,7 +76,7 @@ export function registerDemo(program: Command): void {
         const range = data.count > 0 ? ` (SYN-1..SYN-${data.count})` : '';
         process.stdout.write(
           `Wrote ${data.count} synthetic incidents${range} from ${data.start.toISOString()} to ` +
-            `${data.end.toISOString()} into ${summary.database}: ${report.inserted} new, ${report.updated} updated.\n`,
+            `${data.end.toISOString()} into ${printable(summary.database)}: ${report.inserted} new, ${report.updated} updated.\n`,
         );
         if (anomalies.length > 0) {
           process.stdout.write(

@@ -6,6 +6,7 @@ import {
   ingestFormats,
 } from '@incident-insights/engine';
 import type { Command } from 'commander';
+import { describeCoverage } from '../data-range.ts';
 import { withEngine } from '../engine-options.ts';
 import { printJson, renderTable } from '../format.ts';
 
@@ -18,8 +19,9 @@ interface IngestCommandOptions {
 
 /**
  * `insights ingest <file> [--format F] [--skip-invalid] [--map field=header ...] [--json]`: loads
- * incidents into the database, upserting by external id, and prints the report. An invalid file
- * writes nothing and fails with one line naming the first bad row and the count.
+ * incidents into the database, upserting by external id, and prints the report, then how many
+ * incidents the database holds and when they were created (JSON: under `database`). An invalid
+ * file writes nothing and fails with one line naming the first bad row and the count.
  */
 export function registerIngest(program: Command): void {
   program
@@ -47,8 +49,13 @@ export function registerIngest(program: Command): void {
           },
           { skipInvalid: options.skipInvalid ?? false },
         );
-        if (options.json) printJson(report);
-        else printReport(report);
+        const coverage = await engine.incidents.coverage();
+        if (options.json) {
+          printJson({ ...report, database: coverage });
+          return;
+        }
+        printReport(report);
+        process.stdout.write(`\n${describeCoverage(coverage)}\n`);
       });
     });
 }

@@ -1,5 +1,11 @@
-import { type AnomalyDetection, type AnomalySummary, EngineError } from '@incident-insights/engine';
+import {
+  type AnomalyDetection,
+  type AnomalyRunResult,
+  type AnomalySummary,
+  EngineError,
+} from '@incident-insights/engine';
 import type { Command } from 'commander';
+import { noteEmptyAnomalyWindow } from '../data-range.ts';
 import { withEngine } from '../engine-options.ts';
 import { printJson, renderTable } from '../format.ts';
 
@@ -13,7 +19,8 @@ interface Options {
 /**
  * `insights run-anomaly-detection [--model-id MODEL_ID] [--time-window HOURS] [--end ISO] [--json]`:
  * the spec's management command. Progress goes to stderr; stdout gets the anomalies the run
- * created and the anomaly summary (or all of it as JSON).
+ * created, where its detections went (see {@link explainRun}) and the anomaly summary (or all of
+ * it as JSON).
  */
 export function registerRunAnomalyDetection(program: Command): void {
   program
@@ -33,6 +40,7 @@ export function registerRunAnomalyDetection(program: Command): void {
       const windowHours = options.timeWindow === undefined ? undefined : parseHours(options.timeWindow);
       const end = options.end === undefined ? undefined : parseEnd(options.end);
       await withEngine(command, async (engine) => {
+        await noteEmptyAnomalyWindow(engine, { end, hours: windowHours });
         const result = await engine.anomalies.run({
           ...(options.modelId === undefined ? {} : { modelId: options.modelId }),
           ...(windowHours === undefined ? {} : { windowHours }),
@@ -45,9 +53,25 @@ export function registerRunAnomalyDetection(program: Command): void {
           printJson({ run: result, anomalies: created, summary });
           return;
         }
-        process.stdout.write(`${renderCreated(created)}\n\n${renderSummary(summary)}\n`);
+        process.stdout.write(
+          `${renderCreated(created)}\n${explainRun(result)}\n\n${renderSummary(summary)}\n`,
+        );
       });
     });
+}
+
+/** What a run's counts mean, in words: where every detection went and why. */
+export function explainRun(result: AnomalyRunResult): string {
+  const inWindow = result.below_alarm_budget + result.detections;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const lines = [
+    `${plural(inWindow, 'detection')} in the window ${result.time_window_start.toISOString()} to ${result.time_window_end.toISOString()}` +
+      ` (history examined from ${result.history_start.toISOString()}; ${result.outside_window} more before the window, not reported).`,
+    `${result.below_alarm_budget} below the alarm budget: not significant when re-tested on the data behind them (family-wise level over the series' points).`,
+    `${result.detections} kept, merged into ${result.anomalies_found} ${result.anomalies_found === 1 ? 'anomaly' : 'anomalies'}` +
+      ` (views of the same event on several series or detectors are one anomaly): ${result.anomalies_created} new, ${result.duplicates_skipped} already known (stored by an earlier run on the same series and an overlapping window).`,
+  ];
+  return lines.join('\n');
 }
 
 function renderCreated(created: readonly AnomalyDetection[]): string {

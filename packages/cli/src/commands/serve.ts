@@ -3,6 +3,7 @@ import { type Engine, EngineError } from '@incident-insights/engine';
 import { type OidcIssuer, serve } from '@incident-insights/server';
 import type { Command } from 'commander';
 import { withEngine } from '../engine-options.ts';
+import { type StartupAnalyses, startAnalyses } from '../startup-analyses.ts';
 
 interface Options {
   port: string;
@@ -12,12 +13,16 @@ interface Options {
   ratePerMinute?: string;
   ratePerHour?: string;
   logLevel: string;
+  analyze?: boolean;
+  anomalyWindow?: string;
 }
 
 /**
  * `insights serve [--port 8000] [--host 127.0.0.1]`: runs the HTTP API until SIGTERM/SIGINT, then
  * drains and closes the database. On a database without users it creates an `admin` user and prints
- * a new API token for it once, so the API is usable from the first start.
+ * a new API token for it once, so the API is usable from the first start. With `--analyze` it
+ * then runs calculate-kpis, analyze-recurrence and run-anomaly-detection in this process while it
+ * already answers; SIGTERM waits for the step in progress, then drains and closes.
  */
 export function registerServe(program: Command): void {
   program
@@ -35,8 +40,20 @@ export function registerServe(program: Command): void {
     .option('--rate-per-minute <n>', 'requests a user may make a minute (default 100)')
     .option('--rate-per-hour <n>', 'requests a user may make an hour (default 1000)')
     .option('--log-level <level>', 'pino log level (silent, error, warn, info, debug)', 'info')
+    .option(
+      '--analyze',
+      'after listening, calculate the KPIs, analyse recurrence and detect anomalies (progress on stderr)',
+    )
+    .option(
+      '--anomaly-window <hours>',
+      'with --analyze: hours before now in which anomalies are reported (default: the model, 24)',
+    )
     .action(async (options: Options, command: Command) => {
       const port = positiveInt(options.port, '--port', true);
+      const anomalyWindowHours =
+        options.anomalyWindow === undefined
+          ? undefined
+          : positiveInt(options.anomalyWindow, '--anomaly-window');
       const oidc = readOidc(options.oidcConfig);
       await withEngine(command, async (engine) => {
         await bootstrapAdmin(engine);
@@ -44,6 +61,7 @@ export function registerServe(program: Command): void {
           port,
           host: options.host,
           logLevel: options.logLevel,
+          handleSignals: false,
           app: {
             rateLimit: {
               ...(options.ratePerMinute
@@ -57,9 +75,20 @@ export function registerServe(program: Command): void {
             ...(oidc ? { oidc } : {}),
           },
         });
+        // Signals are taken before anything is announced, so a SIGTERM is never the default kill.
+        let analyses: StartupAnalyses | undefined;
+        const shutDown = async () => {
+          process.off('SIGTERM', shutDown);
+          process.off('SIGINT', shutDown);
+          await analyses?.stop();
+          await server.close();
+        };
+        process.once('SIGTERM', shutDown);
+        process.once('SIGINT', shutDown);
         process.stderr.write(
           `Incident Insights API listening on ${server.url}/api/ (docs: ${server.url}/api/docs)\n`,
         );
+        if (options.analyze) analyses = startAnalyses(engine, { anomalyWindowHours });
         await server.closed;
       });
     });

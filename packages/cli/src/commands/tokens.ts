@@ -1,7 +1,7 @@
 import { type ApiToken, EngineError } from '@incident-insights/engine';
 import type { Command } from 'commander';
 import { withEngine } from '../engine-options.ts';
-import { printJson, renderTable } from '../format.ts';
+import { printable, printJson, renderTable } from '../format.ts';
 
 /**
  * `insights tokens create --user U [--name N] [--expires-in-days D]` (the new token alone on the
@@ -29,7 +29,7 @@ export function registerTokens(program: Command): void {
         });
         const expiry = token.expires_at ? `, expires ${token.expires_at.toISOString()}` : '';
         process.stderr.write(
-          `Token ${token.id} for ${token.username}${expiry}. Store it now; it is not shown again.\n`,
+          `Token ${token.id} for ${printable(token.username)}${expiry}. Store it now; it is not shown again.\n`,
         );
         process.stdout.write(`${key}\n`);
       });
@@ -75,7 +75,7 @@ export function registerTokens(program: Command): void {
     .action(async (which: string, _options: unknown, command: Command) => {
       await withEngine(command, async (engine) => {
         const token = await engine.auth.revokeToken(which);
-        process.stdout.write(`Revoked token ${token.prefix} (${token.id}) of ${token.username}\n`);
+        process.stdout.write(`Revoked token ${token.prefix} (${token.id}) of ${printable(token.username)}\n`);
       });
     });
 }

@@ -1,7 +1,7 @@
 import { EngineError, type Role, roles, type User } from '@incident-insights/engine';
 import type { Command } from 'commander';
 import { withEngine } from '../engine-options.ts';
-import { printJson, renderTable } from '../format.ts';
+import { printable, printJson, renderTable } from '../format.ts';
 
 /**
  * `insights users create --username U --password P --role R [--email E]`, `insights users list`,
@@ -32,7 +32,7 @@ export function registerUsers(program: Command): void {
             role,
           });
           if (options.json) printJson(user);
-          else process.stdout.write(`Created user ${user.username} (${user.role}) ${user.id}\n`);
+          else process.stdout.write(`Created user ${printable(user.username)} (${user.role}) ${user.id}\n`);
         });
       },
     );
@@ -74,7 +74,7 @@ export function registerUsers(program: Command): void {
       await withEngine(command, async (engine) => {
         const user = await engine.auth.findUser(who);
         await engine.auth.deactivateUser(user.id);
-        process.stdout.write(`Deactivated user ${user.username}\n`);
+        process.stdout.write(`Deactivated user ${printable(user.username)}\n`);
       });
     });
 }

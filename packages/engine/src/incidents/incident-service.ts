@@ -19,6 +19,16 @@ import { incidentListSpec, incidentSelect, toIncident } from './incident-row.ts'
 
 const writable = incidentColumns.map((c) => c.name);
 
+/** What the database holds: how many incidents, and when the first and the last were created. */
+export interface IncidentCoverage {
+  /** Incidents stored. */
+  readonly count: number;
+  /** The earliest `created_at`; null when there are no incidents. */
+  readonly first_created_at: Date | null;
+  /** The latest `created_at`; null when there are no incidents. */
+  readonly last_created_at: Date | null;
+}
+
 /**
  * Incidents: bulk ingestion from files, payloads and JS objects, and one-at-a-time reads and writes.
  * Every write validates with `incidentInputSchema` and runs in a transaction.
@@ -167,6 +177,23 @@ export class IncidentService {
       return reader.currentRowCount;
     });
     if (deleted === 0) throw notFound('incident', id);
+  }
+
+  /**
+   * How many incidents are stored and the range of their creation times, so that a caller can
+   * tell "nothing happened in this window" from "the data is elsewhere in time" (the UCI log is
+   * from 2016: the last 24 hours of it are empty). One aggregate query.
+   */
+  async coverage(): Promise<IncidentCoverage> {
+    const row = await this.context.db.one<{ n: bigint; first: unknown; last: unknown }>(
+      'SELECT count(*) AS n, min(created_at) AS first, max(created_at) AS last FROM incidents',
+    );
+    const count = Number(row?.n ?? 0);
+    return {
+      count,
+      first_created_at: count > 0 ? toDate(row?.first, 'created_at') : null,
+      last_created_at: count > 0 ? toDate(row?.last, 'created_at') : null,
+    };
   }
 
   /** Number of stored incidents. */
