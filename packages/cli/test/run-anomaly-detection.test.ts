@@ -40,11 +40,13 @@ describe('insights run-anomaly-detection', () => {
     expect(run.stderr).toMatch(/window 2026-03-08T00:00:00.000Z to 2026-03-10T00:00:00.000Z/);
     expect(run.stderr).toMatch(/new anomalies stored/);
     const out = JSON.parse(run.stdout) as {
-      run: { anomalies_created: number };
+      run: { anomalies_created: number; duplicates_skipped: number };
       anomalies: { description: string; affected_services: string[] }[];
       summary: Record<string, unknown>;
     };
     expect(out.run.anomalies_created).toBe(out.anomalies.length);
+    // A fresh database knows nothing yet.
+    expect(out.run.duplicates_skipped).toBe(0);
     expect(
       out.anomalies.some((a) =>
         a.description.startsWith('30 incidents for checkout on 2026-03-09 between 14:00'),
@@ -67,7 +69,17 @@ describe('insights run-anomaly-detection', () => {
       '2026-03-10T00:00:00Z',
     ]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^No new anomalies\.\n\nsummary +value\n/);
+    // Where every detection went, in words: the alarm budget, merging, what was already known.
+    expect(run.stdout).toMatch(
+      /^No new anomalies\.\n\d+ detections? in the window 2026-03-08T00:00:00\.000Z to 2026-03-10T00:00:00\.000Z \(history examined from 2026-02-0\dT00:00:00\.000Z; \d+ more before the window, not reported\)\.\n/,
+    );
+    expect(run.stdout).toMatch(
+      /\n\d+ below the alarm budget: not significant when re-tested on the data behind them/,
+    );
+    expect(run.stdout).toMatch(
+      /\n\d+ kept, merged into \d+ anomal(y|ies) .*: 0 new, [1-9]\d* already known \(stored by an earlier run/,
+    );
+    expect(run.stdout).toMatch(/\n\nsummary +value\n/);
     expect(run.stdout).toMatch(/total_anomalies +\d+/);
     expect(run.stdout).toMatch(/false_positive_rate +0\.0/);
   });

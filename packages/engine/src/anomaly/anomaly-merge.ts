@@ -31,7 +31,11 @@ export interface AnomalyGroup {
  * anomaly rather than one per series and detector. Two drafts are the same event when they are
  * on the same series and their windows overlap or touch (a shift that lasts several periods), or
  * when their windows overlap, they measure the same kind of change (see {@link metricGroup}) and
- * they share incidents: at least half of the smaller of the two related-incident sets. The stored window is the union of the windows of the primary's series. Drafts are visited most specific first
+ * they share incidents: at least half of the smaller of the two related-incident sets. A
+ * BEHAVIORAL finding (a team's or service's delays or severity mix departing from its baseline)
+ * merges with a finding of another family only when both measure exactly the same metrics (the
+ * daily MTTA total showing a team's slowdown): a storm in the same days, or an isolation-forest
+ * window over all features, never swallows it, nor it them. The stored window is the union of the windows of the primary's series. Drafts are visited most specific first
  * (rank, then score descending), so the per-service hourly view of a storm becomes the primary
  * and its daily, per-category and per-severity views become members. Cost O(d² · k) for d drafts
  * of k related incidents; d is small (tens to hundreds).
@@ -72,6 +76,10 @@ export function metricGroup(metric: string): string {
 }
 
 function sameKindOfChange(a: AnomalyDraft, b: AnomalyDraft): boolean {
+  if ((a.anomalyType === 'BEHAVIORAL') !== (b.anomalyType === 'BEHAVIORAL')) {
+    const metrics = new Set(a.affectedMetrics);
+    return metrics.size === new Set(b.affectedMetrics).size && b.affectedMetrics.every((m) => metrics.has(m));
+  }
   const groups = new Set(a.affectedMetrics.map(metricGroup));
   return b.affectedMetrics.some((m) => groups.has(metricGroup(m)));
 }

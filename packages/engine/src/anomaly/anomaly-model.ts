@@ -21,6 +21,11 @@ export const anomalyModelConfigSchema = z
       .default(24),
     /** Days of history before the window that detectors learn "normal" from. */
     history_days: z.number().int().min(7).max(366).default(28),
+    /**
+     * Whole days in a row without any incident that break the data: history starts at the first
+     * incident after the last such gap, so isolated old incidents do not stretch the series.
+     */
+    max_quiet_days: z.number().int().min(1).max(366).default(7),
     /** Detector families to run. */
     families: z
       .array(z.enum(['STATISTICAL', 'TEMPORAL', 'PATTERN', 'THRESHOLD', 'BEHAVIORAL']))

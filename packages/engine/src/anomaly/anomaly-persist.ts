@@ -15,8 +15,10 @@ export interface PersistResult {
 /**
  * Stores each merged group as one `anomaly_detections` row (status DETECTED) and appends one
  * ANOMALY_DETECTED event per new row, all in one transaction. A group is a duplicate, and skipped,
- * when a stored anomaly lists one of its series in `member_series` and its window overlaps the
- * group's: re-running over the same window adds nothing and emits nothing.
+ * when an anomaly stored before this call lists one of its series in `member_series` and its
+ * window overlaps the group's: re-running over the same window adds nothing and emits nothing,
+ * and a first run on an empty database finds nothing already known. `affected_services` are the
+ * services of the primary series' own related incidents.
  */
 export async function persistGroups(
   db: Database,
@@ -39,9 +41,12 @@ export async function persistGroups(
         start: new Date(Math.min(...members.map((m) => m.windowStart))),
         end,
       });
+      // Only anomalies stored before this run are known: a group of this run that touches another
+      // one is a different event (merging kept them apart) and is stored too.
       const existing = await conn.runAndReadAll(
         `SELECT 1 FROM anomaly_detections WHERE list_has_any(member_series, $keys)
-         AND time_window_start < $end AND time_window_end > $start LIMIT 1`,
+         AND time_window_start < $end AND time_window_end > $start
+         ${created.length > 0 ? `AND id::VARCHAR NOT IN (${created.map((c) => `'${c}'`).join(', ')})` : ''} LIMIT 1`,
         dup.values,
         dup.types,
       );
@@ -71,6 +76,9 @@ export async function persistGroups(
           description: m.description,
         })),
       };
+      // The services of the anomaly's own evidence (the related incidents of its primary series),
+      // not of every view merged into it: a search storm also shows in the all-services total.
+      const services = [...new Set(own.flatMap((m) => m.affectedServices))].sort();
       const stamp = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
       const windows = new Set(own.map((m) => `${m.windowStart}-${m.windowEnd}`)).size;
       const description =
@@ -91,7 +99,7 @@ export async function persistGroups(
         start,
         end: ownEnd,
         related: [...new Set(own.flatMap((m) => m.relatedIncidents))],
-        services: [...new Set(members.flatMap((m) => m.affectedServices))].sort(),
+        services,
         metrics: [...new Set(members.flatMap((m) => m.affectedMetrics))].sort(),
         description,
         metadata: JSON.stringify(metadata),
@@ -114,7 +122,7 @@ export async function persistGroups(
         anomaly_score: primary.score,
         time_window_start: start.toISOString(),
         time_window_end: ownEnd.toISOString(),
-        affected_services: [...new Set(members.flatMap((m) => m.affectedServices))].sort(),
+        affected_services: services,
         description,
         model_id: modelId,
       });

@@ -23,8 +23,9 @@ export interface RunRange {
  * after). Two tests per slice and period, each reported when both samples have
  * `behavioral.min_samples` incidents and its p-value is below `behavioral.alpha` divided by the
  * number of tests made (Bonferroni, so a run over months does not collect chance findings):
- * - MTTA distribution shift: two-sample Kolmogorov–Smirnov on acknowledgement delays, each
- *   divided by the median delay of its severity (so a change of severity mix alone is not a shift);
+ * - MTTA and MTTR distribution shifts: two-sample Kolmogorov–Smirnov on acknowledgement delays
+ *   and on resolution delays, each divided by the median delay of its severity (so a change of
+ *   severity mix alone is not a shift); resolution delays only for periods at least 95% resolved;
  * - severity-mix change: Pearson chi-square homogeneity on the 2 × 4 table of severity counts.
  * anomaly_score is −log10(p) and threshold_used −log10 of the corrected level, so the score
  * ratio reads as "how far past the significance level"; confidence_score is 1 − p.
@@ -57,6 +58,7 @@ export async function behavioralDrafts(
       t: slices.t.slice(),
       severity: slices.severity.slice(),
       ratio: slices.ratio.slice(),
+      resolveRatio: slices.resolveRatio.slice(),
       offsets: slices.offsets.slice(),
       periods: flatPeriods.slice(),
       minSamples,
@@ -66,6 +68,7 @@ export async function behavioralDrafts(
         payload.t.buffer as ArrayBuffer,
         payload.severity.buffer as ArrayBuffer,
         payload.ratio.buffer as ArrayBuffer,
+        payload.resolveRatio.buffer as ArrayBuffer,
         payload.offsets.buffer as ArrayBuffer,
         payload.periods.buffer as ArrayBuffer,
       ],
@@ -92,6 +95,9 @@ interface SliceData {
   readonly severity: Uint8Array;
   readonly mtta: Float64Array;
   readonly ratio: Float64Array;
+  /** Resolution delay in hours, and divided by its severity's median. */
+  readonly mttr: Float64Array;
+  readonly resolveRatio: Float64Array;
 }
 
 async function readSlices(
@@ -104,14 +110,17 @@ async function readSlices(
   // severity mix would drown a real slowdown in the spread between severities.
   const table = await queryArrow(
     context.db,
-    `WITH m AS (SELECT severity, median(epoch(acknowledged_at) - epoch(created_at)) / 60.0 AS med
-                FROM incidents WHERE created_at >= $from AND created_at < $to AND acknowledged_at IS NOT NULL
-                GROUP BY severity)
+    `WITH m AS (SELECT severity,
+                  median(epoch(acknowledged_at) - epoch(created_at)) / 60.0 AS med,
+                  median(epoch(resolved_at) - epoch(created_at)) / 3600.0 AS med_r
+                FROM incidents WHERE created_at >= $from AND created_at < $to GROUP BY severity)
      SELECT i.${kind} AS slice, (dense_rank() OVER (ORDER BY i.${kind}) - 1)::INTEGER AS k,
        epoch_ms(i.created_at)::DOUBLE AS t,
        (list_position(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'], i.severity) - 1)::UTINYINT AS sev,
        coalesce((epoch(i.acknowledged_at) - epoch(i.created_at)) / 60.0, 'NaN'::DOUBLE) AS mtta,
-       coalesce((epoch(i.acknowledged_at) - epoch(i.created_at)) / 60.0 / nullif(m.med, 0), 'NaN'::DOUBLE) AS ratio
+       coalesce((epoch(i.acknowledged_at) - epoch(i.created_at)) / 60.0 / nullif(m.med, 0), 'NaN'::DOUBLE) AS ratio,
+       coalesce((epoch(i.resolved_at) - epoch(i.created_at)) / 3600.0, 'NaN'::DOUBLE) AS mttr,
+       coalesce((epoch(i.resolved_at) - epoch(i.created_at)) / 3600.0 / nullif(m.med_r, 0), 'NaN'::DOUBLE) AS resolve_ratio
      FROM incidents i LEFT JOIN m ON m.severity = i.severity
      WHERE i.created_at >= $from AND i.created_at < $to AND i.${kind} IS NOT NULL
      ORDER BY k, i.created_at`,
@@ -136,6 +145,8 @@ async function readSlices(
     severity: Uint8Array.from(column<Uint8Array>('sev') ?? []),
     mtta: Float64Array.from(column<Float64Array>('mtta') ?? []),
     ratio: Float64Array.from(column<Float64Array>('ratio') ?? []),
+    mttr: Float64Array.from(column<Float64Array>('mttr') ?? []),
+    resolveRatio: Float64Array.from(column<Float64Array>('resolve_ratio') ?? []),
   };
 }
 
@@ -176,11 +187,13 @@ async function findingDraft(
       affectedUsers: related.affectedUsers,
     },
   };
-  if (test.type === 'mtta') {
+  if (test.type === 'mtta' || test.type === 'mttr') {
+    const delays = test.type === 'mtta' ? slices.mtta : slices.mttr;
+    const words = test.type === 'mtta' ? delayWords.mtta : delayWords.mttr;
     const base: number[] = [];
     const recent: number[] = [];
     for (let i = from; i < to; i++) {
-      const m = slices.mtta[i]!;
+      const m = delays[i]!;
       if (Number.isNaN(m)) continue;
       (slices.t[i]! >= period.start && slices.t[i]! < period.end ? recent : base).push(m);
     }
@@ -191,9 +204,9 @@ async function findingDraft(
     const upper = quantileSorted(b, 0.9);
     return {
       ...common,
-      seriesKey: `mtta_distribution:${kind}=${slice}`,
-      affectedMetrics: ['MTTA'],
-      description: `Acknowledgement times for ${who} ${when}: median ${formatAmount(observed)} min against its baseline median of ${formatAmount(expected)} min; expected ${formatAmount(lower)} to ${formatAmount(upper)} min (KS D = ${test.statistic.toFixed(2)})`,
+      seriesKey: `${test.type}_distribution:${kind}=${slice}`,
+      affectedMetrics: [words.metric],
+      description: `${words.what} for ${who} ${when}: median ${formatAmount(observed)} ${words.unit} against its baseline median of ${formatAmount(expected)} ${words.unit}; expected ${formatAmount(lower)} to ${formatAmount(upper)} ${words.unit} (KS D = ${test.statistic.toFixed(2)})`,
       metadata: {
         method: 'ks_two_sample',
         observed,
@@ -242,6 +255,12 @@ async function findingDraft(
     },
   };
 }
+
+/** How a delay finding is told: its metric, its words and its unit. */
+const delayWords = {
+  mtta: { metric: 'MTTA', what: 'Acknowledgement times', unit: 'min' },
+  mttr: { metric: 'MTTR', what: 'Resolution times', unit: 'h' },
+} as const;
 
 function sum(values: readonly number[]): number {
   let s = 0;

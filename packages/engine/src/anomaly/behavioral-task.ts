@@ -12,6 +12,8 @@ export interface BehavioralPayload {
   readonly severity: Uint8Array;
   /** Acknowledgement delay divided by its severity's median delay; NaN when not acknowledged. */
   readonly ratio: Float64Array;
+  /** Resolution delay divided by its severity's median resolution delay; NaN when not resolved. */
+  readonly resolveRatio: Float64Array;
   readonly offsets: Int32Array;
   /** Periods as [start, end) pairs, epoch ms. */
   readonly periods: Float64Array;
@@ -22,7 +24,7 @@ export interface BehavioralPayload {
 export interface BehavioralTest {
   readonly slice: number;
   readonly period: number;
-  readonly type: 'mtta' | 'mix';
+  readonly type: 'mtta' | 'mttr' | 'mix';
   readonly p: number;
   readonly statistic: number;
   /** Degrees of freedom (chi-square) or 0. */
@@ -32,16 +34,22 @@ export interface BehavioralTest {
   readonly recentCounts?: number[];
 }
 
+/** Share of a period's incidents that must be resolved for its resolution delays to be tested. */
+const settledShare = 0.95;
+
 /** Name of the worker task that runs {@link behavioralTests}. */
 export const behavioralTaskName = 'anomaly.behavioral';
 
 /**
  * Worker task: for every slice and period with at least `minSamples` incidents on both sides, the
- * two-sample KS test of severity-adjusted acknowledgement delays and the chi-square homogeneity
- * test of severity counts, inside the period against the rest. Pure. Cost O(periods · n log n).
+ * two-sample KS tests of severity-adjusted acknowledgement and resolution delays and the chi-square
+ * homogeneity test of severity counts, inside the period against the rest. Resolution delays are
+ * tested only when at least 95% of the period's incidents are resolved: the few resolved early in a
+ * recent period are the quick ones (right censoring), which would read as an improvement. Pure.
+ * Cost O(periods · n log n).
  */
 export function behavioralTests(payload: BehavioralPayload): BehavioralTest[] {
-  const { t, severity, ratio, offsets, periods, minSamples } = payload;
+  const { t, severity, ratio, resolveRatio, offsets, periods, minSamples } = payload;
   const out: BehavioralTest[] = [];
   for (let s = 0; s + 1 < offsets.length; s++) {
     const from = offsets[s]!;
@@ -51,17 +59,26 @@ export function behavioralTests(payload: BehavioralPayload): BehavioralTest[] {
       const end = periods[2 * p + 1]!;
       const recent: number[] = [];
       const base: number[] = [];
+      const recentResolve: number[] = [];
+      const baseResolve: number[] = [];
       const recentCounts = [0, 0, 0, 0];
       const baseCounts = [0, 0, 0, 0];
       for (let i = from; i < to; i++) {
         const inside = t[i]! >= start && t[i]! < end;
         const q = ratio[i]!;
         if (!Number.isNaN(q)) (inside ? recent : base).push(q);
+        const r = resolveRatio[i]!;
+        if (!Number.isNaN(r)) (inside ? recentResolve : baseResolve).push(r);
         (inside ? recentCounts : baseCounts)[severity[i]!]! += 1;
       }
       if (base.length >= minSamples && recent.length >= minSamples) {
         const ks = ksTwoSample(base, recent);
         out.push({ slice: s, period: p, type: 'mtta', p: ks.pValue, statistic: ks.statistic, dof: 0 });
+      }
+      const settled = recentResolve.length >= settledShare * total(recentCounts);
+      if (baseResolve.length >= minSamples && recentResolve.length >= minSamples && settled) {
+        const ks = ksTwoSample(baseResolve, recentResolve);
+        out.push({ slice: s, period: p, type: 'mttr', p: ks.pValue, statistic: ks.statistic, dof: 0 });
       }
       const nonZero = recentCounts.filter((c, i) => c + (baseCounts[i] ?? 0) > 0).length;
       if (total(baseCounts) >= minSamples && total(recentCounts) >= minSamples && nonZero >= 2) {

@@ -1,5 +1,6 @@
 import { queryArrow } from '../store/arrow-bridge.ts';
 import type { Database, SqlParams } from '../store/database.ts';
+import { ownDataStartIndex } from './data-start.ts';
 import type { SeriesInput } from './detect.ts';
 
 /** Bucket width of a series. */
@@ -69,7 +70,9 @@ export function floorTo(date: Date, granularity: Granularity): Date {
  * a mean or rate is NaN (missing), and so is an MTTA or MTTR day whose incidents are not yet 95%
  * acknowledged or resolved: the mean of the few settled ones would be biased short (right
  * censoring), which would look like an improvement at the end of every data set. Slices with fewer
- * than `minSliceIncidents` incidents are left to the totals.
+ * than `minSliceIncidents` incidents are left to the totals. A count series starts on the UTC day
+ * of its own first incident in the range: the days before a slice had any incident are unknown,
+ * not calm (see `ownDataStartIndex`).
  */
 export async function buildIncidentSeries(
   db: Database,
@@ -154,14 +157,21 @@ async function countSeries(
   const out: IncidentSeries[] = [];
   for (let k = 0; k * buckets < table.numRows; k++) {
     const value = slice === 'all' ? null : String(names.get(k * buckets));
+    const first =
+      k * buckets +
+      ownDataStartIndex(
+        ts.subarray(k * buckets, (k + 1) * buckets),
+        vs.subarray(k * buckets, (k + 1) * buckets),
+      );
+    if ((k + 1) * buckets - first < 3) continue;
     out.push({
       key: seriesKey('incident_count', granularity, slice, value),
       metric: 'incident_count',
       granularity,
       slice,
       sliceValue: value,
-      timestamps: ts.slice(k * buckets, (k + 1) * buckets),
-      values: vs.slice(k * buckets, (k + 1) * buckets),
+      timestamps: ts.slice(first, (k + 1) * buckets),
+      values: vs.slice(first, (k + 1) * buckets),
     });
   }
   return out;
