@@ -7,7 +7,7 @@ export interface ConfidenceEvidence {
   readonly occurrences: number;
   /** Distinct fingerprints in the group. */
   readonly fingerprints: number;
-  /** Mean pairwise Jaccard similarity of the members' word shingles. */
+  /** Mean pairwise IDF-weighted Jaccard similarity of the members' words. */
   readonly meanSimilarity: number;
   /** Pairs that mean was taken over. */
   readonly pairsCompared: number;
@@ -34,8 +34,8 @@ const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 /**
  * The confidence that a group is one problem recurring, as a product of three factors in [0, 1]:
  * - support = 1 − 1/occurrences (2 occurrences 0.5, 4 → 0.75, 10 → 0.9): more repeats, less chance;
- * - similarity = 1 when every incident has the same fingerprint, else the mean pairwise Jaccard
- *   similarity of their word shingles (how alike the texts are);
+ * - similarity = 1 when every incident has the same fingerprint, else the mean pairwise
+ *   IDF-weighted Jaccard similarity of their words (how alike the texts are);
  * - regularity = 1 − CV of the inter-arrival intervals folded onto the period for PERIODIC groups
  *   (how clockwork the schedule is), 1 for the other types (their claim does not rest on timing).
  */
@@ -53,7 +53,7 @@ export function recurrenceConfidence(evidence: ConfidenceEvidence): ConfidenceEx
       value: round4(similarity),
       basis: sameFingerprint
         ? 'every incident has the same fingerprint'
-        : `mean Jaccard similarity of title and description word shingles over ${evidence.pairsCompared} incident pairs (${evidence.fingerprints} fingerprints)`,
+        : `mean IDF-weighted Jaccard similarity of title and description words over ${evidence.pairsCompared} incident pairs (${evidence.fingerprints} fingerprints)`,
     },
     regularity: {
       value: round4(regularity),

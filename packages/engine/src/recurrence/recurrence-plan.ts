@@ -3,7 +3,7 @@ import { bind } from '../store/database.ts';
 import { recurrenceConfidence } from './confidence.ts';
 import { describeRecurrence } from './describe.ts';
 import type { FindRecurrenceOptions, RecurrenceGroup, RecurrenceType } from './kernels/find-recurrences.ts';
-import { periodicity } from './kernels/periodicity.ts';
+import { defaultPeriodicity, periodicity } from './kernels/periodicity.ts';
 import type { RecurrenceAnalysis } from './recurrence-record.ts';
 
 /** The analysed window: incident ids in input order, its bounds and the kernel settings. */
@@ -186,19 +186,25 @@ function buildRecord(
   const metadata: Record<string, unknown> = {
     normalized_title: group.normalizedTitle,
     symptom_terms: group.symptoms,
+    distinguishing_terms: group.distinguishingTerms,
     fingerprints,
     confidence,
     evidence: {
       occurrences: n,
-      mean_jaccard_similarity: round(group.meanSimilarity),
-      min_jaccard_similarity: round(group.minSimilarity),
+      mean_weighted_jaccard_similarity: round(group.meanSimilarity),
+      min_weighted_jaccard_similarity: round(group.minSimilarity),
       pairs_compared: group.pairsCompared,
       mean_interval_hours: meanInterval === null ? null : round(meanInterval),
       period_hours: period.periodHours === null ? null : round(period.periodHours),
       interval_cv: period.rawCv === null ? null : round(period.rawCv),
       folded_interval_cv: period.cv === null ? null : round(period.cv),
       skipped_occurrences: period.skipped,
+      expected_occurrences: period.expected,
+      missing_share: round(period.missingShare),
+      max_missing_share: defaultPeriodicity.maxMissingShare,
+      periodicity_verdict: period.verdict,
       periodicity_p_value: period.pValue === null ? null : round(period.pValue),
+      periodicity_adjusted_p_value: period.adjustedPValue === null ? null : round(period.adjustedPValue),
       periodic: period.periodic,
     },
     window: {
@@ -207,12 +213,14 @@ function buildRecord(
       incidents_in_window: group.members.length,
     },
     algorithm: {
-      text: 'MinHash (128 hashes, 42 LSH bands of 3 rows) over the words of title and description; union-find',
+      text: "IDF-weighted Jaccard similarity of the fingerprints' words (title and description); greedy complete linkage",
       similarity_threshold: window.options.similarityThreshold,
       min_occurrences: window.options.minOccurrences,
       across_services: window.options.acrossServices,
       periodicity:
-        'coefficient of variation of inter-arrival intervals, Monte Carlo test against Poisson arrivals',
+        `folded interval CV ≤ ${defaultPeriodicity.maxCv}, at most ${defaultPeriodicity.maxMissingShare} of the ` +
+        `expected occurrences missing, period ≥ ${defaultPeriodicity.minPeriodHours} h, Monte Carlo test ` +
+        'against Poisson arrivals, Benjamini–Hochberg over the groups of a run',
     },
     ...(reopenings.length ? { reopenings } : {}),
     ...(typeHistory.length ? { type_changes: typeHistory } : {}),

@@ -1,21 +1,23 @@
-import {
-  jaccard,
-  lshCandidatePairs,
-  type MinHashOptions,
-  minHashSignatures,
-  wordShingles,
-} from './minhash.ts';
+import { completeLinkage } from './complete-linkage.ts';
+import { type Atom, clusterSimilarity, distinguishingTerms } from './group-evidence.ts';
+import { lshCandidatePairs, type MinHashOptions, minHashSignatures } from './minhash.ts';
 import { type FingerprintParts, fingerprintOf, normalizeTokens, partsFromTokens } from './normalize.ts';
-import { type Periodicity, type PeriodicityOptions, periodicity } from './periodicity.ts';
-import { UnionFind } from './union-find.ts';
+import {
+  defaultPeriodicity,
+  falseDiscoveryControl,
+  type Periodicity,
+  type PeriodicityOptions,
+  periodicity,
+} from './periodicity.ts';
+import { profileOf, type TermProfile, TermWeights, weightedJaccard } from './term-weights.ts';
 
 /**
  * How a group of incidents recurs:
  * - `EXACT_FINGERPRINT`: every incident has the same fingerprint (normalised title, service,
  *   category and symptom terms): the same problem, word for word once numbers and ids are gone.
- * - `SIMILAR_TEXT`: incidents whose title and description are similar (MinHash-estimated Jaccard
- *   similarity of their words at least the threshold, chained by single linkage), spanning more
- *   than one fingerprint: the same problem worded differently.
+ * - `SIMILAR_TEXT`: incidents of several fingerprints whose words are alike (IDF-weighted Jaccard
+ *   similarity at least the threshold between every two of its fingerprints): the same problem
+ *   worded differently.
  * - `PERIODIC`: a group of either kind whose inter-arrival intervals are regular (low coefficient
  *   of variation, unlikely under random arrivals): the problem comes back on a schedule.
  * A group has exactly one type; PERIODIC takes precedence because it says the most.
@@ -39,18 +41,24 @@ export interface FindRecurrenceOptions {
   /** Smallest group reported. Default 2 (an incident that came back once). */
   readonly minOccurrences?: number;
   /**
-   * Estimated Jaccard similarity at which two incidents are linked. Default 0.4: rewordings of one
-   * problem ("timeout during card authorisation" / "timeouts on card authorisation") score about
-   * 0.5 to 0.7 on their words; unrelated incident texts mostly below 0.2.
+   * IDF-weighted Jaccard similarity at which two fingerprints are alike. Default 0.4: rewordings of
+   * one problem ("Payment gateway timeout during card authorisation" / "Payment gateway timeouts on
+   * card authorisation", with their descriptions) score 0.43 and more once the words they do not
+   * share weigh by their rarity; unrelated incident texts mostly below 0.2.
    */
   readonly similarityThreshold?: number;
   /** Link similar incidents of different services too. Default false: a fingerprint includes the service. */
   readonly acrossServices?: boolean;
   /**
-   * Compare every pair of distinct texts exactly instead of the MinHash LSH candidates: no missed
-   * pair, O(n²) time. For small inputs and as the reference LSH is measured against. Default false.
+   * Compare every pair of fingerprints instead of the MinHash LSH candidates: no missed pair, O(n²)
+   * time. The reference LSH is measured against. Default false.
    */
   readonly exhaustive?: boolean;
+  /**
+   * Services with at most this many fingerprints compare every pair of them; larger ones use the
+   * MinHash LSH candidates. Default 2000 (2 million pairs, about a second).
+   */
+  readonly exhaustiveUpTo?: number;
   readonly minHash?: MinHashOptions;
   readonly periodicity?: PeriodicityOptions;
 }
@@ -58,8 +66,9 @@ export interface FindRecurrenceOptions {
 /** Defaults of {@link FindRecurrenceOptions}. */
 export const defaultFindRecurrence = {
   minOccurrences: 2,
-  similarityThreshold: 0.5,
+  similarityThreshold: 0.4,
   acrossServices: false,
+  exhaustiveUpTo: 2000,
 } as const;
 
 /** One recurring group found. */
@@ -75,28 +84,41 @@ export interface RecurrenceGroup {
   readonly normalizedTitle: string;
   /** Symptom terms of the signature fingerprint. */
   readonly symptoms: string[];
-  /** Mean exact Jaccard similarity of the members' shingle sets over member pairs (or a sample). */
+  /**
+   * The terms that set the group apart: held by at least half of its incidents, by weight (IDF ×
+   * share) heaviest first, at most 8, only terms held by fewer than half of the window's incidents.
+   */
+  readonly distinguishingTerms: string[];
+  /**
+   * Mean over member incident pairs of the IDF-weighted Jaccard similarity of their fingerprints'
+   * term profiles (1 for two incidents of one fingerprint).
+   */
   readonly meanSimilarity: number;
-  /** Smallest of those pairwise similarities. */
+  /** Smallest similarity of two of the group's fingerprints (1 for one fingerprint). */
   readonly minSimilarity: number;
-  /** Pairs the similarities were computed over. */
+  /** Incident pairs the mean is over: m (m − 1) / 2. */
   readonly pairsCompared: number;
   readonly periodicity: Periodicity;
 }
 
-/** Most member pairs whose similarity is computed exactly; larger groups use a fixed sample. */
-const maxPairs = 2000;
-
 /**
- * Finds recurring incidents: fingerprints each incident (see `fingerprintParts`), links
- * incidents with equal fingerprints, links candidate pairs from MinHash LSH over the words of
- * title + description whose exact Jaccard similarity reaches the threshold, clusters the links
- * with union-find (single linkage), drops multi-wording groups whose mean pairwise similarity is
- * below the threshold (chains), and classifies each group (see {@link recurrenceTypes}).
- * Identical word sets are hashed once. Deterministic for a given input and options.
+ * Finds recurring incidents. Each incident is fingerprinted (normalised title with its coded values,
+ * service, category and symptom terms; see `fingerprintParts`); incidents with equal fingerprints
+ * always go together. Every term of title and description is weighted by its inverse document
+ * frequency over the window (see {@link TermWeights}), so words nearly every incident shares weigh
+ * nothing, and each fingerprint gets the IDF-weighted profile of its incidents' terms. Two
+ * fingerprints (of one service unless `acrossServices`) are alike when the weighted Jaccard
+ * similarity of their profiles reaches the threshold; all pairs are compared in services with up to
+ * `exhaustiveUpTo` fingerprints, MinHash LSH candidates above that. Fingerprints are then grouped by
+ * greedy complete linkage, largest first: a fingerprint joins a group only if it is alike to every
+ * fingerprint already in it, so groups cannot chain. Each group's arrivals are judged by
+ * {@link periodicity}, the verdicts adjusted for the number of groups tested (Benjamini–Hochberg,
+ * {@link falseDiscoveryControl}), and each group is classified (see {@link recurrenceTypes}).
+ * Deterministic for a given input and options.
  *
- * Pure. Cost O(n × (text + numHashes)) for signatures, O(n × bands) for LSH, plus the candidate
- * pairs, plus O(group pairs) (at most 2,000 a group) for the similarity evidence.
+ * Pure. Cost O(n × text) for the terms, O(f² × profile) for f fingerprints in a service compared
+ * exhaustively (O(f × bands) plus the candidate pairs with LSH), O(Σ group fingerprints²) for the
+ * evidence.
  */
 export function findRecurrences(
   input: RecurrenceInput,
@@ -106,132 +128,144 @@ export function findRecurrences(
   const minOccurrences = options.minOccurrences ?? defaultFindRecurrence.minOccurrences;
   const threshold = options.similarityThreshold ?? defaultFindRecurrence.similarityThreshold;
   const acrossServices = options.acrossServices ?? defaultFindRecurrence.acrossServices;
-  const minHash = options.minHash ?? {};
 
-  const fingerprints: string[] = new Array(n);
   const parts: FingerprintParts[] = new Array(n);
-  // Incidents with the same words (and service, unless linking across services) share one
-  // document: it is shingled and hashed once, and compared once.
-  const docIndex = new Map<string, number>();
-  const uniqueDocs: Set<string>[] = [];
-  const uniqueService: string[] = [];
-  const docOf = new Int32Array(n);
+  const atoms: Atom[] = [];
+  const atomOf = new Map<string, number>();
+  // Distinct texts are tokenised and counted once (templated alerts repeat word for word).
+  const textIndex = new Map<string, number>();
+  const textTokens: string[][] = [];
   const tokensOf = memoized(normalizeTokens);
   for (let i = 0; i < n; i++) {
     const titleTokens = tokensOf(input.titles[i] ?? '');
     const descriptionTokens = tokensOf(input.descriptions[i] ?? '');
     const p = partsFromTokens(titleTokens, descriptionTokens, input.services[i], input.categories[i]);
-    fingerprints[i] = fingerprintOf(p);
     parts[i] = p;
-    const key = `${acrossServices ? '' : p.service}\u0001${p.title}\u0001${descriptionTokens.join(' ')}`;
-    let d = docIndex.get(key);
-    if (d === undefined) {
-      d = uniqueDocs.length;
-      docIndex.set(key, d);
-      uniqueDocs.push(wordShingles([...titleTokens, ...descriptionTokens]));
-      uniqueService.push(p.service);
+    const fingerprint = fingerprintOf(p);
+    let a = atomOf.get(fingerprint);
+    if (a === undefined) {
+      a = atoms.length;
+      atomOf.set(fingerprint, a);
+      atoms.push({ fingerprint, service: p.service, first: i, members: [], texts: new Map() });
     }
-    docOf[i] = d;
+    const key = `${p.title}\u0001${descriptionTokens.join(' ')}`;
+    let t = textIndex.get(key);
+    if (t === undefined) {
+      t = textTokens.length;
+      textIndex.set(key, t);
+      textTokens.push([...titleTokens, ...descriptionTokens]);
+    }
+    const atom = atoms[a]!;
+    atom.members.push(i);
+    atom.texts.set(t, (atom.texts.get(t) ?? 0) + 1);
   }
 
-  const sets = new UnionFind(n);
-  const firstOfFingerprint = new Map<string, number>();
-  const firstOfDoc = new Int32Array(uniqueDocs.length).fill(-1);
-  for (let i = 0; i < n; i++) {
-    const f = firstOfFingerprint.get(fingerprints[i]!);
-    if (f === undefined) firstOfFingerprint.set(fingerprints[i]!, i);
-    else sets.union(f, i);
-    const d = docOf[i]!;
-    if (firstOfDoc[d] === -1) firstOfDoc[d] = i;
-    else sets.union(firstOfDoc[d]!, i);
-  }
+  const weights = new TermWeights();
+  const textCounts = new Float64Array(textTokens.length);
+  for (const atom of atoms) for (const [t, count] of atom.texts) textCounts[t]! += count;
+  const textTerms = textTokens.map((tokens, t) => weights.add(tokens, textCounts[t]!));
+  const idf = weights.idf;
+  const profiles = atoms.map((atom) =>
+    profileOf(
+      [...atom.texts].map(([t, count]) => ({ terms: textTerms[t]!, count })),
+      idf,
+    ),
+  );
 
-  const link = (a: number, b: number) => {
-    if (jaccard(uniqueDocs[a]!, uniqueDocs[b]!) >= threshold) sets.union(firstOfDoc[a]!, firstOfDoc[b]!);
+  const similar = atoms.map(() => new Map<number, number>());
+  const compare = (a: number, b: number) => {
+    const s = weightedJaccard(profiles[a]!, profiles[b]!);
+    if (s >= threshold) {
+      similar[a]!.set(b, s);
+      similar[b]!.set(a, s);
+    }
   };
-  if (options.exhaustive) {
-    for (let a = 0; a < uniqueDocs.length; a++) {
-      for (let b = a + 1; b < uniqueDocs.length; b++) {
-        if (acrossServices || uniqueService[a] === uniqueService[b]) link(a, b);
-      }
+  const byService = new Map<string, number[]>();
+  for (let a = 0; a < atoms.length; a++) {
+    const key = acrossServices ? '' : atoms[a]!.service;
+    const list = byService.get(key);
+    if (list) list.push(a);
+    else byService.set(key, [a]);
+  }
+  const exhaustiveUpTo = options.exhaustiveUpTo ?? defaultFindRecurrence.exhaustiveUpTo;
+  for (const list of byService.values()) {
+    if (options.exhaustive || list.length <= exhaustiveUpTo) {
+      for (let x = 0; x < list.length; x++)
+        for (let y = x + 1; y < list.length; y++) compare(list[x]!, list[y]!);
+    } else {
+      lshCandidates(list, profiles, idf, options.minHash ?? {}, compare);
     }
-  } else {
-    const k = minHash.numHashes ?? 128;
-    const signatures = minHashSignatures(uniqueDocs, minHash);
-    lshCandidatePairs(signatures, uniqueDocs.length, minHash, (a, b) => {
-      if (!acrossServices && uniqueService[a] !== uniqueService[b]) return;
-      // The MinHash estimate screens cheaply; the exact Jaccard decides, so estimation noise
-      // (SE ≈ 0.04) neither links nor splits pairs near the threshold.
-      let equal = 0;
-      for (let i = 0; i < k; i++) if (signatures[a * k + i] === signatures[b * k + i]) equal++;
-      if (equal / k >= threshold - 0.15) link(a, b);
-    });
   }
 
+  // Largest fingerprint first (ties: the earliest seen), so a group is led by its main wording.
+  const order = atoms
+    .map((_, a) => a)
+    .sort((a, b) => atoms[b]!.members.length - atoms[a]!.members.length || a - b);
   const groups: RecurrenceGroup[] = [];
-  for (const members of sets.groups(minOccurrences)) {
+  const clusters = completeLinkage(order, similar).filter(
+    (cluster) => cluster.reduce((sum, a) => sum + atoms[a]!.members.length, 0) >= minOccurrences,
+  );
+  const periods = clusters.map((cluster) =>
+    periodicity(
+      cluster.flatMap((a) => atoms[a]!.members.map((m) => input.createdAtMs[m]!)),
+      options.periodicity,
+    ),
+  );
+  const adjusted = falseDiscoveryControl(periods, options.periodicity?.alpha ?? defaultPeriodicity.alpha);
+  for (const [c, cluster] of clusters.entries()) {
+    const members = cluster.flatMap((a) => atoms[a]!.members);
     members.sort((a, b) => input.createdAtMs[a]! - input.createdAtMs[b]! || a - b);
-    const counts = new Map<string, number>();
-    for (const m of members) counts.set(fingerprints[m]!, (counts.get(fingerprints[m]!) ?? 0) + 1);
-    // Map iteration follows first insertion (oldest first), so a stable sort breaks ties by age.
-    const distinct = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([f]) => f);
-    const signature = distinct[0]!;
-    const representative = members.find((m) => fingerprints[m] === signature)!;
-    const similarity = pairwiseSimilarity(members, docOf, uniqueDocs);
-    // Single linkage can chain texts that are each a little alike into a group that is not: a
-    // group of several wordings must also be alike on average.
-    if (counts.size > 1 && similarity.mean < threshold) continue;
-    const times = members.map((m) => input.createdAtMs[m]!);
-    const period = periodicity(times, options.periodicity);
+    const leader = atoms[cluster[0]!]!;
+    const evidence = clusterSimilarity(cluster, atoms, similar);
+    const period = adjusted[c]!;
+    const representative = parts[leader.first]!;
     groups.push({
-      type: period.periodic ? 'PERIODIC' : distinct.length === 1 ? 'EXACT_FINGERPRINT' : 'SIMILAR_TEXT',
+      type: period.periodic ? 'PERIODIC' : cluster.length === 1 ? 'EXACT_FINGERPRINT' : 'SIMILAR_TEXT',
       members,
-      signature,
-      fingerprints: distinct,
-      normalizedTitle: parts[representative]!.title,
-      symptoms: [...parts[representative]!.symptoms],
-      meanSimilarity: similarity.mean,
-      minSimilarity: similarity.min,
-      pairsCompared: similarity.pairs,
+      signature: leader.fingerprint,
+      fingerprints: cluster.map((a) => atoms[a]!.fingerprint),
+      normalizedTitle: representative.title,
+      symptoms: [...representative.symptoms],
+      distinguishingTerms: distinguishingTerms(cluster, atoms, textTerms, idf, weights),
+      meanSimilarity: evidence.mean,
+      minSimilarity: evidence.min,
+      pairsCompared: evidence.pairs,
       periodicity: period,
     });
   }
-  return groups;
+  return groups.sort((a, b) => a.members[0]! - b.members[0]!);
 }
 
-/** Exact Jaccard over all member pairs, or over a fixed stride sample of {@link maxPairs} pairs. */
-function pairwiseSimilarity(
-  members: readonly number[],
-  docOf: Int32Array,
-  docs: readonly Set<string>[],
-): { mean: number; min: number; pairs: number } {
-  const m = members.length;
-  const total = (m * (m - 1)) / 2;
-  let sum = 0;
-  let min = 1;
-  let pairs = 0;
-  const add = (a: number, b: number) => {
-    const da = docOf[members[a]!]!;
-    const db = docOf[members[b]!]!;
-    const j = da === db ? 1 : jaccard(docs[da]!, docs[db]!);
-    sum += j;
-    if (j < min) min = j;
-    pairs++;
-  };
-  if (total <= maxPairs) {
-    for (let a = 0; a < m; a++) for (let b = a + 1; b < m; b++) add(a, b);
-  } else {
-    // A deterministic walk over pairs: a fixed LCG picks (a, b), so reruns give the same evidence.
-    let state = 12345;
-    for (let s = 0; s < maxPairs; s++) {
-      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-      const a = state % m;
-      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-      const b = (a + 1 + (state % (m - 1))) % m;
-      add(Math.min(a, b), Math.max(a, b));
+/**
+ * Candidate pairs of fingerprints by MinHash LSH over their core terms (held by at least half of
+ * their incidents, and by fewer than half of the window's: terms every fingerprint shares would put
+ * every pair in one bucket). The exact weighted similarity of each candidate decides.
+ */
+function lshCandidates(
+  list: readonly number[],
+  profiles: readonly TermProfile[],
+  idf: Float64Array,
+  minHash: MinHashOptions,
+  compare: (a: number, b: number) => void,
+): void {
+  const informative = Math.LN2;
+  const withCore: number[] = [];
+  const docs: Set<string>[] = [];
+  for (const a of list) {
+    const { terms, weights } = profiles[a]!;
+    const core = new Set<string>();
+    for (let i = 0; i < terms.length; i++) {
+      const w = idf[terms[i]!]!;
+      if (w >= informative && weights[i]! >= w / 2) core.add(String(terms[i]));
     }
+    // Without core terms every signature is alike and every pair would be a candidate: such a
+    // fingerprint (only words half the window shares) is left to itself.
+    if (core.size === 0) continue;
+    withCore.push(a);
+    docs.push(core);
   }
-  return { mean: pairs ? sum / pairs : 1, min: pairs ? min : 1, pairs };
+  const signatures = minHashSignatures(docs, minHash);
+  lshCandidatePairs(signatures, docs.length, minHash, (x, y) => compare(withCore[x]!, withCore[y]!));
 }
 
 /** `fn` with a cache of its results by argument, for texts that repeat (templated alerts). */

@@ -55,13 +55,15 @@ const patterns: readonly RegExp[] = [
  * Normalises incident text for comparison: lower-case; removes UUIDs, e-mail addresses, IP
  * addresses, dates, clock times, hex ids and digits; turns punctuation into spaces; drops stop words
  * and one-letter tokens; reduces plurals to the singular. "Disk full on /var (95%) at db-01
- * 2024-01-02" → `disk full var db`.
+ * 2024-01-02" → `disk full var db`. Coded values (see {@link codeTokens}) are kept, after the
+ * words: "Category 26 / Symptom 491" → `category symptom category:26 symptom:491`.
  *
  * Pure; O(length of the text).
  */
 export function normalizeTokens(text: string | null | undefined): string[] {
   if (!text) return [];
   let s = text.toLowerCase();
+  const codes = /\d/.test(s) ? codeTokens(s) : [];
   // Every identifier pattern but the e-mail one needs a digit; most titles have none.
   if (/\d/.test(s)) {
     for (const pattern of patterns) s = s.replace(pattern, ' ');
@@ -74,6 +76,29 @@ export function normalizeTokens(text: string | null | undefined): string[] {
   for (const token of tokens) {
     if (token.length < 2 || stopWords.has(token)) continue;
     out.push(singular(token));
+  }
+  for (const code of codes) out.push(code);
+  return out;
+}
+
+/** Separators of the segments of a text: slash, bar, semicolon, and `.`, `,` or `:` before a space. */
+const segmentSeparator = /[/|;]|[.,:](?=\s|$)/;
+/** A segment that is only a label of one or two words and a number: "Symptom 491", "Closed code 5". */
+const labelledCode = /^(\p{L}+(?:[ _-]\p{L}+)?)\s+#?(\d+)$/u;
+
+/**
+ * The coded values of a lower-cased text: each segment (see {@link segmentSeparator}) that is
+ * nothing but a label and a number ("Category 26 / Subcategory 174 / Symptom 491", "Location:
+ * Location 204.") gives the token `label:number` (`category:26`, `symptom:491`). Templated exports
+ * (ServiceNow, ticket systems) write their categories, symptoms and configuration items this way;
+ * the number is what tells them apart, where a number inside a sentence ("exit code 137", "node 7")
+ * is a measurement or an id. Stripping every digit would make all such titles one.
+ */
+export function codeTokens(text: string): string[] {
+  const out: string[] = [];
+  for (const segment of text.split(segmentSeparator)) {
+    const m = labelledCode.exec(segment.trim());
+    if (m) out.push(`${m[1]!.replace(/[ -]/g, '_')}:${m[2]}`);
   }
   return out;
 }
