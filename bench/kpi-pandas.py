@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 
 path, start_s, end_s = sys.argv[1], sys.argv[2], sys.argv[3]
+# An open incident counts as an outage for at most this many hours after its creation.
+horizon = pd.Timedelta(hours=float(sys.argv[4]) if len(sys.argv) > 4 else 72.0)
 t0 = time.perf_counter()
 df = pd.read_csv(
     path,
@@ -51,8 +53,8 @@ for name, hit in (('RESOLUTION_RATE', w.resolved_at.notna()), ('ESCALATION_RATE'
     out[name] = r
 
 before = df[df.service.notna() & (df.created_at < end)]
-far = pd.Timestamp('2262-01-01')
-isl = islands(pd.DataFrame({'service': before.service, 's': before.created_at, 'e': before.resolved_at.fillna(far)}))
+outage_end = before.resolved_at.fillna(before.created_at + horizon)
+isl = islands(pd.DataFrame({'service': before.service, 's': before.created_at, 'e': outage_end}))
 isl = isl.sort_values(['service', 's'])
 ps = isl.groupby('service')['s'].shift()
 pe = isl.groupby('service')['e'].shift()
@@ -60,12 +62,11 @@ m = (isl.s >= start) & pe.notna()
 out['MTBF'] = aggs((isl.s - pe)[m].dt.total_seconds() / 3600)
 out['MTBSI'] = aggs((isl.s - ps)[m].dt.total_seconds() / 3600)
 
-res = before.resolved_at.fillna(end)
-touch = before[res > start]
+touch = before[outage_end > start]
 clip = pd.DataFrame({
     'service': touch.service,
     's': touch.created_at.clip(lower=start),
-    'e': touch.resolved_at.fillna(end).clip(upper=end),
+    'e': outage_end[outage_end > start].clip(upper=end),
 })
 down = islands(clip)
 down = (down.e - down.s).dt.total_seconds().groupby(down.service).sum()

@@ -16,6 +16,7 @@ import { join, resolve } from 'node:path';
 import {
   type AggregationType,
   aggregationTypes,
+  defaultOpenOutageHorizonHours,
   type MetricType,
   metricTypes,
   openEngine,
@@ -37,6 +38,8 @@ const end = new Date('2025-01-01T00:00:00Z');
 const windowHours = (end.getTime() - start.getTime()) / 3_600_000; // 8784: 2024 is a leap year
 const types = metricTypes.filter((t) => t !== 'CUSTOM') as Exclude<MetricType, 'CUSTOM'>[];
 const pandasScript = resolve(import.meta.dirname, 'kpi-pandas.py');
+// An open incident counts as an outage for at most this long after its creation (the engine's default).
+const openHorizonMs = defaultOpenOutageHorizonHours * 3_600_000;
 
 const rssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; cpuMs: number; value: T }> {
@@ -145,7 +148,7 @@ function jsBaseline(rows: JsRow[]): Record<string, Record<AggregationType, numbe
       previous = isl;
     };
     for (const r of list) {
-      const e = r.resolved ?? Infinity;
+      const e = r.resolved ?? r.created + openHorizonMs;
       if (island && r.created <= island.e) island.e = Math.max(island.e, e);
       else {
         if (island) close(island);
@@ -240,7 +243,13 @@ for (const n of sizes) {
     const pandas = JSON.parse(
       execFileSync(
         '/usr/bin/python3',
-        [pandasScript, exported, start.toISOString().slice(0, 19), end.toISOString().slice(0, 19)],
+        [
+          pandasScript,
+          exported,
+          start.toISOString().slice(0, 19),
+          end.toISOString().slice(0, 19),
+          String(defaultOpenOutageHorizonHours),
+        ],
         {
           encoding: 'utf8',
           maxBuffer: 1 << 24,

@@ -3,6 +3,7 @@ import { AuthService } from './auth/auth-service.ts';
 import type { EngineContext } from './context.ts';
 import { EventOutbox } from './events/outbox.ts';
 import { IncidentService } from './incidents/incident-service.ts';
+import { type KpiOptions, outageRule } from './kpi/kpi-options.ts';
 import { KpiService } from './kpi/kpi-service.ts';
 import { RecurrenceService } from './recurrence/recurrence-service.ts';
 import { Database } from './store/database.ts';
@@ -22,6 +23,8 @@ export interface EngineOptions {
   readonly duckdbThreads?: number;
   /** The clock; tests pass a fixed one. */
   readonly now?: () => Date;
+  /** KPI settings (how long an open incident counts as an outage). */
+  readonly kpi?: KpiOptions;
 }
 
 /**
@@ -46,14 +49,14 @@ export class Engine {
   private closing: Promise<void> | undefined;
 
   /** @internal Use {@link openEngine}. */
-  constructor(context: EngineContext) {
+  constructor(context: EngineContext, options: Pick<EngineOptions, 'kpi'> = {}) {
     this.context = context;
     this.events = context.events;
     this.incidents = new IncidentService(context);
     this.auth = new AuthService(context);
     this.recurrence = new RecurrenceService(context);
     this.anomalies = new AnomalyService(context);
-    this.kpis = new KpiService(context);
+    this.kpis = new KpiService(context, options.kpi);
   }
 
   /** The database file this engine works on (`':memory:'` for an in-memory one). */
@@ -79,9 +82,11 @@ export class Engine {
 /**
  * Opens (or creates) an engine on a DuckDB database and brings its schema up to date.
  *
- * @throws EngineError SCHEMA_TOO_NEW when the file was written by a newer version.
+ * @throws EngineError SCHEMA_TOO_NEW when the file was written by a newer version; VALIDATION_ERROR
+ * for bad `kpi` options.
  */
 export async function openEngine(options: EngineOptions = {}): Promise<Engine> {
+  outageRule(options.kpi); // bad KPI options fail before anything is opened
   const db = await Database.open(options.path ?? defaultDatabasePath, {
     ...(options.duckdbThreads ? { threads: options.duckdbThreads } : {}),
   });
@@ -94,7 +99,7 @@ export async function openEngine(options: EngineOptions = {}): Promise<Engine> {
   const now = options.now ?? (() => new Date());
   const pool = new WorkerPool(options.workers);
   const context: EngineContext = { db, pool, now, events: new EventOutbox(db, now) };
-  const engine = new Engine(context);
+  const engine = new Engine(context, options.kpi ? { kpi: options.kpi } : {});
   await engine.kpis.ensureSystemMetrics();
   return engine;
 }

@@ -42,9 +42,10 @@ export type {
 export { defaultDatabasePath, Engine, type EngineOptions, openEngine } from './engine.ts';
 export { EngineError, type ErrorCode, errorCodes, isEngineError } from './errors.ts';
 export type { DomainEvent } from './events/outbox.ts';
-export { IncidentService } from './incidents/incident-service.ts';
+export { type IncidentCoverage, IncidentService } from './incidents/incident-service.ts';
 export {
   type ColumnMapping,
+  type IgnoredColumns,
   type IngestFormat,
   type IngestOptions,
   type IngestReport,
@@ -52,6 +53,7 @@ export {
   ingestFormats,
   type RowError,
 } from './ingest/types.ts';
+export { defaultOpenOutageHorizonHours, type KpiOptions } from './kpi/kpi-options.ts';
 export {
   type CalculateOptions,
   type CalculationResult,
@@ -77,6 +79,7 @@ export {
   RecurrenceService,
   type ResolveRecurrenceRequest,
 } from './recurrence/recurrence-service.ts';
+export { isDateOnly, type ParsedInstant, parseInstant } from './schema/dates.ts';
 export * from './schema/enums.ts';
 export {
   type Incident,

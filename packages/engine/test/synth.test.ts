@@ -79,6 +79,36 @@ describe('the synthetic incident generator', () => {
     expect(digest(data.incidents)).toBe(a);
   });
 
+  it('leaves open only recent incidents, as a real queue does (the demo: seed 1, 20,000 over 90 days)', () => {
+    const data = generateIncidents({ seed: 1, count: 20_000 });
+    const endMs = data.end.getTime();
+    const dayMs = 24 * hourMs;
+    let open = 0;
+    let untouched = 0;
+    const staleOutages: string[] = [];
+    for (const i of data.incidents) {
+      if (i.resolved_at) continue;
+      open++;
+      const age = endMs - i.created_at.getTime();
+      // Never acknowledged nor resolved: only what arrived in the last 48 hours.
+      if (!i.acknowledged_at && i.status === 'OPEN' && age > 2 * dayMs) {
+        // Left open only because its (unacknowledged) resolution falls after the end.
+        expect(i.severity === 'LOW' || i.severity === 'MEDIUM').toBe(true);
+      }
+      if (!i.acknowledged_at && age <= 2 * dayMs) untouched++;
+      // A HIGH or CRITICAL incident open for more than a week would be a forgotten ticket: the
+      // resolve time of a HIGH is lognormal with median 4 h (σ 1) × team speed ≤ 1.4, so a week is
+      // beyond e^(4.9σ). Before this rule, 15 of them stayed open from as early as the first day.
+      if ((i.severity === 'HIGH' || i.severity === 'CRITICAL') && age > 7 * dayMs) {
+        staleOutages.push(i.external_id);
+      }
+    }
+    expect(staleOutages).toEqual([]);
+    expect(untouched).toBeGreaterThan(0);
+    // Few: about 2% of incidents (LOW tickets of the last weeks, long-running ones of the last days).
+    expect(open).toBeLessThan(0.03 * data.count);
+  });
+
   it('writes exactly count incidents, SYN-1.. in created_at order, each valid for incidentInputSchema', () => {
     const data = generateIncidents({ seed: 3, count: 20_000 });
     let n = 0;
@@ -177,15 +207,20 @@ describe('the synthetic incident generator', () => {
         })),
         workSigma,
       );
-      const observed = median(work[severity] as number[]);
-      // CRITICAL has ~1,500 samples: s.e. of the log-median ≈ 1.25 σ / √n ≈ 3%; allow 10%.
-      expect(Math.abs(observed / expected - 1)).toBeLessThan(0.1);
+      const samples = work[severity] as number[];
+      const observed = median(samples);
+      // s.e. of the log-median ≈ 1.25 σ / √n: ~11% for CRITICAL (~110 samples: outages are 0.4% of
+      // tickets), ~1% for LOW; allow 3 s.e.
+      expect(Math.abs(Math.log(observed / expected))).toBeLessThan(
+        (3 * 1.25 * workSigma) / Math.sqrt(samples.length),
+      );
     }
-    // Resolve time = acknowledge + work: CRITICAL ≈ 3 min + 1.5 h, LOW ≈ 1.5 h + 36 h (times team speed).
+    // Resolve time = acknowledge + work: CRITICAL ≈ 3 min + 45 min, LOW ≈ 1.5 h + 36 h (times team
+    // speed 0.7–1.4): an outage is restored in under an hour as a rule.
     const critical = median(resolve['CRITICAL'] as number[]) / 3600;
     const low = median(resolve['LOW'] as number[]) / 3600;
-    expect(critical).toBeGreaterThan(0.9);
-    expect(critical).toBeLessThan(2.2);
+    expect(critical).toBeGreaterThan(0.5);
+    expect(critical).toBeLessThan(1);
     expect(low).toBeGreaterThan(25);
     expect(low).toBeLessThan(55);
     expect(low / critical).toBeGreaterThan(15);

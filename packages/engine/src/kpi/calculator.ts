@@ -3,6 +3,7 @@ import type { Database, SqlValue } from '../store/database.ts';
 import { aggregateFunctionSql, compileLeaves, evaluateFormula } from './formula/compile.ts';
 import type { FormulaMetric, FormulaNode } from './formula/parser.ts';
 import { filterSql, type IncidentFilters } from './incident-filter.ts';
+import type { OutageRule } from './kpi-options.ts';
 import { metricTypeInfo } from './metric-types.ts';
 import { aggregationSql, sampleRelation } from './sample-sql.ts';
 
@@ -36,6 +37,7 @@ export function usedParams(sql: string, params: Record<string, SqlValue>): Recor
  * Computes several aggregations of one non-CUSTOM metric type over one period in a single exact
  * SQL query (DuckDB: `quantile_cont` percentiles, window functions for outage islands).
  *
+ * @param rule where an open outage incident's interval ends (MTBF, MTBSI, AVAILABILITY).
  * @param secondsPerUnit divide durations by this (60 for minutes); `undefined` = the type's unit.
  */
 export async function computeAggregations(
@@ -44,9 +46,10 @@ export async function computeAggregations(
   filters: IncidentFilters,
   aggregations: readonly AggregationType[],
   period: Period,
+  rule: OutageRule,
   secondsPerUnit = metricTypeInfo[type].secondsPerUnit,
 ): Promise<{ values: Map<AggregationType, number | null>; incidentCount: number; sampleCount: number }> {
-  const relation = sampleRelation(type, filters);
+  const relation = sampleRelation(type, filters, rule);
   const rate = type === 'RESOLUTION_RATE' || type === 'ESCALATION_RATE';
   const unique = [...new Set(aggregations)];
   const select = unique.map((a, i) => `${aggregationSql(a, rate)} AS a${i}`).join(', ');
@@ -67,13 +70,15 @@ export async function computeAggregations(
 /**
  * Evaluates a parsed CUSTOM formula over one period: its aggregates in one SQL query over the
  * incidents created in the period that pass `filters`, its metric references with each type's
- * formula aggregation in base units (seconds, percent, counts), then the arithmetic in JS.
+ * formula aggregation in base units (seconds, percent, counts; outages ending as `rule` says),
+ * then the arithmetic in JS.
  */
 export async function computeFormula(
   db: Database,
   formula: FormulaNode,
   filters: IncidentFilters,
   period: Period,
+  rule: OutageRule,
 ): Promise<Computation> {
   const leaves = compileLeaves(formula);
   const params: Record<string, SqlValue> = { ...leaves.params, start: period.start, end: period.end };
@@ -86,7 +91,7 @@ export async function computeFormula(
   const metricValues = new Map<FormulaMetric, number | null>();
   for (const metric of leaves.metrics) {
     const aggregation = metricTypeInfo[metric].formulaAggregation;
-    const result = await computeAggregations(db, metric, filters, [aggregation], period, 1);
+    const result = await computeAggregations(db, metric, filters, [aggregation], period, rule, 1);
     metricValues.set(metric, result.values.get(aggregation) ?? null);
   }
   const incidents = Number(row?.['incidents'] ?? 0);

@@ -1,9 +1,9 @@
 import type { EngineContext } from '../context.ts';
 import { EngineError } from '../errors.ts';
-import { metricTypes } from '../schema/enums.ts';
 import type { ListRequest, Page } from '../store/list-query.ts';
 import type { Period } from './calculator.ts';
 import { parseFormula } from './formula/parser.ts';
+import { type KpiOptions, type OutageRule, outageRule } from './kpi-options.ts';
 import { MaintenanceWindows } from './maintenance-windows.ts';
 import { type CalculationResult, exec, type MeasureBatch, measureMetric, sampleKey } from './measure.ts';
 import { listMeasurements } from './measurement-store.ts';
@@ -23,10 +23,10 @@ import {
   toApiMetrics,
   updateMetric,
 } from './metric-store.ts';
-import { metricTypeInfo, systemAggregation, systemWindowHours } from './metric-types.ts';
 import type { KpiMeasurement, KpiMetric, KpiSummaryItem } from './records.ts';
 import { rollupKey } from './rollups.ts';
 import { KpiSummarizer } from './summary-service.ts';
+import { ensureSystemMetrics } from './system-metrics.ts';
 
 /** Options of {@link KpiService.calculate}. */
 export interface CalculateOptions {
@@ -71,44 +71,25 @@ export class KpiService {
   /** Planned downtime availability leaves out. */
   readonly maintenanceWindows: MaintenanceWindows;
   private readonly summarizer: KpiSummarizer;
+  private readonly rule: OutageRule;
 
-  constructor(private readonly context: EngineContext) {
+  /** @throws EngineError VALIDATION_ERROR for bad {@link KpiOptions}. */
+  constructor(
+    private readonly context: EngineContext,
+    options: KpiOptions = {},
+  ) {
+    this.rule = outageRule(options);
     this.maintenanceWindows = new MaintenanceWindows(context.db, context.now);
-    this.summarizer = new KpiSummarizer(context);
+    this.summarizer = new KpiSummarizer(context, this.rule);
   }
 
-  /** Creates the system metrics (one per type but CUSTOM) that do not exist yet. Idempotent. */
+  /**
+   * Creates the system metrics that do not exist yet and brings existing ones up to the current
+   * definitions (see {@link ensureSystemMetrics}). Idempotent.
+   */
   async ensureSystemMetrics(): Promise<void> {
     const at = this.context.now();
-    await this.context.db.transaction(async (conn) => {
-      const rows = (
-        await conn.runAndReadAll('SELECT metric_type FROM kpi_metrics WHERE is_system_metric')
-      ).getRowObjectsJS();
-      const present = new Set(rows.map((r) => String(r['metric_type'])));
-      for (const type of metricTypes) {
-        if (type === 'CUSTOM' || present.has(type)) continue;
-        const info = metricTypeInfo[type];
-        await insertMetric(conn, {
-          id: crypto.randomUUID(),
-          name: info.systemName,
-          description: info.systemDescription,
-          metric_type: type,
-          aggregation_type: systemAggregation(type),
-          incident_categories: [],
-          incident_severities: [...info.systemSeverities],
-          incident_priorities: [],
-          services: [],
-          teams: [],
-          calculation_formula: null,
-          time_window_hours: systemWindowHours,
-          target_value: null,
-          is_active: true,
-          is_system_metric: true,
-          created_by: null,
-          at,
-        });
-      }
-    });
+    await this.context.db.transaction((conn) => ensureSystemMetrics(conn, at));
   }
 
   /**
@@ -218,7 +199,7 @@ export class KpiService {
   async calculate(metricId: string, options: CalculateOptions = {}): Promise<CalculationResult> {
     const metric = await readMetric(this.context.db, metricId);
     const period = this.period(metric, options);
-    return measureMetric(this.context, metric, period, options.force ?? false);
+    return measureMetric(this.context, metric, period, options.force ?? false, this.rule);
   }
 
   /**
@@ -240,7 +221,14 @@ export class KpiService {
     const results: CalculationResult[] = [];
     for (const [i, metric] of metrics.entries()) {
       results.push(
-        await measureMetric(this.context, metric, periods[i] as Period, options.force ?? false, batch),
+        await measureMetric(
+          this.context,
+          metric,
+          periods[i] as Period,
+          options.force ?? false,
+          this.rule,
+          batch,
+        ),
       );
     }
     return results;
@@ -262,8 +250,9 @@ export class KpiService {
   }
 
   /**
-   * The summary of every active metric over its window ending at the current hour (rounded up),
-   * with the trend against the previous window of the same length and whether the target is met.
+   * The summary of every active metric over its window ending at the last complete hour (UTC; each
+   * line says so in `period_end_basis`), with the trend against the previous window of the same
+   * length and whether the target is met (both `null` when there is no value to judge).
    * Reads the hourly rollups, bringing them up to date incrementally first (see {@link KpiSummarizer}).
    */
   summary(): Promise<KpiSummaryItem[]> {

@@ -4,6 +4,7 @@ import type { AggregationType } from '../schema/enums.ts';
 import { bind, type SqlParams } from '../store/database.ts';
 import { type Computation, computeAggregations, computeFormula, type Period } from './calculator.ts';
 import { parseFormula } from './formula/parser.ts';
+import type { OutageRule } from './kpi-options.ts';
 import { findMeasurement, previousValue } from './measurement-store.ts';
 import type { StoredMetric } from './metric-store.ts';
 import { formatDecimal, meetsTarget, metricTypeInfo } from './metric-types.ts';
@@ -45,18 +46,19 @@ async function compute(
   context: EngineContext,
   metric: StoredMetric,
   period: Period,
+  rule: OutageRule,
   batch: MeasureBatch,
 ): Promise<Computation> {
   const type = metric.metric_type;
   if (type === 'CUSTOM') {
-    return computeFormula(context.db, parseFormula(metric.calculation_formula ?? ''), metric, period);
+    return computeFormula(context.db, parseFormula(metric.calculation_formula ?? ''), metric, period, rule);
   }
   const key = sampleKey(metric, period);
   let pending = batch.cache.get(key);
   if (!pending) {
     const aggregations = [...(batch.wanted.get(key) ?? [metric.aggregation_type])];
     if (!aggregations.includes(metric.aggregation_type)) aggregations.push(metric.aggregation_type);
-    pending = computeAggregations(context.db, type, metric, aggregations, period);
+    pending = computeAggregations(context.db, type, metric, aggregations, period, rule);
     batch.cache.set(key, pending);
   }
   const result = await pending;
@@ -67,17 +69,30 @@ async function compute(
     sampleCount: result.sampleCount,
     details: {
       samples: metricTypeInfo[type].samples,
+      ...(type === 'MTBF' || type === 'MTBSI' || type === 'AVAILABILITY'
+        ? // How long an open incident counted as an outage; null: until the end of the window.
+          {
+            open_outage_horizon_hours: Number.isFinite(rule.openHorizonSeconds)
+              ? rule.openHorizonSeconds / 3600
+              : null,
+          }
+        : {}),
       excluded_incidents:
         metricTypeInfo[type].samples === 'incident' ? result.incidentCount - result.sampleCount : undefined,
     },
   };
 }
 
+/**
+ * Measures `metric` exactly over `period` and stores the measurement (see `KpiService.calculate`);
+ * open outage incidents end as `rule` says.
+ */
 export async function measureMetric(
   context: EngineContext,
   metric: StoredMetric,
   period: Period,
   force: boolean,
+  rule: OutageRule,
   batch: MeasureBatch = { cache: new Map(), wanted: new Map() },
 ): Promise<CalculationResult> {
   const db = context.db;
@@ -85,15 +100,18 @@ export async function measureMetric(
     const stored = await findMeasurement(db, metric.id, period.start, period.end);
     if (stored) return { measurement: stored, computed: false };
   }
-  const computation = await compute(context, metric, period, batch);
+  const computation = await compute(context, metric, period, rule, batch);
   const info = metricTypeInfo[metric.metric_type];
   const id = crypto.randomUUID();
   const calculatedAt = context.now();
   await db.transaction(async (conn) => {
     const previous = await previousValue(conn, metric.id, period.start, period.end);
     const met = meetsTarget(computation.value, metric.target_value, info.direction);
-    const wasMet = !previous.found || meetsTarget(previous.value, metric.target_value, info.direction);
-    const breached = metric.target_value !== null && computation.value !== null && !met && wasMet;
+    // A breach is a crossing from met (or no earlier measurement) to missed; an unknown (null) value
+    // on either side is no crossing.
+    const wasMet =
+      !previous.found || meetsTarget(previous.value, metric.target_value, info.direction) === true;
+    const breached = metric.target_value !== null && met === false && wasMet;
     const details = {
       ...computation.details,
       aggregation: metric.aggregation_type,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseInstant } from '../schema/dates.ts';
 import { aggregationTypes, metricTypes, priorities, severities } from '../schema/enums.ts';
 
 const names = z.array(z.string().trim().min(1).max(200)).max(100);
@@ -75,7 +76,30 @@ export const metricUpdateSchema = z.strictObject(
 /** Update input before validation. */
 export type MetricUpdateInput = z.input<typeof metricUpdateSchema>;
 
-/** A maintenance window as a client sends it; `service: null` applies to every service. */
+/**
+ * An instant: a valid `Date`, or ISO 8601 text read by {@link parseInstant}, so that an impossible
+ * date (`2026-02-30`, `T24:00`) is refused with what is wrong with it instead of rolled over.
+ */
+const instant = z
+  .union([z.custom<Date>((value) => value instanceof Date), z.string()], {
+    error: 'must be an ISO 8601 date or date-time',
+  })
+  .transform((value, ctx) => {
+    if (value instanceof Date) {
+      if (!Number.isNaN(value.getTime())) return value;
+      ctx.addIssue({ code: 'custom', message: 'not a valid date' });
+      return z.NEVER;
+    }
+    const parsed = parseInstant(value);
+    if (parsed.ok) return parsed.date;
+    ctx.addIssue({ code: 'custom', message: parsed.message });
+    return z.NEVER;
+  });
+
+/**
+ * A maintenance window as a client sends it; `service: null` applies to every service. Dates are
+ * ISO 8601 text (no offset means UTC) or `Date`s.
+ */
 export const maintenanceWindowSchema = z
   .strictObject({
     service: z
@@ -85,8 +109,8 @@ export const maintenanceWindowSchema = z
       .max(200)
       .nullish()
       .transform((v) => v ?? null),
-    start_at: z.coerce.date(),
-    end_at: z.coerce.date(),
+    start_at: instant,
+    end_at: instant,
     description: z.string().trim().max(2000).default(''),
   })
   .refine((w) => w.end_at.getTime() > w.start_at.getTime(), {

@@ -1,6 +1,12 @@
 import type { AggregationType, MetricType, Severity } from '../schema/enums.ts';
 
-const outages: readonly Severity[] = ['HIGH', 'CRITICAL'];
+/**
+ * What the system uptime metrics (MTBF, MTBSI, AVAILABILITY) count as an outage: a CRITICAL
+ * incident, the service down. A HIGH incident is serious but the service still serves (degraded,
+ * one feature broken); counting it as downtime would put real services far below the 99%+ they
+ * deliver.
+ */
+export const systemOutageSeverities: readonly Severity[] = ['CRITICAL'];
 
 /** Which way a metric improves; decides `target_met` and which crossing of a target is a breach. */
 export type Direction = 'lower_is_better' | 'higher_is_better';
@@ -24,7 +30,8 @@ export interface MetricTypeInfo {
   readonly systemDescription: string;
   /**
    * Severities the system metric counts; empty for all. Uptime metrics count outages only
-   * (HIGH and CRITICAL): a LOW ticket open somewhere does not make a service unavailable.
+   * ({@link systemOutageSeverities}: CRITICAL): a ticket open somewhere does not make a service
+   * unavailable.
    */
   readonly systemSeverities: readonly Severity[];
 }
@@ -63,8 +70,8 @@ export const metricTypeInfo: Readonly<Record<MetricType, MetricTypeInfo>> = {
     formulaAggregation: 'AVERAGE',
     systemName: 'Mean Time Between Failures',
     systemDescription:
-      'Average uptime per service between the end of one outage (HIGH or CRITICAL incidents) and the start of the next',
-    systemSeverities: outages,
+      'Average uptime per service between the end of one outage (CRITICAL incident) and the start of the next',
+    systemSeverities: systemOutageSeverities,
   },
   MTBSI: {
     unit: 'hours',
@@ -74,8 +81,8 @@ export const metricTypeInfo: Readonly<Record<MetricType, MetricTypeInfo>> = {
     formulaAggregation: 'AVERAGE',
     systemName: 'Mean Time Between Service Incidents',
     systemDescription:
-      'Average time per service from the start of one outage (HIGH or CRITICAL incidents) to the start of the next',
-    systemSeverities: outages,
+      'Average time per service from the start of one outage (CRITICAL incident) to the start of the next',
+    systemSeverities: systemOutageSeverities,
   },
   AVAILABILITY: {
     unit: 'percent',
@@ -85,8 +92,8 @@ export const metricTypeInfo: Readonly<Record<MetricType, MetricTypeInfo>> = {
     formulaAggregation: 'AVERAGE',
     systemName: 'Service Availability',
     systemDescription:
-      'Share of the window each service was free of outages (HIGH or CRITICAL incidents), maintenance windows excluded, averaged over services',
-    systemSeverities: outages,
+      'Share of the window each service was free of outages (CRITICAL incidents), maintenance windows excluded, averaged over services',
+    systemSeverities: systemOutageSeverities,
   },
   INCIDENT_COUNT: {
     unit: 'count',
@@ -140,11 +147,17 @@ export const systemWindowHours = 24;
 
 /**
  * True when `value` meets `target` for a metric improving in `direction` (equal counts as met).
- * Without a target every value meets it; without a value no target is met.
+ * Without a target every value meets it. Without a value (nothing to measure: a formula dividing by
+ * zero, a window without samples, a window inside maintenance) it is `null`: unknown, neither met
+ * nor missed.
  */
-export function meetsTarget(value: number | null, target: number | null, direction: Direction): boolean {
+export function meetsTarget(
+  value: number | null,
+  target: number | null,
+  direction: Direction,
+): boolean | null {
+  if (value === null) return null;
   if (target === null) return true;
-  if (value === null) return false;
   return direction === 'lower_is_better' ? value <= target : value >= target;
 }
 

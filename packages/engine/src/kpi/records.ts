@@ -59,14 +59,19 @@ export interface KpiSummaryItem {
   metric_name: string;
   current_value: string | null;
   unit: string;
-  trend: 'up' | 'down' | 'stable';
+  /** `null` when the current or the previous window has no value: no trend can be told. */
+  trend: 'up' | 'down' | 'stable' | null;
   /** Change against the previous window of equal length, percent, as a string; `null` when that was 0 or empty. */
   trend_percentage: string | null;
   period_start: Date;
+  /** End of the window, exclusive: the last complete hour (UTC), never in the future. */
   period_end: Date;
+  /** What `period_end` is: always `last_complete_hour` (the current hour, still filling, is left out). */
+  period_end_basis: 'last_complete_hour';
   incident_count: number;
   target_value: string | null;
-  target_met: boolean;
+  /** `null` when there is no value: nothing measured neither meets nor misses a target. */
+  target_met: boolean | null;
 }
 
 /** A maintenance window: downtime inside it does not count against availability. */

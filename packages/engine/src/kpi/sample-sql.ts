@@ -1,6 +1,7 @@
 import type { AggregationType, MetricType } from '../schema/enums.ts';
 import type { SqlValue } from '../store/database.ts';
 import { filterSql, type IncidentFilters } from './incident-filter.ts';
+import type { OutageRule } from './kpi-options.ts';
 
 /**
  * A relation of samples in SQL with columns `x` (the sample, in the reported unit; NULL rows are
@@ -53,14 +54,27 @@ export function islandsSql(source: string): string {
 }
 
 /**
+ * Where an outage incident's interval ends (SQL over `incidents`): at `resolved_at`, or, while it is
+ * open, `rule.openHorizonSeconds` after `created_at` (never, for an infinite horizon). Sets
+ * `params.horizon` when it refers to it.
+ */
+export function outageEndSql(rule: OutageRule, params: Record<string, SqlValue>): string {
+  if (!Number.isFinite(rule.openHorizonSeconds)) return "coalesce(resolved_at, TIMESTAMP 'infinity')";
+  params['horizon'] = rule.openHorizonSeconds;
+  return 'coalesce(resolved_at, created_at + to_seconds(CAST($horizon AS DOUBLE)))';
+}
+
+/**
  * The sample relation of a (non-CUSTOM) metric type over incidents created in `[$start, $end)`
  * that pass `filters`. See the README's definitions; in short: MTTA/MTTR one sample per
  * acknowledged/resolved incident; INCIDENT_COUNT and the rates one per hour bucket; MTBF/MTBSI one
  * per gap between merged outages of a service that ends in the window; AVAILABILITY one per service.
+ * Outages (MTBF, MTBSI, AVAILABILITY) end as {@link outageEndSql} says.
  */
 export function sampleRelation(
   type: Exclude<MetricType, 'CUSTOM'>,
   filters: IncidentFilters,
+  rule: OutageRule,
 ): SampleRelation {
   const params: Record<string, SqlValue> = {};
   const where = filterSql(filters, params);
@@ -99,10 +113,11 @@ export function sampleRelation(
     case 'MTBF':
     case 'MTBSI': {
       const from = type === 'MTBF' ? 'pe' : 'ps';
+      const outageEnd = outageEndSql(rule, params);
       return {
         params,
         sql: `WITH inc AS (
-                SELECT service, created_at AS s, coalesce(resolved_at, TIMESTAMP 'infinity') AS e
+                SELECT service, created_at AS s, ${outageEnd} AS e
                 FROM incidents WHERE service IS NOT NULL AND created_at < $end AND ${where}
               ),
               isl AS (${islandsSql('inc')}),
@@ -116,16 +131,20 @@ export function sampleRelation(
       };
     }
     case 'AVAILABILITY': {
+      // Severity and priority say which incidents are outages, not which services exist: a service
+      // whose incidents were all minor was fully available, not unknown.
+      const serviceScope = filterSql({ ...filters, incident_severities: [], incident_priorities: [] }, params);
       const services =
         filters.services.length > 0
           ? 'SELECT DISTINCT unnest($kf_services) AS service'
-          : `SELECT DISTINCT service FROM incidents WHERE service IS NOT NULL AND created_at < $end AND ${where}`;
+          : `SELECT DISTINCT service FROM incidents WHERE service IS NOT NULL AND created_at < $end AND ${serviceScope}`;
+      const outageEnd = outageEndSql(rule, params);
       return {
         params,
         sql: `WITH inc AS (
-                SELECT service, greatest(created_at, $start) AS s, least(coalesce(resolved_at, $end), $end) AS e
+                SELECT service, greatest(created_at, $start) AS s, least(${outageEnd}, $end) AS e
                 FROM incidents
-                WHERE service IS NOT NULL AND created_at < $end AND coalesce(resolved_at, $end) > $start AND ${where}
+                WHERE service IS NOT NULL AND created_at < $end AND ${outageEnd} > $start AND ${where}
               ),
               svc AS (${services}),
               mw AS (

@@ -3,6 +3,7 @@ import { EngineError } from '../errors.ts';
 import { aggregationTypes, type MetricType } from '../schema/enums.ts';
 import { computeAggregations, type Period } from './calculator.ts';
 import { parseFormula } from './formula/parser.ts';
+import type { OutageRule } from './kpi-options.ts';
 import { activeMetrics, type StoredMetric } from './metric-store.ts';
 import type { KpiSummaryItem } from './records.ts';
 import {
@@ -14,7 +15,14 @@ import {
   rollupKey,
   type WindowRequest,
 } from './rollups.ts';
-import { type ExactBaseValue, rollupRequest, summaryEnd, summaryItem, windowValueFrom } from './summary.ts';
+import {
+  type ExactBaseValue,
+  rollupRequest,
+  summaryEnd,
+  summaryItem,
+  trendBaseline,
+  windowValueFrom,
+} from './summary.ts';
 
 const hourMs = 3_600_000;
 
@@ -38,7 +46,10 @@ export class KpiSummarizer {
   /** Rollup keys whose stored state matches the incidents version (row count and watermark) noted. */
   private readonly freshRollups = new Map<string, string>();
 
-  constructor(private readonly context: EngineContext) {}
+  constructor(
+    private readonly context: EngineContext,
+    private readonly rule: OutageRule,
+  ) {}
 
   /** Forgets that the rollups stored under `key` are fresh (call after deleting them). */
   forgetRollups(key: string): void {
@@ -46,7 +57,8 @@ export class KpiSummarizer {
   }
 
   /**
-   * The summary of every active metric over its window ending at the current hour (rounded up),
+   * The summary of every active metric over its window ending at the last complete hour (`now`
+   * rounded down, see {@link summaryEnd}),
    * with the trend against the previous window of the same length and whether the target is met.
    * Reads the hourly rollups, bringing them up to date incrementally first. When nothing was written
    * to the database since the last summary, no freshness query runs at all; the rollup windows of
@@ -102,7 +114,7 @@ export class KpiSummarizer {
       const at = indices[i] as { current: number; previous: number };
       const cur = await value(metric, current, at.current);
       const prev = await value(metric, previous, at.previous);
-      items.push(summaryItem(metric, current, cur, prev.value));
+      items.push(summaryItem(metric, current, cur, trendBaseline(metric, cur, prev)));
     }
     return items;
   }
@@ -164,6 +176,7 @@ export class KpiSummarizer {
     return this.cachedAggregations(metric, type, period).then((result) => ({
       value: result.values.get(metric.aggregation_type) ?? null,
       incidentCount: result.incidentCount,
+      sampleCount: result.sampleCount,
     }));
   }
 
@@ -188,8 +201,16 @@ export class KpiSummarizer {
     if (!entry) {
       entry =
         secondsPerUnit === undefined
-          ? computeAggregations(this.context.db, type, metric, aggregationTypes, period)
-          : computeAggregations(this.context.db, type, metric, aggregationTypes, period, secondsPerUnit);
+          ? computeAggregations(this.context.db, type, metric, aggregationTypes, period, this.rule)
+          : computeAggregations(
+              this.context.db,
+              type,
+              metric,
+              aggregationTypes,
+              period,
+              this.rule,
+              secondsPerUnit,
+            );
       this.windowCache.set(key, entry);
       entry.catch(() => this.windowCache.delete(key));
     }

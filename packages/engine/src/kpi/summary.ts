@@ -28,10 +28,38 @@ export const stableBandPercent = 1;
 
 const hourMs = 3_600_000;
 
-/** The end of the summary's current window: `now` rounded up to the next whole hour (UTC). */
+/**
+ * The end of the summary's current window: the last complete hour, `now` rounded down to the whole
+ * hour (UTC), as `calculate` does by default. Never in the future; the hour still filling is left
+ * out, so a window's value does not change while it is shown, and windows stay on the hourly rollups.
+ */
 export function summaryEnd(now: Date): Date {
-  return new Date(Math.ceil(now.getTime() / hourMs) * hourMs);
+  return new Date(Math.floor(now.getTime() / hourMs) * hourMs);
 }
+
+/**
+ * Fewest uptime intervals (MTBF, MTBSI samples) each window needs for the summary to tell a trend.
+ * Outages are rare: a day holds none to a few, and the mean of one or two gaps against the mean of
+ * one or two others swings by hundreds of percent with no change in reliability behind it.
+ */
+export const minIntervalsForTrend = 5;
+
+/**
+ * The previous window's value as the trend should see it: `null` (no trend) for an MTBF or MTBSI
+ * metric when either window has fewer than {@link minIntervalsForTrend} intervals.
+ */
+export function trendBaseline(
+  metric: Pick<StoredMetric, 'metric_type'>,
+  current: { value: number | null; sampleCount?: number | undefined },
+  previous: { value: number | null; sampleCount?: number | undefined },
+): number | null {
+  if (metricTypeInfo[metric.metric_type].samples !== 'interval') return previous.value;
+  const fewest = Math.min(current.sampleCount ?? 0, previous.sampleCount ?? 0);
+  return fewest < minIntervalsForTrend ? null : previous.value;
+}
+
+/** What the summary's `period_end` is, reported on every line. */
+export const summaryPeriodEndBasis = 'last_complete_hour';
 
 /** A plain type's value (base units) from its merged hourly rollups. */
 function typeValue(type: RollupType, aggregation: AggregationType, w: SeriesWindow): number | null {
@@ -144,7 +172,11 @@ export async function windowValueFrom(
   };
 }
 
-/** Builds one summary line from the current and previous window values. */
+/**
+ * Builds one summary line from the current and previous window values. Without a value in either
+ * window there is no trend (`trend` and `trend_percentage` null; pass the previous value through
+ * {@link trendBaseline}); without a current value `target_met` is null as well.
+ */
 export function summaryItem(
   metric: StoredMetric,
   period: Period,
@@ -152,7 +184,7 @@ export function summaryItem(
   previous: number | null,
 ): KpiSummaryItem {
   const info = metricTypeInfo[metric.metric_type];
-  let trend: KpiSummaryItem['trend'] = 'stable';
+  let trend: KpiSummaryItem['trend'] = null;
   let percentage: number | null = null;
   const value = current.value;
   if (value !== null && previous !== null) {
@@ -173,6 +205,7 @@ export function summaryItem(
     trend_percentage: formatDecimal(percentage, 1),
     period_start: period.start,
     period_end: period.end,
+    period_end_basis: summaryPeriodEndBasis,
     incident_count: current.incidentCount,
     target_value: formatDecimal(metric.target_value),
     target_met: meetsTarget(value, metric.target_value, info.direction),

@@ -12,14 +12,22 @@ import type { SyntheticData, SyntheticIncident, SyntheticOptions, SyntheticTruth
  *   Saturday 0.45, Sunday 0.4) × service share (12 services). With `count`, the hourly Poisson
  *   counts are moved to the exact total in proportion to the rates.
  * - each incident: team (85% the service's own), category/subcategory and title from the service's
- *   symptom templates with varying hosts and numbers, severity from the service's mix, priority
- *   correlated with severity (CRITICAL: 70% P1, 25% P2).
+ *   symptom templates with varying hosts and numbers, severity from the service's mix (mostly LOW
+ *   and MEDIUM, HIGH 2–6%, CRITICAL — the service down — 0.15–0.6%), priority correlated with
+ *   severity (CRITICAL: 70% P1, 25% P2).
  * - lifecycle: acknowledge time lognormal (median 3 min CRITICAL … 90 min LOW, σ 0.8), then working
- *   time lognormal (median 1.5 h CRITICAL, 4 h HIGH, 12 h MEDIUM, 36 h LOW, σ 1.0), both times a
- *   team speed factor (0.7–1.4); closure a lognormal 20 h later. 0.2% are never acknowledged nor
- *   resolved, 1% of LOW/MEDIUM are resolved without acknowledgement; anything after `end` is cut.
+ *   time lognormal (median 45 min CRITICAL, 4 h HIGH, 12 h MEDIUM, 36 h LOW, σ 1.0), both times a
+ *   team speed factor (0.7–1.4); closure a lognormal 20 h later. 0.2% of those created in the last
+ *   48 hours are never acknowledged nor resolved (older ones are all worked: open incidents are
+ *   few and recent, as in a real queue), 1% of LOW/MEDIUM are resolved without acknowledgement;
+ *   anything after `end` is cut, so the incidents still open are the ones whose resolution falls
+ *   after it.
  * - escalation level 0–3 (more likely for severe and for long incidents), reassignments Poisson,
  *   reopens, affected users lognormal by severity, tags.
+ *   The lifecycle draws from a generator of each incident's own, so the severities do not move
+ *   anything else.
+ * - storms: a planted count spike takes exactly its extra incidents an hour out of the hour's
+ *   arrivals, severe ones (80% HIGH or CRITICAL) on one symptom.
  * - ground truth (`truth`): five recurring problems (periodic every 6 h, 24 h, 168 h with minutes of
  *   jitter, and two irregular) and planted anomalies (count spikes, an MTTA shift, a severity-mix
  *   change, a level shift) with their windows and incident ids; see {@link PlantedAnomaly}.

@@ -1,22 +1,6 @@
-import type { IncidentStatus, Severity } from '../schema/enums.ts';
-import {
-  ackMedianSeconds,
-  ackSigma,
-  affectedUsersMedian,
-  closeMedianSeconds,
-  escalationChance,
-  priorityOrder,
-  priorityWeights,
-  regions,
-  type ServiceProfile,
-  services,
-  severityOrder,
-  sources,
-  symptoms,
-  teamSpeed,
-  workMedianSeconds,
-  workSigma,
-} from './catalog.ts';
+import type { Severity } from '../schema/enums.ts';
+import { regions, type ServiceProfile, services, severityOrder, sources, symptoms } from './catalog.ts';
+import { drawLifecycle } from './lifecycle.ts';
 import type { AnomalyPlan, SynthPlan } from './plan.ts';
 import { serviceRate } from './plan.ts';
 import { mixSeed, Random } from './random.ts';
@@ -24,6 +8,7 @@ import { recurringProblems } from './recurring.ts';
 import type { SyntheticIncident } from './types.ts';
 
 const hourMs = 3_600_000;
+/** Severity weights LOW, MEDIUM, HIGH, CRITICAL of storm incidents: a storm is severe. */
 const stormSeverity = [0, 0.2, 0.5, 0.3];
 
 /** What one incident of an hour was: background (service index), storm, or a recurring problem. */
@@ -39,21 +24,20 @@ export interface HourIncident {
  * Generates the incidents of hour `h` of the plan, in time order, with their ids. Each hour has
  * its own generator seeded from the plan's seed and `h`, so any hour can be regenerated alone.
  * The first draws are the background arrival times, so {@link backgroundTimes} can reproduce
- * them without generating the rest.
+ * them without generating the rest. Each incident's lifecycle draws from a generator of its own
+ * (see {@link drawLifecycle}), so the hour's draws do not depend on any incident's severity.
  */
 export function generateHour(plan: SynthPlan, h: number): HourIncident[] {
   const rng = new Random(mixSeed(plan.seed, 0x4a11, h));
   const hourStart = plan.startMs + h * hourMs;
   const times = drawTimes(rng, plan.counts[h] as number, hourStart);
   const events = plan.occurrencesByHour.get(h) ?? [];
+  // A storm takes exactly its planned number of the hour's arrivals (all of them if fewer came);
+  // the others are ordinary arrivals, shared out by the services' usual rates.
+  const spike = plan.anomalies.find((a) => a.kind === 'count_spike' && h >= a.startHour && h < a.endHour);
+  const storm = spike ? chooseSlots(rng, times.length, spike.addPerHour) : undefined;
   const rates = new Float64Array(services.length);
-  const spikes: (AnomalyPlan | undefined)[] = new Array(services.length);
-  for (let s = 0; s < services.length; s++) {
-    rates[s] = serviceRate(plan, h, s);
-    spikes[s] = plan.anomalies.find(
-      (a) => a.kind === 'count_spike' && a.service === s && h >= a.startHour && h < a.endHour,
-    );
-  }
+  for (let s = 0; s < services.length; s++) rates[s] = serviceRate(plan, h, s, true, false);
   const active = plan.anomalies.filter((a) => h >= a.startHour && h < a.endHour);
   const mixShift = active.find((a) => a.kind === 'severity_mix');
   const mttaShift = active.find((a) => a.kind === 'mtta_shift');
@@ -73,16 +57,15 @@ export function generateHour(plan: SynthPlan, h: number): HourIncident[] {
       });
     }
     if (i === times.length) break;
-    const service = rng.weighted(rates);
-    const spike = spikes[service];
-    const storm = spike !== undefined && rng.chance(spike.addPerHour / (rates[service] as number));
+    const inStorm = storm?.[i] === 1;
+    const service = inStorm ? (spike as AnomalyPlan).service : rng.weighted(rates);
     const incident = backgroundIncident(
       rng,
       plan,
       service,
       t,
       nextId++,
-      storm ? spike : undefined,
+      inStorm ? spike : undefined,
       mixShift,
       mttaShift,
     );
@@ -95,6 +78,20 @@ export function generateHour(plan: SynthPlan, h: number): HourIncident[] {
 export function backgroundTimes(plan: SynthPlan, h: number): Float64Array {
   const rng = new Random(mixSeed(plan.seed, 0x4a11, h));
   return drawTimes(rng, plan.counts[h] as number, plan.startMs + h * hourMs);
+}
+
+/** Marks `k` of `n` slots, drawn uniformly without replacement (all of them when k ≥ n). */
+function chooseSlots(rng: Random, n: number, k: number): Uint8Array {
+  const marked = new Uint8Array(n);
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let j = 0; j < Math.min(k, n); j++) {
+    const r = rng.int(j, n - 1);
+    const chosen = order[r] as number;
+    order[r] = order[j] as number;
+    order[j] = chosen;
+    marked[chosen] = 1;
+  }
+  return marked;
 }
 
 function drawTimes(rng: Random, n: number, hourStart: number): Float64Array {
@@ -131,7 +128,7 @@ function backgroundIncident(
   const description = `${fillTemplate(symptom.symptom, rng, service, slots)} Reported by ${source} at ${clockText(at)} UTC.${
     storm ? ` Related alerts are firing across ${service.name}.` : ''
   }`;
-  return finish(rng, plan, {
+  return drawLifecycle(plan, {
     id,
     at,
     title,
@@ -156,7 +153,7 @@ function recurringIncident(
 ): SyntheticIncident {
   const problem = recurringProblems[problemIndex]!;
   const n = String(rng.int(2, 999));
-  return finish(rng, plan, {
+  return drawLifecycle(plan, {
     id,
     at,
     title: problem.title.replace('{n}', n),
@@ -169,83 +166,6 @@ function recurringIncident(
     tags: [...problem.tags],
     mttaFactor: mttaShift && mttaShift.team === problem.team ? mttaShift.factor : 1,
   });
-}
-
-interface Draft {
-  id: number;
-  at: number;
-  title: string;
-  description: string;
-  category: string;
-  subcategory: string;
-  severity: Severity;
-  service: string;
-  team: string;
-  tags: string[];
-  mttaFactor: number;
-}
-
-/** Draws priority, the lifecycle timestamps and the counters, then cuts at the window's end. */
-function finish(rng: Random, plan: SynthPlan, d: Draft): SyntheticIncident {
-  const { severity } = d;
-  const priority = priorityOrder[rng.weighted(priorityWeights[severity])]!;
-  const speed = teamSpeed[d.team] ?? 1;
-  const abandoned = rng.chance(0.002);
-  const unacknowledged = !abandoned && (severity === 'LOW' || severity === 'MEDIUM') && rng.chance(0.01);
-  const ackSeconds = rng.lognormal(ackMedianSeconds[severity] * speed * d.mttaFactor, ackSigma);
-  const workMedian = workMedianSeconds[severity] * speed;
-  const workSeconds = rng.lognormal(workMedian, workSigma);
-  let ack: number | null = abandoned || unacknowledged ? null : d.at + Math.round(ackSeconds * 1000);
-  let resolved: number | null = abandoned ? null : (ack ?? d.at) + Math.round(workSeconds * 1000);
-  const long = workSeconds > 3 * workMedian;
-  const escalated = rng.chance(Math.min(0.9, escalationChance[severity] * (long ? 2 : 1)));
-  const u = rng.float();
-  const critical = severity === 'CRITICAL';
-  const escalation = escalated
-    ? 1 + (u < (critical ? 0.5 : 0.3) ? 1 : 0) + (u < (critical ? 0.2 : 0.08) ? 1 : 0)
-    : 0;
-  const reassignments = rng.poisson(0.3 + 0.7 * escalation);
-  const reopens = rng.chance(escalation > 0 ? 0.08 : 0.04) ? (rng.chance(0.1) ? 2 : 1) : 0;
-  const neverClosed = rng.chance(0.03);
-  const closeSeconds = rng.lognormal(closeMedianSeconds, 0.8);
-  let closed: number | null =
-    resolved === null || neverClosed ? null : resolved + Math.round(closeSeconds * 1000);
-  const users = rng.chance(0.08)
-    ? null
-    : Math.max(1, Math.round(rng.lognormal(affectedUsersMedian[severity], 1.2)));
-  const openState = rng.float();
-  if (escalation > 0) d.tags.push('escalated');
-  // Nothing has happened yet after the end of the window: the data is observed then.
-  if (ack !== null && ack >= plan.endMs) ack = null;
-  if (resolved !== null && resolved >= plan.endMs) resolved = null;
-  if (closed !== null && closed >= plan.endMs) closed = null;
-  let status: IncidentStatus;
-  if (closed !== null) status = 'CLOSED';
-  else if (resolved !== null) status = 'RESOLVED';
-  else if (ack !== null)
-    status = openState < 0.15 ? 'ON_HOLD' : openState < 0.65 ? 'IN_PROGRESS' : 'ACKNOWLEDGED';
-  else status = 'OPEN';
-  return {
-    external_id: `SYN-${d.id}`,
-    title: d.title,
-    description: d.description,
-    category: d.category,
-    subcategory: d.subcategory,
-    severity,
-    priority,
-    status,
-    service: d.service,
-    team: d.team,
-    created_at: new Date(d.at),
-    acknowledged_at: ack === null ? null : new Date(ack),
-    resolved_at: resolved === null ? null : new Date(resolved),
-    closed_at: closed === null ? null : new Date(closed),
-    escalation_level: escalation,
-    reopen_count: reopens,
-    reassignment_count: reassignments,
-    affected_users: users,
-    tags: d.tags,
-  };
 }
 
 /** A template split at its placeholders: literal text at even indexes, placeholder names at odd ones. */

@@ -160,13 +160,15 @@ export function makePlan(options: SyntheticOptions): SynthPlan {
 
 /**
  * Expected background arrivals of `service` in hour `h`: scale × seasonal factor × share, times a
- * level shift's factor, plus a spike's extra incidents.
+ * level shift's factor (`withAnomalies`), plus a spike's extra incidents (`withSpikes`, by default
+ * as `withAnomalies`).
  */
 export function serviceRate(
   plan: Pick<SynthPlan, 'startMs' | 'scale' | 'anomalies'>,
   h: number,
   service: number,
   withAnomalies = true,
+  withSpikes = withAnomalies,
 ): number {
   let rate = plan.scale * seasonalFactor(plan.startMs + h * hourMs) * (services[service]?.share ?? 0);
   if (!withAnomalies) return rate;
@@ -174,6 +176,7 @@ export function serviceRate(
     if (a.service !== service || h < a.startHour || h >= a.endHour) continue;
     if (a.kind === 'level_shift') rate *= a.factor;
   }
+  if (!withSpikes) return rate;
   for (const a of plan.anomalies) {
     if (a.service !== service || h < a.startHour || h >= a.endHour) continue;
     if (a.kind === 'count_spike') rate += a.addPerHour;

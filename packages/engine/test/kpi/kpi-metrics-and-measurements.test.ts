@@ -165,16 +165,16 @@ describe('measurements', () => {
     expect(results).toHaveLength(8);
     const byType = Object.fromEntries(results.map((r) => [r.measurement.metric_type, r.measurement.value]));
     // The system metrics over the hand-worked day (see kpi-metric-types.test.ts). The uptime
-    // metrics count outages only (HIGH and CRITICAL: A, B on api, E on db), worked by hand:
-    // api is down 01:00-04:00 (A and B merged), 21/24 = 87.5%; db from 20:00 on (E open),
-    // 20/24 = 83.333%; availability is their mean, 85.4167%. Neither service has a second outage
-    // starting in the window, so MTBF and MTBSI have no sample.
+    // metrics count outages only: CRITICAL incidents, here B alone (api, 02:00-04:00), worked by
+    // hand: api is down 2 h of 24, 22/24 = 91.6667%; db had incidents but no outage, so it was up
+    // all day: 100%. The mean over both services is 95.8333%. api has no second outage starting in
+    // the window, so MTBF and MTBSI have no sample.
     expect(byType).toEqual({
       MTTA: '25',
       MTTR: '1.6667',
       MTBF: null,
       MTBSI: null,
-      AVAILABILITY: '85.4167',
+      AVAILABILITY: '95.8333',
       INCIDENT_COUNT: '5',
       RESOLUTION_RATE: '60',
       ESCALATION_RATE: '40',

@@ -8,7 +8,7 @@ let engine: Engine;
 let clock: Date;
 
 beforeEach(async () => {
-  // Summary windows end at the current hour rounded up: 2024-01-02T00:00Z, so the current window is
+  // Summary windows end at the last complete hour: 2024-01-02T00:00Z, so the current window is
   // 2024-01-01 (incidents A–E) and the previous one 2023-12-31 (incident F); see fixtures.ts.
   clock = new Date('2024-01-02T00:00:00Z');
   engine = await openEngine({ path: ':memory:', now: () => clock });
@@ -38,6 +38,7 @@ describe('the KPI summary', () => {
           'trend_percentage',
           'period_start',
           'period_end',
+          'period_end_basis',
           'incident_count',
           'target_value',
           'target_met',
@@ -142,9 +143,8 @@ describe('incremental rollups', () => {
         },
       ],
     });
-    // Resolved durations 2, 2, 1 and now 7 hours → mean 3 h; the clock still rounds up to 01-02 01:00,
-    // so move it back to keep the same window.
-    clock = new Date('2024-01-02T00:00:00Z');
+    // Resolved durations 2, 2, 1 and now 7 hours → mean 3 h (the window still ends at 01-02 00:00,
+    // the last complete hour).
     expect((await line('Mean Time to Resolve')).current_value).toBe('3');
   });
 
