@@ -14,11 +14,13 @@ interface IngestCommandOptions {
   format?: string;
   skipInvalid?: boolean;
   map?: string[];
+  ignoreColumn?: string[];
   json?: boolean;
 }
 
 /**
- * `insights ingest <file> [--format F] [--skip-invalid] [--map field=header ...] [--json]`: loads
+ * `insights ingest <file> [--format F] [--skip-invalid] [--map field=header ...] [--ignore-column header ...]
+ * [--json]`: loads
  * incidents into the database, upserting by external id, and prints the report, then how many
  * incidents the database holds and when they were created (JSON: under `database`). An invalid
  * file writes nothing and fails with one line naming the first bad row and the count.
@@ -36,6 +38,10 @@ export function registerIngest(program: Command): void {
       '--map <field=header...>',
       'read an incident field from a differently named column (repeatable), e.g. --map title="Short description"',
     )
+    .option(
+      '--ignore-column <header...>',
+      'leave a column (a JSON key) unread (repeatable); any other column that is neither an incident field nor mapped is refused',
+    )
     .option('--json', 'print the report as JSON')
     .action(async (file: string, options: IngestCommandOptions, command: Command) => {
       const format = parseFormat(options.format);
@@ -46,6 +52,7 @@ export function registerIngest(program: Command): void {
             path: file,
             ...(format ? { format } : {}),
             ...(columnMapping ? { columnMapping } : {}),
+            ...(options.ignoreColumn ? { ignoreColumns: options.ignoreColumn } : {}),
           },
           { skipInvalid: options.skipInvalid ?? false },
         );

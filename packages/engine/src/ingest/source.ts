@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { EngineError } from '../errors.ts';
-import { checkMapping } from './column-mapping.ts';
+import { checkMapping, objectReshaper } from './column-mapping.ts';
 import { readArrow } from './readers/arrow.ts';
 import { readCsv } from './readers/csv.ts';
 import { readJson, readNdjson } from './readers/json.ts';
@@ -45,8 +45,8 @@ export function formatOfPath(path: string): IngestFormat {
  * Opens a source as a stream of raw batches. Parquet needs `conn` (DuckDB reads it inside the
  * ingest transaction).
  *
- * @throws EngineError NOT_FOUND for a missing file; VALIDATION_ERROR for an unknown format or a
- *   bad column mapping.
+ * @throws EngineError NOT_FOUND for a missing file; VALIDATION_ERROR for an unknown format, a bad
+ *   column mapping or list of columns to ignore, or either of them given for the ServiceNow log.
  */
 export function openSource(source: IngestSource, conn: DuckDBConnection): AsyncIterable<RawBatch> {
   if ('records' in source) return readRecords(source.records);
@@ -58,19 +58,26 @@ export function openSource(source: IngestSource, conn: DuckDBConnection): AsyncI
     throw new EngineError('NOT_FOUND', `file ${source.path} was not found`, { path: source.path });
   }
   const mapping = source.columnMapping;
-  checkMapping(mapping);
+  const ignore = source.ignoreColumns;
+  checkMapping(mapping, ignore);
+  if (format === 'servicenow' && (Object.keys(mapping ?? {}).length > 0 || (ignore ?? []).length > 0)) {
+    throw new EngineError(
+      'VALIDATION_ERROR',
+      'the ServiceNow event log is read by its own fixed layout: a column mapping or columns to ignore do not apply to it',
+    );
+  }
   const input = 'path' in source ? { path: source.path } : { data: source.data };
   switch (format) {
     case 'json':
-      return readJson(input, mapping);
+      return readJson(input, objectReshaper(mapping, ignore));
     case 'ndjson':
-      return readNdjson(input, mapping);
+      return readNdjson(input, objectReshaper(mapping, ignore));
     case 'csv':
-      return readCsv(input, mapping);
+      return readCsv(input, mapping, ignore);
     case 'parquet':
-      return readParquet(conn, input, mapping);
+      return readParquet(conn, input, mapping, ignore);
     case 'arrow':
-      return readArrow(input, mapping);
+      return readArrow(input, mapping, ignore);
     case 'servicenow':
       return readServiceNow(input);
   }

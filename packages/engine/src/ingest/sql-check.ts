@@ -8,7 +8,9 @@ import type { FieldSource } from './column-mapping.ts';
  * `fastValidate` it only ever accepts a subset of what `incidentInputSchema` accepts and yields the
  * same values; every other row goes through the schema in JS, which gives the verdict and the
  * messages. It applies only when each mapped column has a type listed here; otherwise the whole
- * source goes through JS. The subset is kept obviously safe rather than complete:
+ * source goes through JS. It sees only the columns read into fields: a column that is neither read
+ * nor ignored has already refused the whole source (`resolveColumns`), as an unknown key refuses a
+ * record on the schema path. The subset is kept obviously safe rather than complete:
  *
  * - text must start and end with a printable ASCII character (so JS `trim()` would change nothing)
  *   and its UTF-8 byte length (never less than its UTF-16 length) must be within the limit;

@@ -20,17 +20,32 @@ export const ingestFormats: readonly IngestFormat[] = [
 export type ColumnMapping = Readonly<Record<string, string>>;
 
 /**
+ * Source columns (tabular sources) or keys (JSON, NDJSON) to leave unread, by name (compared as
+ * {@link ColumnMapping} headers are). Without it a column that is neither an incident field nor
+ * mapped to one is refused, and so is a key that is not an incident field.
+ */
+export type IgnoredColumns = readonly string[];
+
+/**
  * Where incidents come from: JS objects (an iterable or async iterable), a file (format from the
  * extension when not given: `.json`, `.ndjson`/`.jsonl`, `.csv`, `.parquet`, `.arrow`/`.arrows`/`.ipc`,
- * `.zip` for the ServiceNow event log), or bytes/text in memory (an HTTP body).
+ * `.zip` for the ServiceNow event log), or bytes/text in memory (an HTTP body). Every key of a
+ * record and every column of a table must be an incident field, mapped to one, or ignored by name;
+ * the ServiceNow log is read by its own fixed layout and its other columns are not read.
  */
 export type IngestSource =
   | { readonly records: Iterable<IncidentInput> | AsyncIterable<IncidentInput> }
-  | { readonly path: string; readonly format?: IngestFormat; readonly columnMapping?: ColumnMapping }
+  | {
+      readonly path: string;
+      readonly format?: IngestFormat;
+      readonly columnMapping?: ColumnMapping;
+      readonly ignoreColumns?: IgnoredColumns;
+    }
   | {
       readonly data: Uint8Array | string;
       readonly format: IngestFormat;
       readonly columnMapping?: ColumnMapping;
+      readonly ignoreColumns?: IgnoredColumns;
     };
 
 /** Options of an ingest call. */

@@ -1,5 +1,6 @@
 import { incidentInputSchema, type ValidIncident } from '../schema/incident.ts';
 import { fastValidate } from './fast-validate.ts';
+import { unknownFieldMessage, unknownFields } from './field-names.ts';
 import { UnreadableRecord } from './readers/unreadable.ts';
 import type { RawBatch, RowError } from './types.ts';
 
@@ -16,8 +17,9 @@ export interface ValidatedBatch {
 
 /**
  * Validates every record of a batch with `incidentInputSchema` (through {@link fastValidate} for
- * the plainly valid ones). Never throws for bad records: they become row errors naming the row,
- * the line when known, the field and the schema's message.
+ * the plainly valid ones), refusing any key that is not an incident field (the schema alone would
+ * drop it silently). Never throws for bad records: they become row errors naming the row, the line
+ * when known, the field (the unknown key itself for an unknown field) and the message.
  */
 export function validateBatch(batch: RawBatch): ValidatedBatch {
   const incidents: ValidIncident[] = [];
@@ -39,20 +41,23 @@ export function validateBatch(batch: RawBatch): ValidatedBatch {
       rows.push(row);
       continue;
     }
+    const unknown =
+      typeof record === 'object' && record !== null && !Array.isArray(record) ? unknownFields(record) : [];
     const parsed = incidentInputSchema.safeParse(record);
-    if (parsed.success) {
+    if (parsed.success && unknown.length === 0) {
       incidents.push(parsed.data);
       rows.push(row);
       continue;
     }
     invalidRows++;
     const line = lines?.[i];
+    const problem = (field: string, message: string): RowError =>
+      line === undefined ? { row, field, message } : { row, line, field, message };
+    for (const key of unknown) errors.push(problem(key, unknownFieldMessage));
+    if (parsed.success) continue;
     for (const issue of parsed.error.issues) {
-      const field = issue.path.length > 0 ? issue.path.map(String).join('.') : '(record)';
       errors.push(
-        line === undefined
-          ? { row, field, message: issue.message }
-          : { row, line, field, message: issue.message },
+        problem(issue.path.length > 0 ? issue.path.map(String).join('.') : '(record)', issue.message),
       );
     }
   }

@@ -70,6 +70,14 @@ const BulkQuery = z.strictObject({
     .string()
     .optional()
     .openapi({ description: 'JSON object mapping incident fields to CSV headers, e.g. {"title":"Summary"}' }),
+  ignore_columns: z
+    .string()
+    .optional()
+    .openapi({
+      description:
+        'JSON array of source columns (JSON keys) to leave unread, e.g. ["Notes"]; any other column or key ' +
+        'that is neither an incident field nor mapped to one is refused',
+    }),
 });
 
 const rawBody = (description: string) => ({ schema: { type: 'string' as const, description } });
@@ -147,7 +155,9 @@ export function incidentRoutes() {
         'Body: a JSON array (`application/json`), NDJSON (`application/x-ndjson`), CSV (`text/csv`), Parquet ' +
         '(`application/vnd.apache.parquet`), Arrow IPC (`application/vnd.apache.arrow.file|stream`), the ' +
         'ServiceNow event-log zip (`application/zip`), or `multipart/form-data` with a `file` part (format from ' +
-        'its type or extension; optional `format` and `column_mapping` parts). Incidents are upserted by ' +
+        'its type or extension; optional `format`, `column_mapping` and `ignore_columns` parts). A column or key ' +
+        'that is neither an incident field nor mapped is refused (400) unless `ignore_columns` names it. ' +
+        'Incidents are upserted by ' +
         'external_id. One invalid row fails the batch (400, `details.errors` lists row, line, field, message) ' +
         'and nothing is written, unless `skip_invalid=true`.',
       middleware: requireRole('analyst'),
@@ -171,6 +181,7 @@ export function incidentRoutes() {
                   file: { type: 'string', format: 'binary' },
                   format: { type: 'string', enum: [...ingestFormats] },
                   column_mapping: { type: 'string' },
+                  ignore_columns: { type: 'string' },
                 },
                 required: ['file'],
               },
@@ -185,7 +196,12 @@ export function incidentRoutes() {
     }),
     async (c) => {
       const query = c.req.valid('query');
-      const upload = await readUpload(c, query.format, parseMapping(query.column_mapping));
+      const upload = await readUpload(
+        c,
+        query.format,
+        parseMapping(query.column_mapping),
+        parseIgnored(query.ignore_columns),
+      );
       const report = await c.var.engine.incidents.ingest(upload, {
         skipInvalid: query.skip_invalid ?? false,
       });
@@ -231,16 +247,26 @@ export function incidentRoutes() {
   return app;
 }
 
-type Upload = { data: Uint8Array | string; format: IngestFormat; columnMapping?: ColumnMapping };
+type Upload = {
+  data: Uint8Array | string;
+  format: IngestFormat;
+  columnMapping?: ColumnMapping;
+  ignoreColumns?: readonly string[];
+};
 
 /** Reads the bulk body as the engine's `{ data, format }` source. @throws ApiError 415 / 400 */
 async function readUpload(
   c: Context<AppEnv>,
   override: IngestFormat | undefined,
   mapping: ColumnMapping | undefined,
+  ignored: readonly string[] | undefined,
 ): Promise<Upload> {
   const type = (c.req.header('Content-Type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-  const withMapping = (u: Upload): Upload => (mapping ? { ...u, columnMapping: mapping } : u);
+  const withMapping = (u: Upload): Upload => ({
+    ...u,
+    ...(mapping ? { columnMapping: mapping } : {}),
+    ...(ignored ? { ignoreColumns: ignored } : {}),
+  });
   if (type === 'multipart/form-data') {
     const form = await c.req.formData().catch(() => {
       throw new ApiError(400, 'Malformed multipart body', { code: 'PARSE_ERROR' });
@@ -264,8 +290,14 @@ async function readUpload(
     if (!format) throw unsupported(file.type || extension);
     const mappingField = form.get('column_mapping');
     const partMapping = typeof mappingField === 'string' ? parseMapping(mappingField) : undefined;
-    const upload: Upload = { data: new Uint8Array(await file.arrayBuffer()), format };
-    return partMapping ? { ...upload, columnMapping: partMapping } : withMapping(upload);
+    const ignoredField = form.get('ignore_columns');
+    const partIgnored = typeof ignoredField === 'string' ? parseIgnored(ignoredField) : undefined;
+    const upload = withMapping({ data: new Uint8Array(await file.arrayBuffer()), format });
+    return {
+      ...upload,
+      ...(partMapping ? { columnMapping: partMapping } : {}),
+      ...(partIgnored ? { ignoreColumns: partIgnored } : {}),
+    };
   }
   const format = override ?? formatOfType[type];
   if (
@@ -307,4 +339,21 @@ function parseMapping(text: string | undefined): ColumnMapping | undefined {
     });
   }
   return value as ColumnMapping;
+}
+
+function parseIgnored(text: string | undefined): readonly string[] | undefined {
+  if (!text) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v.length === 0)) {
+    throw new ApiError(400, 'Invalid parameter ignore_columns: must be a JSON array of column names', {
+      code: 'VALIDATION_ERROR',
+      details: { parameter: 'ignore_columns' },
+    });
+  }
+  return value as string[];
 }

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { DataType, tableFromIPC, type Vector } from 'apache-arrow';
 import { EngineError } from '../../errors.ts';
 import { resolveColumns } from '../column-mapping.ts';
-import type { ColumnMapping, RawBatch } from '../types.ts';
+import type { ColumnMapping, IgnoredColumns, RawBatch } from '../types.ts';
 import { tabularRecord } from './tabular.ts';
 
 /**
@@ -10,11 +10,13 @@ import { tabularRecord } from './tabular.ts';
  * record batch at a time. Timestamps and dates become `Date`s, 64-bit integers numbers, lists
  * arrays, dictionary-encoded strings their strings. Columns map to fields as for CSV.
  *
- * @throws EngineError VALIDATION_ERROR when the bytes are not Arrow IPC.
+ * @throws EngineError VALIDATION_ERROR when the bytes are not Arrow IPC or a column is neither read
+ *   nor ignored (see `resolveColumns`).
  */
 export async function* readArrow(
   input: { readonly path: string } | { readonly data: Uint8Array | string },
   mapping?: ColumnMapping,
+  ignore?: IgnoredColumns,
 ): AsyncGenerator<RawBatch> {
   const bytes =
     'path' in input
@@ -31,6 +33,7 @@ export async function* readArrow(
   const sources = resolveColumns(
     table.schema.fields.map((f) => f.name),
     mapping,
+    ignore,
   );
   let firstRow = 1;
   for (const batch of table.batches) {

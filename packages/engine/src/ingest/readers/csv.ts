@@ -1,6 +1,6 @@
 import { EngineError } from '../../errors.ts';
 import { type FieldSource, resolveColumns } from '../column-mapping.ts';
-import { batchSize, type ColumnMapping, type RawBatch } from '../types.ts';
+import { batchSize, type ColumnMapping, type IgnoredColumns, type RawBatch } from '../types.ts';
 import { CsvSyntaxError } from './csv-splitter.ts';
 import { tabularRecord } from './tabular.ts';
 import { csvRecords, type TextInput, textStream } from './text-input.ts';
@@ -12,10 +12,14 @@ import { UnreadableRecord } from './unreadable.ts';
  * JSON array or `a;b;c`. Row `n` is the n-th data record and its line the line it starts on. A
  * record with the wrong number of fields becomes an unreadable record.
  *
- * @throws EngineError VALIDATION_ERROR for malformed quoting (with its line) or a mapping naming a
- *   missing column.
+ * @throws EngineError VALIDATION_ERROR for malformed quoting (with its line), a mapping naming a
+ *   missing column, or a column neither read nor ignored.
  */
-export async function* readCsv(input: TextInput, mapping?: ColumnMapping): AsyncGenerator<RawBatch> {
+export async function* readCsv(
+  input: TextInput,
+  mapping?: ColumnMapping,
+  ignore?: IgnoredColumns,
+): AsyncGenerator<RawBatch> {
   let sources: FieldSource[] | undefined;
   let width = 0;
   let records: unknown[] = [];
@@ -25,7 +29,7 @@ export async function* readCsv(input: TextInput, mapping?: ColumnMapping): Async
     for await (const chunk of csvRecords(textStream(input))) {
       for (const [cells, line] of chunk) {
         if (!sources) {
-          sources = resolveColumns(cells, mapping);
+          sources = resolveColumns(cells, mapping, ignore);
           width = cells.length;
           continue;
         }

@@ -1,16 +1,19 @@
 import { EngineError } from '../../errors.ts';
-import { remapObject } from '../column-mapping.ts';
-import { batchSize, type ColumnMapping, type RawBatch } from '../types.ts';
+import { batchSize, type RawBatch } from '../types.ts';
 import { lines, type TextInput, textStream } from './text-input.ts';
 import { UnreadableRecord } from './unreadable.ts';
 
 /**
  * Reads a JSON array of incident objects (the whole document is parsed at once; use NDJSON for
- * sources larger than memory). Row `n` is the n-th element.
+ * sources larger than memory). Row `n` is the n-th element. `reshape` (column mapping and keys to
+ * ignore, see `objectReshaper`) applies to each element.
  *
  * @throws EngineError VALIDATION_ERROR when the text is not JSON or not an array.
  */
-export async function* readJson(input: TextInput, mapping?: ColumnMapping): AsyncGenerator<RawBatch> {
+export async function* readJson(
+  input: TextInput,
+  reshape?: (record: unknown) => unknown,
+): AsyncGenerator<RawBatch> {
   let text = '';
   for await (const chunk of textStream(input)) text += chunk;
   let parsed: unknown;
@@ -27,16 +30,20 @@ export async function* readJson(input: TextInput, mapping?: ColumnMapping): Asyn
   }
   for (let start = 0; start < parsed.length; start += batchSize) {
     const slice = parsed.slice(start, start + batchSize);
-    yield { records: mapping ? slice.map((r) => remapObject(r, mapping)) : slice, firstRow: start + 1 };
+    yield { records: reshape ? slice.map(reshape) : slice, firstRow: start + 1 };
   }
 }
 
 /**
  * Reads newline-delimited JSON, one incident object a line, streaming. Blank lines are skipped and
  * not counted as rows; every record carries its line number. A line that is not JSON becomes an
- * unreadable record rather than stopping the read, so that every bad line is reported.
+ * unreadable record rather than stopping the read, so that every bad line is reported. `reshape`
+ * applies to each record, as in {@link readJson}.
  */
-export async function* readNdjson(input: TextInput, mapping?: ColumnMapping): AsyncGenerator<RawBatch> {
+export async function* readNdjson(
+  input: TextInput,
+  reshape?: (record: unknown) => unknown,
+): AsyncGenerator<RawBatch> {
   let records: unknown[] = [];
   let lineNumbers: number[] = [];
   let firstRow = 1;
@@ -46,7 +53,7 @@ export async function* readNdjson(input: TextInput, mapping?: ColumnMapping): As
     let record: unknown;
     try {
       record = JSON.parse(text);
-      if (mapping) record = remapObject(record, mapping);
+      if (reshape) record = reshape(record);
     } catch (error) {
       record = new UnreadableRecord(`not valid JSON: ${(error as Error).message}`);
     }

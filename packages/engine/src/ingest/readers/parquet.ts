@@ -8,7 +8,7 @@ import { bind } from '../../store/database.ts';
 import { resolveColumns } from '../column-mapping.ts';
 import { buildSqlCheck } from '../sql-check.ts';
 import { stagingTable } from '../staging-writer.ts';
-import { batchSize, type ColumnMapping, type RawBatch } from '../types.ts';
+import { batchSize, type ColumnMapping, type IgnoredColumns, type RawBatch } from '../types.ts';
 import { tabularRecord } from './tabular.ts';
 
 const rawTable = 'incident_raw';
@@ -24,12 +24,14 @@ const rawTable = 'incident_raw';
  * format. Bytes in memory are written to a temporary file first. Columns map to fields as for CSV;
  * Parquet types carry over (timestamps as instants, integers as numbers, lists as arrays).
  *
- * @throws EngineError VALIDATION_ERROR when the file is not Parquet or a mapped column is missing.
+ * @throws EngineError VALIDATION_ERROR when the file is not Parquet, a mapped column is missing, or a
+ *   column is neither read nor ignored (see `resolveColumns`).
  */
 export async function* readParquet(
   conn: DuckDBConnection,
   input: { readonly path: string } | { readonly data: Uint8Array | string },
   mapping?: ColumnMapping,
+  ignore?: IgnoredColumns,
 ): AsyncGenerator<RawBatch> {
   let path: string;
   let temporary: string | undefined;
@@ -52,7 +54,7 @@ export async function* readParquet(
     } catch (error) {
       throw new EngineError('VALIDATION_ERROR', `cannot read Parquet: ${(error as Error).message}`);
     }
-    const sources = resolveColumns(names, mapping);
+    const sources = resolveColumns(names, mapping, ignore);
     const check = buildSqlCheck(sources, names, types);
     const plainRows = check?.predicate ?? 'false';
     let staged = 0;

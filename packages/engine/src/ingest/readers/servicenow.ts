@@ -4,7 +4,13 @@ import { batchSize, type RawBatch } from '../types.ts';
 import { csvRecords, type TextInput, textStream } from './text-input.ts';
 import { firstZipEntry, isZip } from './zip-entry.ts';
 
-/** Columns of the ServiceNow event log the reader uses; all must be in the header. */
+/**
+ * Columns of the ServiceNow event log the reader uses; all must be in the header. Unlike the
+ * generic tabular readers, it leaves the log's other columns unread instead of refusing them
+ * (`active`, `opened_by`, `sys_created_by`, `sys_created_at`, `sys_updated_by`, `assigned_to`,
+ * `knowledge`, `u_priority_confirmation`, `notify`, `problem_id`, `rfc`, `vendor`, `caused_by`,
+ * `resolved_by` in the UCI log): the layout is fixed and documented, and those have no incident field.
+ */
 const needed = [
   'number',
   'incident_state',
