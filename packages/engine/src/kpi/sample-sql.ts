@@ -133,7 +133,10 @@ export function sampleRelation(
     case 'AVAILABILITY': {
       // Severity and priority say which incidents are outages, not which services exist: a service
       // whose incidents were all minor was fully available, not unknown.
-      const serviceScope = filterSql({ ...filters, incident_severities: [], incident_priorities: [] }, params);
+      const serviceScope = filterSql(
+        { ...filters, incident_severities: [], incident_priorities: [] },
+        params,
+      );
       const services =
         filters.services.length > 0
           ? 'SELECT DISTINCT unnest($kf_services) AS service'
