@@ -2,14 +2,15 @@
  * Synthetic evaluation of `insights run-anomaly-detection`: seeded synthetic incidents with planted
  * anomalies (storms, MTTA shift, severity-mix change, level shift) → one run over the whole span →
  * recall and precision of the stored anomalies under the matching rule of
- * `packages/engine/test/support/anomaly-evaluation.ts`; also times a 24-hour run (the management
+ * `test/support/anomaly-evaluation.ts`; also times a 24-hour run (the management
  * command's usual window) on the same data.
  *
  *   npx tsx --conditions=@incident-insights/source bench/anomaly-synthetic.ts [seeds=1,2,3] [count=20000] [days=90]
  */
 import { openEngine } from '@incident-insights/engine';
 import { loadSyntheticIncidents } from '../packages/engine/src/synth/loader.ts';
-import { evaluatePlanted } from '../packages/engine/test/support/anomaly-evaluation.ts';
+import { evaluatePlanted } from '../test/support/anomaly-evaluation.ts';
+import { timed } from './timer.ts';
 
 const seeds = (process.argv[2] ?? '1,2,3').split(',').map(Number);
 const count = Number(process.argv[3] ?? 20_000);
@@ -24,18 +25,14 @@ for (const seed of seeds) {
   const engine = await openEngine({ path: ':memory:', now: () => end });
   try {
     const { data } = await loadSyntheticIncidents(engine, { seed, count, days, end });
-    const t0 = performance.now();
-    const run = await engine.anomalies.run({ end, windowHours: days * 24 });
-    const ms = performance.now() - t0;
+    const { ms, value: run } = await timed(() => engine.anomalies.run({ end, windowHours: days * 24 }));
     const anomalies = [];
     for (let page = 1; (page - 1) * 100 < run.anomalies_created; page++) {
       anomalies.push(...(await engine.anomalies.list({ page, pageSize: 100 })).results);
     }
     // The operational case: the management command over the last 24 hours (a second run, so the
     // worker pool is warm; anything already stored is skipped).
-    const t1 = performance.now();
-    await engine.anomalies.run({ end, windowHours: 24 });
-    const dailyMs = performance.now() - t1;
+    const { ms: dailyMs } = await timed(() => engine.anomalies.run({ end, windowHours: 24 }));
     const e = evaluatePlanted(data.truth.anomalies, anomalies);
     found += e.planted.filter((p) => p.found.length > 0).length;
     planted += e.planted.length;

@@ -16,21 +16,17 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { detectManySeries } from '../packages/engine/src/anomaly/detect-many.ts';
 import { defaultStlSettings } from '../packages/engine/src/anomaly/kernels/seasonal-esd.ts';
+import { mulberry32Open } from '../packages/engine/src/random/mulberry32.ts';
 import { WorkerPool } from '../packages/engine/src/workers/pool.ts';
+import { timed } from './timer.ts';
 
 const seriesCount = Number(process.argv[2] ?? 1000);
 const points = Number(process.argv[3] ?? 4000);
 const period = 24;
 
 function makeSeries(k: number): Float64Array {
-  let a = (k + 1) * 2654435761;
-  const u = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 1) / 4294967297;
-  };
+  // The seed is taken modulo 2^32, as the generator always did.
+  const u = mulberry32Open((k + 1) * 2654435761);
   const y = new Float64Array(points);
   for (let i = 0; i < points; i++) {
     const noise = Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
@@ -92,14 +88,11 @@ async function ours(
     for (let i = 0; i < 3 && pool.stats().threads < threads; i++) {
       await detectManySeries(pool, input.slice(0, Math.min(input.length, 40 * threads)), options);
     }
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    const d = await detectManySeries(pool, input, options);
-    // process.cpuUsage counts every thread of the process, the workers included.
-    const c = process.cpuUsage(c0);
+    // The CPU time counts every thread of the process, the workers included.
+    const { ms, cpuMs, value: d } = await timed(() => detectManySeries(pool, input, options));
     return {
-      seconds: (performance.now() - t0) / 1000,
-      cpu: (c.user + c.system) / 1e6,
+      seconds: ms / 1000,
+      cpu: cpuMs / 1000,
       detections: d.length,
       threads: pool.stats().threads,
     };

@@ -14,13 +14,13 @@
  *    DuckDB's appender fed value by value from the JS objects.
  */
 import { availableParallelism, loadavg } from 'node:os';
-import { performance } from 'node:perf_hooks';
 import { timestampValue } from '@duckdb/node-api';
 import duckdb from '@duckdb/node-bindings';
 import { appendArrow, queryArrow } from '../packages/engine/src/store/arrow-bridge.ts';
 import { Database } from '../packages/engine/src/store/database.ts';
 import { WorkerPool } from '../packages/engine/src/workers/pool.ts';
 import { tableFromTransferable, tableToTransferable } from '../packages/engine/src/workers/transfer.ts';
+import { medianOf } from './timer.ts';
 
 const rows = Number(process.argv[2] ?? 10_000_000);
 const transferRows = Number(process.argv[3] ?? 1_000_000);
@@ -29,28 +29,6 @@ const columns = 4;
 const generate = (n: number) => `SELECT range::BIGINT AS id, (range % 1000)::INTEGER AS k,
   range::DOUBLE / 7 AS x, TIMESTAMP '2024-01-01' + to_microseconds(range * 1000) AS ts FROM range(${n})`;
 const query = (n: number) => (n === rows ? 'SELECT * FROM big' : `SELECT * FROM big LIMIT ${n}`);
-
-/** Wall and CPU (user + system, all threads of the process) milliseconds of one run. */
-async function time(work: () => Promise<unknown>): Promise<{ wall: number; cpu: number }> {
-  const cpu0 = process.cpuUsage();
-  const start = performance.now();
-  await work();
-  const cpu = process.cpuUsage(cpu0);
-  return { wall: performance.now() - start, cpu: (cpu.user + cpu.system) / 1000 };
-}
-
-/** Median wall and median CPU time over `runs` runs. */
-async function median(runs: number, work: () => Promise<unknown>): Promise<{ wall: number; cpu: number }> {
-  const walls: number[] = [];
-  const cpus: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const { wall, cpu } = await time(work);
-    walls.push(wall);
-    cpus.push(cpu);
-  }
-  const mid = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-  return { wall: mid(walls), cpu: mid(cpus) };
-}
 
 const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 1 });
 const mvps = (values: number, ms: number) => values / ms / 1000;
@@ -66,7 +44,7 @@ await db.run(`CREATE TABLE big AS ${generate(rows)}`);
 // Warm DuckDB and the code paths once on a small query.
 await queryArrow(db, query(100_000));
 
-const duckdbOnly = await median(3, async () => {
+const duckdbOnly = await medianOf(3, async () => {
   await db.withReader(async (conn) => {
     const result = await conn.run(query(rows));
     // The same synchronous chunk access queryArrow uses, touching each vector, building nothing.
@@ -78,28 +56,28 @@ const duckdbOnly = await median(3, async () => {
     }
   });
 });
-const arrowMs = await median(3, async () => {
+const arrowMs = await medianOf(3, async () => {
   const table = await queryArrow(db, query(rows));
   if (table.numRows !== rows) throw new Error('short result');
 });
-const jsMs = await median(1, async () => {
+const jsMs = await medianOf(1, async () => {
   const reader = await db.withReader((conn) => conn.runAndReadAll(query(rows)));
   const cols = reader.getColumnsJS();
   if (cols[0]?.length !== rows) throw new Error('short result');
 });
-const line = (label: string, t: { wall: number; cpu: number }, n: number) =>
-  `${label.padEnd(44)} wall ${fmt(t.wall).padStart(8)} ms (${fmt(mvps(n, t.wall)).padStart(6)} M values/s)` +
-  `   cpu ${fmt(t.cpu).padStart(8)} ms (${fmt(mvps(n, t.cpu)).padStart(6)} M values/s)`;
+const line = (label: string, t: { ms: number; cpuMs: number }, n: number) =>
+  `${label.padEnd(44)} wall ${fmt(t.ms).padStart(8)} ms (${fmt(mvps(n, t.ms)).padStart(6)} M values/s)` +
+  `   cpu ${fmt(t.cpuMs).padStart(8)} ms (${fmt(mvps(n, t.cpuMs)).padStart(6)} M values/s)`;
 console.log(`load average before: ${loadBefore.map((l) => l.toFixed(1)).join(' ')}`);
 console.log('\n## bridge: SELECT * over the generated table (median of 3; getColumnsJS once)');
 console.log(line('DuckDB alone (materialise, visit chunks)', duckdbOnly, values));
 console.log(line('queryArrow', arrowMs, values));
 console.log(line('getColumnsJS()', jsMs, values));
 console.log(
-  `queryArrow speed / getColumnsJS speed: wall ${fmt(jsMs.wall / arrowMs.wall)}x, cpu ${fmt(jsMs.cpu / arrowMs.cpu)}x`,
+  `queryArrow speed / getColumnsJS speed: wall ${fmt(jsMs.ms / arrowMs.ms)}x, cpu ${fmt(jsMs.cpuMs / arrowMs.cpuMs)}x`,
 );
 console.log(
-  `bridge beyond DuckDB: wall ${fmt(arrowMs.wall - duckdbOnly.wall)} ms, cpu ${fmt(arrowMs.cpu - duckdbOnly.cpu)} ms`,
+  `bridge beyond DuckDB: wall ${fmt(arrowMs.ms - duckdbOnly.ms)} ms, cpu ${fmt(arrowMs.cpuMs - duckdbOnly.cpuMs)} ms`,
 );
 
 const pool = new WorkerPool({ threads: 1, entry: new URL('./echo.worker.ts', import.meta.url) });
@@ -107,7 +85,7 @@ const table = await queryArrow(db, query(transferRows));
 const objects = (await db.withReader((conn) => conn.runAndReadAll(query(transferRows)))).getRowObjectsJS();
 await pool.run('bench.echo', { warm: true });
 
-const arrowTransfer = await median(5, async () => {
+const arrowTransfer = await medianOf(5, async () => {
   const ipc = tableToTransferable(table);
   const back = await pool.run<{ ipc: Uint8Array }>(
     'arrow.echo',
@@ -116,16 +94,16 @@ const arrowTransfer = await median(5, async () => {
   );
   if (tableFromTransferable(back.ipc).numRows !== transferRows) throw new Error('short table');
 });
-const cloneTransfer = await median(3, async () => {
+const cloneTransfer = await medianOf(3, async () => {
   const back = await pool.run<unknown[]>('bench.echo', objects);
   if (back.length !== transferRows) throw new Error('short rows');
 });
 console.log(
   `\n## worker round trip of ${fmt(transferRows)} rows x ${columns} columns (median of 5 Arrow, 3 clone)`,
 );
-console.log(`Arrow IPC, transferred both ways:        wall ${fmt(arrowTransfer.wall)} ms`);
-console.log(`JS objects, structured clone both ways:  wall ${fmt(cloneTransfer.wall)} ms`);
-console.log(`clone time / transfer time: ${fmt(cloneTransfer.wall / arrowTransfer.wall)}x`);
+console.log(`Arrow IPC, transferred both ways:        wall ${fmt(arrowTransfer.ms)} ms`);
+console.log(`JS objects, structured clone both ways:  wall ${fmt(cloneTransfer.ms)} ms`);
+console.log(`clone time / transfer time: ${fmt(cloneTransfer.ms / arrowTransfer.ms)}x`);
 console.log(
   `load average after: ${loadavg()
     .map((l) => l.toFixed(1))
@@ -133,11 +111,11 @@ console.log(
 );
 
 await db.run('CREATE TABLE sink AS FROM big LIMIT 0');
-const arrowAppend = await median(3, async () => {
+const arrowAppend = await medianOf(3, async () => {
   await db.run('DELETE FROM sink');
   await db.transaction((conn) => appendArrow(conn, 'sink', table));
 });
-const rowAppend = await median(3, async () => {
+const rowAppend = await medianOf(3, async () => {
   await db.run('DELETE FROM sink');
   await db.transaction(async (conn) => {
     const appender = await conn.createAppender('sink');
@@ -154,13 +132,13 @@ const rowAppend = await median(3, async () => {
 const rowsPerS = (n: number, ms: number) => fmt(n / ms / 1000);
 console.log(`\n## append ${fmt(transferRows)} rows x ${columns} columns to a table (median of 3)`);
 console.log(
-  `appendArrow (data chunks):             wall ${fmt(arrowAppend.wall)} ms, cpu ${fmt(arrowAppend.cpu)} ms = ${rowsPerS(transferRows, arrowAppend.cpu)} M rows/s (cpu)`,
+  `appendArrow (data chunks):             wall ${fmt(arrowAppend.ms)} ms, cpu ${fmt(arrowAppend.cpuMs)} ms = ${rowsPerS(transferRows, arrowAppend.cpuMs)} M rows/s (cpu)`,
 );
 console.log(
-  `appender, value by value from objects: wall ${fmt(rowAppend.wall)} ms, cpu ${fmt(rowAppend.cpu)} ms = ${rowsPerS(transferRows, rowAppend.cpu)} M rows/s (cpu)`,
+  `appender, value by value from objects: wall ${fmt(rowAppend.ms)} ms, cpu ${fmt(rowAppend.cpuMs)} ms = ${rowsPerS(transferRows, rowAppend.cpuMs)} M rows/s (cpu)`,
 );
 console.log(
-  `speed ratio: cpu ${fmt(rowAppend.cpu / arrowAppend.cpu)}x, wall ${fmt(rowAppend.wall / arrowAppend.wall)}x`,
+  `speed ratio: cpu ${fmt(rowAppend.cpuMs / arrowAppend.cpuMs)}x, wall ${fmt(rowAppend.ms / arrowAppend.ms)}x`,
 );
 console.log(
   `load average at the end: ${loadavg()

@@ -21,6 +21,7 @@ import {
   writeSyntheticNdjson,
   writeSyntheticParquet,
 } from '@incident-insights/engine';
+import { timed } from './timer.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -41,12 +42,6 @@ const rawReader: Record<string, (path: string) => string> = {
 
 function literal(path: string): string {
   return `'${path.replaceAll("'", "''")}'`;
-}
-
-async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const start = performance.now();
-  const value = await work();
-  return { ms: performance.now() - start, value };
 }
 
 /** Best of `repeat` runs, each on a fresh database file; `work` times only the load itself. */

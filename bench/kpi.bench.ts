@@ -22,6 +22,7 @@ import {
   openEngine,
 } from '@incident-insights/engine';
 import * as ss from 'simple-statistics';
+import { timed } from './timer.ts';
 
 const sizes = process.argv
   .slice(2)
@@ -42,13 +43,6 @@ const pandasScript = resolve(import.meta.dirname, 'kpi-pandas.py');
 const openHorizonMs = defaultOpenOutageHorizonHours * 3_600_000;
 
 const rssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
-async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; cpuMs: number; value: T }> {
-  const cpu = process.cpuUsage();
-  const t = performance.now();
-  const value = await work();
-  const used = process.cpuUsage(cpu);
-  return { ms: performance.now() - t, cpuMs: (used.user + used.system) / 1000, value };
-}
 const pct = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))] as number;

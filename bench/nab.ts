@@ -11,6 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { detectAnomalies } from '@incident-insights/engine';
 import { nabRawScore, prf, type WindowCounts, windowCounts } from './nab-score.ts';
+import { timed } from './timer.ts';
 
 const root = path.resolve(process.argv[2] ?? path.resolve(import.meta.dirname, '..', '../shared/data/nab'));
 const parseTime = (s: string): number =>
@@ -56,9 +57,7 @@ for (const group of readdirSync(path.join(root, 'data')).sort()) {
     });
     const key = `${group}/${file}`;
     const windows = (labels[key] ?? []).map(([a, b]) => [parseTime(a), parseTime(b)] as [number, number]);
-    const t0 = performance.now();
-    const detections = detectAnomalies({ key, timestamps, values });
-    const ms = performance.now() - t0;
+    const { ms, value: detections } = await timed(() => detectAnomalies({ key, timestamps, values }));
     const c = windowCounts(detections, windows);
     const raw = nabRawScore(
       timestamps,

@@ -9,6 +9,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openEngine, type RecurrenceAnalysis } from '@incident-insights/engine';
+import { timed } from './timer.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -25,9 +26,9 @@ const end = new Date(args.end);
 const engine = await openEngine({ path: ':memory:', now: () => end, workers: { threads: 1 } });
 try {
   await engine.incidents.ingest({ path: args.zip, format: 'servicenow' });
-  const started = performance.now();
-  const result = await engine.recurrence.analyze({ windowHours: Number(args.hours), end });
-  const ms = performance.now() - started;
+  const { ms, value: result } = await timed(() =>
+    engine.recurrence.analyze({ windowHours: Number(args.hours), end }),
+  );
   const n = result.incidentsScanned;
   console.log(
     `${n} incidents in the window, ${result.analyses.length} groups, analysed in ${ms.toFixed(0)} ms (one worker thread).\n`,

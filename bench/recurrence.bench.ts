@@ -19,10 +19,12 @@ import { availableParallelism, cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadSyntheticIncidents, openEngine } from '@incident-insights/engine';
+import { mulberry32 } from '../packages/engine/src/random/mulberry32.ts';
 import {
   defaultFindRecurrence,
   findRecurrences,
 } from '../packages/engine/src/recurrence/kernels/find-recurrences.ts';
+import { timed } from './timer.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -35,20 +37,9 @@ const textSizes = args.texts.split(',').map(Number);
 const incidentSizes = args.incidents.split(',').map(Number);
 const threshold = defaultFindRecurrence.similarityThreshold;
 
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** n texts: 80% one-offs of 12–20 Zipf-distributed words, 20% in families of 5 rewordings (3 words swapped). */
 function corpus(n: number, seed: number): { titles: string[]; descriptions: string[] } {
-  const random = seeded(seed);
+  const random = mulberry32(seed);
   const vocabulary = Array.from({ length: 5000 }, (_, i) => `w${i.toString(36)}x`);
   const weights = vocabulary.map((_, i) => 1 / (i + 1));
   const cumulative: number[] = [];
@@ -105,12 +96,6 @@ function pairsReproduced(reference: number[][], found: number[][]): { share: num
   return { share: pairs ? kept / pairs : 1, pairs };
 }
 
-function time<T>(work: () => T): { ms: number; value: T } {
-  const start = performance.now();
-  const value = work();
-  return { ms: performance.now() - start, value };
-}
-
 const lines: string[] = [];
 const say = (line: string) => {
   console.log(line);
@@ -127,7 +112,7 @@ say('| texts | exhaustive (ms) | MinHash LSH (ms) | speed-up | same-group pairs 
 say('| ---: | ---: | ---: | ---: | ---: |');
 for (const n of textSizes) {
   const { titles, descriptions } = corpus(n, n);
-  const random = seeded(n + 1);
+  const random = mulberry32(n + 1);
   const input = {
     titles,
     descriptions,
@@ -135,8 +120,12 @@ for (const n of textSizes) {
     categories: titles.map(() => 'cat'),
     createdAtMs: Float64Array.from(titles, () => random() * 90 * 86_400_000),
   };
-  const exact = time(() => findRecurrences(input, { similarityThreshold: threshold, exhaustive: true }));
-  const lsh = time(() => findRecurrences(input, { similarityThreshold: threshold, exhaustiveUpTo: 0 }));
+  const exact = await timed(() =>
+    findRecurrences(input, { similarityThreshold: threshold, exhaustive: true }),
+  );
+  const lsh = await timed(() =>
+    findRecurrences(input, { similarityThreshold: threshold, exhaustiveUpTo: 0 }),
+  );
   const { share, pairs } = pairsReproduced(
     exact.value.map((g) => g.members),
     lsh.value.map((g) => g.members),
@@ -169,19 +158,19 @@ for (const n of incidentSizes) {
     options: {},
   });
   const start = new Date(end.getTime() - 90 * 24 * 3_600_000);
-  const readStart = performance.now();
-  await engine.context.db.all(
-    `SELECT id::VARCHAR AS id, title, description, service, category, epoch_ms(created_at)::DOUBLE AS t
+  const { ms: readMs } = await timed(() =>
+    engine.context.db.all(
+      `SELECT id::VARCHAR AS id, title, description, service, category, epoch_ms(created_at)::DOUBLE AS t
      FROM incidents WHERE created_at >= $start AND created_at <= $end ORDER BY created_at, id`,
-    { start, end },
+      { start, end },
+    ),
   );
-  const readMs = performance.now() - readStart;
-  const firstStart = performance.now();
-  const first = await engine.recurrence.analyze({ windowHours: 90 * 24 });
-  const firstMs = performance.now() - firstStart;
-  const againStart = performance.now();
-  const again = await engine.recurrence.analyze({ windowHours: 90 * 24 });
-  const againMs = performance.now() - againStart;
+  const { ms: firstMs, value: first } = await timed(() =>
+    engine.recurrence.analyze({ windowHours: 90 * 24 }),
+  );
+  const { ms: againMs, value: again } = await timed(() =>
+    engine.recurrence.analyze({ windowHours: 90 * 24 }),
+  );
   if (again.unchanged !== first.analyses.length) throw new Error('re-run changed analyses');
   say(
     `| ${n} | ${readMs.toFixed(0)} | ${firstMs.toFixed(0)} | ${(firstMs / readMs).toFixed(1)}x | ${againMs.toFixed(0)} | ${first.analyses.length} |`,

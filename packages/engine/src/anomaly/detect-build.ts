@@ -1,6 +1,5 @@
-import type { AnomalyType } from '../schema/enums.ts';
-import type { Detection, DetectorMethod, SeriesInput } from './detect.ts';
 import type { ResolvedSettings } from './detect-settings.ts';
+import { type Detection, type DetectorMethod, detectorFamilies, type SeriesInput } from './detect-types.ts';
 import { type FlaggedPoint, mergeAlarms } from './kernels/post-process.ts';
 import { type SeasonalEsdResult, seasonalHybridEsd } from './kernels/seasonal-esd.ts';
 import { studentTCdf } from './kernels/student-t.ts';
@@ -29,16 +28,6 @@ export interface SeriesContext {
   readonly seasonalFit: () => SeasonalEsdResult;
   readonly thresholds?: { readonly lower?: number; readonly upper?: number };
 }
-
-const typeOf: Record<DetectorMethod, AnomalyType> = {
-  robust_z: 'STATISTICAL',
-  gesd: 'STATISTICAL',
-  seasonal_esd: 'TEMPORAL',
-  cusum: 'PATTERN',
-  isolation_forest: 'PATTERN',
-  threshold: 'THRESHOLD',
-  dynamic_threshold: 'THRESHOLD',
-};
 
 /**
  * Family-wise confidence from a per-point p-value over m tests: 1 − min(1, m·p) (Bonferroni), so a
@@ -86,7 +75,7 @@ export function build(
   return {
     seriesKey: ctx.series.key,
     method,
-    anomalyType: typeOf[method],
+    anomalyType: detectorFamilies[method],
     start: ts[start]!,
     end: ts[end]!,
     peakTimestamp: ts[peak]!,

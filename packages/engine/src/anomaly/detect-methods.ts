@@ -1,4 +1,3 @@
-import type { Detection, DetectorMethod } from './detect.ts';
 import {
   build,
   countFinite,
@@ -10,6 +9,7 @@ import {
   type PointInfo,
   type SeriesContext,
 } from './detect-build.ts';
+import type { Detection, DetectorMethod } from './detect-types.ts';
 import { cusum } from './kernels/cusum.ts';
 import { generalizedEsd } from './kernels/gesd.ts';
 import { isolationForest, windowFeatures } from './kernels/isolation-forest.ts';
@@ -20,22 +20,7 @@ import { rollingMadBand, staticThreshold } from './kernels/thresholds.ts';
 
 /** Runs one detector over the series and returns its post-processed detections. */
 export function runMethod(method: DetectorMethod, ctx: SeriesContext): Detection[] {
-  switch (method) {
-    case 'robust_z':
-      return robustZ(ctx);
-    case 'gesd':
-      return gesd(ctx);
-    case 'seasonal_esd':
-      return seasonalEsd(ctx);
-    case 'cusum':
-      return levelShifts(ctx);
-    case 'isolation_forest':
-      return forest(ctx);
-    case 'threshold':
-      return threshold(ctx);
-    case 'dynamic_threshold':
-      return dynamicThreshold(ctx);
-  }
+  return detectorRunners[method](ctx);
 }
 
 function robustZ(ctx: SeriesContext): Detection[] {
@@ -234,3 +219,17 @@ function dynamicThreshold(ctx: SeriesContext): Detection[] {
   }
   return fromPoints('dynamic_threshold', ctx, info);
 }
+
+/**
+ * The runner of each detector. Keyed by the one list of detectors (`detectorFamilies` in
+ * `detect-types.ts`): the compiler refuses a detector without a runner or a runner without a name.
+ */
+const detectorRunners: { readonly [M in DetectorMethod]: (ctx: SeriesContext) => Detection[] } = {
+  robust_z: robustZ,
+  gesd,
+  seasonal_esd: seasonalEsd,
+  cusum: levelShifts,
+  isolation_forest: forest,
+  threshold,
+  dynamic_threshold: dynamicThreshold,
+};

@@ -1,5 +1,5 @@
 import { EngineError } from '../errors.ts';
-import type { DetectOptions, DetectorMethod } from './detect.ts';
+import { type DetectOptions, type DetectorMethod, detectorMethods } from './detect-types.ts';
 
 /** Every knob of the detectors after defaults and sensitivity are applied. */
 export interface ResolvedSettings {
@@ -78,15 +78,7 @@ export function resolveSettings(options: DetectOptions): ResolvedSettings {
   };
 }
 
-const methodSet = new Set<DetectorMethod>([
-  'robust_z',
-  'gesd',
-  'seasonal_esd',
-  'cusum',
-  'isolation_forest',
-  'threshold',
-  'dynamic_threshold',
-]);
+const methodSet = new Set<DetectorMethod>(detectorMethods);
 
 function invalid(option: string, value: unknown, expected: string): never {
   throw new EngineError('VALIDATION_ERROR', `detect option ${option} must be ${expected}`, { option, value });

@@ -1,4 +1,4 @@
-import { mulberry32 } from './random.ts';
+import { mulberry32 } from '../../random/mulberry32.ts';
 
 /** Options of {@link isolationForest}; defaults are those of Liu, Ting & Zhou (2008) and scikit-learn. */
 export interface IsolationForestOptions {

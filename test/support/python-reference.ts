@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { mulberry32Open } from '../../packages/engine/src/random/mulberry32.ts';
 
 /**
  * Runs a Python snippet with Debian's /usr/bin/python3 (numpy, scipy, statsmodels, scikit-learn) and
@@ -16,14 +17,7 @@ export function python<T>(code: string, input: unknown = null): T {
 
 /** A seeded Gaussian sample (mulberry32 + Box–Muller), so both sides of a comparison see the same data. */
 export function gaussian(n: number, seed: number, mean = 0, sd = 1): number[] {
-  let a = seed >>> 0;
-  const u = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 1) / 4294967297;
-  };
+  const u = mulberry32Open(seed);
   return Array.from(
     { length: n },
     () => mean + sd * Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u()),

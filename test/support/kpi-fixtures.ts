@@ -1,4 +1,4 @@
-import type { Engine, IncidentInput } from '../../src/index.ts';
+import type { Engine, IncidentInput } from '../../packages/engine/src/index.ts';
 
 /** The period every hand-worked test measures: the 24 hours of 2024-01-01 (UTC). */
 export const start = new Date('2024-01-01T00:00:00Z');

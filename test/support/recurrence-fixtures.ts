@@ -1,5 +1,6 @@
-import type { Engine } from '../../src/index.ts';
-import { bind } from '../../src/store/database.ts';
+import type { Engine } from '../../packages/engine/src/index.ts';
+import { mulberry32 } from '../../packages/engine/src/random/mulberry32.ts';
+import { bind } from '../../packages/engine/src/store/database.ts';
 
 /** One incident to plant: the columns recurrence reads, and an external id to find it by. */
 export interface FixtureIncident {
@@ -43,18 +44,6 @@ export async function externalIds(engine: Engine): Promise<Map<string, string>> 
   return new Map(rows.map((r) => [String(r['id']), String(r['external_id'])]));
 }
 
-/** A seeded PRNG (mulberry32), uniform in [0, 1). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A planted recurring group and its incidents' external ids. */
 export interface PlantedGroup {
   name: string;
@@ -81,7 +70,7 @@ export function plantedMonth(
   seed: number,
   background = 400,
 ): { incidents: FixtureIncident[]; planted: PlantedGroup[]; start: Date; end: Date } {
-  const random = seeded(seed);
+  const random = mulberry32(seed);
   const start = Date.UTC(2024, 0, 1);
   const span = 30 * 24 * 3_600_000;
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;

@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Severity } from '../../src/schema/enums.ts';
-import type { Database } from '../../src/store/database.ts';
+import { mulberry32 } from '../../packages/engine/src/random/mulberry32.ts';
+import type { Severity } from '../../packages/engine/src/schema/enums.ts';
+import type { Database } from '../../packages/engine/src/store/database.ts';
 
 /** An incident of a test fixture; unspecified columns get plain defaults. */
 export interface FixtureIncident {
@@ -94,18 +95,6 @@ export async function insertAnomaly(
   return id;
 }
 
-/** A seeded uniform generator in [0, 1) (mulberry32), so fixtures are the same every run. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A Poisson draw by inversion (Knuth); fine for the small rates of fixtures. */
 export function poisson(random: () => number, lambda: number): number {
   const limit = Math.exp(-lambda);
@@ -137,7 +126,7 @@ export function stormFixture(seed = 7): StormFixture {
   const days = 35;
   const stormStart = new Date('2026-03-09T14:00:00Z');
   const stormEnd = new Date('2026-03-09T15:00:00Z');
-  const random = seeded(seed);
+  const random = mulberry32(seed);
   const background: FixtureIncident[] = [];
   const services = { checkout: 0.5, payments: 0.4, search: 0.3, auth: 0.25 } as const;
   const categories = ['Software', 'Network', 'Database'];

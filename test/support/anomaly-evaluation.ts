@@ -1,5 +1,5 @@
-import type { AnomalyDetection } from '../../src/anomaly/anomaly-record.ts';
-import type { PlantedAnomaly } from '../../src/synth/types.ts';
+import type { AnomalyDetection } from '../../packages/engine/src/anomaly/anomaly-record.ts';
+import type { PlantedAnomaly } from '../../packages/engine/src/synth/types.ts';
 
 /** How stored anomalies score against planted ones. */
 export interface PlantedEvaluation {

@@ -1,0 +1,53 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { openEngine } from '@incident-insights/engine';
+
+/** The repository root, where the CLI's sources run from. */
+export const repoRoot = resolve(import.meta.dirname, '../..');
+
+/** What one run of the `insights` process (or another script) gave. */
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Node arguments that run a TypeScript or JavaScript file on the workspace's sources (tsx). */
+export const sourceRunner = ['--import', 'tsx', '--conditions=@incident-insights/source'] as const;
+
+/**
+ * Runs `script` (a path from the repository root) on the sources as a child process, with `env`
+ * added to this process's environment, and resolves (never rejects) with its exit code and output.
+ */
+export function runScript(
+  script: string,
+  args: readonly string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<CliRun> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      [...sourceRunner, script, ...args],
+      { cwd: repoRoot, env: { ...process.env, ...env } },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        done({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** Runs the real `insights` CLI from source (see {@link runScript}). */
+export function runInsights(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  return runScript('packages/cli/src/main.ts', args, env);
+}
+
+/** Incidents stored in the database file `db` (what a CLI run left behind), read through the library. */
+export async function countIn(db: string): Promise<number> {
+  const engine = await openEngine({ path: db });
+  try {
+    return await engine.incidents.count();
+  } finally {
+    await engine.close();
+  }
+}
