@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openEngine } from '@incident-insights/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertIncidents, plantedMonth } from '../../engine/test/recurrence/fixtures.ts';
-import { type CliRun, runInsights } from './support/run-cli.ts';
+import { insertIncidents, plantedMonth } from '../../../test/support/recurrence-fixtures.ts';
+import { type CliRun, runInsights } from '../../../test/support/run-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'insights-recurrence-'));
 const db = join(dir, 'recurrence.duckdb');

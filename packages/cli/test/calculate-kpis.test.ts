@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openEngine } from '@incident-insights/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadHandIncidents } from '../../engine/test/kpi/fixtures.ts';
-import { type CliRun, runInsights } from './support/run-cli.ts';
+import { loadHandIncidents } from '../../../test/support/kpi-fixtures.ts';
+import { type CliRun, runInsights } from '../../../test/support/run-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'insights-kpis-'));
 const db = join(dir, 'kpis.duckdb');

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliRun, runInsights } from './support/run-cli.ts';
+import { type CliRun, runInsights } from '../../../test/support/run-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'insights-range-'));
 const db = join(dir, 'old.duckdb');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openEngine } from '@incident-insights/engine';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runInsights } from './support/run-cli.ts';
+import { runInsights } from '../../../test/support/run-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'insights-demo-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,21 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openEngine } from '@incident-insights/engine';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runInsights } from './support/run-cli.ts';
+import { countIn, runInsights } from '../../../test/support/run-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'insights-ingest-columns-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function countIn(db: string): Promise<number> {
-  const engine = await openEngine({ path: db });
-  try {
-    return await engine.incidents.count();
-  } finally {
-    await engine.close();
-  }
-}
 
 describe('insights ingest with a column that is not an incident field', () => {
   const csv = join(dir, 'export.csv');

@@ -1,9 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { openEngine } from '@incident-insights/engine';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runInsights } from './support/run-cli.ts';
+import { countIn, runInsights } from '../../../test/support/run-cli.ts';
 
 const root = resolve(import.meta.dirname, '../../..');
 const ucizip = resolve(root, '../shared/data/incident_event_log.zip');
@@ -11,15 +10,6 @@ const dir = mkdtempSync(join(tmpdir(), 'insights-ingest-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const insights = runInsights;
-
-async function countIn(db: string): Promise<number> {
-  const engine = await openEngine({ path: db });
-  try {
-    return await engine.incidents.count();
-  } finally {
-    await engine.close();
-  }
-}
 
 describe('insights ingest', () => {
   const csv = join(dir, 'incidents.csv');

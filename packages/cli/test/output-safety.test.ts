@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot, runInsights } from './support/run-cli.ts';
+import { repoRoot, runInsights } from '../../../test/support/run-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'insights-output-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openEngine } from '@incident-insights/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertIncidents, stormFixture } from '../../engine/test/support/anomaly-fixtures.ts';
-import { type CliRun, runInsights } from './support/run-cli.ts';
+import { insertIncidents, stormFixture } from '../../../test/support/anomaly-fixtures.ts';
+import { type CliRun, runInsights } from '../../../test/support/run-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'insights-anomaly-'));
 const db = join(dir, 'anomaly.duckdb');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSyntheticIncidents, openEngine } from '@incident-insights/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from './support/run-cli.ts';
+import { repoRoot } from '../../../test/support/run-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'insights-serve-analyze-'));
 const db = join(dir, 'demo.duckdb');

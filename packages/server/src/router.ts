@@ -1,14 +1,9 @@
 import { OpenAPIHono, type RouteConfig, z } from '@hono/zod-openapi';
+import { zodIssuesToFieldErrors } from '@incident-insights/engine';
 import type { MiddlewareHandler } from 'hono';
 import type { ZodError } from 'zod';
 import type { AppEnv } from './env.ts';
 import { ApiError } from './errors.ts';
-
-/** One problem with a request: which parameter or body field, and what is wrong. */
-export interface FieldError {
-  readonly field: string;
-  readonly message: string;
-}
 
 const targetNames: Readonly<Record<string, string>> = {
   query: 'query parameter',
@@ -33,18 +28,8 @@ function knownKeys(schema: unknown): string[] | undefined {
  */
 export function validationError(target: string, error: ZodError, accepted?: readonly string[]): ApiError {
   const what = targetNames[target] ?? target;
-  const errors: FieldError[] = [];
-  let unknown = false;
-  for (const issue of error.issues) {
-    const at = issue.path.map(String);
-    if (issue.code === 'unrecognized_keys') {
-      unknown = true;
-      for (const key of issue.keys)
-        errors.push({ field: [...at, key].join('.'), message: `unknown ${what}` });
-    } else {
-      errors.push({ field: at.join('.') || target, message: issue.message });
-    }
-  }
+  const errors = zodIssuesToFieldErrors(error.issues, { wholeInput: target, unknownKey: `unknown ${what}` });
+  const unknown = error.issues.some((issue) => issue.code === 'unrecognized_keys');
   const first = errors[0];
   const unknownNames = errors.filter((e) => e.message === `unknown ${what}`).map((e) => e.field);
   const message =

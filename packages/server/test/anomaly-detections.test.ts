@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertAnomaly } from '../../engine/test/support/anomaly-fixtures.ts';
-import { startServer, type TestServer } from './helpers.ts';
+import { insertAnomaly } from '../../../test/support/anomaly-fixtures.ts';
+import { startServer, type TestServer } from '../../../test/support/test-server.ts';
 
 let server: TestServer;
 const ids: string[] = [];

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from './helpers.ts';
+import { startServer, type TestServer } from '../../../test/support/test-server.ts';
 
 /** A JWKS endpoint served by the test, standing in for an identity provider. */
 async function startJwks(keys: JWK[]): Promise<{ url: string; close: () => Promise<void> }> {

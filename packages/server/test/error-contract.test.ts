@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from '../../../test/support/test-server.ts';
 import { detailsObject } from '../src/errors.ts';
-import { startServer, type TestServer } from './helpers.ts';
 
 let s: TestServer;
 beforeAll(async () => {

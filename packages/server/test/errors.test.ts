@@ -2,7 +2,7 @@ import { EngineError, type ErrorCode, openEngine } from '@incident-insights/engi
 import { createApp } from '@incident-insights/server';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from './helpers.ts';
+import { startServer, type TestServer } from '../../../test/support/test-server.ts';
 
 type Body = { error: string; details: unknown; code: string };
 

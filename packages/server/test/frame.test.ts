@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from './helpers.ts';
+import { startServer, type TestServer } from '../../../test/support/test-server.ts';
 
 describe('the HTTP frame', () => {
   let s: TestServer;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from '../../../test/support/test-server.ts';
 import { homePage } from '../src/routes/home.ts';
-import { startServer, type TestServer } from './helpers.ts';
 
 describe('GET /', () => {
   let s: TestServer;

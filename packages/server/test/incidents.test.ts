@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { type IncidentInput, severities } from '@incident-insights/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from './helpers.ts';
+import { startServer, type TestServer } from '../../../test/support/test-server.ts';
 
 /**
  * 250 incidents, one an hour from 2024-01-01T00:00Z. Incident i has severity severities[i % 4],

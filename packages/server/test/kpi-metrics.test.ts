@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadHandIncidents } from '../../engine/test/kpi/fixtures.ts';
-import { startServer, type TestServer } from './helpers.ts';
+import { loadHandIncidents } from '../../../test/support/kpi-fixtures.ts';
+import { startServer, type TestServer } from '../../../test/support/test-server.ts';
 
 let server: TestServer;
 
 beforeAll(async () => {
-  // The clock is at 2024-01-02T00:00Z: summaries cover 2024-01-01 (see engine/test/kpi/fixtures.ts).
+  // The clock is at 2024-01-02T00:00Z: summaries cover 2024-01-01 (see test/support/kpi-fixtures.ts).
   server = await startServer({
     engine: { now: () => new Date('2024-01-02T00:00:00Z') },
     populate: loadHandIncidents,

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escapeLogLine, isUnsafeLogCharacter } from '../src/observability/logger.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');
-const script = 'packages/server/test/support/log-server.ts';
+const script = 'test/support/log-server.ts';
 
 /** A metric name with a NUL, an ANSI colour (ESC), DEL, a C1 CSI, a line separator and a right-to-left override. */
 const name = 'disk\u0000full\u001b[31m red\u007f\u009b2J\u2028\u202egnp.exe';

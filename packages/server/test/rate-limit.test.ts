@@ -1,7 +1,7 @@
 import { openEngine } from '@incident-insights/engine';
 import { createApp } from '@incident-insights/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from './helpers.ts';
+import { startServer, type TestServer } from '../../../test/support/test-server.ts';
 
 describe('rate limiting', () => {
   let s: TestServer;

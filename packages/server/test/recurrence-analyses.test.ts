@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertIncidents, plantedMonth } from '../../engine/test/recurrence/fixtures.ts';
-import { startServer, type TestServer } from './helpers.ts';
+import { insertIncidents, plantedMonth } from '../../../test/support/recurrence-fixtures.ts';
+import { startServer, type TestServer } from '../../../test/support/test-server.ts';
 
 let server: TestServer;
 const month = plantedMonth(1);

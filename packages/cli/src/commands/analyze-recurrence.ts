@@ -1,8 +1,9 @@
 import {
   type AnalyzeRecurrenceResult,
   defaultRecurrenceWindowHours,
-  EngineError,
+  instantOption,
   type RecurrenceAnalysis,
+  windowHoursOption,
 } from '@incident-insights/engine';
 import type { Command } from 'commander';
 import { withEngine } from '../engine-options.ts';
@@ -27,11 +28,15 @@ export function registerAnalyzeRecurrence(program: Command): void {
       '--time-window <hours>',
       `hours before the end whose incidents are analysed (default ${defaultRecurrenceWindowHours})`,
     )
-    .option('--end <datetime>', 'end of the window, ISO 8601 (default: now)')
+    .option('--end <datetime>', 'end of the window, ISO 8601; no zone means UTC (default: now)')
     .option('--json', 'print the run and its analyses as JSON')
     .action(async (options: Options, command: Command) => {
-      const windowHours = options.timeWindow === undefined ? undefined : parseHours(options.timeWindow);
-      const end = options.end === undefined ? undefined : parseEnd(options.end);
+      // A recurrence window only bounds creation times, so it may be a fraction of an hour.
+      const windowHours =
+        options.timeWindow === undefined
+          ? undefined
+          : windowHoursOption('--time-window', options.timeWindow, { whole: false });
+      const end = options.end === undefined ? undefined : instantOption('--end', options.end);
       await withEngine(command, async (engine) => {
         const result = await engine.recurrence.analyze({
           ...(windowHours === undefined ? {} : { windowHours }),
@@ -67,23 +72,4 @@ function renderAnalyses(analyses: readonly RecurrenceAnalysis[]): string {
     { header: 'resolved', value: (a) => (a.is_resolved ? 'yes' : 'no') },
     { header: 'description', value: (a) => a.description },
   ]);
-}
-
-function parseHours(text: string): number {
-  const hours = Number(text);
-  if (!/^\s*\d+(\.\d+)?\s*$/.test(text) || !(hours > 0)) {
-    throw new EngineError(
-      'VALIDATION_ERROR',
-      `--time-window must be a positive number of hours, not ${text}`,
-    );
-  }
-  return hours;
-}
-
-function parseEnd(text: string): Date {
-  const end = new Date(text);
-  if (Number.isNaN(end.getTime())) {
-    throw new EngineError('VALIDATION_ERROR', `--end must be an ISO 8601 date-time, not ${text}`);
-  }
-  return end;
 }

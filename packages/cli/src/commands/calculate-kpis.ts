@@ -1,4 +1,4 @@
-import { type CalculationResult, EngineError } from '@incident-insights/engine';
+import { type CalculationResult, instantOption, windowHoursOption } from '@incident-insights/engine';
 import type { Command } from 'commander';
 import { noteEmptyWindow } from '../data-range.ts';
 import { withEngine } from '../engine-options.ts';
@@ -28,12 +28,13 @@ export function registerCalculateKpis(program: Command): void {
       '--time-window <hours>',
       "window length in whole hours (default: each metric's time_window_hours)",
     )
-    .option('--end <datetime>', 'end of the period, ISO 8601 (default: the current hour)')
+    .option('--end <datetime>', 'end of the period, ISO 8601; no zone means UTC (default: the current hour)')
     .option('--force', 'recalculate and replace a measurement of the same period')
     .option('--json', 'print the measurements as JSON')
     .action(async (options: Options, command: Command) => {
-      const windowHours = options.timeWindow === undefined ? undefined : parseHours(options.timeWindow);
-      const end = options.end === undefined ? undefined : parseEnd(options.end);
+      const windowHours =
+        options.timeWindow === undefined ? undefined : windowHoursOption('--time-window', options.timeWindow);
+      const end = options.end === undefined ? undefined : instantOption('--end', options.end);
       await withEngine(command, async (engine) => {
         const calculation = { windowHours, end, force: options.force ?? false };
         const results = options.metricId
@@ -74,23 +75,4 @@ function measuredWindow(results: readonly CalculationResult[]): { start: Date; e
   const starts = results.map((r) => new Date(r.measurement.period_start).getTime());
   const ends = results.map((r) => new Date(r.measurement.period_end).getTime());
   return { start: new Date(Math.min(...starts)), end: new Date(Math.max(...ends)) };
-}
-
-function parseHours(text: string): number {
-  const hours = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || !(hours >= 1)) {
-    throw new EngineError(
-      'VALIDATION_ERROR',
-      `--time-window must be a whole number of hours from 1, not ${text}`,
-    );
-  }
-  return hours;
-}
-
-function parseEnd(text: string): Date {
-  const end = new Date(text);
-  if (Number.isNaN(end.getTime())) {
-    throw new EngineError('VALIDATION_ERROR', `--end must be an ISO 8601 date-time, not ${text}`);
-  }
-  return end;
 }

@@ -3,6 +3,7 @@ import {
   EngineError,
   type IngestFormat,
   type IngestReport,
+  ingestFileExtensions,
   ingestFormats,
 } from '@incident-insights/engine';
 import type { Command } from 'commander';
@@ -29,9 +30,12 @@ export function registerIngest(program: Command): void {
   program
     .command('ingest')
     .description(
-      'Load incidents from a file (json, ndjson, csv, parquet, arrow, or a ServiceNow event log .zip)',
+      'Load incidents from a file (json, ndjson, csv, tsv, parquet, arrow, or a ServiceNow event log .zip)',
     )
-    .argument('<file>', 'the file to read; the format follows its extension unless --format is given')
+    .argument(
+      '<file>',
+      `the file to read; the format follows its extension (${ingestFileExtensions.join(' ')}) unless --format is given`,
+    )
     .option('--format <format>', `one of ${ingestFormats.join(', ')}`)
     .option('--skip-invalid', 'write the valid rows and report the invalid ones instead of writing nothing')
     .option(

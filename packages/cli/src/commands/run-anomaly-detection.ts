@@ -2,7 +2,8 @@ import {
   type AnomalyDetection,
   type AnomalyRunResult,
   type AnomalySummary,
-  EngineError,
+  instantOption,
+  windowHoursOption,
 } from '@incident-insights/engine';
 import type { Command } from 'commander';
 import { noteEmptyAnomalyWindow } from '../data-range.ts';
@@ -34,11 +35,12 @@ export function registerRunAnomalyDetection(program: Command): void {
       '--time-window <hours>',
       'hours before the end in which to report anomalies (default: the model, 24)',
     )
-    .option('--end <datetime>', 'end of the window, ISO 8601 (default: now)')
+    .option('--end <datetime>', 'end of the window, ISO 8601; no zone means UTC (default: now)')
     .option('--json', 'print the run, the new anomalies and the summary as JSON')
     .action(async (options: Options, command: Command) => {
-      const windowHours = options.timeWindow === undefined ? undefined : parseHours(options.timeWindow);
-      const end = options.end === undefined ? undefined : parseEnd(options.end);
+      const windowHours =
+        options.timeWindow === undefined ? undefined : windowHoursOption('--time-window', options.timeWindow);
+      const end = options.end === undefined ? undefined : instantOption('--end', options.end);
       await withEngine(command, async (engine) => {
         await noteEmptyAnomalyWindow(engine, { end, hours: windowHours });
         const result = await engine.anomalies.run({
@@ -91,24 +93,4 @@ function renderSummary(summary: AnomalySummary): string {
     { header: 'summary', value: ([key]) => key },
     { header: 'value', value: ([, value]) => value, right: true },
   ]);
-}
-
-function parseHours(text: string): number {
-  const hours = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isInteger(hours) || hours < 1) {
-    throw new EngineError(
-      'VALIDATION_ERROR',
-      `--time-window must be a whole number of hours from 1, not ${text}`,
-    );
-  }
-  return hours;
-}
-
-function parseEnd(text: string): Date {
-  const date = new Date(
-    /(Z|[+-]\d\d:?\d\d)$/i.test(text) || /^\d{4}-\d{2}-\d{2}$/.test(text) ? text : `${text}Z`,
-  );
-  if (Number.isNaN(date.getTime()))
-    throw new EngineError('VALIDATION_ERROR', `--end is not a valid date: ${text}`);
-  return date;
 }

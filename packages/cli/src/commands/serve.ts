@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { type Engine, EngineError } from '@incident-insights/engine';
+import { type Engine, EngineError, windowHoursOption } from '@incident-insights/engine';
 import { type OidcIssuer, serve } from '@incident-insights/server';
 import type { Command } from 'commander';
 import { withEngine } from '../engine-options.ts';
@@ -53,7 +53,7 @@ export function registerServe(program: Command): void {
       const anomalyWindowHours =
         options.anomalyWindow === undefined
           ? undefined
-          : positiveInt(options.anomalyWindow, '--anomaly-window');
+          : windowHoursOption('--anomaly-window', options.anomalyWindow);
       const oidc = readOidc(options.oidcConfig);
       await withEngine(command, async (engine) => {
         await bootstrapAdmin(engine);

@@ -1,9 +1,11 @@
 /**
- * The one parser of dates the API reads, in query parameters and in bodies alike (the HTTP server's
- * filters and bodies, and the messages of the incident schema): an ISO 8601 date
- * (`2026-02-28`, midnight UTC) or date-time (`2026-02-28T10:30`, `...:15.250Z`, `...+02:00`; no
- * offset means UTC). Each part is checked against the calendar and the clock, so that
- * `2026-02-30` or `10:61` is refused rather than rolled over into the next month or hour.
+ * The one parser of instants both shells read, in query parameters, bodies and options alike (the
+ * HTTP server's filters and bodies, the messages of the incident schema, the CLI's `--end` through
+ * `instantOption`): an ISO 8601 date (`2026-02-28`, midnight UTC) or date-time (`2026-02-28T10:30`,
+ * `...:15.250Z`, `...+02:00`). A date-time without a zone is UTC, never the machine's local time,
+ * so the same text names the same instant under any `TZ`. Each part is checked against the
+ * calendar and the clock, so that `2026-02-30` or `10:61` is refused rather than rolled over into
+ * the next month or hour.
  */
 
 const pattern =

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import {
   type ColumnMapping,
+  formatFromFileName,
   type IncidentInput,
   type IngestFormat,
   incidentStatuses,
@@ -42,23 +43,12 @@ const formatOfType: Readonly<Record<string, IngestFormat>> = {
   'application/jsonl': 'ndjson',
   'application/ndjson': 'ndjson',
   'text/csv': 'csv',
+  'text/tab-separated-values': 'tsv',
   'application/vnd.apache.parquet': 'parquet',
   'application/x-parquet': 'parquet',
   'application/vnd.apache.arrow.file': 'arrow',
   'application/vnd.apache.arrow.stream': 'arrow',
   'application/zip': 'servicenow',
-};
-
-const formatOfExtension: Readonly<Record<string, IngestFormat>> = {
-  json: 'json',
-  ndjson: 'ndjson',
-  jsonl: 'ndjson',
-  csv: 'csv',
-  parquet: 'parquet',
-  arrow: 'arrow',
-  arrows: 'arrow',
-  ipc: 'arrow',
-  zip: 'servicenow',
 };
 
 const BulkQuery = z.strictObject({
@@ -154,8 +144,10 @@ export function incidentRoutes() {
       description:
         'Body: a JSON array (`application/json`), NDJSON (`application/x-ndjson`), CSV (`text/csv`), Parquet ' +
         '(`application/vnd.apache.parquet`), Arrow IPC (`application/vnd.apache.arrow.file|stream`), the ' +
-        'ServiceNow event-log zip (`application/zip`), or `multipart/form-data` with a `file` part (format from ' +
-        'its type or extension; optional `format`, `column_mapping` and `ignore_columns` parts). A column or key ' +
+        'ServiceNow event-log zip (`application/zip`), TSV (`text/tab-separated-values`), or `multipart/form-data` ' +
+        'with a `file` part (format from its type, else from its name by the same extensions `insights ingest` ' +
+        'reads: .json, .ndjson/.jsonl, .csv, .tsv, .parquet/.pq, .arrow/.ipc/.feather, .zip; optional ' +
+        '`format`, `column_mapping` and `ignore_columns` parts). A column or key ' +
         'that is neither an incident field nor mapped is refused (400) unless `ignore_columns` names it. ' +
         'Incidents are upserted by ' +
         'external_id. One invalid row fails the batch (400, `details.errors` lists row, line, field, message) ' +
@@ -171,6 +163,7 @@ export function incidentRoutes() {
             },
             'application/x-ndjson': rawBody('One incident JSON object a line'),
             'text/csv': rawBody('CSV with a header row'),
+            'text/tab-separated-values': rawBody('TSV (tab-separated) with a header row'),
             'application/vnd.apache.parquet': { schema: { type: 'string', format: 'binary' } },
             'application/vnd.apache.arrow.stream': { schema: { type: 'string', format: 'binary' } },
             'application/zip': { schema: { type: 'string', format: 'binary' } },
@@ -279,15 +272,14 @@ async function readUpload(
       });
     }
     const formatField = form.get('format');
-    const extension = file.name.split('.').pop()?.toLowerCase() ?? '';
     const format =
       override ??
       (typeof formatField === 'string' && (ingestFormats as readonly string[]).includes(formatField)
         ? (formatField as IngestFormat)
         : undefined) ??
       formatOfType[file.type.split(';')[0]?.trim() ?? ''] ??
-      formatOfExtension[extension];
-    if (!format) throw unsupported(file.type || extension);
+      formatFromFileName(file.name);
+    if (!format) throw unsupported(file.type || file.name);
     const mappingField = form.get('column_mapping');
     const partMapping = typeof mappingField === 'string' ? parseMapping(mappingField) : undefined;
     const ignoredField = form.get('ignore_columns');

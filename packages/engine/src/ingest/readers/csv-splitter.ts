@@ -10,12 +10,11 @@ export class CsvSyntaxError extends Error {
 }
 
 const QUOTE = 34;
-const COMMA = 44;
 const LF = 10;
 const CR = 13;
 
 /**
- * Splits CSV text (RFC 4180: `,` separator, `"` quoting with `""` for a quote, `\n` or `\r\n` line
+ * Splits CSV text (RFC 4180: `,` separator, or the tab of TSV, `"` quoting with `""` for a quote, `\n` or `\r\n` line
  * ends, fields may hold separators and line breaks when quoted) into records of strings, fed in
  * chunks of any size. Empty lines are skipped; a leading BOM is dropped. It exists because
  * `csv-parse`, which it matches record for record (a property test checks), splits about an order
@@ -23,6 +22,8 @@ const CR = 13;
  * through a small state machine. Cost: O(text); memory: one unfinished record.
  */
 export class CsvSplitter {
+  /** Character code of the field separator. */
+  private readonly separatorCode: number;
   private buffer = '';
   private position = 0;
   /** Next line to be read, 1-based. */
@@ -30,6 +31,11 @@ export class CsvSplitter {
   /** Position of the next `"` at or after `position`, -1 for none, -2 unknown. */
   private nextQuote = -2;
   private started = false;
+
+  /** @param separator the field separator: `,` for CSV (RFC 4180), a tab for TSV (quoted alike). */
+  constructor(private readonly separator: ',' | '\t' = ',') {
+    this.separatorCode = separator.charCodeAt(0);
+  }
 
   /**
    * Adds text and returns the records it completes, each with the line it starts on. With `final`,
@@ -57,7 +63,7 @@ export class CsvSplitter {
       }
       if (this.nextQuote === -1 || this.nextQuote >= end) {
         const stop = end > start && buf.charCodeAt(end - 1) === CR ? end - 1 : end;
-        if (stop > start) out.push([buf.slice(start, stop).split(','), this.line]);
+        if (stop > start) out.push([buf.slice(start, stop).split(this.separator), this.line]);
         this.line++;
         this.position = end + 1;
         continue;
@@ -101,7 +107,7 @@ export class CsvSplitter {
         let c = buf.charCodeAt(i);
         if (c === CR && i + 1 >= buf.length && !final) return undefined;
         if (c === CR && buf.charCodeAt(i + 1) === LF) c = buf.charCodeAt(++i);
-        if (c === COMMA) {
+        if (c === this.separatorCode) {
           i++;
           continue;
         }
@@ -110,15 +116,15 @@ export class CsvSplitter {
       }
       let j = i;
       let c = buf.charCodeAt(j);
-      while (j < buf.length && c !== COMMA && c !== LF) {
+      while (j < buf.length && c !== this.separatorCode && c !== LF) {
         if (c === QUOTE) throw new CsvSyntaxError('a quote inside an unquoted field', firstLine);
         c = buf.charCodeAt(++j);
       }
       if (j >= buf.length && !final) return undefined;
-      const stop = c !== COMMA && j > i && buf.charCodeAt(j - 1) === CR ? j - 1 : j;
+      const stop = c !== this.separatorCode && j > i && buf.charCodeAt(j - 1) === CR ? j - 1 : j;
       cells.push(buf.slice(i, stop));
       i = j + 1;
-      if (c !== COMMA) {
+      if (c !== this.separatorCode) {
         i = j;
         break;
       }

@@ -7,7 +7,7 @@ import { csvRecords, type TextInput, textStream } from './text-input.ts';
 import { UnreadableRecord } from './unreadable.ts';
 
 /**
- * Reads CSV with a header line (RFC 4180 quoting, BOM tolerated, empty lines skipped), streaming.
+ * Reads CSV (or, with `separator` a tab, TSV) with a header line (RFC 4180 quoting, BOM tolerated, empty lines skipped), streaming.
  * Columns go to incident fields by {@link resolveColumns}; an empty cell is no value; tags are a
  * JSON array or `a;b;c`. Row `n` is the n-th data record and its line the line it starts on. A
  * record with the wrong number of fields becomes an unreadable record.
@@ -19,6 +19,7 @@ export async function* readCsv(
   input: TextInput,
   mapping?: ColumnMapping,
   ignore?: IgnoredColumns,
+  separator: ',' | '\t' = ',',
 ): AsyncGenerator<RawBatch> {
   let sources: FieldSource[] | undefined;
   let width = 0;
@@ -26,7 +27,7 @@ export async function* readCsv(
   let lineNumbers: number[] = [];
   let firstRow = 1;
   try {
-    for await (const chunk of csvRecords(textStream(input))) {
+    for await (const chunk of csvRecords(textStream(input), separator)) {
       for (const [cells, line] of chunk) {
         if (!sources) {
           sources = resolveColumns(cells, mapping, ignore);

@@ -2,19 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { EngineError } from '../../errors.ts';
-import { bind } from '../../store/database.ts';
+import { stagingTable } from '../../store/incident-staging.ts';
+import type { Transaction } from '../../store/transaction.ts';
 import { resolveColumns } from '../column-mapping.ts';
 import { buildSqlCheck } from '../sql-check.ts';
-import { stagingTable } from '../staging-writer.ts';
 import { batchSize, type ColumnMapping, type IgnoredColumns, type RawBatch } from '../types.ts';
 import { tabularRecord } from './tabular.ts';
 
 const rawTable = 'incident_raw';
 
 /**
- * Reads a Parquet file with DuckDB's own reader (`read_parquet`, path bound as a parameter) on `conn`,
+ * Reads a Parquet file with DuckDB's own reader (`read_parquet`, path bound as a parameter) in `tx`,
  * inside the ingest transaction. Rows that the vectorised check
  * ({@link buildSqlCheck}) finds plainly valid go straight from the file to the staging table in one
  * `INSERT … SELECT` and are reported as `prestaged`; the others are copied to a temporary table
@@ -28,7 +27,7 @@ const rawTable = 'incident_raw';
  *   column is neither read nor ignored (see `resolveColumns`).
  */
 export async function* readParquet(
-  conn: DuckDBConnection,
+  tx: Transaction,
   input: { readonly path: string } | { readonly data: Uint8Array | string },
   mapping?: ColumnMapping,
   ignore?: IgnoredColumns,
@@ -42,13 +41,15 @@ export async function* readParquet(
     writeFileSync(temporary, input.data);
     path = temporary;
   }
-  const params = bind({ path }).values;
+  const params = { path };
   try {
     let names: string[];
     let types: string[];
     try {
-      const described = await conn.runAndReadAll('DESCRIBE SELECT * FROM read_parquet($path)', params);
-      const rows = described.getRowObjectsJS() as { column_name: string; column_type: string }[];
+      const rows = await tx.rows<{ column_name: string; column_type: string }>(
+        'DESCRIBE SELECT * FROM read_parquet($path)',
+        params,
+      );
       names = rows.map((r) => r.column_name);
       types = rows.map((r) => r.column_type);
     } catch (error) {
@@ -60,47 +61,43 @@ export async function* readParquet(
     let staged = 0;
     if (check) {
       // Plainly valid rows go straight from the file to the staging table: one pass, no copy.
-      const reader = await conn.runAndReadAll(
+      const inserted = await tx.one(
         `INSERT INTO ${stagingTable}
          SELECT file_row_number + 1, ${check.values.join(', ')}
          FROM read_parquet($path, file_row_number = true) WHERE coalesce(${plainRows}, false)`,
         params,
       );
-      staged = Number(reader.getRowsJS()[0]?.[0] ?? 0);
+      staged = Number(Object.values(inserted ?? {})[0] ?? 0);
     }
     if (check) {
       // The row count is Parquet metadata: when every row was plainly valid, the file is not read again.
-      const total = (
-        await conn.runAndReadAll('SELECT count(*) FROM read_parquet($path)', params)
-      ).getRowsJS()[0];
-      if (Number(total?.[0] ?? -1) === staged) {
+      const total = await tx.one<{ n: bigint }>('SELECT count(*) AS n FROM read_parquet($path)', params);
+      if (Number(total?.n ?? -1) === staged) {
         if (temporary) rmSync(temporary, { force: true });
         if (staged > 0) yield { records: [], firstRow: 1, prestaged: staged };
         return;
       }
     }
     // Only the other rows are copied out for the schema to judge.
-    await conn.run(
+    await tx.run(
       `CREATE OR REPLACE TEMP TABLE ${rawTable} AS
        SELECT * FROM read_parquet($path, file_row_number = true) WHERE NOT coalesce(${plainRows}, false)`,
       params,
     );
     if (temporary) rmSync(temporary, { force: true });
     if (staged > 0) yield { records: [], firstRow: 1, prestaged: staged };
-    const remaining = (
-      await conn.runAndReadAll(`SELECT count(*), max(file_row_number) FROM ${rawTable}`)
-    ).getRowsJS()[0];
-    if (!remaining || remaining[0] === 0n) return;
-    const total = Number(remaining[1]) + 1;
+    const remaining = await tx.one<{ n: bigint; last: bigint | null }>(
+      `SELECT count(*) AS n, max(file_row_number) AS last FROM ${rawTable}`,
+    );
+    if (!remaining || remaining.n === 0n) return;
+    const total = Number(remaining.last) + 1;
     for (let start = 0; start < total; start += batchSize) {
-      const reader = await conn.runAndReadAll(
+      const { columns, rowCount: n } = await tx.columns(
         `SELECT * FROM ${rawTable}
          WHERE file_row_number >= ${start} AND file_row_number < ${start + batchSize}
          ORDER BY file_row_number`,
       );
-      const columns = reader.getColumnsJS();
       const fileRow = columns[names.length]!;
-      const n = reader.currentRowCount;
       if (n === 0) continue;
       const records: unknown[] = new Array(n);
       const rows: number[] = new Array(n);
@@ -116,7 +113,7 @@ export async function* readParquet(
     if (temporary) rmSync(temporary, { force: true });
     // After a failed statement the transaction is aborted and rolls back (dropping the table);
     // a failing DROP must not hide the error that got us here.
-    await conn.run(`DROP TABLE IF EXISTS ${rawTable}`).catch(() => undefined);
+    await tx.run(`DROP TABLE IF EXISTS ${rawTable}`).catch(() => undefined);
   }
 }
 

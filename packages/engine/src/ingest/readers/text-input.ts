@@ -34,15 +34,17 @@ export async function* lines(stream: AsyncIterable<string | Buffer>): AsyncGener
 
 /**
  * Splits a text or byte stream into CSV records with {@link CsvSplitter}, in arrays of records
- * (one per chunk read), each record with the line it starts on. Bytes are decoded as UTF-8 across
+ * (one per chunk read), each record with the line it starts on; fields are separated by
+ * `separator` (a tab for TSV). Bytes are decoded as UTF-8 across
  * chunk boundaries.
  *
  * @throws CsvSyntaxError for malformed quoting.
  */
 export async function* csvRecords(
   stream: AsyncIterable<string | Uint8Array>,
+  separator: ',' | '\t' = ',',
 ): AsyncGenerator<[string[], number][]> {
-  const splitter = new CsvSplitter();
+  const splitter = new CsvSplitter(separator);
   const decoder = new TextDecoder();
   for await (const chunk of stream) {
     const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
