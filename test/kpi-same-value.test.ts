@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { openEngine } from '@incident-insights/engine';
 import { serve } from '@incident-insights/server';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type CliRun, runInsights } from '../packages/cli/test/support/run-cli.ts';
-import { end, loadHandIncidents } from '../packages/engine/test/kpi/fixtures.ts';
+import { end, loadHandIncidents } from './support/kpi-fixtures.ts';
+import { type CliRun, runInsights } from './support/run-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'insights-kpi-e2e-'));
 const db = join(dir, 'kpi.duckdb');

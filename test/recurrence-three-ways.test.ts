@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadSyntheticIncidents, openEngine } from '@incident-insights/engine';
 import { serve } from '@incident-insights/server';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type CliRun, runInsights } from '../packages/cli/test/support/run-cli.ts';
+import { type CliRun, runInsights } from './support/run-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'insights-recurrence-e2e-'));
 const db = join(dir, 'recurrence.duckdb');

@@ -53,6 +53,22 @@ export {
   ingestFormats,
   type RowError,
 } from './ingest/types.ts';
+// One input vocabulary: the parsers the CLI and the HTTP server both read their input with.
+export {
+  type FieldError,
+  type FieldErrorWording,
+  type ZodIssueLike,
+  zodIssuesToFieldErrors,
+} from './input/field-errors.ts';
+export { formatFromFileName, ingestFileExtensions } from './input/file-format.ts';
+export { instantOption } from './input/instant.ts';
+export {
+  maxWindowHours,
+  type ParsedWindowHours,
+  parseWindowHours,
+  type WindowHoursRule,
+  windowHoursOption,
+} from './input/window-hours.ts';
 export { defaultOpenOutageHorizonHours, type KpiOptions } from './kpi/kpi-options.ts';
 export {
   type CalculateOptions,

@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type FixtureIncident,
+  insertIncidents,
+  stormFixture,
+} from '../../../test/support/anomaly-fixtures.ts';
 import type { AnomalyDetection } from '../src/anomaly/anomaly-record.ts';
 import { type Engine, openEngine } from '../src/index.ts';
-import { type FixtureIncident, insertIncidents, stormFixture } from './support/anomaly-fixtures.ts';
 
 // The storm fixture (35 days of four services ending 2026-03-10T00:00Z, each service's incidents
 // handled by `<service>-team`, acknowledged in 5-25 min and resolved in 1-5 h; 30 checkout

@@ -1,12 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type FixtureIncident,
+  insertIncidents,
+  stormFixture,
+} from '../../../test/support/anomaly-fixtures.ts';
 import type { AnomalyDetection } from '../src/anomaly/anomaly-record.ts';
 import type { AnomalyRunResult } from '../src/anomaly/anomaly-run.ts';
 import { readDataStart } from '../src/anomaly/data-start.ts';
 import { type Engine, openEngine } from '../src/index.ts';
-import { type FixtureIncident, insertIncidents, seeded, stormFixture } from './support/anomaly-fixtures.ts';
+import { mulberry32 as seeded } from '../src/random/mulberry32.ts';
 
 // The storm fixture (35 days of four services ending 2026-03-10T00:00Z, 30 checkout incidents on
-// 2026-03-09 14:00-15:00 UTC; support/anomaly-fixtures.ts) plus a service, `billing`, that only
+// 2026-03-09 14:00-15:00 UTC; test/support/anomaly-fixtures.ts) plus a service, `billing`, that only
 // starts on 2026-03-01 (about one incident an hour from then on). One engine holds exactly that;
 // the other also holds a single incident from 2024, as the README's library example ingests.
 const fixture = stormFixture();

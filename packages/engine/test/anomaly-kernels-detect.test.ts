@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { gaussian } from '../../../test/support/python-reference.ts';
 import { detectManySeries } from '../src/anomaly/detect-many.ts';
 import { type Detection, detectAnomalies, detectSeriesAnomalies, EngineError } from '../src/index.ts';
 import { WorkerPool } from '../src/workers/pool.ts';
-import { gaussian } from './support/python-reference.ts';
 
 const nabRoot = path.resolve(import.meta.dirname, '../../..', '../shared/data/nab');
 const hour = 3_600_000;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { gaussian, python } from '../../../test/support/python-reference.ts';
 import { selectAlarms } from '../src/anomaly/kernels/alarm-budget.ts';
 import { cusum } from '../src/anomaly/kernels/cusum.ts';
 import { averagePathLength, isolationForest } from '../src/anomaly/kernels/isolation-forest.ts';
 import { mergeAlarms } from '../src/anomaly/kernels/post-process.ts';
 import { rollingMadBand, rollingQuantileBand, staticThreshold } from '../src/anomaly/kernels/thresholds.ts';
-import { gaussian, python } from './support/python-reference.ts';
 
 describe('isolation forest (Liu, Ting & Zhou 2008)', () => {
   it('c(n) is the BST unsuccessful-search length (worked by hand)', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { gaussian, python } from '../../../test/support/python-reference.ts';
 import { chiSquareHomogeneity } from '../src/anomaly/kernels/chi-square.ts';
 import { generalizedEsd } from '../src/anomaly/kernels/gesd.ts';
 import { ksTwoSample } from '../src/anomaly/kernels/ks-two-sample.ts';
@@ -6,7 +7,6 @@ import { potThreshold } from '../src/anomaly/kernels/pot.ts';
 import { robustZScores } from '../src/anomaly/kernels/robust-z.ts';
 import { regularizedGammaQ } from '../src/anomaly/kernels/special-functions.ts';
 import { studentTCdf, studentTQuantile } from '../src/anomaly/kernels/student-t.ts';
-import { gaussian, python } from './support/python-reference.ts';
 
 describe('Student-t quantile (Hill 396 + Newton)', () => {
   const cases: [number, number][] = [

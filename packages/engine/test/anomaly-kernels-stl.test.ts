@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { gaussian, python } from '../../../test/support/python-reference.ts';
 import { detectSeriesAnomalies } from '../src/anomaly/detect.ts';
 import { defaultStlSettings, seasonalHybridEsd } from '../src/anomaly/kernels/seasonal-esd.ts';
 import { type StlOptions, stl } from '../src/anomaly/kernels/stl.ts';
-import { gaussian, python } from './support/python-reference.ts';
 
 /** Hourly series: trend, a daily sine, Gaussian noise (seeded), and one spike at index 200. */
 function hourly(n: number): number[] {

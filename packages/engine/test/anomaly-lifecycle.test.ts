@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { insertAnomaly } from '../../../test/support/anomaly-fixtures.ts';
 import { type Engine, EngineError, openEngine } from '../src/index.ts';
-import { insertAnomaly } from './support/anomaly-fixtures.ts';
 
 let clock = new Date('2026-03-10T12:00:00Z');
 let engine: Engine;

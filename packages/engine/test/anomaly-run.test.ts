@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertIncidents, stormFixture } from '../../../test/support/anomaly-fixtures.ts';
 import { type Engine, openEngine } from '../src/index.ts';
-import { insertIncidents, stormFixture } from './support/anomaly-fixtures.ts';
 
 // The storm fixture: 35 days of seeded background incidents and 30 planted incidents for checkout
-// between 2026-03-09T14:00 and 15:00 UTC (see support/anomaly-fixtures.ts).
+// between 2026-03-09T14:00 and 15:00 UTC (see test/support/anomaly-fixtures.ts).
 const fixture = stormFixture();
 const end = fixture.end;
 const storm = { start: fixture.stormStart, end: fixture.stormEnd };

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evaluatePlanted } from '../../../test/support/anomaly-evaluation.ts';
 import type { AnomalyDetection } from '../src/anomaly/anomaly-record.ts';
 import { type Engine, openEngine } from '../src/index.ts';
 import { loadSyntheticIncidents } from '../src/synth/loader.ts';
 import type { PlantedAnomaly } from '../src/synth/types.ts';
-import { evaluatePlanted } from './support/anomaly-evaluation.ts';
 
 // Seeded synthetic incidents (seed 1, 10,000 incidents over the 60 days before 2025-01-01) with the
 // generator's planted anomalies: incident storms, a team's MTTA shift, a severity-mix change and a
-// level shift. One run over the whole span; matching rule in support/anomaly-evaluation.ts.
+// level shift. One run over the whole span; matching rule in test/support/anomaly-evaluation.ts.
 const end = new Date('2025-01-01T00:00:00Z');
 let engine: Engine;
 let planted: readonly PlantedAnomaly[] = [];

@@ -227,9 +227,9 @@ describe('appendArrow', () => {
     const staged = await db.transaction(async (conn) => {
       await conn.run('CREATE TEMP TABLE staging (a INTEGER)');
       await appendArrow(conn, 'staging', data);
-      const reader = await conn.runAndReadAll('SELECT sum(a)::INTEGER AS s FROM staging');
+      const row = await conn.one('SELECT sum(a)::INTEGER AS s FROM staging');
       await conn.run('DROP TABLE staging');
-      return reader.getRowObjectsJS()[0];
+      return row;
     });
     expect(staged).toEqual({ s: 6 }); // 1 + 2 + 3
     await expect(db.transaction((conn) => appendArrow(conn, 'no_such_table', data))).rejects.toMatchObject({
@@ -268,7 +268,7 @@ describe('incidentArrowSchema', () => {
     expect(schema.fields.find((f) => f.name === 'title')?.nullable).toBe(false);
     expect(schema.fields.find((f) => f.name === 'resolved_at')?.nullable).toBe(true);
 
-    const { incidentTables } = await import('../src/store/tables/incidents.ts');
+    const { incidentTables } = await import('../src/store/migrations/v1-initial-schema.ts');
     for (const ddl of incidentTables) await db.run(ddl);
     const created = 1_710_074_096_789_012n;
     const columns: Record<string, unknown[]> = {

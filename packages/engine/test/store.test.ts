@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { schemaVersion } from '../src/capabilities.ts';
 import { EngineError, openEngine } from '../src/index.ts';
 import { Database } from '../src/store/database.ts';
-import { schemaVersion } from '../src/store/migrations.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'insights-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

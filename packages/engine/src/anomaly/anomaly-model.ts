@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EngineError, notFound } from '../errors.ts';
+import { zodIssuesToFieldErrors } from '../input/field-errors.ts';
 import type { Database } from '../store/database.ts';
 
 /**
@@ -151,7 +152,7 @@ function parseConfig(id: string, text: string): AnomalyModelConfig {
   const parsed = anomalyModelConfigSchema.safeParse(input);
   if (!parsed.success) {
     throw new EngineError('VALIDATION_ERROR', `model ${id} has an invalid anomaly detection configuration`, {
-      errors: parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
+      errors: zodIssuesToFieldErrors(parsed.error.issues),
     });
   }
   return parsed.data;

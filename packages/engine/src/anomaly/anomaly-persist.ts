@@ -1,6 +1,6 @@
 import type { EventOutbox } from '../events/outbox.ts';
 import type { AnomalySeverity } from '../schema/enums.ts';
-import { bind, type Database } from '../store/database.ts';
+import type { Database } from '../store/database.ts';
 import type { AnomalyGroup } from './anomaly-merge.ts';
 import { severityOf } from './anomaly-wording.ts';
 
@@ -27,7 +27,7 @@ export async function persistGroups(
   modelId: string,
   detectedAt: Date,
 ): Promise<PersistResult> {
-  return db.transaction(async (conn) => {
+  return db.transaction(async (tx) => {
     const created: string[] = [];
     let duplicates = 0;
     for (const { primary, members } of groups) {
@@ -36,21 +36,20 @@ export async function persistGroups(
       const start = new Date(Math.min(...own.map((m) => m.windowStart)));
       const ownEnd = new Date(Math.max(...own.map((m) => m.windowEnd)));
       const end = new Date(Math.max(...members.map((m) => m.windowEnd)));
-      const dup = bind({
+      const dup = {
         keys: memberSeries,
         start: new Date(Math.min(...members.map((m) => m.windowStart))),
         end,
-      });
+      };
       // Only anomalies stored before this run are known: a group of this run that touches another
       // one is a different event (merging kept them apart) and is stored too.
-      const existing = await conn.runAndReadAll(
+      const existing = await tx.rows(
         `SELECT 1 FROM anomaly_detections WHERE list_has_any(member_series, $keys)
          AND time_window_start < $end AND time_window_end > $start
          ${created.length > 0 ? `AND id::VARCHAR NOT IN (${created.map((c) => `'${c}'`).join(', ')})` : ''} LIMIT 1`,
-        dup.values,
-        dup.types,
+        dup,
       );
-      if (existing.currentRowCount > 0) {
+      if (existing.length > 0) {
         duplicates++;
         continue;
       }
@@ -85,7 +84,7 @@ export async function persistGroups(
         windows > 1 && (start.getTime() < primary.windowStart || ownEnd.getTime() > primary.windowEnd)
           ? `${primary.description} (the same change in ${windows} adjoining windows from ${stamp(start)} to ${stamp(ownEnd)})`
           : primary.description;
-      const row = bind({
+      const row = {
         id,
         model: modelId,
         type: primary.anomalyType,
@@ -103,17 +102,16 @@ export async function persistGroups(
         metrics: [...new Set(members.flatMap((m) => m.affectedMetrics))].sort(),
         description,
         metadata: JSON.stringify(metadata),
-      });
-      await conn.run(
+      };
+      await tx.run(
         `INSERT INTO anomaly_detections (id, model_id, anomaly_type, severity, status, series_key, member_series,
            confidence_score, anomaly_score, threshold_used, detected_at, time_window_start, time_window_end,
            related_incidents, affected_services, affected_metrics, description, metadata)
          VALUES ($id::UUID, $model::UUID, $type, $severity, 'DETECTED', $key, $members, $confidence, $score,
            $threshold, $at, $start, $end, $related::UUID[], $services, $metrics, $description, $metadata::JSON)`,
-        row.values,
-        row.types,
+        row,
       );
-      await events.append(conn, 'ANOMALY_DETECTED', {
+      await events.append(tx, 'ANOMALY_DETECTED', {
         id,
         anomaly_type: primary.anomalyType,
         severity,

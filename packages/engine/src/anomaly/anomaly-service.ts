@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { EngineContext } from '../context.ts';
 import { EngineError, notFound } from '../errors.ts';
+import { zodIssuesToFieldErrors } from '../input/field-errors.ts';
 import { type AnomalyStatus, anomalySeverities, anomalyStatuses, anomalyTypes } from '../schema/enums.ts';
-import { bind } from '../store/database.ts';
 import { type ListRequest, type ListSpec, listPage, type Page } from '../store/list-query.ts';
 import { type AnomalyDetection, anomalySelect, rowToAnomaly } from './anomaly-record.ts';
 import { type AnomalyRunOptions, type AnomalyRunResult, runAnomalyDetection } from './anomaly-run.ts';
@@ -174,7 +174,7 @@ export class AnomalyService {
     const parsed = anomalyResolveSchema.safeParse(input);
     if (!parsed.success) {
       throw new EngineError('VALIDATION_ERROR', 'invalid resolution', {
-        errors: parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
+        errors: zodIssuesToFieldErrors(parsed.error.issues),
       });
     }
     const r = parsed.data;
@@ -215,20 +215,17 @@ export class AnomalyService {
     params: Record<string, string | string[] | null>,
   ): Promise<AnomalyDetection> {
     if (!uuid.safeParse(id).success) throw notFound('anomaly', id);
-    await this.context.db.transaction(async (conn) => {
-      const read = bind({ id });
-      const rows = (
-        await conn.runAndReadAll('SELECT status FROM anomaly_detections WHERE id = $id::UUID', read.values)
-      ).getRowObjectsJS();
+    await this.context.db.transaction(async (tx) => {
+      const rows = await tx.rows('SELECT status FROM anomaly_detections WHERE id = $id::UUID', { id });
       const current = rows[0]?.['status'] as AnomalyStatus | undefined;
       if (!current) throw notFound('anomaly', id);
       const to = nextStatus(id, current, action);
-      const write = bind({ ...params, id, to, now: this.context.now() });
-      await conn.run(
-        `UPDATE anomaly_detections SET status = $to, ${set} WHERE id = $id::UUID`,
-        write.values,
-        write.types,
-      );
+      await tx.run(`UPDATE anomaly_detections SET status = $to, ${set} WHERE id = $id::UUID`, {
+        ...params,
+        id,
+        to,
+        now: this.context.now(),
+      });
     });
     return this.get(id);
   }

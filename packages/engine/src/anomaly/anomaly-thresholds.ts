@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EngineError, notFound } from '../errors.ts';
+import { zodIssuesToFieldErrors } from '../input/field-errors.ts';
 import type { Database, Row } from '../store/database.ts';
 import { type ListRequest, type ListSpec, listPage, type Page } from '../store/list-query.ts';
 import type { DetectOptions } from './detect.ts';
@@ -101,7 +102,7 @@ function parseInput(input: unknown): z.output<typeof anomalyThresholdInputSchema
   const parsed = anomalyThresholdInputSchema.safeParse(input);
   if (!parsed.success) {
     throw new EngineError('VALIDATION_ERROR', 'invalid anomaly threshold', {
-      errors: parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
+      errors: zodIssuesToFieldErrors(parsed.error.issues),
     });
   }
   return parsed.data;

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EngineContext } from '../context.ts';
 import { EngineError, notFound } from '../errors.ts';
-import { bind } from '../store/database.ts';
 import { type ListRequest, listPage, type Page } from '../store/list-query.ts';
 import {
   checkPassword,
@@ -53,23 +52,24 @@ export class AuthService {
     const hash = input.password === undefined ? null : await hashPassword(input.password);
     const now = this.context.now();
     const id = randomUUID();
-    await this.context.db.exclusive(async (conn) => {
-      const { values } = bind({ username: input.username });
-      const taken = await conn.runAndReadAll('SELECT 1 FROM users WHERE username = $username', values);
-      if (taken.currentRowCount > 0) {
+    await this.context.db.exclusive(async (tx) => {
+      const taken = await tx.rows('SELECT 1 FROM users WHERE username = $username', {
+        username: input.username,
+      });
+      if (taken.length > 0) {
         throw new EngineError('CONFLICT', `username ${input.username} is taken`, { field: 'username' });
       }
-      const insert = bind({
+      const insert = {
         id,
         username: input.username,
         email: input.email ?? null,
         hash,
         role: input.role,
         now,
-      });
-      await conn.run(
+      };
+      await tx.run(
         'INSERT INTO users VALUES ($id, $username, $email, $hash, $role, true, $now, $now)',
-        insert.values,
+        insert,
       );
     });
     return this.getUser(id);
@@ -120,7 +120,7 @@ export class AuthService {
     if (patch.password !== undefined) checkPassword(patch.password);
     const hash = patch.password === undefined ? undefined : await hashPassword(patch.password);
     const now = this.context.now();
-    await this.context.db.transaction(async (conn) => {
+    await this.context.db.transaction(async (tx) => {
       const changes: [string, string, unknown][] = [
         ['email', 'email', patch.email],
         ['role', 'role', patch.role],
@@ -134,17 +134,13 @@ export class AuthService {
         sets.push(`${column} = $${name}`);
         params[name] = value;
       }
-      await conn.run(
-        `UPDATE users SET ${sets.join(', ')} WHERE id = $id::UUID`,
-        bind(params as never).values,
-      );
+      await tx.run(`UPDATE users SET ${sets.join(', ')} WHERE id = $id::UUID`, params as never);
       if (patch.is_active === false) {
-        const ids = bind({ id: user.id, now }).values;
-        await conn.run(
+        await tx.run(
           'UPDATE api_tokens SET revoked_at = $now WHERE user_id = $id::UUID AND revoked_at IS NULL',
-          ids,
+          { id: user.id, now },
         );
-        await conn.run('DELETE FROM sessions WHERE user_id = $id::UUID', bind({ id: user.id }).values);
+        await tx.run('DELETE FROM sessions WHERE user_id = $id::UUID', { id: user.id });
       }
     });
     this.tokens.clear();

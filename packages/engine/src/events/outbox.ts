@@ -1,6 +1,5 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { EventType } from '../schema/enums.ts';
-import { bind, type Database } from '../store/database.ts';
+import type { Database, Transaction } from '../store/database.ts';
 
 /** One domain event as stored in the outbox. `seq` orders events and never repeats. */
 export interface DomainEvent {
@@ -22,19 +21,14 @@ export class EventOutbox {
     private readonly now: () => Date,
   ) {}
 
-  /** Appends an event using the caller's transaction connection. */
-  async append(conn: DuckDBConnection, type: EventType, payload: Record<string, unknown>): Promise<void> {
-    const { values, types } = bind({
+  /** Appends an event in the caller's transaction. */
+  async append(tx: Transaction, type: EventType, payload: Record<string, unknown>): Promise<void> {
+    await tx.run("INSERT INTO events VALUES ($id::UUID, nextval('events_seq'), $type, $payload::JSON, $at)", {
       id: crypto.randomUUID(),
       type,
       payload: JSON.stringify(payload),
       at: this.now(),
     });
-    await conn.run(
-      "INSERT INTO events VALUES ($id::UUID, nextval('events_seq'), $type, $payload::JSON, $at)",
-      values,
-      types,
-    );
   }
 
   /** Events after `afterSeq` (exclusive), oldest first, at most `limit`, optionally of some types only. */

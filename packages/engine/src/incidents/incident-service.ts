@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { EngineContext } from '../context.ts';
 import { EngineError, notFound } from '../errors.ts';
 import { ingestIncidents } from '../ingest/ingest.ts';
 import type { IngestOptions, IngestReport, IngestSource } from '../ingest/types.ts';
 import { validateBatch } from '../ingest/validate.ts';
-import { markDirtyHours } from '../kpi/dirty-hours.ts';
 import {
   type Incident,
   type IncidentInput,
@@ -13,7 +11,7 @@ import {
   isoToDate,
   type ValidIncident,
 } from '../schema/incident.ts';
-import { bind, type SqlParams } from '../store/database.ts';
+import type { SqlParams } from '../store/database.ts';
 import { type ListRequest, listPage, type Page } from '../store/list-query.ts';
 import { incidentListSpec, incidentSelect, toIncident } from './incident-row.ts';
 
@@ -93,19 +91,19 @@ export class IncidentService {
     const id = valid.id ?? randomUUID();
     const externalId = valid.external_id ?? id;
     const now = this.context.now();
-    await this.context.db.transaction(async (conn) => {
-      const taken = await conn.runAndReadAll(
+    await this.context.db.transaction(async (tx) => {
+      const taken = await tx.rows(
         'SELECT 1 FROM incidents WHERE id = TRY_CAST($id AS UUID) OR external_id = $external_id LIMIT 1',
         { id, external_id: externalId },
       );
-      if (taken.currentRowCount > 0) {
+      if (taken.length > 0) {
         throw new EngineError('CONFLICT', `an incident with id ${id} or external_id ${externalId} exists`, {
           id,
           external_id: externalId,
         });
       }
       const { sql, params } = insertStatement({ ...valid, id, external_id: externalId }, now);
-      await runBound(conn, sql, params);
+      await tx.run(sql, params as SqlParams);
     });
     return this.get(id);
   }
@@ -126,30 +124,31 @@ export class IncidentService {
     const valid = validateOne(merged);
     const externalId = valid.external_id ?? existing.id;
     const now = this.context.now();
-    await this.context.db.transaction(async (conn) => {
-      const taken = await conn.runAndReadAll(
+    await this.context.db.transaction(async (tx) => {
+      const taken = await tx.rows(
         'SELECT 1 FROM incidents WHERE external_id = $external_id AND id <> TRY_CAST($id AS UUID) LIMIT 1',
         { id: existing.id, external_id: externalId },
       );
-      if (taken.currentRowCount > 0) {
+      if (taken.length > 0) {
         throw new EngineError('CONFLICT', `external_id ${externalId} belongs to another incident`, {
           external_id: externalId,
         });
       }
       const columns = writable.filter((c) => c !== 'id');
       const values: Record<string, unknown> = { ...valid, external_id: externalId };
-      // A moved created_at leaves the old hour's rollups counting the incident unless noted.
-      await markDirtyHours(
-        conn,
-        `SELECT date_trunc('hour', created_at) AS hour FROM incidents
-         WHERE id = TRY_CAST($id AS UUID) AND created_at IS DISTINCT FROM $created_at`,
-        { id: existing.id, created_at: valid.created_at },
-      );
-      await runBound(
-        conn,
+      // A moved created_at or service leaves the old place (KPI rollups, caches) stale unless announced.
+      await this.context.incidentsWritten(tx, {
+        vacated: {
+          sql: `SELECT date_trunc('hour', created_at) AS hour, service FROM incidents
+                WHERE id = TRY_CAST($id AS UUID)
+                  AND (created_at IS DISTINCT FROM $created_at OR service IS DISTINCT FROM $service)`,
+          params: { id: existing.id, created_at: valid.created_at, service: valid.service ?? null },
+        },
+      });
+      await tx.run(
         `UPDATE incidents SET ${columns.map((c) => `${c} = $${c}`).join(', ')}, updated_at = $now
          WHERE id = TRY_CAST($id AS UUID)`,
-        { ...pick(values, columns), id: existing.id, now },
+        { ...pick(values, columns), id: existing.id, now } as SqlParams,
       );
     });
     return this.get(existing.id);
@@ -162,19 +161,18 @@ export class IncidentService {
    */
   async delete(id: string): Promise<void> {
     const params = { id: String(id).toLowerCase() };
-    const deleted = await this.context.db.transaction(async (conn) => {
-      await markDirtyHours(
-        conn,
-        `SELECT date_trunc('hour', created_at) AS hour FROM incidents WHERE id = TRY_CAST($id AS UUID)`,
+    const deleted = await this.context.db.transaction(async (tx) => {
+      await this.context.incidentsWritten(tx, {
+        vacated: {
+          sql: `SELECT date_trunc('hour', created_at) AS hour, service FROM incidents WHERE id = TRY_CAST($id AS UUID)`,
+          params,
+        },
+      });
+      const rows = await tx.rows(
+        'DELETE FROM incidents WHERE id = TRY_CAST($id AS UUID) RETURNING CAST(id AS VARCHAR) AS id',
         params,
       );
-      const { values, types } = bind(params);
-      const reader = await conn.runAndReadAll(
-        'DELETE FROM incidents WHERE id = TRY_CAST($id AS UUID) RETURNING CAST(id AS VARCHAR) AS id',
-        values,
-        types,
-      );
-      return reader.currentRowCount;
+      return rows.length;
     });
     if (deleted === 0) throw notFound('incident', id);
   }
@@ -248,9 +246,4 @@ function toDate(value: unknown, parameter: string): Date {
     throw new EngineError('VALIDATION_ERROR', `${parameter} must be an ISO 8601 date-time`, { parameter });
   }
   return date;
-}
-
-async function runBound(conn: DuckDBConnection, sql: string, params: Record<string, unknown>): Promise<void> {
-  const { values, types } = bind(params as SqlParams);
-  await conn.run(sql, values, types);
 }

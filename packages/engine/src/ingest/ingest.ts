@@ -1,8 +1,8 @@
 import type { EngineContext } from '../context.ts';
 import { EngineError } from '../errors.ts';
+import { StagingWriter } from '../store/incident-staging.ts';
 import { openSource } from './source.ts';
 import { mergeStaged } from './staging.ts';
-import { StagingWriter } from './staging-writer.ts';
 import {
   type IngestOptions,
   type IngestReport,
@@ -29,9 +29,9 @@ export async function ingestIncidents(
   options: IngestOptions = {},
 ): Promise<IngestReport> {
   const skipInvalid = options.skipInvalid ?? false;
-  return context.db.transaction(async (conn) => {
-    const batches = openSource(source, conn);
-    const writer = await StagingWriter.open(conn);
+  return context.db.transaction(async (tx) => {
+    const batches = openSource(source, tx);
+    const writer = await StagingWriter.open(tx);
     let received = 0;
     let invalid = 0;
     const errors: RowError[] = [];
@@ -59,7 +59,7 @@ export async function ingestIncidents(
         { errors },
       );
     }
-    const { inserted, updated } = await mergeStaged(conn, context.now());
+    const { inserted, updated } = await mergeStaged(tx, context.now(), context.incidentsWritten);
     return { received, inserted, updated, skipped: invalid, errors };
   });
 }

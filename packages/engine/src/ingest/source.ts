@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { extname } from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { EngineError } from '../errors.ts';
+import { formatFromFileName, ingestFileExtensions } from '../input/file-format.ts';
+import type { Transaction } from '../store/transaction.ts';
 import { checkMapping, objectReshaper } from './column-mapping.ts';
 import { readArrow } from './readers/arrow.ts';
 import { readCsv } from './readers/csv.ts';
@@ -11,44 +11,30 @@ import { readRecords } from './readers/records.ts';
 import { readServiceNow } from './readers/servicenow.ts';
 import { type IngestFormat, type IngestSource, ingestFormats, type RawBatch } from './types.ts';
 
-const formatByExtension: Record<string, IngestFormat> = {
-  '.json': 'json',
-  '.ndjson': 'ndjson',
-  '.jsonl': 'ndjson',
-  '.csv': 'csv',
-  '.tsv': 'csv',
-  '.parquet': 'parquet',
-  '.pq': 'parquet',
-  '.arrow': 'arrow',
-  '.arrows': 'arrow',
-  '.ipc': 'arrow',
-  '.feather': 'arrow',
-  '.zip': 'servicenow',
-};
-
 /**
- * The format of a file from its extension (`.zip` is the ServiceNow event log).
+ * The format of a file from its extension, by {@link formatFromFileName}.
  *
  * @throws EngineError VALIDATION_ERROR when the extension says nothing.
  */
-export function formatOfPath(path: string): IngestFormat {
-  const format = formatByExtension[extname(path).toLowerCase()];
+function formatOfPath(path: string): IngestFormat {
+  const format = formatFromFileName(path);
   if (!format) {
     throw new EngineError('VALIDATION_ERROR', `cannot tell the format of ${path}: give one`, {
       allowed: ingestFormats,
+      extensions: ingestFileExtensions,
     });
   }
   return format;
 }
 
 /**
- * Opens a source as a stream of raw batches. Parquet needs `conn` (DuckDB reads it inside the
+ * Opens a source as a stream of raw batches. Parquet needs `tx` (DuckDB reads it inside the
  * ingest transaction).
  *
  * @throws EngineError NOT_FOUND for a missing file; VALIDATION_ERROR for an unknown format, a bad
  *   column mapping or list of columns to ignore, or either of them given for the ServiceNow log.
  */
-export function openSource(source: IngestSource, conn: DuckDBConnection): AsyncIterable<RawBatch> {
+export function openSource(source: IngestSource, tx: Transaction): AsyncIterable<RawBatch> {
   if ('records' in source) return readRecords(source.records);
   const format = 'path' in source ? (source.format ?? formatOfPath(source.path)) : source.format;
   if (!ingestFormats.includes(format)) {
@@ -74,8 +60,10 @@ export function openSource(source: IngestSource, conn: DuckDBConnection): AsyncI
       return readNdjson(input, objectReshaper(mapping, ignore));
     case 'csv':
       return readCsv(input, mapping, ignore);
+    case 'tsv':
+      return readCsv(input, mapping, ignore, '\t');
     case 'parquet':
-      return readParquet(conn, input, mapping, ignore);
+      return readParquet(tx, input, mapping, ignore);
     case 'arrow':
       return readArrow(input, mapping, ignore);
     case 'servicenow':

@@ -1,9 +1,8 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { IncidentsWrittenHook } from '../context.ts';
 import { EngineError } from '../errors.ts';
-import { markDirtyHours } from '../kpi/dirty-hours.ts';
 import { incidentColumns } from '../schema/incident.ts';
-import { bind } from '../store/database.ts';
-import { stagingTable } from './staging-writer.ts';
+import { stagingTable } from '../store/incident-staging.ts';
+import type { Transaction } from '../store/transaction.ts';
 
 const sourceTable = 'incident_source';
 
@@ -13,49 +12,50 @@ const timestampColumns = new Set<string>(
 );
 
 /**
- * Upserts the staged rows into `incidents` by external id, on `conn` inside the caller's transaction:
+ * Upserts the staged rows into `incidents` by external id, in the caller's transaction `tx`:
  * a row whose external id exists overwrites that incident's fields and keeps its id and
  * `ingested_at`; a new one is inserted with its own id or a fresh UUID. Several staged rows with one
  * external id: the last in source order wins. A staged row without external id takes its id as
  * external id (so it is always new unless its id is given).
  *
+ * Before rows that exist are overwritten, `incidentsWritten` is told where they are now (see
+ * `IncidentsWritten`); an insert-only merge has nothing to announce.
+ *
  * @returns how many incidents were inserted and how many updated.
  * @throws EngineError CONFLICT when a staged id belongs to an incident with another external id.
  */
 export async function mergeStaged(
-  conn: DuckDBConnection,
+  tx: Transaction,
   now: Date,
+  incidentsWritten: IncidentsWrittenHook,
 ): Promise<{ inserted: number; updated: number }> {
   const select = dataColumns
     .map((c) => (timestampColumns.has(c) ? `epoch_ms(CAST(${c} AS BIGINT)) AS ${c}` : c))
     .join(', ');
   // One scan of the staging table; the stored count is metadata (no scan of incidents).
-  const shape = (
-    await conn.runAndReadAll(
-      `SELECT count(*) AS n, count(external_id) AS e, count(DISTINCT external_id) AS d, count(id) AS i,
-         (SELECT count(*) FROM incidents) AS stored
-       FROM ${stagingTable}`,
-    )
-  ).getRowObjectsJS()[0] as { n: bigint; e: bigint; d: bigint; i: bigint; stored: bigint };
+  const shape = (await tx.one(
+    `SELECT count(*) AS n, count(external_id) AS e, count(DISTINCT external_id) AS d, count(id) AS i,
+       (SELECT count(*) FROM incidents) AS stored
+     FROM ${stagingTable}`,
+  )) as { n: bigint; e: bigint; d: bigint; i: bigint; stored: bigint };
   const empty = shape.stored === 0n;
   if (shape.n === shape.e && shape.e === shape.d && shape.i === 0n) {
     // The common bulk case (every row has an external id, none twice, no ids given): no
     // de-duplication or id bookkeeping is needed, so merge straight from the staging table.
-    return merge(conn, `(SELECT _row, ${select}, external_id FROM ${stagingTable})`, 'uuid()', now, empty);
+    const source = `(SELECT _row, ${select}, external_id FROM ${stagingTable})`;
+    return merge(tx, source, 'uuid()', now, empty, incidentsWritten);
   }
-  await conn.run(`CREATE OR REPLACE TEMP TABLE ${sourceTable} AS
+  await tx.run(`CREATE OR REPLACE TEMP TABLE ${sourceTable} AS
     WITH s AS MATERIALIZED (
       SELECT *, coalesce(CAST(id AS UUID), uuid()) AS uid FROM ${stagingTable}
     )
     SELECT _row, uid AS id, coalesce(external_id, CAST(uid AS VARCHAR)) AS external_id, ${select}
     FROM s
     QUALIFY row_number() OVER (PARTITION BY coalesce(external_id, CAST(uid AS VARCHAR)) ORDER BY _row DESC) = 1`);
-  const conflict = (
-    await conn.runAndReadAll(
-      `SELECT s._row AS row, CAST(s.id AS VARCHAR) AS id FROM ${sourceTable} s
-       JOIN incidents t ON t.id = s.id AND t.external_id <> s.external_id ORDER BY s._row LIMIT 1`,
-    )
-  ).getRowObjectsJS()[0];
+  const conflict = await tx.one(
+    `SELECT s._row AS row, CAST(s.id AS VARCHAR) AS id FROM ${sourceTable} s
+     JOIN incidents t ON t.id = s.id AND t.external_id <> s.external_id ORDER BY s._row LIMIT 1`,
+  );
   if (conflict) {
     throw new EngineError(
       'CONFLICT',
@@ -67,8 +67,8 @@ export async function mergeStaged(
       },
     );
   }
-  const result = await merge(conn, sourceTable, 's.id', now, empty);
-  await conn.run(`DROP TABLE ${sourceTable}`);
+  const result = await merge(tx, sourceTable, 's.id', now, empty, incidentsWritten);
+  await tx.run(`DROP TABLE ${sourceTable}`);
   return result;
 }
 
@@ -78,43 +78,45 @@ export async function mergeStaged(
  * and a plain INSERT does what the MERGE would, without its join against the stored rows.
  */
 async function merge(
-  conn: DuckDBConnection,
+  tx: Transaction,
   source: string,
   newId: string,
   now: Date,
   empty: boolean,
+  incidentsWritten: IncidentsWrittenHook,
 ): Promise<{ inserted: number; updated: number }> {
-  const counts = (
-    await conn.runAndReadAll(
-      empty
-        ? `SELECT count(*) AS total, 0 AS updated FROM ${source} AS s`
-        : `SELECT count(*) AS total, count(*) FILTER (WHERE external_id IN (SELECT external_id FROM incidents)) AS updated
-           FROM ${source} AS s`,
-    )
-  ).getRowObjectsJS()[0] as { total: bigint; updated: bigint | number };
+  const counts = (await tx.one(
+    empty
+      ? `SELECT count(*) AS total, 0 AS updated FROM ${source} AS s`
+      : `SELECT count(*) AS total, count(*) FILTER (WHERE external_id IN (SELECT external_id FROM incidents)) AS updated
+         FROM ${source} AS s`,
+  )) as { total: bigint; updated: bigint | number };
   const updated = Number(counts.updated);
-  const { values } = bind({ now });
+  const values = { now };
   const insertColumns = `id, external_id, ${dataColumns.join(', ')}, ingested_at, updated_at`;
   const insertValues = `${newId}, s.external_id, ${dataColumns.map((c) => `s.${c}`).join(', ')}, $now, $now`;
   if (updated === 0) {
-    await conn.run(
+    await tx.run(
       `INSERT INTO incidents (${insertColumns}) SELECT ${insertValues} FROM ${source} AS s`,
       values,
     );
   } else {
-    // Rows whose created_at moves leave their old hour's KPI rollups counting them unless noted.
-    await markDirtyHours(
-      conn,
-      `SELECT date_trunc('hour', t.created_at) AS hour FROM incidents AS t JOIN ${source} AS s
-       ON t.external_id = s.external_id WHERE t.created_at IS DISTINCT FROM s.created_at`,
-    );
-    await conn.run(
+    // Rows whose created_at or service moves leave their old place (KPI rollups, caches) stale unless announced.
+    await incidentsWritten(tx, {
+      vacated: {
+        sql: `SELECT date_trunc('hour', t.created_at) AS hour, t.service AS service
+              FROM incidents AS t JOIN ${source} AS s ON t.external_id = s.external_id
+              WHERE t.created_at IS DISTINCT FROM s.created_at OR t.service IS DISTINCT FROM s.service`,
+        params: {},
+      },
+    });
+    await tx.run(
       `MERGE INTO incidents AS t USING ${source} AS s ON t.external_id = s.external_id
        WHEN MATCHED THEN UPDATE SET ${dataColumns.map((c) => `${c} = s.${c}`).join(', ')}, updated_at = $now
        WHEN NOT MATCHED THEN INSERT (${insertColumns}) VALUES (${insertValues})`,
       values,
     );
   }
-  await conn.run(`DROP TABLE ${stagingTable}`);
+  await tx.run(`DROP TABLE ${stagingTable}`);
   return { inserted: Number(counts.total) - updated, updated };
 }

@@ -1,13 +1,17 @@
 import type { IncidentInput } from '../schema/incident.ts';
 
-/** A file or payload format the ingester reads. `servicenow` is the zipped (or plain) CSV event log. */
-export type IngestFormat = 'json' | 'ndjson' | 'csv' | 'parquet' | 'arrow' | 'servicenow';
+/**
+ * A file or payload format the ingester reads. `tsv` is CSV with tabs between fields;
+ * `servicenow` is the zipped (or plain) CSV event log.
+ */
+export type IngestFormat = 'json' | 'ndjson' | 'csv' | 'tsv' | 'parquet' | 'arrow' | 'servicenow';
 
 /** Every {@link IngestFormat}, for option parsing. */
 export const ingestFormats: readonly IngestFormat[] = [
   'json',
   'ndjson',
   'csv',
+  'tsv',
   'parquet',
   'arrow',
   'servicenow',
@@ -28,8 +32,8 @@ export type IgnoredColumns = readonly string[];
 
 /**
  * Where incidents come from: JS objects (an iterable or async iterable), a file (format from the
- * extension when not given: `.json`, `.ndjson`/`.jsonl`, `.csv`, `.parquet`, `.arrow`/`.arrows`/`.ipc`,
- * `.zip` for the ServiceNow event log), or bytes/text in memory (an HTTP body). Every key of a
+ * extension when not given, by `formatFromFileName`: `.json`, `.ndjson`/`.jsonl`, `.csv`, `.tsv`,
+ * `.parquet`/`.pq`, `.arrow`/`.arrows`/`.ipc`/`.feather`, `.zip` for the ServiceNow event log), or bytes/text in memory (an HTTP body). Every key of a
  * record and every column of a table must be an incident field, mapped to one, or ignored by name;
  * the ServiceNow log is read by its own fixed layout and its other columns are not read.
  */

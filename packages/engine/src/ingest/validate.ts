@@ -1,3 +1,4 @@
+import { zodIssuesToFieldErrors } from '../input/field-errors.ts';
 import { incidentInputSchema, type ValidIncident } from '../schema/incident.ts';
 import { fastValidate } from './fast-validate.ts';
 import { unknownFieldMessage, unknownFields } from './field-names.ts';
@@ -55,10 +56,10 @@ export function validateBatch(batch: RawBatch): ValidatedBatch {
       line === undefined ? { row, field, message } : { row, line, field, message };
     for (const key of unknown) errors.push(problem(key, unknownFieldMessage));
     if (parsed.success) continue;
-    for (const issue of parsed.error.issues) {
-      errors.push(
-        problem(issue.path.length > 0 ? issue.path.map(String).join('.') : '(record)', issue.message),
-      );
+    for (const { field, message } of zodIssuesToFieldErrors(parsed.error.issues, {
+      wholeInput: '(record)',
+    })) {
+      errors.push(problem(field, message));
     }
   }
   return { incidents, rows, errors, invalidRows };

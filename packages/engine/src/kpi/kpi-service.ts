@@ -1,5 +1,6 @@
 import type { EngineContext } from '../context.ts';
 import { EngineError } from '../errors.ts';
+import { type ZodIssueLike, zodIssuesToFieldErrors } from '../input/field-errors.ts';
 import type { ListRequest, Page } from '../store/list-query.ts';
 import type { Period } from './calculator.ts';
 import { parseFormula } from './formula/parser.ts';
@@ -59,8 +60,8 @@ function invalid(message: string, details: unknown): EngineError {
   return new EngineError('VALIDATION_ERROR', message, details);
 }
 
-function zodDetails(issues: readonly { path: PropertyKey[]; message: string }[]) {
-  return { errors: issues.map((i) => ({ field: i.path.map(String).join('.'), message: i.message })) };
+function zodDetails(issues: readonly ZodIssueLike[]) {
+  return { errors: zodIssuesToFieldErrors(issues) };
 }
 
 /**
@@ -89,7 +90,7 @@ export class KpiService {
    */
   async ensureSystemMetrics(): Promise<void> {
     const at = this.context.now();
-    await this.context.db.transaction((conn) => ensureSystemMetrics(conn, at));
+    await this.context.db.transaction((tx) => ensureSystemMetrics(tx, at));
   }
 
   /**
@@ -104,8 +105,8 @@ export class KpiService {
   ): Promise<KpiMetric> {
     const definition = this.validate(input);
     const id = crypto.randomUUID();
-    await this.context.db.transaction((conn) =>
-      insertMetric(conn, {
+    await this.context.db.transaction((tx) =>
+      insertMetric(tx, {
         ...definition,
         id,
         is_system_metric: false,
@@ -177,13 +178,13 @@ export class KpiService {
   async delete(id: string): Promise<void> {
     const current = await readMetric(this.context.db, id);
     this.assertChangeable(current, 'deleted');
-    await this.context.db.transaction(async (conn) => {
-      await exec(conn, 'DELETE FROM kpi_measurements WHERE metric_id = $id::UUID', { id });
+    await this.context.db.transaction(async (tx) => {
+      await exec(tx, 'DELETE FROM kpi_measurements WHERE metric_id = $id::UUID', { id });
       // Rollups may be shared with metrics of the same definition; dropping them only costs those a rebuild.
       for (const table of ['kpi_rollups', 'kpi_rollup_bins', 'kpi_rollup_state']) {
-        await exec(conn, `DELETE FROM ${table} WHERE metric_id = $id::UUID`, { id: rollupKey(current) });
+        await exec(tx, `DELETE FROM ${table} WHERE metric_id = $id::UUID`, { id: rollupKey(current) });
       }
-      await exec(conn, 'DELETE FROM kpi_metrics WHERE id = $id::UUID', { id });
+      await exec(tx, 'DELETE FROM kpi_metrics WHERE id = $id::UUID', { id });
     });
     this.summarizer.forgetRollups(rollupKey(current));
   }

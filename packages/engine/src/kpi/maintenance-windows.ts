@@ -1,4 +1,5 @@
 import { EngineError, notFound } from '../errors.ts';
+import { zodIssuesToFieldErrors } from '../input/field-errors.ts';
 import type { Database, Row } from '../store/database.ts';
 import { type ListRequest, type ListSpec, listPage, type Page } from '../store/list-query.ts';
 import { type MaintenanceWindowInput, maintenanceWindowSchema } from './metric-schema.ts';
@@ -50,7 +51,7 @@ export class MaintenanceWindows {
     const parsed = maintenanceWindowSchema.safeParse(input);
     if (!parsed.success) {
       throw new EngineError('VALIDATION_ERROR', 'invalid maintenance window', {
-        errors: parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
+        errors: zodIssuesToFieldErrors(parsed.error.issues),
       });
     }
     const w = parsed.data;

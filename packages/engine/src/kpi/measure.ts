@@ -1,7 +1,6 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { EngineContext } from '../context.ts';
 import type { AggregationType } from '../schema/enums.ts';
-import { bind, type SqlParams } from '../store/database.ts';
+import type { SqlParams, Transaction } from '../store/database.ts';
 import { type Computation, computeAggregations, computeFormula, type Period } from './calculator.ts';
 import { parseFormula } from './formula/parser.ts';
 import type { OutageRule } from './kpi-options.ts';
@@ -104,8 +103,8 @@ export async function measureMetric(
   const info = metricTypeInfo[metric.metric_type];
   const id = crypto.randomUUID();
   const calculatedAt = context.now();
-  await db.transaction(async (conn) => {
-    const previous = await previousValue(conn, metric.id, period.start, period.end);
+  await db.transaction(async (tx) => {
+    const previous = await previousValue(tx, metric.id, period.start, period.end);
     const met = meetsTarget(computation.value, metric.target_value, info.direction);
     // A breach is a crossing from met (or no earlier measurement) to missed; an unknown (null) value
     // on either side is no crossing.
@@ -129,12 +128,12 @@ export async function measureMetric(
       threshold_breached: breached,
     };
     await exec(
-      conn,
+      tx,
       'DELETE FROM kpi_measurements WHERE metric_id = $id::UUID AND period_start = $start AND period_end = $end',
       { id: metric.id, start: period.start, end: period.end },
     );
     await exec(
-      conn,
+      tx,
       `INSERT INTO kpi_measurements VALUES ($id::UUID, $metric::UUID, $value::DOUBLE, $unit, $start, $end,
          $incidents, $samples, $at, $details::JSON)`,
       {
@@ -151,7 +150,7 @@ export async function measureMetric(
       },
     );
     if (breached) {
-      await context.events.append(conn, 'KPI_THRESHOLD_BREACHED', {
+      await context.events.append(tx, 'KPI_THRESHOLD_BREACHED', {
         metric_id: metric.id,
         metric_name: metric.name,
         metric_type: metric.metric_type,
@@ -170,8 +169,7 @@ export async function measureMetric(
   return { measurement: stored as KpiMeasurement, computed: true };
 }
 
-/** Runs one statement with bound parameters on a transaction's connection. */
-export async function exec(conn: DuckDBConnection, sql: string, params: SqlParams): Promise<void> {
-  const { values, types } = bind(params);
-  await conn.run(sql, values, types);
+/** Runs one statement with bound parameters in a transaction. */
+export async function exec(tx: Transaction, sql: string, params: SqlParams): Promise<void> {
+  await tx.run(sql, params);
 }

@@ -1,6 +1,5 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { MetricType } from '../schema/enums.ts';
-import { bind, type Database, type Row } from '../store/database.ts';
+import type { Database, Row, Transaction } from '../store/database.ts';
 import { type ListRequest, type ListSpec, listPage, type Page } from '../store/list-query.ts';
 import { formatDecimal } from './metric-types.ts';
 import type { KpiMeasurement } from './records.ts';
@@ -68,21 +67,17 @@ export async function findMeasurement(
 
 /** The latest measured value of a metric for a period ending at or before `end`, other than `[start, end)`. */
 export async function previousValue(
-  conn: DuckDBConnection,
+  tx: Transaction,
   metricId: string,
   start: Date,
   end: Date,
 ): Promise<{ found: boolean; value: number | null }> {
-  const { values, types } = bind({ id: metricId, start, end });
-  const rows = (
-    await conn.runAndReadAll(
-      `SELECT value FROM kpi_measurements WHERE metric_id = $id::UUID AND period_end <= $end
-         AND NOT (period_start = $start AND period_end = $end)
-       ORDER BY period_end DESC, calculated_at DESC LIMIT 1`,
-      values,
-      types,
-    )
-  ).getRowObjectsJS();
+  const rows = await tx.rows(
+    `SELECT value FROM kpi_measurements WHERE metric_id = $id::UUID AND period_end <= $end
+       AND NOT (period_start = $start AND period_end = $end)
+     ORDER BY period_end DESC, calculated_at DESC LIMIT 1`,
+    { id: metricId, start, end },
+  );
   const row = rows[0];
   if (!row) return { found: false, value: null };
   return { found: true, value: row['value'] === null ? null : Number(row['value']) };

@@ -1,7 +1,6 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { notFound } from '../errors.ts';
 import type { AggregationType, MetricType } from '../schema/enums.ts';
-import { bind, type Database, type Row } from '../store/database.ts';
+import type { Database, Row, Transaction } from '../store/database.ts';
 import { type ListRequest, type ListSpec, listPage, type Page } from '../store/list-query.ts';
 import type { MetricDefinition } from './metric-schema.ts';
 import { formatDecimal, metricTypeInfo } from './metric-types.ts';
@@ -141,34 +140,32 @@ export async function toApiMetrics(db: Database, metrics: readonly StoredMetric[
 
 /** Inserts a metric row inside the caller's transaction. */
 export async function insertMetric(
-  conn: DuckDBConnection,
+  tx: Transaction,
   m: MetricDefinition & { id: string; is_system_metric: boolean; created_by: string | null; at: Date },
 ): Promise<void> {
-  const { values, types } = bind({
-    id: m.id,
-    name: m.name,
-    description: m.description,
-    metric_type: m.metric_type,
-    aggregation_type: m.aggregation_type,
-    cats: [...m.incident_categories],
-    sevs: [...m.incident_severities],
-    pris: [...m.incident_priorities],
-    services: [...m.services],
-    teams: [...m.teams],
-    formula: m.calculation_formula ?? undefined,
-    window: m.time_window_hours,
-    target: m.target_value ?? undefined,
-    active: m.is_active,
-    system: m.is_system_metric,
-    created_by: m.created_by ?? undefined,
-    at: m.at,
-  });
-  await conn.run(
+  await tx.run(
     `INSERT INTO kpi_metrics VALUES ($id::UUID, $name, $description, $metric_type, $aggregation_type,
        $cats::VARCHAR[], $sevs::VARCHAR[], $pris::VARCHAR[], $services::VARCHAR[], $teams::VARCHAR[],
        $formula::VARCHAR, $window, $target::DOUBLE, $active, $system, $created_by::UUID, $at, $at)`,
-    values,
-    types,
+    {
+      id: m.id,
+      name: m.name,
+      description: m.description,
+      metric_type: m.metric_type,
+      aggregation_type: m.aggregation_type,
+      cats: [...m.incident_categories],
+      sevs: [...m.incident_severities],
+      pris: [...m.incident_priorities],
+      services: [...m.services],
+      teams: [...m.teams],
+      formula: m.calculation_formula ?? undefined,
+      window: m.time_window_hours,
+      target: m.target_value ?? undefined,
+      active: m.is_active,
+      system: m.is_system_metric,
+      created_by: m.created_by ?? undefined,
+      at: m.at,
+    },
   );
 }
 

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { MetricType } from '../schema/enums.ts';
-import { bind, type Database, type SqlValue } from '../store/database.ts';
+import type { Database, SqlValue, Transaction } from '../store/database.ts';
 import { usedParams } from './calculator.ts';
 import { addBin, minIndexableValue, type Sketch, sketchGamma, zeroBin } from './dd-sketch.ts';
 import { compileLeaves } from './formula/compile.ts';
@@ -126,15 +125,13 @@ export async function refreshRollups(
   if (defs.length === 0) return 'none';
   const definition = rollupDefinition(metric);
   const key = rollupKey(metric);
-  return db.transaction(async (conn) => {
-    const state = (
-      await conn.runAndReadAll(
-        `SELECT definition, watermark, row_count,
-           EXISTS (SELECT 1 FROM kpi_dirty_hours WHERE metric_id = $id::UUID) AS dirty
-         FROM kpi_rollup_state WHERE metric_id = $id::UUID`,
-        { id: key },
-      )
-    ).getRowObjectsJS()[0];
+  return db.transaction(async (tx) => {
+    const state = await tx.one(
+      `SELECT definition, watermark, row_count,
+         EXISTS (SELECT 1 FROM kpi_dirty_hours WHERE metric_id = $id::UUID) AS dirty
+       FROM kpi_rollup_state WHERE metric_id = $id::UUID`,
+      { id: key },
+    );
     const stateWm = (state?.['watermark'] as Date | null | undefined) ?? null;
     const stateRows = Number(state?.['row_count'] ?? -1);
     const same = state?.['definition'] === definition;
@@ -159,22 +156,22 @@ export async function refreshRollups(
         UNION SELECT hour FROM kpi_dirty_hours WHERE metric_id = $id::UUID`;
       scope = `date_trunc('hour', created_at) IN (${hours})`;
       scopeParams['since'] = stateWm;
-      await run(conn, `DELETE FROM kpi_rollups WHERE metric_id = $id::UUID AND bucket IN (${hours})`, {
+      await run(tx, `DELETE FROM kpi_rollups WHERE metric_id = $id::UUID AND bucket IN (${hours})`, {
         id: key,
         since: stateWm,
       });
-      await run(conn, `DELETE FROM kpi_rollup_bins WHERE metric_id = $id::UUID AND bucket IN (${hours})`, {
+      await run(tx, `DELETE FROM kpi_rollup_bins WHERE metric_id = $id::UUID AND bucket IN (${hours})`, {
         id: key,
         since: stateWm,
       });
     } else {
-      await run(conn, 'DELETE FROM kpi_rollups WHERE metric_id = $id::UUID', { id: key });
-      await run(conn, 'DELETE FROM kpi_rollup_bins WHERE metric_id = $id::UUID', { id: key });
+      await run(tx, 'DELETE FROM kpi_rollups WHERE metric_id = $id::UUID', { id: key });
+      await run(tx, 'DELETE FROM kpi_rollup_bins WHERE metric_id = $id::UUID', { id: key });
     }
-    for (const def of defs) await buildSeries(conn, metric, key, def, scope, scopeParams);
-    await run(conn, 'DELETE FROM kpi_dirty_hours WHERE metric_id = $id::UUID', { id: key });
-    await run(conn, 'DELETE FROM kpi_rollup_state WHERE metric_id = $id::UUID', { id: key });
-    await run(conn, 'INSERT INTO kpi_rollup_state VALUES ($id::UUID, $def, $wm, $n, $now)', {
+    for (const def of defs) await buildSeries(tx, metric, key, def, scope, scopeParams);
+    await run(tx, 'DELETE FROM kpi_dirty_hours WHERE metric_id = $id::UUID', { id: key });
+    await run(tx, 'DELETE FROM kpi_rollup_state WHERE metric_id = $id::UUID', { id: key });
+    await run(tx, 'INSERT INTO kpi_rollup_state VALUES ($id::UUID, $def, $wm, $n, $now)', {
       id: key,
       def: definition,
       wm: version.watermark ?? undefined,
@@ -186,7 +183,7 @@ export async function refreshRollups(
 }
 
 async function buildSeries(
-  conn: DuckDBConnection,
+  tx: Transaction,
   metric: StoredMetric,
   key: string,
   def: SeriesDef,
@@ -203,14 +200,14 @@ async function buildSeries(
   const source = `SELECT date_trunc('hour', created_at) AS bucket, ${def.sampleSql ?? 'CAST(NULL AS DOUBLE)'} AS x,
       ${def.hitSql} AS h FROM incidents WHERE ${where}${scope ? ` AND ${scope}` : ''}`;
   await run(
-    conn,
+    tx,
     `INSERT INTO kpi_rollups SELECT $id::UUID, $series, bucket, count(*), count(*) FILTER (WHERE h),
        count(x), sum(x), min(x), max(x) FROM (${source}) GROUP BY bucket ORDER BY bucket`,
     params,
   );
   if (def.sampleSql === null) return;
   await run(
-    conn,
+    tx,
     `INSERT INTO kpi_rollup_bins SELECT $id::UUID, $series, bucket,
        CASE WHEN x >= $minv THEN CAST(ceil(ln(x) / $lngamma) AS INTEGER) ELSE $zerobin END AS bin, count(*),
        min(x), max(x)
@@ -219,9 +216,8 @@ async function buildSeries(
   );
 }
 
-async function run(conn: DuckDBConnection, sql: string, params: Record<string, SqlValue>): Promise<void> {
-  const { values, types } = bind(usedParams(sql, params));
-  await conn.run(sql, values, types);
+async function run(tx: Transaction, sql: string, params: Record<string, SqlValue>): Promise<void> {
+  await tx.run(sql, usedParams(sql, params));
 }
 
 /** Hourly aggregates of one series over a range, as read back for a summary. */

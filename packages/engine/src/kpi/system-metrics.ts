@@ -1,5 +1,5 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { type MetricType, metricTypes } from '../schema/enums.ts';
+import type { Transaction } from '../store/database.ts';
 import { exec } from './measure.ts';
 import { insertMetric } from './metric-store.ts';
 import { metricTypeInfo, systemAggregation, systemWindowHours } from './metric-types.ts';
@@ -11,14 +11,12 @@ import { metricTypeInfo, systemAggregation, systemWindowHours } from './metric-t
  * counts CRITICAL ones only from then on (measurements stored before keep their values). Nothing
  * else of a system metric changes. Idempotent; runs inside the caller's transaction.
  */
-export async function ensureSystemMetrics(conn: DuckDBConnection, at: Date): Promise<void> {
-  const rows = (
-    await conn.runAndReadAll(
-      `SELECT id::VARCHAR AS id, metric_type, name, description,
-         array_to_string(list_sort(incident_severities), ',') AS severities
-       FROM kpi_metrics WHERE is_system_metric`,
-    )
-  ).getRowObjectsJS();
+export async function ensureSystemMetrics(tx: Transaction, at: Date): Promise<void> {
+  const rows = await tx.rows(
+    `SELECT id::VARCHAR AS id, metric_type, name, description,
+       array_to_string(list_sort(incident_severities), ',') AS severities
+     FROM kpi_metrics WHERE is_system_metric`,
+  );
   const present = new Set(rows.map((r) => String(r['metric_type'])));
   for (const row of rows) {
     const type = String(row['metric_type']) as MetricType;
@@ -30,7 +28,7 @@ export async function ensureSystemMetrics(conn: DuckDBConnection, at: Date): Pro
       String(row['severities'] ?? '') === [...info.systemSeverities].sort().join(',');
     if (current) continue;
     await exec(
-      conn,
+      tx,
       `UPDATE kpi_metrics SET name = $name, description = $description,
          incident_severities = $sevs::VARCHAR[], updated_at = $at WHERE id = $id::UUID`,
       {
@@ -45,7 +43,7 @@ export async function ensureSystemMetrics(conn: DuckDBConnection, at: Date): Pro
   for (const type of metricTypes) {
     if (type === 'CUSTOM' || present.has(type)) continue;
     const info = metricTypeInfo[type];
-    await insertMetric(conn, {
+    await insertMetric(tx, {
       id: crypto.randomUUID(),
       name: info.systemName,
       description: info.systemDescription,

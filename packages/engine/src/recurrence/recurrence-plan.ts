@@ -1,5 +1,4 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
-import { bind } from '../store/database.ts';
+import type { Transaction } from '../store/database.ts';
 import { recurrenceConfidence } from './confidence.ts';
 import { describeRecurrence } from './describe.ts';
 import type { FindRecurrenceOptions, RecurrenceGroup, RecurrenceType } from './kernels/find-recurrences.ts';
@@ -37,7 +36,7 @@ const hourMs = 3_600_000;
  * new incidents in SQL, and builds the record each group should have. Reads only.
  */
 export async function planAnalysis(
-  conn: DuckDBConnection,
+  tx: Transaction,
   groups: readonly RecurrenceGroup[],
   existing: readonly RecurrenceAnalysis[],
   window: WindowIncidents,
@@ -71,17 +70,14 @@ export async function planAnalysis(
     return { group, match, union };
   });
   const stats = await groupStats(
-    conn,
+    tx,
     matches.map((m) => m.union),
   );
   return matches.map(({ group, match }, i) => buildRecord(group, match, stats[i], window, now));
 }
 
 /** Per group: its incidents (oldest first), their times, services and latest title, from the store. */
-async function groupStats(
-  conn: DuckDBConnection,
-  groups: readonly string[][],
-): Promise<(GroupStats | undefined)[]> {
+async function groupStats(tx: Transaction, groups: readonly string[][]): Promise<(GroupStats | undefined)[]> {
   const g: number[] = [];
   const ids: string[] = [];
   groups.forEach((members, i) => {
@@ -93,8 +89,7 @@ async function groupStats(
   if (ids.length === 0) return [];
   // Two comma-joined strings bind in microseconds; lists of 10^4 values take DuckDB's node API
   // about 25 times longer than the query itself.
-  const { values, types } = bind({ g: g.join(','), ids: ids.join(',') });
-  const reader = await conn.runAndReadAll(
+  const rows = await tx.rows(
     `WITH m AS (SELECT unnest(string_split($g, ','))::INTEGER AS g, unnest(string_split($ids, ','))::UUID AS id)
      SELECT m.g AS g,
        list(i.id::VARCHAR ORDER BY i.created_at, i.id) AS ids,
@@ -103,11 +98,10 @@ async function groupStats(
        arg_max(i.title, i.created_at) AS title
      FROM m JOIN incidents i ON i.id = m.id
      GROUP BY m.g`,
-    values,
-    types,
+    { g: g.join(','), ids: ids.join(',') },
   );
   const out: (GroupStats | undefined)[] = new Array(groups.length);
-  for (const row of reader.getRowObjectsJS()) {
+  for (const row of rows) {
     out[Number(row['g'])] = {
       ids: row['ids'] as string[],
       times: (row['times'] as number[]).map(Number),

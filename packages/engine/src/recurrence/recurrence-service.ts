@@ -1,6 +1,5 @@
 import type { EngineContext } from '../context.ts';
 import { EngineError, notFound } from '../errors.ts';
-import { bind } from '../store/database.ts';
 import { type ListRequest, listPage, type Page } from '../store/list-query.ts';
 import type { RecurrenceGroup } from './kernels/find-recurrences.ts';
 import { checkFilters, checkOptions, type RecurrenceRunOptions } from './recurrence-checks.ts';
@@ -192,14 +191,10 @@ export class RecurrenceService {
     }
     if (!uuidPattern.test(id)) throw notFound('recurrence analysis', id);
     const now = this.context.now();
-    await this.context.db.transaction(async (conn) => {
-      const found = bind({ id });
-      const reader = await conn.runAndReadAll(
-        `SELECT ${recurrenceSelect} FROM recurrence_analyses WHERE id = $id::UUID`,
-        found.values,
-        found.types,
-      );
-      const row = reader.getRowObjectsJS()[0];
+    await this.context.db.transaction(async (tx) => {
+      const row = await tx.one(`SELECT ${recurrenceSelect} FROM recurrence_analyses WHERE id = $id::UUID`, {
+        id,
+      });
       if (!row) throw notFound('recurrence analysis', id);
       const current = toRecurrenceAnalysis(row);
       if (current.is_resolved) {
@@ -219,7 +214,7 @@ export class RecurrenceService {
         ],
       };
       await runOn(
-        conn,
+        tx,
         `UPDATE recurrence_analyses SET is_resolved = true, resolved_at = $now, resolved_by = $by::UUID,
            resolution_notes = $notes::VARCHAR, metadata = $metadata::JSON, updated_at = $now
          WHERE id = $id::UUID`,
@@ -234,15 +229,16 @@ export class RecurrenceService {
     window: WindowIncidents,
   ): Promise<{ ids: string[]; created: number; updated: number; reopened: number; unchanged: number }> {
     const now = this.context.now();
-    return this.context.db.transaction(async (conn) => {
-      const reader = await conn.runAndReadAll(`SELECT ${recurrenceSelect} FROM recurrence_analyses`);
-      const existing = reader.getRowObjectsJS().map(toRecurrenceAnalysis);
-      const planned = await planAnalysis(conn, groups, existing, window, now);
+    return this.context.db.transaction(async (tx) => {
+      const existing = (await tx.rows(`SELECT ${recurrenceSelect} FROM recurrence_analyses`)).map(
+        toRecurrenceAnalysis,
+      );
+      const planned = await planAnalysis(tx, groups, existing, window, now);
       const counts = { created: 0, updated: 0, reopened: 0, unchanged: 0 };
       for (const plan of planned) {
         counts[plan.action]++;
         if (plan.reopened) counts.reopened++;
-        if (plan.action !== 'unchanged') await write(conn, plan, now);
+        if (plan.action !== 'unchanged') await write(tx, plan, now);
       }
       return { ids: planned.map((p) => p.record.id), ...counts };
     });

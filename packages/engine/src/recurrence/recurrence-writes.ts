@@ -1,12 +1,10 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
-import { bind, type SqlParams } from '../store/database.ts';
+import type { SqlParams, Transaction } from '../store/database.ts';
 import type { PlannedAnalysis } from './recurrence-plan.ts';
 
 /**
- * Inserts (action `created`) or updates one planned analysis on the caller's transaction
- * connection. Does nothing else; `unchanged` plans are not passed here.
+ * Inserts (action `created`) or updates one planned analysis in the caller's transaction. Does nothing else; `unchanged` plans are not passed here.
  */
-export async function write(conn: DuckDBConnection, plan: PlannedAnalysis, now: Date): Promise<void> {
+export async function write(tx: Transaction, plan: PlannedAnalysis, now: Date): Promise<void> {
   const r = plan.record;
   const params: SqlParams = {
     id: r.id,
@@ -31,7 +29,7 @@ export async function write(conn: DuckDBConnection, plan: PlannedAnalysis, now: 
   if (plan.action === 'created') {
     const { resolved: _r, resolvedAt: _a, resolvedBy: _b, notes: _n, ...insertParams } = params;
     await runOn(
-      conn,
+      tx,
       `INSERT INTO recurrence_analyses (id, recurrence_type, fingerprint, confidence_score, related_incidents,
          occurrence_count, first_seen, last_seen, mean_interval_hours, affected_services, description, metadata,
          is_resolved, resolved_at, resolved_by, resolution_notes, created_at, updated_at)
@@ -42,7 +40,7 @@ export async function write(conn: DuckDBConnection, plan: PlannedAnalysis, now: 
     return;
   }
   await runOn(
-    conn,
+    tx,
     `UPDATE recurrence_analyses SET recurrence_type = $type, fingerprint = $fingerprint,
        confidence_score = $confidence, related_incidents = string_split($related, ',')::UUID[], occurrence_count = $n,
        first_seen = $first, last_seen = $last, mean_interval_hours = $mean::DOUBLE,
@@ -54,8 +52,7 @@ export async function write(conn: DuckDBConnection, plan: PlannedAnalysis, now: 
   );
 }
 
-/** Runs one statement with bound parameters on `conn`. */
-export async function runOn(conn: DuckDBConnection, sql: string, params: SqlParams): Promise<void> {
-  const { values, types } = bind(params);
-  await conn.run(sql, values, types);
+/** Runs one statement with bound parameters in `tx`. */
+export async function runOn(tx: Transaction, sql: string, params: SqlParams): Promise<void> {
+  await tx.run(sql, params);
 }

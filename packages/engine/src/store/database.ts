@@ -1,55 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import {
-  type DuckDBConnection,
-  DuckDBInstance,
-  type DuckDBType,
-  type DuckDBValue,
-  LIST,
-  listValue,
-  timestampValue,
-  VARCHAR,
-} from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { bind, type Row, type SqlParams } from './sql-values.ts';
+import { type Transaction, transactionOn } from './transaction.ts';
 
-/** A JS value that {@link bind} turns into a DuckDB value: primitives, `Date`s and arrays of them. */
-export type SqlValue = DuckDBValue | Date | readonly SqlValue[] | undefined;
-
-/** Values bound to `$name` placeholders. Never interpolate user text into SQL: bind it. */
-export type SqlParams = Readonly<Record<string, SqlValue>>;
-
-/**
- * Converts JS parameters to DuckDB values: a `Date` becomes a TIMESTAMP (UTC microseconds), an
- * array a LIST (an empty one typed as VARCHAR[]), `undefined` NULL.
- */
-export function bind(params: SqlParams | undefined): {
-  values: Record<string, DuckDBValue> | undefined;
-  types: Record<string, DuckDBType> | undefined;
-} {
-  if (!params) return { values: undefined, types: undefined };
-  const values: Record<string, DuckDBValue> = {};
-  let types: Record<string, DuckDBType> | undefined;
-  for (const [key, value] of Object.entries(params)) {
-    values[key] = toDuckValue(value);
-    if (Array.isArray(value) && value.length === 0) {
-      types ??= {};
-      types[key] = LIST(VARCHAR);
-    }
-  }
-  return { values, types };
-}
-
-function toDuckValue(value: SqlValue): DuckDBValue {
-  if (value === undefined) return null;
-  if (value instanceof Date) return timestampValue(BigInt(value.getTime()) * 1000n);
-  if (Array.isArray(value)) return listValue(value.map(toDuckValue));
-  return value as DuckDBValue;
-}
+export { bind, type Row, type SqlParams, type SqlValue } from './sql-values.ts';
+export type { Transaction } from './transaction.ts';
 
 /** Reader connections a database opens unless told otherwise. */
 const defaultReaders = 4;
-
-/** A row read as plain JS values (BIGINT as bigint, TIMESTAMP as Date, lists as arrays). */
-export type Row = Record<string, unknown>;
 
 /**
  * The DuckDB shell: one database instance, a writer connection whose work is serialised by an
@@ -60,7 +19,9 @@ export class Database {
   readonly path: string;
   private readonly instance: DuckDBInstance;
   /** The connection that writes; only touched while holding the lock. */
-  readonly writer: DuckDBConnection;
+  private readonly writer: DuckDBConnection;
+  /** {@link writer} behind the narrow {@link Transaction} methods. */
+  private readonly writerTransaction: Transaction;
   private readonly idleReaders: DuckDBConnection[];
   private readonly readerCount: number;
   private readonly waitingForReader: ((conn: DuckDBConnection) => void)[] = [];
@@ -77,6 +38,7 @@ export class Database {
     this.path = path;
     this.instance = instance;
     this.writer = writer;
+    this.writerTransaction = transactionOn(writer);
     this.idleReaders = readers;
     this.readerCount = readers.length;
   }
@@ -111,7 +73,8 @@ export class Database {
 
   /**
    * Lends a reader connection to `work` for its whole duration (a streamed result must be drained
-   * before anything else runs on its connection), waiting when all are busy.
+   * before anything else runs on its connection), waiting when all are busy. The raw connection is
+   * for the store's own readers (`queryArrow`); capability code reads with {@link all} and {@link one}.
    */
   async withReader<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
     this.assertOpen();
@@ -137,34 +100,27 @@ export class Database {
 
   /** Runs one writing statement on its own (auto-committed), serialised with other writes. */
   async run(sql: string, params?: SqlParams): Promise<void> {
-    const { values, types } = bind(params);
-    await this.exclusive(async (conn) => {
-      await conn.run(sql, values, types);
-    });
+    await this.exclusive((tx) => tx.run(sql, params));
   }
 
   /** Runs one writing statement and returns the rows it yields (e.g. `RETURNING`). */
   async write<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T[]> {
-    const { values, types } = bind(params);
-    return this.exclusive(async (conn) => {
-      const reader = await conn.runAndReadAll(sql, values, types);
-      return reader.getRowObjectsJS() as T[];
-    });
+    return this.exclusive((tx) => tx.rows<T>(sql, params));
   }
 
   /**
    * Runs `work` inside one transaction on the writer connection: all of it commits, or, when it
    * throws, none of it does and the error propagates.
    */
-  async transaction<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
-    return this.exclusive(async (conn) => {
-      await conn.run('BEGIN TRANSACTION');
+  async transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.exclusive(async (tx) => {
+      await tx.run('BEGIN TRANSACTION');
       try {
-        const result = await work(conn);
-        await conn.run('COMMIT');
+        const result = await work(tx);
+        await tx.run('COMMIT');
         return result;
       } catch (error) {
-        await conn.run('ROLLBACK');
+        await tx.run('ROLLBACK');
         throw error;
       }
     });
@@ -180,8 +136,11 @@ export class Database {
     return this.finishedWrites;
   }
 
-  /** Holds the write lock while `work` uses the writer connection. */
-  async exclusive<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+  /**
+   * Holds the write lock while `work` writes without a transaction of its own (each statement
+   * commits by itself); most writes want {@link transaction}.
+   */
+  async exclusive<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     this.assertOpen();
     const previous = this.lock;
     let release!: () => void;
@@ -190,7 +149,7 @@ export class Database {
     });
     try {
       await previous;
-      return await work(this.writer);
+      return await work(this.writerTransaction);
     } finally {
       this.finishedWrites++;
       release();

@@ -1,14 +1,6 @@
 import { EngineError } from '../errors.ts';
 import type { Database } from './database.ts';
-import { anomalyTables } from './tables/anomalies.ts';
-import { authTables } from './tables/auth.ts';
-import { costTables } from './tables/cost.ts';
-import { dashboardTables } from './tables/dashboards.ts';
-import { eventTables } from './tables/events.ts';
-import { incidentTables } from './tables/incidents.ts';
-import { kpiTables } from './tables/kpi.ts';
-import { modelTables } from './tables/models.ts';
-import { recurrenceTables } from './tables/recurrence.ts';
+import { initialSchema } from './migrations/v1-initial-schema.ts';
 
 /** One schema change: applied once, in version order, inside a transaction. */
 export interface Migration {
@@ -17,35 +9,41 @@ export interface Migration {
   readonly statements: readonly string[];
 }
 
-/** Every migration this build knows, oldest first. Append; never edit a released one. */
-export const migrations: readonly Migration[] = [
-  {
-    version: 1,
-    name: 'initial schema',
-    statements: [
-      ...incidentTables,
-      ...authTables,
-      ...kpiTables,
-      ...recurrenceTables,
-      ...anomalyTables,
-      ...modelTables,
-      ...costTables,
-      ...dashboardTables,
-      ...eventTables,
-    ],
-  },
-];
-
-/** The schema version this build writes. */
-export const schemaVersion = migrations.at(-1)?.version ?? 0;
+/**
+ * Migration 1: the schema as first released, a fixed text (`migrations/v1-initial-schema.ts`).
+ * Every table added or changed later comes as a new migration with the next version, declared by
+ * the capability module it belongs to (`CapabilityModule.migrations`).
+ */
+export const initialMigration: Migration = { version: 1, name: 'initial schema', statements: initialSchema };
 
 /**
- * Brings the database to {@link schemaVersion}. A database written by a newer build is refused
- * untouched.
+ * The full migration list: {@link initialMigration} and the migrations the capability modules
+ * declare, in version order. Versions must run 1, 2, 3, ... without a gap or a repeat, so two
+ * capabilities cannot claim the same version unnoticed.
  *
- * @throws EngineError SCHEMA_TOO_NEW when the database's version is above this build's.
+ * @throws Error when the versions are not consecutive from 1 (a programming error, caught by the tests).
  */
-export async function migrate(db: Database): Promise<number> {
+export function migrationList(moduleMigrations: readonly Migration[]): readonly Migration[] {
+  const list = [initialMigration, ...moduleMigrations].sort((a, b) => a.version - b.version);
+  list.forEach((migration, index) => {
+    if (migration.version !== index + 1) {
+      throw new Error(
+        `migration versions must run 1, 2, 3, ... without gaps or repeats; found ${list.map((m) => m.version).join(', ')}`,
+      );
+    }
+  });
+  return list;
+}
+
+/**
+ * Brings the database to the newest version of `migrations` (see {@link migrationList}). A database
+ * written by a newer build is refused untouched.
+ *
+ * @returns the schema version the database now has.
+ * @throws EngineError SCHEMA_TOO_NEW when the database's version is above the newest of `migrations`.
+ */
+export async function migrate(db: Database, migrations: readonly Migration[]): Promise<number> {
+  const newest = migrations.at(-1)?.version ?? 0;
   await db.run(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)',
   );
@@ -53,22 +51,22 @@ export async function migrate(db: Database): Promise<number> {
     'SELECT max(version) AS version FROM schema_migrations',
   );
   const current = row?.version ?? 0;
-  if (current > schemaVersion) {
+  if (current > newest) {
     throw new EngineError(
       'SCHEMA_TOO_NEW',
-      `database ${db.path} has schema version ${current}, newer than this build's ${schemaVersion}; upgrade the software`,
-      { databaseVersion: current, supportedVersion: schemaVersion },
+      `database ${db.path} has schema version ${current}, newer than this build's ${newest}; upgrade the software`,
+      { databaseVersion: current, supportedVersion: newest },
     );
   }
   for (const migration of migrations) {
     if (migration.version <= current) continue;
-    await db.transaction(async (conn) => {
-      for (const statement of migration.statements) await conn.run(statement);
-      await conn.run('INSERT INTO schema_migrations VALUES ($version, $name, now()::TIMESTAMP)', {
+    await db.transaction(async (tx) => {
+      for (const statement of migration.statements) await tx.run(statement);
+      await tx.run('INSERT INTO schema_migrations VALUES ($version, $name, now()::TIMESTAMP)', {
         version: migration.version,
         name: migration.name,
       });
     });
   }
-  return schemaVersion;
+  return newest;
 }

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { EngineError } from '../errors.ts';
+import { runOnScratchDatabase } from '../store/scratch-database.ts';
 import { generateIncidents } from './generate.ts';
 import type { SyntheticData, SyntheticIncident, SyntheticOptions } from './types.ts';
 
@@ -84,28 +84,16 @@ export async function writeSyntheticParquet(path: string, options: SyntheticOpti
   const staging = join(dirname(target), `.synthetic-${randomUUID()}.csv`);
   try {
     await writeLines(staging, data, csvRow, syntheticColumns.join(','));
-    const instance = await DuckDBInstance.create(':memory:', { memory_limit: '1GB' });
-    try {
-      const conn = await instance.connect();
-      try {
-        const types = syntheticColumns.map((c) => `'${c}': '${csvColumnType(c)}'`).join(', ');
-        const select = syntheticColumns
-          .map((c) =>
-            c === 'tags'
-              ? "CASE WHEN tags = '' THEN []::VARCHAR[] ELSE string_split(tags, ';') END AS tags"
-              : c,
-          )
-          .join(', ');
-        await conn.run(
-          `COPY (SELECT ${select} FROM read_csv(${sqlString(staging)}, header = true, quote = '"', escape = '"',
-             columns = {${types}})) TO ${sqlString(target)} (FORMAT parquet)`,
-        );
-      } finally {
-        conn.closeSync();
-      }
-    } finally {
-      instance.closeSync();
-    }
+    const types = syntheticColumns.map((c) => `'${c}': '${csvColumnType(c)}'`).join(', ');
+    const select = syntheticColumns
+      .map((c) =>
+        c === 'tags' ? "CASE WHEN tags = '' THEN []::VARCHAR[] ELSE string_split(tags, ';') END AS tags" : c,
+      )
+      .join(', ');
+    await runOnScratchDatabase([
+      `COPY (SELECT ${select} FROM read_csv(${sqlString(staging)}, header = true, quote = '"', escape = '"',
+         columns = {${types}})) TO ${sqlString(target)} (FORMAT parquet)`,
+    ]);
   } finally {
     rmSync(staging, { force: true });
   }

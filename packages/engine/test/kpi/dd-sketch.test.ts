@@ -9,18 +9,8 @@ import {
   sketchRelativeError,
   zeroBin,
 } from '../../src/kpi/dd-sketch.ts';
-
-/** A seeded uniform generator (mulberry32) so the data sets are the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// A seeded uniform generator, so the data sets are the same on every run.
+import { mulberry32 as random } from '../../src/random/mulberry32.ts';
 
 /**
  * Rank error of an estimate: the distance from q to the band of ranks the estimate occupies in the

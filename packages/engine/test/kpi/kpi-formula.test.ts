@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { end, handIncidents, loadHandIncidents } from '../../../../test/support/kpi-fixtures.ts';
 import { type Engine, EngineError, openEngine } from '../../src/index.ts';
 import { parseFormula } from '../../src/kpi/formula/parser.ts';
-import { end, handIncidents, loadHandIncidents } from './fixtures.ts';
 
 let engine: Engine;
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { end, loadHandIncidents } from '../../../../test/support/kpi-fixtures.ts';
 import { type AggregationType, type Engine, type MetricCreateInput, openEngine } from '../../src/index.ts';
-import { end, loadHandIncidents } from './fixtures.ts';
 
 // Every expected number below is worked by hand from the table in fixtures.ts over 2024-01-01.
 // Percentiles follow quantile_cont (linear between closest ranks, h = (n − 1)·q):

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { end, loadHandIncidents } from '../../../../test/support/kpi-fixtures.ts';
 import { type Engine, metricTypes, openEngine } from '../../src/index.ts';
-import { end, loadHandIncidents } from './fixtures.ts';
 
 let engine: Engine;
 let clock = new Date('2024-01-02T00:30:00Z');

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadHandIncidents } from '../../../../test/support/kpi-fixtures.ts';
 import { type Engine, openEngine } from '../../src/index.ts';
-import { loadHandIncidents } from './fixtures.ts';
 
 // The summary trusts what it read until the database's write generation moves; these tests change
 // things through every write path and check the next summary sees them. Clock as in

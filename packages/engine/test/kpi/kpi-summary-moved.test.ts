@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { handIncidents, loadHandIncidents } from '../../../../test/support/kpi-fixtures.ts';
 import { type Engine, type IncidentInput, openEngine } from '../../src/index.ts';
-import { handIncidents, loadHandIncidents } from './fixtures.ts';
 
 // The summary's hourly rollups are refreshed incrementally after a write. These tests move incidents
 // between hours (out of and into the window) and delete them, and check the next summary equals a

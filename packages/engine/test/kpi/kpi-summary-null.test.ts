@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadHandIncidents } from '../../../../test/support/kpi-fixtures.ts';
 import { type Engine, openEngine } from '../../src/index.ts';
-import { loadHandIncidents } from './fixtures.ts';
 
 // The hand-worked incidents of fixtures.ts: the current window is 2024-01-01 (A–E), the previous
 // one 2023-12-31 (F only).

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadHandIncidents } from '../../../../test/support/kpi-fixtures.ts';
 import { type Engine, type IncidentInput, openEngine } from '../../src/index.ts';
 import { readMetric } from '../../src/kpi/metric-store.ts';
 import { incidentsVersion, refreshRollups, rollupKey } from '../../src/kpi/rollups.ts';
-import { loadHandIncidents } from './fixtures.ts';
 
 let engine: Engine;
 let clock: Date;

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { plantedMonth } from '../../../../test/support/recurrence-fixtures.ts';
+import { mulberry32 as seeded } from '../../src/random/mulberry32.ts';
 import { findRecurrences } from '../../src/recurrence/kernels/find-recurrences.ts';
 import {
   estimatedJaccard,
@@ -13,7 +15,6 @@ import {
   normalizeTokens,
 } from '../../src/recurrence/kernels/normalize.ts';
 import { falseDiscoveryControl, periodicity } from '../../src/recurrence/kernels/periodicity.ts';
-import { plantedMonth, seeded } from './fixtures.ts';
 
 describe('text normalisation', () => {
   it('strips numbers, ids, hex, IPs, dates, punctuation and stop words', () => {

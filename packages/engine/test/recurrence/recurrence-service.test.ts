@@ -1,6 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import {
+  externalIds,
+  groupPrecisionRecall,
+  insertIncidents,
+  plantedMonth,
+} from '../../../../test/support/recurrence-fixtures.ts';
 import { type Engine, EngineError, openEngine } from '../../src/index.ts';
-import { externalIds, groupPrecisionRecall, insertIncidents, plantedMonth } from './fixtures.ts';
 
 const hour = 3_600_000;
 let engine: Engine | undefined;

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  externalIds,
+  groupPrecisionRecall,
+  insertIncidents,
+  setJaccard,
+} from '../../../../test/support/recurrence-fixtures.ts';
 import { type Engine, generateIncidents, openEngine, type RecurrenceAnalysis } from '../../src/index.ts';
 import { symptoms } from '../../src/synth/catalog.ts';
-import { externalIds, groupPrecisionRecall, insertIncidents, setJaccard } from './fixtures.ts';
 
 // The synthetic generator plants five recurring problems (three periodic: 6 h, 24 h, 168 h; two
 // irregular) and returns them as ground truth. Its background incidents are written from a small

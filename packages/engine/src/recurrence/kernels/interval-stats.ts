@@ -68,15 +68,3 @@ export function coefficientOfVariation(values: Float64Array): number {
   for (const v of values) ss += (v - m) ** 2;
   return Math.sqrt(ss / (values.length - 1)) / m;
 }
-
-/** mulberry32: a small seeded 32-bit PRNG (Tommy Ettinger), uniform in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

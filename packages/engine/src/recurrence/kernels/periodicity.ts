@@ -1,4 +1,5 @@
-import { coefficientOfVariation, foldedCv, mean, median, mulberry32 } from './interval-stats.ts';
+import { mulberry32 } from '../../random/mulberry32.ts';
+import { coefficientOfVariation, foldedCv, mean, median } from './interval-stats.ts';
 
 /** Settings of {@link periodicity}. */
 export interface PeriodicityOptions {

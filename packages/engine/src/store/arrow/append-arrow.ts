@@ -2,6 +2,7 @@ import { type DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
 import duckdb from '@duckdb/node-bindings';
 import type * as arrow from 'apache-arrow';
 import { EngineError } from '../../errors.ts';
+import { connectionOf, type Transaction } from '../transaction.ts';
 import { type ColumnWriter, writeNulls, writerFor } from './column-writers.ts';
 
 /**
@@ -9,7 +10,7 @@ import { type ColumnWriter, writeNulls, writerFor } from './column-writers.ts';
  * at a time: fixed-width columns are one memory copy per chunk, strings are handed over as bytes,
  * nulls travel as validity bitmaps. Columns match by name; a table column the Arrow table lacks is
  * NULL (DuckDB enforces NOT NULL; the appender does not apply defaults). Run it inside
- * `db.transaction(conn => appendArrow(conn, ...))` so a failure writes nothing.
+ * `db.transaction(tx => appendArrow(tx, ...))` so a failure writes nothing.
  *
  * Conversions: each DuckDB column takes the Arrow type {@link queryArrow} produces for it, plus
  * any Arrow number for a numeric column, timestamps of any unit (and Date64) for TIMESTAMP,
@@ -19,7 +20,8 @@ import { type ColumnWriter, writeNulls, writerFor } from './column-writers.ts';
  * @throws EngineError VALIDATION_ERROR when the Arrow table has a column the table does not, or a
  *   value does not fit (a malformed UUID); UNSUPPORTED for a type pair the bridge does not convert.
  */
-export async function appendArrow(conn: DuckDBConnection, table: string, data: arrow.Table): Promise<number> {
+export async function appendArrow(tx: Transaction, table: string, data: arrow.Table): Promise<number> {
+  const conn = connectionOf(tx);
   const columns = await tableColumns(conn, table);
   const known = new Set(columns);
   const extra = data.schema.fields.map((f) => f.name).filter((name) => !known.has(name));

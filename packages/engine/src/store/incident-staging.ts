@@ -1,7 +1,6 @@
 import {
   DOUBLE,
   type DuckDBAppender,
-  type DuckDBConnection,
   DuckDBDataChunk,
   type DuckDBType,
   INTEGER,
@@ -10,6 +9,7 @@ import {
 } from '@duckdb/node-api';
 import duckdb from '@duckdb/node-bindings';
 import { type ColumnKind, incidentColumns, type ValidIncident } from '../schema/incident.ts';
+import { connectionOf, type Transaction } from './transaction.ts';
 
 /**
  * The staging table an ingest call appends validated rows to, inside its transaction. Timestamps
@@ -86,8 +86,9 @@ export class StagingWriter {
     this.types = [INTEGER, ...incidentColumns.map((c) => stagingType[c.kind])];
   }
 
-  /** Creates (or empties) the staging table on `conn`, which must be inside a transaction. */
-  static async open(conn: DuckDBConnection): Promise<StagingWriter> {
+  /** Creates (or empties) the staging table in `tx`, which must be a transaction. */
+  static async open(tx: Transaction): Promise<StagingWriter> {
+    const conn = connectionOf(tx);
     const columns = incidentColumns.map((c) => `${c.name} ${stagingSqlType[c.kind]}`);
     await conn.run(`CREATE OR REPLACE TEMP TABLE ${stagingTable} (_row INTEGER, ${columns.join(', ')})`);
     return new StagingWriter(await conn.createAppender(stagingTable, 'main', 'temp'));

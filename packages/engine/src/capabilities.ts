@@ -1,0 +1,49 @@
+import { anomalyModule } from './anomaly/module.ts';
+import { authModule } from './auth/module.ts';
+import type { CapabilityModule } from './capability.ts';
+import { incidentsModule } from './incidents/module.ts';
+import { kpiModule } from './kpi/module.ts';
+import { recurrenceModule } from './recurrence/module.ts';
+import { type Migration, migrationList } from './store/migrations.ts';
+import type { Task } from './workers/dispatch.ts';
+
+/**
+ * The registered capabilities, one line each: the engine builds a service per entry (in this
+ * order, exposed as `engine[module.name]`), the worker table from their tasks and the migration
+ * list from their migrations. Adding a capability is its folder with a `module.ts` and one line
+ * here (see the engine's README).
+ */
+export const capabilities = [
+  incidentsModule,
+  authModule,
+  recurrenceModule,
+  anomalyModule,
+  kpiModule,
+] as const satisfies readonly CapabilityModule<string, unknown>[];
+
+/** The services of the registered capabilities, by name (`kpis: KpiService`, ...). */
+export type CapabilityServices = {
+  readonly [M in (typeof capabilities)[number] as M['name']]: M extends CapabilityModule<string, infer S>
+    ? S
+    : never;
+};
+
+/** Every migration this build knows, oldest first: the frozen migration 1, then the modules' own. */
+export const migrations: readonly Migration[] = migrationList(
+  capabilities.flatMap((m: CapabilityModule<string, unknown>) => m.migrations ?? []),
+);
+
+/** The schema version this build writes. */
+export const schemaVersion = migrations.at(-1)?.version ?? 0;
+
+/** The worker tasks of every registered capability, by name. */
+export function capabilityTasks(): Record<string, Task> {
+  const table: Record<string, Task> = {};
+  for (const module of capabilities as readonly CapabilityModule<string, unknown>[]) {
+    for (const [name, task] of Object.entries(module.tasks ?? {})) {
+      if (Object.hasOwn(table, name)) throw new Error(`worker task ${name} is declared twice`);
+      table[name] = task;
+    }
+  }
+  return table;
+}

@@ -1,0 +1,50 @@
+import type { EngineContext, IncidentsWrittenHook } from './context.ts';
+import type { EngineOptions } from './options.ts';
+import type { Migration } from './store/migrations.ts';
+import type { Task } from './workers/dispatch.ts';
+
+/**
+ * The contract of a capability: everything the engine needs to know about it, in one object in
+ * the capability's own folder (`<capability>/module.ts`), registered by one line in
+ * `capabilities.ts`. The engine builds the migration list, the worker task table, the services
+ * and the incident-write hooks by iterating over the registered modules; no central file names a
+ * capability.
+ *
+ * A module file is loaded by worker threads too (for its `tasks`), so it must stay light: import
+ * task functions and types statically, and load the service (and anything that touches the store)
+ * inside `createService` and the hooks with `await import(...)`.
+ */
+export interface CapabilityModule<Name extends string = string, Service = unknown> {
+  /** The engine property the service is exposed as (`engine.kpis`); unique. */
+  readonly name: Name;
+  /**
+   * Schema changes this capability brings after migration 1 (the frozen initial schema), each
+   * with the next free version number. Never edit one that has been released: add another.
+   */
+  readonly migrations?: readonly Migration[];
+  /** Worker tasks by name (`'capability.task'`): pure functions of a structured-cloneable payload. */
+  readonly tasks?: Readonly<Record<string, Task>>;
+  /**
+   * Checks the engine options this capability reads, before anything is opened.
+   *
+   * @throws EngineError VALIDATION_ERROR for a bad option.
+   */
+  readonly checkOptions?: (options: EngineOptions) => void;
+  /**
+   * Builds the service once the schema is up to date (main thread only); may prepare data the
+   * service needs from the first call (the KPI module makes sure the system metrics exist).
+   */
+  readonly createService: (context: EngineContext, options: EngineOptions) => Promise<Service>;
+  /** Subscribes to incident writes: runs inside the write's transaction, before the write. */
+  readonly onIncidentsWritten?: IncidentsWrittenHook;
+}
+
+/**
+ * Declares a module, keeping its literal name and service type so that the engine's properties
+ * are typed from the registry.
+ */
+export function defineCapability<Name extends string, Service>(
+  module: CapabilityModule<Name, Service>,
+): CapabilityModule<Name, Service> {
+  return module;
+}

@@ -1,0 +1,25 @@
+import { defineCapability } from '../capability.ts';
+import { outageRule } from './kpi-options.ts';
+import type { KpiService } from './kpi-service.ts';
+
+/**
+ * KPI metrics, measurements, the summary and maintenance windows (`engine.kpis`). Opening the
+ * engine makes sure the system metrics exist; incident writes that move or delete incidents mark
+ * the hours they leave for the next rollup refresh.
+ */
+export const kpiModule = defineCapability({
+  name: 'kpis',
+  checkOptions: (options) => {
+    outageRule(options.kpi);
+  },
+  createService: async (context, options): Promise<KpiService> => {
+    const { KpiService } = await import('./kpi-service.ts');
+    const service = new KpiService(context, options.kpi);
+    await service.ensureSystemMetrics();
+    return service;
+  },
+  onIncidentsWritten: async (tx, { vacated }) => {
+    const { markDirtyHours } = await import('./dirty-hours.ts');
+    await markDirtyHours(tx, `SELECT hour FROM (${vacated.sql})`, vacated.params);
+  },
+});

@@ -1,0 +1,19 @@
+import type { KpiOptions } from './kpi/kpi-options.ts';
+import type { WorkerPoolOptions } from './workers/pool.ts';
+
+/** Where `openEngine` keeps its database when no path is given. */
+export const defaultDatabasePath = './data/insights.duckdb';
+
+/** Options of `openEngine`. */
+export interface EngineOptions {
+  /** Database file; `':memory:'` for a private in-memory database. Default {@link defaultDatabasePath}. */
+  readonly path?: string;
+  /** Worker-pool settings (threads default to the available cores). */
+  readonly workers?: WorkerPoolOptions;
+  /** DuckDB threads; defaults to DuckDB's own choice (the cores). */
+  readonly duckdbThreads?: number;
+  /** The clock; tests pass a fixed one. */
+  readonly now?: () => Date;
+  /** KPI settings (how long an open incident counts as an outage). */
+  readonly kpi?: KpiOptions;
+}

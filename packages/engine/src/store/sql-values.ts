@@ -1,0 +1,45 @@
+import {
+  type DuckDBType,
+  type DuckDBValue,
+  LIST,
+  listValue,
+  timestampValue,
+  VARCHAR,
+} from '@duckdb/node-api';
+
+/** A JS value that {@link bind} turns into a DuckDB value: primitives, `Date`s and arrays of them. */
+export type SqlValue = DuckDBValue | Date | readonly SqlValue[] | undefined;
+
+/** Values bound to `$name` placeholders. Never interpolate user text into SQL: bind it. */
+export type SqlParams = Readonly<Record<string, SqlValue>>;
+
+/**
+ * Converts JS parameters to DuckDB values: a `Date` becomes a TIMESTAMP (UTC microseconds), an
+ * array a LIST (an empty one typed as VARCHAR[]), `undefined` NULL.
+ */
+export function bind(params: SqlParams | undefined): {
+  values: Record<string, DuckDBValue> | undefined;
+  types: Record<string, DuckDBType> | undefined;
+} {
+  if (!params) return { values: undefined, types: undefined };
+  const values: Record<string, DuckDBValue> = {};
+  let types: Record<string, DuckDBType> | undefined;
+  for (const [key, value] of Object.entries(params)) {
+    values[key] = toDuckValue(value);
+    if (Array.isArray(value) && value.length === 0) {
+      types ??= {};
+      types[key] = LIST(VARCHAR);
+    }
+  }
+  return { values, types };
+}
+
+function toDuckValue(value: SqlValue): DuckDBValue {
+  if (value === undefined) return null;
+  if (value instanceof Date) return timestampValue(BigInt(value.getTime()) * 1000n);
+  if (Array.isArray(value)) return listValue(value.map(toDuckValue));
+  return value as DuckDBValue;
+}
+
+/** A row read as plain JS values (BIGINT as bigint, TIMESTAMP as Date, lists as arrays). */
+export type Row = Record<string, unknown>;
