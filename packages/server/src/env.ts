@@ -11,7 +11,7 @@ export interface Principal {
   readonly username: string;
   /** The permission role: admin, analyst or viewer. */
   readonly role: Role;
-  /** Every role name the caller holds: `role` plus, for OIDC, the other names of the roles claim. */
+  /** Every role name the caller holds: `role` plus its other names (a local user's extra roles, an OIDC roles claim). */
   readonly roles: readonly string[];
   readonly method: AuthMethod;
 }

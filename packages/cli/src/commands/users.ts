@@ -4,7 +4,7 @@ import { withEngine } from '../engine-options.ts';
 import { printable, printJson, renderTable } from '../format.ts';
 
 /**
- * `insights users create --username U --password P --role R [--email E]`, `insights users list`,
+ * `insights users create --username U --password P --role R[,NAME...] [--email E]`, `insights users list`,
  * `insights users deactivate <id|username>`: the API's user accounts.
  */
 export function registerUsers(program: Command): void {
@@ -15,24 +15,33 @@ export function registerUsers(program: Command): void {
     .description('Create a user (password hashed with scrypt)')
     .requiredOption('--username <name>', 'login name')
     .option('--password <password>', 'password, 8+ characters (omit for a token-only account)')
-    .requiredOption('--role <role>', `one of ${roles.join(', ')}`)
+    .requiredOption(
+      '--role <role>',
+      `one of ${roles.join(', ')}; repeat it or separate with commas to add other role names (--role viewer,executive)`,
+      collect,
+      [] as string[],
+    )
     .option('--email <email>', 'email address')
     .option('--json', 'print the user as JSON')
     .action(
       async (
-        options: { username: string; password?: string; role: string; email?: string; json?: boolean },
+        options: { username: string; password?: string; role: string[]; email?: string; json?: boolean },
         command: Command,
       ) => {
-        const role = parseRole(options.role);
+        const { role, extra } = parseRoles(options.role);
         await withEngine(command, async (engine) => {
           const user = await engine.auth.createUser({
             username: options.username,
             password: options.password,
             email: options.email ?? null,
             role,
+            roles: extra,
           });
           if (options.json) printJson(user);
-          else process.stdout.write(`Created user ${printable(user.username)} (${user.role}) ${user.id}\n`);
+          else
+            process.stdout.write(
+              `Created user ${printable(user.username)} (${user.roles.join(', ')}) ${user.id}\n`,
+            );
         });
       },
     );
@@ -58,6 +67,7 @@ export function registerUsers(program: Command): void {
             { header: 'id', value: (u) => u.id },
             { header: 'username', value: (u) => u.username },
             { header: 'role', value: (u) => u.role },
+            { header: 'other roles', value: (u) => u.roles.slice(1).join(', ') },
             { header: 'active', value: (u) => (u.is_active ? 'yes' : 'no') },
             { header: 'email', value: (u) => u.email },
             { header: 'created', value: (u) => u.created_at },
@@ -79,7 +89,27 @@ export function registerUsers(program: Command): void {
     });
 }
 
-function parseRole(value: string): Role {
-  if ((roles as readonly string[]).includes(value)) return value as Role;
-  throw new EngineError('VALIDATION_ERROR', `--role must be one of ${roles.join(', ')}`, { field: 'role' });
+/** Commander collector: every `--role` given, split on commas. */
+function collect(value: string, previous: string[]): string[] {
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean),
+  ];
+}
+
+/**
+ * The permission role and the other role names of `--role`: exactly one of admin, analyst, viewer,
+ * plus any other names (checked by the engine).
+ */
+function parseRoles(names: readonly string[]): { role: Role; extra: string[] } {
+  const permission = names.filter((name) => (roles as readonly string[]).includes(name));
+  if (new Set(permission).size !== 1) {
+    throw new EngineError('VALIDATION_ERROR', `--role must name exactly one of ${roles.join(', ')}`, {
+      field: 'role',
+    });
+  }
+  return { role: permission[0] as Role, extra: names.filter((name) => name !== permission[0]) };
 }

@@ -3,12 +3,25 @@ import { type Role, roles } from '../schema/enums.ts';
 import type { Row } from '../store/database.ts';
 import type { ListSpec } from '../store/list-query.ts';
 import type { User } from './types.ts';
+import { rolesColumn } from './user-roles.ts';
 
 const usernamePattern = /^[\w.@+-]{1,150}$/;
-/** Columns of a {@link User} (never the password hash). */
-export const userColumns = 'id::VARCHAR AS id, username, email, role, is_active, created_at, updated_at';
+/** Columns of a {@link User} (never the password hash), from `users` unaliased. */
+export const userColumns = `id::VARCHAR AS id, username, email, role, is_active, created_at, updated_at,
+  ${rolesColumn('users')}`;
 /** How stale `last_used_at` may get before a request writes it again (saves a write per request). */
 export const lastUsedResolutionMs = 60_000;
+
+/** The filters of `engine.auth.listUsers`. */
+export type UserListFilters = {
+  readonly role?: string | undefined;
+  readonly is_active?: boolean | undefined;
+};
+
+/** The filters of `engine.auth.listTokens`. */
+export type TokenListFilters = {
+  readonly user_id?: string | undefined;
+};
 
 /** Listing of users: filters role and is_active; search over username and email. */
 export const userList: ListSpec = {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EngineContext } from '../context.ts';
 import { EngineError, notFound } from '../errors.ts';
 import { type ListRequest, listPage, type Page } from '../store/list-query.ts';
+import type { TokenListFilters, UserListFilters } from './auth-rules.ts';
 import {
   checkPassword,
   checkRole,
@@ -28,6 +29,7 @@ import type {
   User,
   UserPatch,
 } from './types.ts';
+import { extraRoleNames, rolesColumn, writeExtraRoles } from './user-roles.ts';
 
 /**
  * Users, API tokens and browser sessions. Secrets (passwords, token keys, session keys, CSRF
@@ -48,6 +50,7 @@ export class AuthService {
   async createUser(input: NewUser): Promise<User> {
     checkUsername(input.username);
     checkRole(input.role);
+    const extraRoles = extraRoleNames(input.role, input.roles ?? []);
     if (input.password !== undefined) checkPassword(input.password);
     const hash = input.password === undefined ? null : await hashPassword(input.password);
     const now = this.context.now();
@@ -71,6 +74,7 @@ export class AuthService {
         'INSERT INTO users VALUES ($id, $username, $email, $hash, $role, true, $now, $now)',
         insert,
       );
+      await writeExtraRoles(tx, id, extraRoles);
     });
     return this.getUser(id);
   }
@@ -98,7 +102,7 @@ export class AuthService {
   }
 
   /** One page of users; filters `role`, `is_active`; search over username and email. */
-  listUsers(request: ListRequest = {}): Promise<Page<User>> {
+  listUsers(request: ListRequest<UserListFilters> = {}): Promise<Page<User>> {
     return listPage(this.context.db, userList, request, toUser);
   }
 
@@ -117,6 +121,8 @@ export class AuthService {
   async updateUser(id: string, patch: UserPatch): Promise<User> {
     const user = await this.getUser(id);
     if (patch.role !== undefined) checkRole(patch.role);
+    const extraRoles =
+      patch.roles === undefined ? undefined : extraRoleNames(patch.role ?? user.role, patch.roles);
     if (patch.password !== undefined) checkPassword(patch.password);
     const hash = patch.password === undefined ? undefined : await hashPassword(patch.password);
     const now = this.context.now();
@@ -135,6 +141,7 @@ export class AuthService {
         params[name] = value;
       }
       await tx.run(`UPDATE users SET ${sets.join(', ')} WHERE id = $id::UUID`, params as never);
+      if (extraRoles !== undefined) await writeExtraRoles(tx, user.id, extraRoles);
       if (patch.is_active === false) {
         await tx.run(
           'UPDATE api_tokens SET revoked_at = $now WHERE user_id = $id::UUID AND revoked_at IS NULL',
@@ -188,7 +195,7 @@ export class AuthService {
   }
 
   /** One page of tokens (never their keys); filter `user_id`. */
-  listTokens(request: ListRequest = {}): Promise<Page<ApiToken>> {
+  listTokens(request: ListRequest<TokenListFilters> = {}): Promise<Page<ApiToken>> {
     return listPage(this.context.db, tokenList, request, (row) => row as unknown as ApiToken);
   }
 
@@ -278,7 +285,8 @@ export class AuthService {
       last_used_at: Date | null;
     }>(
       `SELECT t.id::VARCHAR AS token_id, t.token_hash, t.expires_at, t.revoked_at, t.last_used_at,
-         u.id::VARCHAR AS id, u.username, u.email, u.role, u.is_active, u.created_at, u.updated_at
+         u.id::VARCHAR AS id, u.username, u.email, u.role, u.is_active, u.created_at, u.updated_at,
+         ${rolesColumn('u')}
        FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_prefix = $prefix`,
       { prefix },
     );

@@ -6,6 +6,11 @@ export interface User {
   readonly username: string;
   readonly email: string | null;
   readonly role: Role;
+  /**
+   * Every role name the user holds: `role` first, then its extra names (`executive`, ...) in
+   * alphabetical order. Extra names open resources that list them (a dashboard's `allowed_roles`).
+   */
+  readonly roles: readonly string[];
   readonly is_active: boolean;
   readonly created_at: Date;
   readonly updated_at: Date;
@@ -19,12 +24,16 @@ export interface NewUser {
   readonly password?: string | undefined;
   readonly email?: string | null | undefined;
   readonly role: Role;
+  /** Extra role names beside `role` (e.g. `executive`, `manager`); `role` itself may be listed. */
+  readonly roles?: readonly string[] | undefined;
 }
 
 /** Changes {@link AuthService.updateUser} applies; absent fields stay. */
 export interface UserPatch {
   readonly email?: string | null | undefined;
   readonly role?: Role | undefined;
+  /** Replaces the extra role names (an empty list removes them all). */
+  readonly roles?: readonly string[] | undefined;
   readonly password?: string | undefined;
   readonly is_active?: boolean | undefined;
 }

@@ -1,28 +1,30 @@
 import type { Engine, User } from '@incident-insights/engine';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { AppEnv, AuthMethod, Principal } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { looksLikeJwt, type OidcVerifier } from './oidc.ts';
+import { actorOf } from './permissions.ts';
 
 /** Name of the session cookie set by `POST /api/auth/login/`. */
 export const sessionCookie = 'insights_session';
 /** Name of the (script-readable) cookie carrying the CSRF token, for double-submit clients. */
 export const csrfCookie = 'insights_csrf';
 /** Header in which a session client returns the CSRF token on unsafe methods. */
-export const csrfHeader = 'X-CSRF-Token';
+const csrfHeader = 'X-CSRF-Token';
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** The principal of a stored user. */
-export function userPrincipal(user: User, method: AuthMethod): Principal {
-  return { id: user.id, username: user.username, role: user.role, roles: [user.role], method };
+/** The principal of a stored user: its permission role and every role name it holds. */
+function userPrincipal(user: User, method: AuthMethod): Principal {
+  return { id: user.id, username: user.username, role: user.role, roles: user.roles, method };
 }
 
 /**
  * Authentication middleware: `Authorization: Token <key>` or `Bearer <key>` (API token),
  * `Bearer <JWT>` (OpenID Connect, when issuers are configured), or the session cookie (plus the
- * CSRF token on unsafe methods). Sets `c.var.principal`.
+ * CSRF token on unsafe methods). Sets `c.var.principal`, and `c.var.engine` to the engine as that
+ * caller (`engine.as(actor)`), so the engine's policy checks every service call of the request.
  *
  * @throws ApiError 401 when no credentials or bad ones are given; 403 on a CSRF failure.
  */
@@ -40,10 +42,10 @@ export function authenticate(engine: Engine, oidc: OidcVerifier | undefined): Mi
       }
       if (scheme === 'bearer' && looksLikeJwt(credential)) {
         if (!oidc) throw new ApiError(401, 'Invalid token.', { details: { reason: 'sso_not_configured' } });
-        c.set('principal', await oidc.verify(credential, engine.context.now()));
+        admit(c, engine, await oidc.verify(credential, engine.now()));
       } else {
         const { user } = await engine.auth.authenticateToken(credential);
-        c.set('principal', userPrincipal(user, 'token'));
+        admit(c, engine, userPrincipal(user, 'token'));
       }
       return next();
     }
@@ -56,11 +58,17 @@ export function authenticate(engine: Engine, oidc: OidcVerifier | undefined): Mi
           details: { header: csrfHeader },
         });
       }
-      c.set('principal', userPrincipal(auth.user, 'session'));
+      admit(c, engine, userPrincipal(auth.user, 'session'));
       return next();
     }
     throw new ApiError(401, 'Authentication credentials were not provided.', {
       headers: { 'WWW-Authenticate': 'Token' },
     });
   };
+}
+
+/** Records the caller and serves the rest of the request through the engine as that caller. */
+function admit(c: Context<AppEnv>, engine: Engine, principal: Principal): void {
+  c.set('principal', principal);
+  c.set('engine', engine.as(actorOf(principal)));
 }

@@ -1,23 +1,14 @@
-import type { Role } from '@incident-insights/engine';
+import { type Action, type Actor, assertAllowed } from '@incident-insights/engine';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv, Principal } from '../env.ts';
 import { ApiError } from '../errors.ts';
 
-const rank: Readonly<Record<Role, number>> = { viewer: 1, analyst: 2, admin: 3 };
-
-/** True when `principal`'s role is `minimum` or above (viewer < analyst < admin). */
-export function hasRole(principal: Principal, minimum: Role): boolean {
-  return rank[principal.role] >= rank[minimum];
-}
-
 /**
- * Whether `principal` may see something restricted to `allowedRoles` (a dashboard's
- * `allowed_roles`): admins always; others when their role or any of their role names is listed.
- * An empty list restricts nothing.
+ * The engine actor of a principal: its user id, username and every role name it holds. The rules
+ * themselves live in the engine's policy; the server only says who is asking.
  */
-export function mayAccess(principal: Principal, allowedRoles: readonly string[] | null | undefined): boolean {
-  if (!allowedRoles || allowedRoles.length === 0 || principal.role === 'admin') return true;
-  return principal.roles.some((name) => allowedRoles.includes(name));
+export function actorOf(principal: Principal): Actor {
+  return { userId: principal.id, username: principal.username, roles: principal.roles };
 }
 
 /**
@@ -31,23 +22,15 @@ export function currentPrincipal(c: Context<AppEnv>): Principal {
   return principal;
 }
 
-/** A 403 with the spec's body. Throw it; nothing has been changed. */
-export function forbidden(message = 'You do not have permission to perform this action.'): ApiError {
-  return new ApiError(403, message);
-}
-
 /**
- * Route middleware admitting callers whose role is at least `minimum`; others get 403 before the
- * body is read or anything changes. Put it in `createRoute({ middleware: [requireRole('analyst')] })`.
+ * Route middleware asking the engine's policy whether the caller may perform `action`, so a
+ * refusal (403, the engine's FORBIDDEN) comes before the body is read or anything changes. The
+ * engine checks again on every service call of the request (`c.var.engine` is `engine.as(caller)`).
+ * Put it in `createRoute({ middleware: [requireAllowed('analyses.write')] })`.
  */
-export function requireRole(minimum: Role): MiddlewareHandler<AppEnv> {
+export function requireAllowed(action: Action): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const principal = currentPrincipal(c);
-    if (!hasRole(principal, minimum)) {
-      throw new ApiError(403, 'You do not have permission to perform this action.', {
-        details: { required_role: minimum, role: principal.role },
-      });
-    }
+    assertAllowed(actorOf(currentPrincipal(c)), action);
     await next();
   };
 }
