@@ -1,6 +1,9 @@
+import type { Actor } from './auth/policy.ts';
+import { scopeEngine } from './auth/scoped-services.ts';
 import { type CapabilityServices, capabilities, migrations } from './capabilities.ts';
 import type { CapabilityModule } from './capability.ts';
 import type { EngineContext, IncidentsWrittenHook } from './context.ts';
+import { EngineError } from './errors.ts';
 import { EventOutbox } from './events/outbox.ts';
 import { defaultDatabasePath, type EngineOptions } from './options.ts';
 import { Database } from './store/database.ts';
@@ -18,43 +21,90 @@ export { defaultDatabasePath, type EngineOptions } from './options.ts';
  */
 export interface Engine extends CapabilityServices {}
 
+/** Set by the class's static block: the one reader of an engine's private context. */
+let readContext: (engine: Engine) => EngineContext;
+
 /**
  * An open engine: the store, the worker pool and every capability service. Obtain one with
  * {@link openEngine}; call {@link Engine.close} when done.
  */
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the interface above.
 export class Engine {
-  /** @internal Shared by the services; not part of the public API. */
-  readonly context: EngineContext;
+  /** Shared by the services; reachable only through {@link internalContext}, never from the shells. */
+  readonly #context: EngineContext;
   /** The outbox of domain events (anomaly detected, KPI threshold breached, ...). */
   readonly events: EventOutbox;
   private closing: Promise<void> | undefined;
 
   /** @internal Use {@link openEngine}. */
   constructor(context: EngineContext, services: CapabilityServices) {
-    this.context = context;
+    this.#context = context;
     this.events = context.events;
     Object.assign(this, services);
   }
 
+  static {
+    readContext = (engine) => engine.#context;
+  }
+
   /** The database file this engine works on (`':memory:'` for an in-memory one). */
   get path(): string {
-    return this.context.db.path;
+    return this.#context.db.path;
   }
 
   /** Load of the worker pool (threads, queue, utilisation, tasks completed), e.g. for `/metrics`. */
   workerStats(): WorkerPoolStats {
-    return this.context.pool.stats();
+    return this.#context.pool.stats();
+  }
+
+  /** The engine's clock (`EngineOptions.now`, the system clock by default): what every service reads. */
+  now(): Date {
+    return this.#context.now();
+  }
+
+  /**
+   * Readiness probe: resolves when the database answers a trivial query and the engine is not
+   * closing, e.g. for `/health/ready`.
+   *
+   * @throws EngineError UNSUPPORTED once {@link Engine.close} was called; the store's error when the
+   * database cannot answer.
+   */
+  async ping(): Promise<void> {
+    if (this.closing) throw new EngineError('UNSUPPORTED', 'The engine is closing');
+    await this.#context.db.one('SELECT 1 AS ok');
+  }
+
+  /**
+   * This engine as `actor` sees it: every service method checks the actor against the engine's
+   * policy (`auth/policy.ts`: viewers read, analysts write analyses, admins everything) and refuses
+   * with FORBIDDEN before reading or changing anything. The engine itself acts as the system actor,
+   * as the CLI and embedding code do; the HTTP server serves each request through `as(caller)`.
+   */
+  as(actor: Actor): Engine {
+    return scopeEngine(
+      this,
+      capabilities.map((m) => m.name),
+      actor,
+    );
   }
 
   /** Finishes pending writes, stops the workers and releases the database. Safe to call twice. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      await this.context.pool.close();
-      await this.context.db.close();
+      await this.#context.pool.close();
+      await this.#context.db.close();
     })();
     return this.closing;
   }
+}
+
+/**
+ * The context an engine's services share (database, worker pool, clock, outbox). For the engine's
+ * own tests, fixtures and benchmarks only, through the `@incident-insights/engine/internal` subpath;
+ * the shells use the engine's public methods.
+ */
+export function internalContext(engine: Engine): EngineContext {
+  return readContext(engine);
 }
 
 /**

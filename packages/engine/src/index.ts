@@ -1,33 +1,84 @@
-export type { AnomalyModelConfig } from './anomaly/anomaly-model.ts';
-export { anomalyModelConfigSchema, systemAnomalyModelName } from './anomaly/anomaly-model.ts';
-export type { AnomalyDetection } from './anomaly/anomaly-record.ts';
-export type { AnomalyRunOptions, AnomalyRunResult } from './anomaly/anomaly-run.ts';
+/**
+ * `@incident-insights/engine`: the public API of the engine, in groups: the engine and its
+ * options; the capability services (types only: reach them as `engine.incidents`, `engine.kpis`,
+ * ...); authorisation; lists; records and schemas of each capability; errors; the input parsers
+ * the shells share; the standalone kernels. The synthetic data generator is the subpath
+ * `@incident-insights/engine/synth`.
+ */
+
+// ── The engine and its options ─────────────────────────────────────────────────────────────────
+
+export { defaultDatabasePath, Engine, type EngineOptions, openEngine } from './engine.ts';
+export type { DomainEvent } from './events/outbox.ts';
+export { defaultOpenOutageHorizonHours, type KpiOptions } from './kpi/kpi-options.ts';
+export type { WorkerPoolOptions, WorkerPoolStats } from './workers/pool.ts';
+
+// ── Capability services: types only, an engine builds them ────────────────────────────────────
+
+export type { AnomalyService } from './anomaly/anomaly-service.ts';
+export type { AnomalyThresholdStore } from './anomaly/anomaly-thresholds.ts';
+export type { AuthService } from './auth/auth-service.ts';
+export type { IncidentService } from './incidents/incident-service.ts';
+export type { KpiService } from './kpi/kpi-service.ts';
+export type { RecurrenceService } from './recurrence/recurrence-service.ts';
+
+// ── Authorisation: the one policy every shell is held to (engine.as(actor) applies it) ─────────
+
 export {
-  type AnomalyListFilters,
-  type AnomalyResolveInput,
-  AnomalyService,
-  anomalyResolveSchema,
-} from './anomaly/anomaly-service.ts';
-export type { AnomalySummary } from './anomaly/anomaly-summary.ts';
+  type Action,
+  type Actor,
+  actions,
+  assertAllowed,
+  can,
+  canViewDashboard,
+  type DashboardVisibility,
+  permissionRole,
+  systemActor,
+} from './auth/policy.ts';
+
+// ── Lists: every list takes a ListRequest<Filters> and answers a Page ──────────────────────────
+
+export type { AnomalyListFilters } from './anomaly/anomaly-service.ts';
+export type { AnomalyThresholdListFilters } from './anomaly/anomaly-thresholds.ts';
+export type { TokenListFilters, UserListFilters } from './auth/auth-rules.ts';
+export type { IncidentListFilters } from './incidents/incident-row.ts';
+export type { MaintenanceWindowListFilters } from './kpi/maintenance-windows.ts';
+export type { MeasurementListFilters } from './kpi/measurement-store.ts';
+export type { KpiMetricListFilters } from './kpi/metric-store.ts';
+export type { RecurrenceListFilters } from './recurrence/recurrence-record.ts';
 export {
-  type AnomalyThreshold,
-  type AnomalyThresholdInput,
-  AnomalyThresholdStore,
-  anomalyThresholdInputSchema,
-  thresholdKpiSeries,
-} from './anomaly/anomaly-thresholds.ts';
+  type AnyListFilters,
+  defaultPageSize,
+  type ListRequest,
+  maxPageSize,
+  type Page,
+} from './store/list-query.ts';
+
+// ── Records and schemas: incidents and ingestion ───────────────────────────────────────────────
+
+export type { IncidentCoverage } from './incidents/incident-service.ts';
 export {
-  type AlarmBudget,
-  type Detection,
-  type DetectOptions,
-  type DetectorMethod,
-  detectAnomalies,
-  detectorMethods,
-  detectSeriesAnomalies,
-  type SeriesInput,
-} from './anomaly/detect.ts';
-export { type AnomalyAction, anomalyTransitions } from './anomaly/lifecycle.ts';
-export { AuthService } from './auth/auth-service.ts';
+  type ColumnMapping,
+  type IgnoredColumns,
+  type IngestFormat,
+  type IngestOptions,
+  type IngestReport,
+  type IngestSource,
+  ingestFormats,
+  type RowError,
+} from './ingest/types.ts';
+export * from './schema/enums.ts';
+export {
+  type Incident,
+  type IncidentColumn,
+  type IncidentInput,
+  incidentColumns,
+  incidentInputSchema,
+  type ValidIncident,
+} from './schema/incident.ts';
+
+// ── Records and schemas: users, tokens, sessions ───────────────────────────────────────────────
+
 export type {
   ApiToken,
   CreatedToken,
@@ -39,21 +90,60 @@ export type {
   User,
   UserPatch,
 } from './auth/types.ts';
-export { defaultDatabasePath, Engine, type EngineOptions, openEngine } from './engine.ts';
-export { EngineError, type ErrorCode, errorCodes, isEngineError } from './errors.ts';
-export type { DomainEvent } from './events/outbox.ts';
-export { type IncidentCoverage, IncidentService } from './incidents/incident-service.ts';
+
+// ── Records and schemas: KPIs ──────────────────────────────────────────────────────────────────
+
+export type { CalculateOptions, CalculationResult } from './kpi/kpi-service.ts';
+export type { MaintenanceWindowInput, MetricCreateInput, MetricUpdateInput } from './kpi/metric-schema.ts';
+export type {
+  KpiMeasurement,
+  KpiMetric,
+  KpiSummaryItem,
+  LatestMeasurement,
+  MaintenanceWindow,
+} from './kpi/records.ts';
+
+// ── Records and schemas: recurrence ────────────────────────────────────────────────────────────
+
 export {
-  type ColumnMapping,
-  type IgnoredColumns,
-  type IngestFormat,
-  type IngestOptions,
-  type IngestReport,
-  type IngestSource,
-  ingestFormats,
-  type RowError,
-} from './ingest/types.ts';
-// One input vocabulary: the parsers the CLI and the HTTP server both read their input with.
+  type RecurrenceGroup,
+  type RecurrenceType,
+  recurrenceTypes,
+} from './recurrence/kernels/find-recurrences.ts';
+export type { RecurrenceAnalysis } from './recurrence/recurrence-record.ts';
+export {
+  type AnalyzeRecurrenceRequest,
+  type AnalyzeRecurrenceResult,
+  defaultRecurrenceWindowHours,
+  maxRecurrenceWindowHours,
+  type ResolveRecurrenceRequest,
+} from './recurrence/recurrence-service.ts';
+
+// ── Records and schemas: anomalies ─────────────────────────────────────────────────────────────
+
+export {
+  type AnomalyModelConfig,
+  anomalyModelConfigSchema,
+  systemAnomalyModelName,
+} from './anomaly/anomaly-model.ts';
+export type { AnomalyDetection } from './anomaly/anomaly-record.ts';
+export type { AnomalyRunOptions, AnomalyRunResult } from './anomaly/anomaly-run.ts';
+export { type AnomalyResolveInput, anomalyResolveSchema } from './anomaly/anomaly-service.ts';
+export type { AnomalySummary } from './anomaly/anomaly-summary.ts';
+export {
+  type AnomalyThreshold,
+  type AnomalyThresholdInput,
+  anomalyThresholdInputSchema,
+  thresholdKpiSeries,
+} from './anomaly/anomaly-thresholds.ts';
+export { type AnomalyAction, anomalyTransitions } from './anomaly/lifecycle.ts';
+
+// ── Errors: one type, stable codes ─────────────────────────────────────────────────────────────
+
+export { EngineError, type ErrorCode, errorCodes, isEngineError } from './errors.ts';
+
+// ── Input parsers: what the CLI and the HTTP server both read their input with ─────────────────
+
 export {
   type FieldError,
   type FieldErrorWording,
@@ -69,61 +159,17 @@ export {
   type WindowHoursRule,
   windowHoursOption,
 } from './input/window-hours.ts';
-export { defaultOpenOutageHorizonHours, type KpiOptions } from './kpi/kpi-options.ts';
-export {
-  type CalculateOptions,
-  type CalculationResult,
-  KpiService,
-  type MeasurementQuery,
-} from './kpi/kpi-service.ts';
-export type { MaintenanceWindowInput, MetricCreateInput, MetricUpdateInput } from './kpi/metric-schema.ts';
-export type {
-  KpiMeasurement,
-  KpiMetric,
-  KpiSummaryItem,
-  LatestMeasurement,
-  MaintenanceWindow,
-} from './kpi/records.ts';
-export type { RecurrenceGroup, RecurrenceType } from './recurrence/kernels/find-recurrences.ts';
-export { recurrenceTypes } from './recurrence/kernels/find-recurrences.ts';
-export type { RecurrenceAnalysis } from './recurrence/recurrence-record.ts';
-export {
-  type AnalyzeRecurrenceRequest,
-  type AnalyzeRecurrenceResult,
-  defaultRecurrenceWindowHours,
-  maxRecurrenceWindowHours,
-  RecurrenceService,
-  type ResolveRecurrenceRequest,
-} from './recurrence/recurrence-service.ts';
 export { isDateOnly, type ParsedInstant, parseInstant } from './schema/dates.ts';
-export * from './schema/enums.ts';
+
+// ── Standalone kernels: pure functions on your own data, no engine needed ─────────────────────
+
 export {
-  type Incident,
-  type IncidentColumn,
-  type IncidentInput,
-  incidentColumns,
-  incidentInputSchema,
-  type ValidIncident,
-} from './schema/incident.ts';
-export { defaultPageSize, type ListRequest, maxPageSize, type Page } from './store/list-query.ts';
-export { generateIncidents } from './synth/generate.ts';
-export { loadSyntheticIncidents, type SyntheticLoad } from './synth/loader.ts';
-export {
-  defaultSyntheticEnd,
-  type PlantedAnomaly,
-  type PlantedAnomalyKind,
-  type RecurringTruth,
-  type SyntheticData,
-  type SyntheticIncident,
-  type SyntheticOptions,
-  type SyntheticTruth,
-} from './synth/types.ts';
-export {
-  type SyntheticFile,
-  type SyntheticFileFormat,
-  syntheticColumns,
-  writeSyntheticCsv,
-  writeSyntheticNdjson,
-  writeSyntheticParquet,
-} from './synth/writers.ts';
-export type { WorkerPoolOptions, WorkerPoolStats } from './workers/pool.ts';
+  type AlarmBudget,
+  type Detection,
+  type DetectOptions,
+  type DetectorMethod,
+  detectAnomalies,
+  detectorMethods,
+  detectSeriesAnomalies,
+  type SeriesInput,
+} from './anomaly/detect.ts';

@@ -40,7 +40,7 @@ export function describeRecurrence(f: DescriptionFacts): string {
 }
 
 /** "a", "a and b", "a, b and c", "a, b, c and 4 more services"; "an unknown service" when empty. */
-export function serviceList(services: readonly string[]): string {
+function serviceList(services: readonly string[]): string {
   if (services.length === 0) return 'an unknown service';
   if (services.length === 1) return services[0]!;
   if (services.length <= 3) return `${services.slice(0, -1).join(', ')} and ${services.at(-1)}`;
@@ -48,7 +48,7 @@ export function serviceList(services: readonly string[]): string {
 }
 
 /** Hours in words: "45 min", "6.5 h", "24 h", "3.5 days"; "an unknown interval" for null. */
-export function duration(hours: number | null): string {
+function duration(hours: number | null): string {
   if (hours === null || !Number.isFinite(hours)) return 'an unknown interval';
   if (hours < 1) return `${Math.max(1, Math.round(hours * 60))} min`;
   if (hours < 48) return `${hours < 10 ? Math.round(hours * 10) / 10 : Math.round(hours)} h`;

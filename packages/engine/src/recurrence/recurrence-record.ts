@@ -66,6 +66,16 @@ export function toRecurrenceAnalysis(row: Row): RecurrenceAnalysis {
   };
 }
 
+/** The filters of `engine.recurrence.list` and `unresolved` (see {@link recurrenceListSpec}). */
+export type RecurrenceListFilters = {
+  /** One of `recurrenceTypes`. */
+  readonly recurrence_type?: string | undefined;
+  /** Confidence score at least this, 0..1 (a number or its text). */
+  readonly min_confidence?: number | string | undefined;
+  /** A boolean, or `'true'`/`'false'`. */
+  readonly is_resolved?: boolean | string | undefined;
+};
+
 /**
  * How recurrence analyses are listed: filters `recurrence_type` (exact), `min_confidence`
  * (confidence_score ≥ value) and `is_resolved`; search in the description and fingerprint;

@@ -4,6 +4,7 @@ import { type ListRequest, listPage, type Page } from '../store/list-query.ts';
 import type { RecurrenceGroup } from './kernels/find-recurrences.ts';
 import { checkFilters, checkOptions, type RecurrenceRunOptions } from './recurrence-checks.ts';
 import { planAnalysis, type WindowIncidents } from './recurrence-plan.ts';
+import type { RecurrenceListFilters } from './recurrence-record.ts';
 import {
   type RecurrenceAnalysis,
   recurrenceListSpec,
@@ -61,7 +62,8 @@ export class RecurrenceService {
   constructor(private readonly context: EngineContext) {}
 
   /**
-   * Analyses the incidents created in `[end − windowHours, end]` and upserts one analysis per
+   * Analyses the incidents created in `[end − windowHours, end)` (the end is
+   * exclusive, as for KPIs and anomaly runs) and upserts one analysis per
    * recurring group. A group updates the analysis with its signature, else the one sharing most of
    * its incidents, else a new one; related incidents accumulate across runs (the union), and the
    * statistics are recomputed in SQL over them. Re-running on the same data changes nothing.
@@ -86,7 +88,7 @@ export class RecurrenceService {
     const start = new Date(end.getTime() - windowHours * 3_600_000);
     const rows = await this.context.db.all(
       `SELECT id::VARCHAR AS id, title, description, service, category, epoch_ms(created_at)::DOUBLE AS t
-       FROM incidents WHERE created_at >= $start AND created_at <= $end ORDER BY created_at, id`,
+       FROM incidents WHERE created_at >= $start AND created_at < $end ORDER BY created_at, id`,
       { start, end },
     );
     const window: WindowIncidents = {
@@ -142,7 +144,7 @@ export class RecurrenceService {
    * @throws EngineError VALIDATION_ERROR for an unknown filter, value or ordering; NOT_FOUND for a
    *   page past the end.
    */
-  async list(request: ListRequest = {}): Promise<Page<RecurrenceAnalysis>> {
+  async list(request: ListRequest<RecurrenceListFilters> = {}): Promise<Page<RecurrenceAnalysis>> {
     return listPage(
       this.context.db,
       recurrenceListSpec,
@@ -152,7 +154,7 @@ export class RecurrenceService {
   }
 
   /** Unresolved analyses only; otherwise as {@link list}. */
-  async unresolved(request: ListRequest = {}): Promise<Page<RecurrenceAnalysis>> {
+  async unresolved(request: ListRequest<RecurrenceListFilters> = {}): Promise<Page<RecurrenceAnalysis>> {
     return this.list({ ...request, filters: { ...request.filters, is_resolved: false } });
   }
 

@@ -69,21 +69,3 @@ export function generateIncidents(options: SyntheticOptions): SyntheticData {
     },
   };
 }
-
-/**
- * Groups a stream of incidents into arrays of `size` (the last one shorter), for writers and
- * loaders that work batch by batch.
- */
-export function* rebatch<T>(batches: Iterable<T[]>, size: number): Generator<T[]> {
-  let pending: T[] = [];
-  for (const batch of batches) {
-    for (const item of batch) {
-      pending.push(item);
-      if (pending.length >= size) {
-        yield pending;
-        pending = [];
-      }
-    }
-  }
-  if (pending.length > 0) yield pending;
-}

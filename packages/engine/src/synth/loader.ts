@@ -23,9 +23,7 @@ export async function loadSyntheticIncidents(
   engine: Engine,
   options: SyntheticOptions,
 ): Promise<SyntheticLoad> {
-  const data = generateIncidents(
-    options.start || options.end ? options : { ...options, end: engine.context.now() },
-  );
+  const data = generateIncidents(options.start || options.end ? options : { ...options, end: engine.now() });
   const report = await engine.incidents.ingest({ records: data.incidents });
   return { data, report };
 }

@@ -26,7 +26,7 @@ export interface AnomalyPlan {
 }
 
 /** One occurrence of a recurring problem. */
-export interface Occurrence {
+interface Occurrence {
   readonly at: number;
   readonly problem: number;
 }
@@ -54,7 +54,7 @@ export interface SynthPlan {
 }
 
 /** Default number of incidents. */
-export const defaultSyntheticCount = 20_000;
+const defaultSyntheticCount = 20_000;
 /** Fewest background incidents for which anomalies are planted (fewer would drown them in noise or swamp the data). */
 const minVolumeForAnomalies = 2_000;
 

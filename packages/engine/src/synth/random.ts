@@ -178,7 +178,7 @@ const lanczos = [
 ];
 
 /** ln Γ(x) for x > 0: Lanczos approximation (g = 7, n = 9), about 15 significant digits. */
-export function logGamma(x: number): number {
+function logGamma(x: number): number {
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
   const z = x - 1;
   let sum = lanczos[0] as number;

@@ -2,7 +2,7 @@ import type { Severity } from '../schema/enums.ts';
 import { mixSeed, Random } from './random.ts';
 
 /** When a recurring problem happens: on a fixed period with jitter, or at random (Poisson) times. */
-export type RecurrenceSchedule =
+type RecurrenceSchedule =
   | {
       readonly kind: 'periodic';
       readonly periodHours: number;

@@ -147,7 +147,7 @@ function csvDate(value: Date | null): string {
 }
 
 /** One incident as a CSV line in {@link syntheticColumns} order. */
-export function csvRow(i: SyntheticIncident): string {
+function csvRow(i: SyntheticIncident): string {
   return [
     csvText(i.external_id),
     csvText(i.title),

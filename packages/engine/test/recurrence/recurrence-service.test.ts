@@ -191,6 +191,36 @@ describe('recurrence analysis on planted recurrences', () => {
     });
   });
 
+  it('reads the window [end − window, end): the start counts, the end does not', async () => {
+    // Worked by hand: a 24 h window ending at 2024-03-02T00:00Z starts at 2024-03-01T00:00Z. Of the
+    // incidents at the start, at noon and at the end, the first two are read; the next window
+    // (ending 24 h later) reads the one at the end, so back-to-back windows count it once.
+    const end = new Date('2024-03-02T00:00:00Z');
+    engine = await openEngine({ path: ':memory:', now: () => end, workers: { threads: 1 } });
+    const at = (iso: string, n: number) => ({
+      external_id: `EDGE-${n}`,
+      title: 'disk full on host',
+      description: null,
+      service: 'storage',
+      category: null,
+      created_at: new Date(iso),
+    });
+    await insertIncidents(engine, [
+      at('2024-03-01T00:00:00Z', 1),
+      at('2024-03-01T12:00:00Z', 2),
+      at('2024-03-02T00:00:00Z', 3),
+    ]);
+    const first = await engine.recurrence.analyze({ windowHours: 24, end });
+    expect(first.windowStart).toEqual(new Date('2024-03-01T00:00:00Z'));
+    expect(first.windowEnd).toEqual(end);
+    expect(first.incidentsScanned).toBe(2);
+    const next = await engine.recurrence.analyze({
+      windowHours: 24,
+      end: new Date(end.getTime() + 24 * hour),
+    });
+    expect(next.incidentsScanned).toBe(1);
+  });
+
   it('refuses a bad window and changes nothing', async () => {
     const { engine: e } = await plantedEngine(1);
     for (const windowHours of [0, -5, Number.NaN, 1e9]) {

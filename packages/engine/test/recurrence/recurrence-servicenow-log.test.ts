@@ -46,12 +46,14 @@ df['mods'] = pd.to_numeric(df['sys_mod_count'])
 cols = ['opened_at', 'category', 'subcategory', 'u_symptom', 'cmdb_ci']
 last = df.sort_values(['upd', 'mods', 'order']).groupby('number')[cols].last()
 opened = pd.to_datetime(last['opened_at'], format='%d/%m/%Y %H:%M')
-inside = last[(opened >= '2016-03-03') & (opened <= '2016-06-01')].fillna('')
+inside = last[(opened >= '2016-03-03') & (opened < '2016-06-01')].fillna('')
 key = inside['category'] + '/' + inside['subcategory'] + '/' + inside['u_symptom'] + '/' + inside['cmdb_ci']
 groups = inside.groupby(key).groups
 print(json.dumps({'incidents': int(len(inside)), 'combinations': len(groups),
                   'repeated': [sorted(v) for v in groups.values() if len(v) >= 2]}))
 `;
+
+import { internalContext } from '../../src/internal.ts';
 
 const end = new Date('2016-06-01T00:00:00Z');
 const evidenceOf = (a: RecurrenceAnalysis) => a.metadata['evidence'] as Record<string, unknown>;
@@ -70,9 +72,9 @@ beforeAll(async () => {
   const result = await engine.recurrence.analyze({ windowHours: 2160, end });
   analyses = result.analyses;
   scanned = result.incidentsScanned;
-  const rows = await engine.context.db.all(
+  const rows = await internalContext(engine).db.all(
     `SELECT id::VARCHAR AS id, external_id, title, description FROM incidents
-     WHERE created_at >= $start AND created_at <= $end`,
+     WHERE created_at >= $start AND created_at < $end`,
     { start: result.windowStart, end },
   );
   for (const r of rows) {

@@ -5,8 +5,9 @@ import {
   insertIncidents,
   setJaccard,
 } from '../../../../test/support/recurrence-fixtures.ts';
-import { type Engine, generateIncidents, openEngine, type RecurrenceAnalysis } from '../../src/index.ts';
+import { type Engine, openEngine, type RecurrenceAnalysis } from '../../src/index.ts';
 import { symptoms } from '../../src/synth/catalog.ts';
+import { generateIncidents } from '../../src/synth/index.ts';
 
 // The synthetic generator plants five recurring problems (three periodic: 6 h, 24 h, 168 h; two
 // irregular) and returns them as ground truth. Its background incidents are written from a small

@@ -2,7 +2,7 @@
  * English function words and incident-report filler that carry no meaning for recurrence. Kept
  * small on purpose: words like `down`, `not` or `failed` are symptoms, not stop words.
  */
-export const stopWords: ReadonlySet<string> = new Set(
+const stopWords: ReadonlySet<string> = new Set(
   (
     'a an the and or but if then else of on in at to for from by with without into onto over under ' +
     "is are was were be been being am has have had do does did this that these those it its it's " +
@@ -19,7 +19,7 @@ export const stopWords: ReadonlySet<string> = new Set(
  * incident's words found here (after normalisation), so "DB timeout" and "DB disk full" on the same
  * service with the same title keep apart.
  */
-export const symptomLexicon: ReadonlySet<string> = new Set(
+const symptomLexicon: ReadonlySet<string> = new Set(
   (
     'timeout timeouts timed latency slow slowness degraded degradation unavailable unreachable down ' +
     'outage crash crashed crashing crashloop restart restarts restarting hang hung freeze frozen ' +
@@ -108,7 +108,7 @@ export function codeTokens(text: string): string[] {
  * "retries" → "retry"); words ending in -ss, -us, -is and words of three letters or fewer keep
  * their ending. Verb forms are left alone: rules for them misfire more often than they help here.
  */
-export function singular(token: string): string {
+function singular(token: string): string {
   if (token.length <= 3) return token;
   if (token.endsWith('ies') && token.length > 4) return `${token.slice(0, -3)}y`;
   if (token.endsWith('s') && !/(ss|us|is)$/.test(token)) return token.slice(0, -1);
@@ -121,7 +121,7 @@ export function normalizeText(text: string | null | undefined): string {
 }
 
 /** The symptom terms among `tokens`, distinct and sorted. */
-export function symptomTerms(tokens: readonly string[]): string[] {
+function symptomTerms(tokens: readonly string[]): string[] {
   const found = new Set<string>();
   for (const token of tokens) if (symptomLexicon.has(token)) found.add(token);
   return [...found].sort();

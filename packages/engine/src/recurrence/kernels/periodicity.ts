@@ -72,7 +72,7 @@ export interface Periodicity {
 }
 
 /** The reasons {@link Periodicity.verdict} can give. */
-export type PeriodicityVerdict =
+type PeriodicityVerdict =
   | 'periodic'
   | 'too few intervals'
   | 'irregular'
@@ -216,7 +216,7 @@ export function falseDiscoveryControl(results: readonly Periodicity[], alpha: nu
  * series is then plainly not periodic, and most groups stop after a few dozen draws); otherwise
  * all `simulations` run and p = (1 + hits) / (1 + simulations), never 0.
  */
-export function poissonCvPValue(
+function poissonCvPValue(
   cv: number,
   n: number,
   simulations: number,

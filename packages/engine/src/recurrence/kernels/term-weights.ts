@@ -4,7 +4,7 @@
  * of them weighs ln(14/4) = 1.25) while a word in every one of 20,000 incidents weighs
  * ln(20010/20000) = 0.0005.
  */
-export const idfPrior = 10;
+const idfPrior = 10;
 
 /**
  * Inverse document frequency (IDF) of every term of a window: idf(t) = ln((N + prior) / df(t)),
