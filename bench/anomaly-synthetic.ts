@@ -8,7 +8,7 @@
  *   npx tsx --conditions=@incident-insights/source bench/anomaly-synthetic.ts [seeds=1,2,3] [count=20000] [days=90]
  */
 import { openEngine } from '@incident-insights/engine';
-import { loadSyntheticIncidents } from '../packages/engine/src/synth/loader.ts';
+import { loadSyntheticIncidents } from '@incident-insights/engine/synth';
 import { evaluatePlanted } from '../test/support/anomaly-evaluation.ts';
 import { timed } from './timer.ts';
 

@@ -14,13 +14,13 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { openEngine } from '@incident-insights/engine';
 import {
-  openEngine,
   type SyntheticFile,
   writeSyntheticCsv,
   writeSyntheticNdjson,
   writeSyntheticParquet,
-} from '@incident-insights/engine';
+} from '@incident-insights/engine/synth';
 import { timed } from './timer.ts';
 
 const { values: args } = parseArgs({

@@ -21,6 +21,7 @@ import {
   metricTypes,
   openEngine,
 } from '@incident-insights/engine';
+import { internalContext } from '@incident-insights/engine/internal';
 import * as ss from 'simple-statistics';
 import { timed } from './timer.ts';
 
@@ -176,7 +177,7 @@ for (const n of sizes) {
   const dir = mkdtempSync(join(tmpdir(), 'insights-kpi-bench-'));
   try {
     const engine = await openEngine({ path: join(dir, 'bench.duckdb'), now: () => end });
-    const gen = await timed(() => engine.context.db.run(generateSql(n)));
+    const gen = await timed(() => internalContext(engine).db.run(generateSql(n)));
     console.error(`generated ${n} incidents in ${(gen.ms / 1000).toFixed(1)} s`);
     const ids: string[] = [];
     for (const metric_type of types) {
@@ -214,7 +215,7 @@ for (const n of sizes) {
       // freshness query (incidents row count and newest updated_at) but rebuilds nothing.
       const afterWrite: number[] = [];
       for (let run = 0; run < Math.max(warmRuns, 10); run++) {
-        await engine.context.db.run('SELECT 1');
+        await internalContext(engine).db.run('SELECT 1');
         afterWrite.push((await timed(() => engine.kpis.summary())).ms);
       }
       console.error(
@@ -231,7 +232,7 @@ for (const n of sizes) {
     // Debian's pandas has no Parquet engine here (no pyarrow), so pandas reads a CSV export; its
     // read time is reported apart and the comparison is on compute time.
     const exported = join(dir, 'incidents.csv');
-    await engine.context.db.run(
+    await internalContext(engine).db.run(
       `COPY (SELECT service, created_at, acknowledged_at, resolved_at, escalation_level FROM incidents) TO '${exported}' (FORMAT csv, HEADER)`,
     );
     const pandas = JSON.parse(
@@ -265,7 +266,7 @@ for (const n of sizes) {
     if (n <= jsMaxRows) {
       const load = await timed(async () => {
         const rows: JsRow[] = [];
-        await engine.context.db.withReader(async (conn) => {
+        await internalContext(engine).db.withReader(async (conn) => {
           const result = await conn.stream(
             'SELECT service, epoch_ms(created_at) AS c, epoch_ms(acknowledged_at) AS a, epoch_ms(resolved_at) AS r, escalation_level > 0 AS x FROM incidents',
           );

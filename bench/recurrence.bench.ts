@@ -18,7 +18,9 @@ import { appendFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadSyntheticIncidents, openEngine } from '@incident-insights/engine';
+import { openEngine } from '@incident-insights/engine';
+import { internalContext } from '@incident-insights/engine/internal';
+import { loadSyntheticIncidents } from '@incident-insights/engine/synth';
 import { mulberry32 } from '../packages/engine/src/random/mulberry32.ts';
 import {
   defaultFindRecurrence,
@@ -147,7 +149,7 @@ for (const n of incidentSizes) {
   const engine = await openEngine({ path: ':memory:', now: () => end, workers: { threads: 1 } });
   await loadSyntheticIncidents(engine, { seed: 5, count: n, days: 90, end });
   // Start the worker (and compile the kernel in it) first so that no timed run pays for it.
-  await engine.context.pool.run('recurrence.find', {
+  await internalContext(engine).pool.run('recurrence.find', {
     input: {
       titles: ['a b', 'a b'],
       descriptions: [null, null],
@@ -159,9 +161,9 @@ for (const n of incidentSizes) {
   });
   const start = new Date(end.getTime() - 90 * 24 * 3_600_000);
   const { ms: readMs } = await timed(() =>
-    engine.context.db.all(
+    internalContext(engine).db.all(
       `SELECT id::VARCHAR AS id, title, description, service, category, epoch_ms(created_at)::DOUBLE AS t
-     FROM incidents WHERE created_at >= $start AND created_at <= $end ORDER BY created_at, id`,
+     FROM incidents WHERE created_at >= $start AND created_at < $end ORDER BY created_at, id`,
       { start, end },
     ),
   );

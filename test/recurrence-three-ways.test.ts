@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadSyntheticIncidents, openEngine } from '@incident-insights/engine';
+import { openEngine } from '@incident-insights/engine';
+import { loadSyntheticIncidents } from '@incident-insights/engine/synth';
 import { serve } from '@incident-insights/server';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type CliRun, runInsights } from './support/run-cli.ts';

@@ -1,5 +1,5 @@
 import type { AnomalyDetection } from '../../packages/engine/src/anomaly/anomaly-record.ts';
-import type { PlantedAnomaly } from '../../packages/engine/src/synth/types.ts';
+import type { PlantedAnomaly } from '../../packages/engine/src/synth/index.ts';
 
 /** How stored anomalies score against planted ones. */
 export interface PlantedEvaluation {

@@ -96,7 +96,7 @@ export async function insertAnomaly(
 }
 
 /** A Poisson draw by inversion (Knuth); fine for the small rates of fixtures. */
-export function poisson(random: () => number, lambda: number): number {
+function poisson(random: () => number, lambda: number): number {
   const limit = Math.exp(-lambda);
   let k = 0;
   let p = random();

@@ -1,7 +1,6 @@
 import type { Engine, IncidentInput } from '../../packages/engine/src/index.ts';
 
-/** The period every hand-worked test measures: the 24 hours of 2024-01-01 (UTC). */
-export const start = new Date('2024-01-01T00:00:00Z');
+/** The end of the period every hand-worked test measures: the 24 hours of 2024-01-01 (UTC). */
 export const end = new Date('2024-01-02T00:00:00Z');
 
 const at = (iso: string) => new Date(iso);

@@ -1,6 +1,6 @@
 import type { Engine } from '../../packages/engine/src/index.ts';
+import { internalContext } from '../../packages/engine/src/internal.ts';
 import { mulberry32 } from '../../packages/engine/src/random/mulberry32.ts';
-import { bind } from '../../packages/engine/src/store/database.ts';
 
 /** One incident to plant: the columns recurrence reads, and an external id to find it by. */
 export interface FixtureIncident {
@@ -15,32 +15,29 @@ export interface FixtureIncident {
 /** Inserts incidents straight into the store (one statement), filling the other columns plainly. */
 export async function insertIncidents(engine: Engine, incidents: readonly FixtureIncident[]): Promise<void> {
   if (incidents.length === 0) return;
-  const { values, types } = bind({
-    ext: incidents.map((i) => i.external_id),
-    title: incidents.map((i) => i.title),
-    description: incidents.map((i) => i.description ?? ''),
-    service: incidents.map((i) => i.service ?? ''),
-    category: incidents.map((i) => i.category ?? ''),
-    created: incidents.map((i) => i.created_at),
-  });
-  await engine.context.db.exclusive(async (conn) => {
-    await conn.run(
-      `INSERT INTO incidents BY NAME
-       SELECT uuid() AS id, ext AS external_id, title, nullif(description, '') AS description,
-         nullif(category, '') AS category, 'MEDIUM' AS severity, 'OPEN' AS status,
-         nullif(service, '') AS service, created AS created_at, 0 AS escalation_level, 0 AS reopen_count,
-         0 AS reassignment_count, created AS ingested_at, created AS updated_at
-       FROM (SELECT unnest($ext) AS ext, unnest($title) AS title, unnest($description) AS description,
-         unnest($service) AS service, unnest($category) AS category, unnest($created) AS created)`,
-      values,
-      types,
-    );
-  });
+  // One statement; the store binds the arrays (the narrow transaction binds every parameter).
+  await internalContext(engine).db.run(
+    `INSERT INTO incidents BY NAME
+     SELECT uuid() AS id, ext AS external_id, title, nullif(description, '') AS description,
+       nullif(category, '') AS category, 'MEDIUM' AS severity, 'OPEN' AS status,
+       nullif(service, '') AS service, created AS created_at, 0 AS escalation_level, 0 AS reopen_count,
+       0 AS reassignment_count, created AS ingested_at, created AS updated_at
+     FROM (SELECT unnest($ext) AS ext, unnest($title) AS title, unnest($description) AS description,
+       unnest($service) AS service, unnest($category) AS category, unnest($created) AS created)`,
+    {
+      ext: incidents.map((i) => i.external_id),
+      title: incidents.map((i) => i.title),
+      description: incidents.map((i) => i.description ?? ''),
+      service: incidents.map((i) => i.service ?? ''),
+      category: incidents.map((i) => i.category ?? ''),
+      created: incidents.map((i) => i.created_at),
+    },
+  );
 }
 
 /** Maps incident ids to external ids. */
 export async function externalIds(engine: Engine): Promise<Map<string, string>> {
-  const rows = await engine.context.db.all('SELECT id::VARCHAR AS id, external_id FROM incidents');
+  const rows = await internalContext(engine).db.all('SELECT id::VARCHAR AS id, external_id FROM incidents');
   return new Map(rows.map((r) => [String(r['id']), String(r['external_id'])]));
 }
 

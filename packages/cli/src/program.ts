@@ -44,7 +44,7 @@ function oneLineUsageErrors(command: Command): void {
  * `error: unknown command 'x'\n(Did you mean y?)` from commander, as `insights: unknown command 'x'
  * (Did you mean y?) (see insights --help)`, control characters of the input escaped.
  */
-export function usageErrorLine(text: string, path: string): string {
+function usageErrorLine(text: string, path: string): string {
   const what = text
     .trim()
     .replace(/^error:\s*/, '')

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openEngine } from '@incident-insights/engine';
+import { internalContext } from '@incident-insights/engine/internal';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runInsights } from '../../../test/support/run-cli.ts';
 
@@ -40,7 +41,7 @@ describe('insights demo', () => {
     const engine = await openEngine({ path: db });
     try {
       expect(await engine.incidents.count()).toBe(3000);
-      const row = await engine.context.db.one<{ ids: bigint; first: string; last: string }>(
+      const row = await internalContext(engine).db.one<{ ids: bigint; first: string; last: string }>(
         "SELECT count(DISTINCT external_id) AS ids, min(external_id) FILTER (external_id = 'SYN-1') AS first, max(external_id) FILTER (external_id = 'SYN-3000') AS last FROM incidents",
       );
       expect(row).toEqual({ ids: 3000n, first: 'SYN-1', last: 'SYN-3000' });

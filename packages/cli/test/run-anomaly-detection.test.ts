@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openEngine } from '@incident-insights/engine';
+import { internalContext } from '@incident-insights/engine/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertIncidents, stormFixture } from '../../../test/support/anomaly-fixtures.ts';
 import { type CliRun, runInsights } from '../../../test/support/run-cli.ts';
@@ -20,7 +21,7 @@ const fixture = stormFixture();
 beforeAll(async () => {
   const engine = await openEngine({ path: db });
   try {
-    await insertIncidents(engine.context.db, [...fixture.background, ...fixture.storm]);
+    await insertIncidents(internalContext(engine).db, [...fixture.background, ...fixture.storm]);
   } finally {
     await engine.close();
   }

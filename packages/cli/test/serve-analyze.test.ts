@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadSyntheticIncidents, openEngine } from '@incident-insights/engine';
+import { openEngine } from '@incident-insights/engine';
+import { loadSyntheticIncidents } from '@incident-insights/engine/synth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../../test/support/run-cli.ts';
 

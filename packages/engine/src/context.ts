@@ -27,7 +27,7 @@ export interface EngineContext {
  * updates need no announcement: every write sets their `updated_at` to its own time, so a
  * subscriber finds their new place by `updated_at`.
  */
-export interface IncidentsWritten {
+interface IncidentsWritten {
   /**
    * A `SELECT` (run it in the same transaction, before the write) yielding one row per affected
    * incident: `hour` (TIMESTAMP, `created_at` truncated to the hour) and `service` (VARCHAR or

@@ -6,6 +6,7 @@ import {
 } from '../../../test/support/anomaly-fixtures.ts';
 import type { AnomalyDetection } from '../src/anomaly/anomaly-record.ts';
 import { type Engine, openEngine } from '../src/index.ts';
+import { internalContext } from '../src/internal.ts';
 
 // The storm fixture (35 days of four services ending 2026-03-10T00:00Z, each service's incidents
 // handled by `<service>-team`, acknowledged in 5-25 min and resolved in 1-5 h; 30 checkout
@@ -57,7 +58,7 @@ let anomalies: AnomalyDetection[] = [];
 
 beforeAll(async () => {
   engine = await openEngine({ path: ':memory:', now: () => end, workers: { threads: 1 } });
-  await insertIncidents(engine.context.db, [
+  await insertIncidents(internalContext(engine).db, [
     ...fixture.background.map(slowed),
     ...checkoutStorm,
     ...paymentsStorm,

@@ -8,6 +8,7 @@ import type { AnomalyDetection } from '../src/anomaly/anomaly-record.ts';
 import type { AnomalyRunResult } from '../src/anomaly/anomaly-run.ts';
 import { readDataStart } from '../src/anomaly/data-start.ts';
 import { type Engine, openEngine } from '../src/index.ts';
+import { internalContext } from '../src/internal.ts';
 import { mulberry32 as seeded } from '../src/random/mulberry32.ts';
 
 // The storm fixture (35 days of four services ending 2026-03-10T00:00Z, 30 checkout incidents on
@@ -50,7 +51,12 @@ let withOld: Outcome;
 
 async function runOn(extra: FixtureIncident[]): Promise<Outcome> {
   const engine = await openEngine({ path: ':memory:', now: () => end, workers: { threads: 1 } });
-  await insertIncidents(engine.context.db, [...fixture.background, ...fixture.storm, ...billing, ...extra]);
+  await insertIncidents(internalContext(engine).db, [
+    ...fixture.background,
+    ...fixture.storm,
+    ...billing,
+    ...extra,
+  ]);
   const progress: string[] = [];
   const result = await engine.anomalies.run({ end, windowHours, onProgress: (m) => progress.push(m) });
   const anomalies = (await engine.anomalies.list({ pageSize: 100 })).results;
@@ -105,7 +111,7 @@ describe('where the history of an anomaly run starts', () => {
 
   it("names as affected services exactly the services of the anomaly's own related incidents", async () => {
     for (const a of plain.anomalies) {
-      const rows = await plain.engine.context.db.all(
+      const rows = await internalContext(plain.engine).db.all(
         `SELECT DISTINCT service FROM incidents WHERE list_contains($ids, id::VARCHAR) AND service IS NOT NULL
          ORDER BY service`,
         { ids: a.related_incidents },
@@ -132,12 +138,12 @@ describe('where the data starts (readDataStart, 7 quiet days cut, 5% share)', ()
   });
   const day = (d: number, h = 10) => new Date(Date.UTC(2026, 0, 1 + d, h));
   async function startOf(days: number[]): Promise<Date | null> {
-    await engine.context.db.run('DELETE FROM incidents');
+    await internalContext(engine).db.run('DELETE FROM incidents');
     await insertIncidents(
-      engine.context.db,
+      internalContext(engine).db,
       days.map((d) => ({ created_at: day(d) })),
     );
-    return readDataStart(engine.context.db, day(1000), 7);
+    return readDataStart(internalContext(engine).db, day(1000), 7);
   }
   const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 

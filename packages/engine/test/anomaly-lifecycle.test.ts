@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { insertAnomaly } from '../../../test/support/anomaly-fixtures.ts';
 import { type Engine, EngineError, openEngine } from '../src/index.ts';
+import { internalContext } from '../src/internal.ts';
 
 let clock = new Date('2026-03-10T12:00:00Z');
 let engine: Engine;
@@ -29,7 +30,7 @@ async function conflict(action: Promise<unknown>): Promise<EngineError> {
 
 describe('the anomaly lifecycle', () => {
   it('walks DETECTED → INVESTIGATING → CONFIRMED → RESOLVED recording who, when and the resolution', async () => {
-    const id = await insertAnomaly(engine.context.db, { severity: 'HIGH', detected_at: clock });
+    const id = await insertAnomaly(internalContext(engine).db, { severity: 'HIGH', detected_at: clock });
     advance(600);
     const acked = await engine.anomalies.acknowledge(id, { by: user });
     expect(acked.status).toBe('INVESTIGATING');
@@ -55,7 +56,7 @@ describe('the anomaly lifecycle', () => {
   });
 
   it('refuses illegal transitions with CONFLICT and leaves the anomaly unchanged', async () => {
-    const id = await insertAnomaly(engine.context.db, { severity: 'LOW', detected_at: clock });
+    const id = await insertAnomaly(internalContext(engine).db, { severity: 'LOW', detected_at: clock });
     await engine.anomalies.acknowledge(id);
     const error = await conflict(engine.anomalies.acknowledge(id));
     expect(error.details).toMatchObject({ status: 'INVESTIGATING', action: 'acknowledge' });
@@ -72,7 +73,7 @@ describe('the anomaly lifecycle', () => {
   });
 
   it('lets a review skip the acknowledgement and stamps it then', async () => {
-    const id = await insertAnomaly(engine.context.db, { severity: 'LOW', detected_at: clock });
+    const id = await insertAnomaly(internalContext(engine).db, { severity: 'LOW', detected_at: clock });
     advance(60);
     const reviewed = await engine.anomalies.confirm(id, { by: user });
     expect(reviewed.status).toBe('CONFIRMED');
@@ -82,7 +83,7 @@ describe('the anomaly lifecycle', () => {
   it('answers NOT_FOUND for an unknown id and VALIDATION_ERROR for a bad body', async () => {
     await expect(engine.anomalies.get(crypto.randomUUID())).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(engine.anomalies.acknowledge('not-a-uuid')).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    const id = await insertAnomaly(engine.context.db, { severity: 'LOW', detected_at: clock });
+    const id = await insertAnomaly(internalContext(engine).db, { severity: 'LOW', detected_at: clock });
     await expect(engine.anomalies.resolve(id, { resolved_by: 'nobody' })).rejects.toMatchObject({
       code: 'VALIDATION_ERROR',
     });
@@ -92,7 +93,7 @@ describe('the anomaly lifecycle', () => {
 
 describe('the anomaly summary', () => {
   it('computes the spec fields on a hand-made fixture', async () => {
-    const db = engine.context.db;
+    const db = internalContext(engine).db;
     const t0 = new Date('2026-03-10T12:00:00Z');
     // Seven anomalies: 1 CRITICAL, 2 HIGH, 3 MEDIUM, 1 LOW.
     const ids = [];
@@ -143,7 +144,7 @@ describe('the anomaly summary', () => {
 
 describe('listing anomalies', () => {
   it('filters by type, severity, status and detection date, and searches descriptions', async () => {
-    const db = engine.context.db;
+    const db = internalContext(engine).db;
     const a = await insertAnomaly(db, {
       severity: 'HIGH',
       detected_at: new Date('2026-03-01T08:00:00Z'),

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AnomalyDraft, mergeDrafts } from '../src/anomaly/anomaly-merge.ts';
 import { persistGroups } from '../src/anomaly/anomaly-persist.ts';
 import { type Engine, openEngine } from '../src/index.ts';
+import { internalContext } from '../src/internal.ts';
 
 const hour = 3_600_000;
 const t0 = Date.UTC(2026, 2, 1);
@@ -167,11 +168,23 @@ describe('storing merged anomalies', () => {
     const groups = mergeDrafts([a, aDaily, b, bDaily]);
     expect(groups).toHaveLength(2);
     const at = new Date(t0 + 200 * hour);
-    const first = await persistGroups(engine.context.db, engine.events, groups, crypto.randomUUID(), at);
+    const first = await persistGroups(
+      internalContext(engine).db,
+      engine.events,
+      groups,
+      crypto.randomUUID(),
+      at,
+    );
     expect(first).toMatchObject({ duplicates: 0 });
     expect(first.created).toHaveLength(2);
     // Running again over the same window finds both known.
-    const again = await persistGroups(engine.context.db, engine.events, groups, crypto.randomUUID(), at);
+    const again = await persistGroups(
+      internalContext(engine).db,
+      engine.events,
+      groups,
+      crypto.randomUUID(),
+      at,
+    );
     expect(again).toEqual({ created: [], duplicates: 2 });
   });
 });

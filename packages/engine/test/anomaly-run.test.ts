@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertIncidents, stormFixture } from '../../../test/support/anomaly-fixtures.ts';
 import { type Engine, openEngine } from '../src/index.ts';
+import { internalContext } from '../src/internal.ts';
 
 // The storm fixture: 35 days of seeded background incidents and 30 planted incidents for checkout
 // between 2026-03-09T14:00 and 15:00 UTC (see test/support/anomaly-fixtures.ts).
@@ -16,8 +17,8 @@ beforeAll(async () => {
     now: () => new Date('2026-03-10T00:05:00Z'),
     workers: { threads: 1 },
   });
-  await insertIncidents(engine.context.db, fixture.background);
-  stormIds = await insertIncidents(engine.context.db, fixture.storm);
+  await insertIncidents(internalContext(engine).db, fixture.background);
+  stormIds = await insertIncidents(internalContext(engine).db, fixture.storm);
 });
 afterAll(async () => {
   await engine.close();
@@ -56,7 +57,7 @@ describe('running anomaly detection over incidents', () => {
     expect(a.severity).toBe('CRITICAL');
     expect(a.metadata).toMatchObject({ series_key: a.series_key, expected: expect.any(Number) });
     expect(a.model).toBe(result.model_id);
-    const model = await engine.context.db.one(
+    const model = await internalContext(engine).db.one(
       'SELECT model_type, algorithm_type, is_system_model FROM predictive_models WHERE id = $id::UUID',
       { id: result.model_id },
     );
@@ -123,7 +124,9 @@ describe('running anomaly detection over incidents', () => {
 
   it('does not read the days before the data as quiet days when the window reaches past them', async () => {
     // The fixture's 35 days of data; a 60-day window starts 25 days before the first incident.
-    const first = await engine.context.db.one<{ t: Date }>('SELECT min(created_at) AS t FROM incidents');
+    const first = await internalContext(engine).db.one<{ t: Date }>(
+      'SELECT min(created_at) AS t FROM incidents',
+    );
     const firstFullDay = Math.ceil(first!.t.getTime() / 86_400_000) * 86_400_000;
     await engine.anomalies.run({ end, windowHours: 60 * 24 });
     const page = await engine.anomalies.list({ pageSize: 100 });

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { capabilities, capabilityTasks } from '../src/capabilities.ts';
 import type { CapabilityModule } from '../src/capability.ts';
 import { type Engine, openEngine } from '../src/index.ts';
+import { internalContext } from '../src/internal.ts';
 import { tasks } from '../src/workers/tasks.ts';
 
 const src = resolve(import.meta.dirname, '../src');
@@ -104,7 +105,7 @@ describe('the incident-write hook', () => {
   } as const;
 
   async function dirtyHours(): Promise<string[]> {
-    const rows = await (engine as Engine).context.db.all<{ hour: Date }>(
+    const rows = await internalContext(engine as Engine).db.all<{ hour: Date }>(
       'SELECT DISTINCT hour FROM kpi_dirty_hours ORDER BY hour',
     );
     return rows.map((r) => r.hour.toISOString());

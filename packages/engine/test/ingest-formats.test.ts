@@ -14,6 +14,7 @@ import {
 } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Engine, type IncidentInput, openEngine } from '../src/index.ts';
+import { internalContext } from '../src/internal.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'insights-ingest-formats-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -164,7 +165,7 @@ function toArrow(records: IncidentInput[], format: 'file' | 'stream'): Uint8Arra
 
 /** Every stored incident without the fields the store assigns, by external id. */
 async function stored(engine: Engine) {
-  const rows = await engine.context.db.all(
+  const rows = await internalContext(engine).db.all(
     'SELECT * EXCLUDE (id, ingested_at, updated_at) FROM incidents ORDER BY external_id',
   );
   return rows;
@@ -223,7 +224,7 @@ describe('every format stores the same incidents', () => {
     const writer = await openEngine({ path: ':memory:' });
     await writer.incidents.ingest({ records });
     const parquet = path.join(dir, 'a.parquet');
-    await writer.context.db.run(
+    await internalContext(writer).db.run(
       `COPY (SELECT * EXCLUDE (id, ingested_at, updated_at) FROM incidents ORDER BY external_id) TO '${parquet}' (FORMAT parquet)`,
     );
     await writer.close();
@@ -280,9 +281,9 @@ describe('Parquet rows checked in SQL', () => {
 
   async function parquetVersusObjects(sql: string, skipInvalid = false) {
     const writer = await openEngine({ path: ':memory:' });
-    await writer.context.db.run(`COPY (${sql}) TO '${file}' (FORMAT parquet)`);
+    await internalContext(writer).db.run(`COPY (${sql}) TO '${file}' (FORMAT parquet)`);
     // The same rows as JS values (what the schema path sees), through the objects reader.
-    const objects = await writer.context.db.all(`SELECT * FROM read_parquet('${file}')`);
+    const objects = await internalContext(writer).db.all(`SELECT * FROM read_parquet('${file}')`);
     await writer.close();
     const viaSql = await openEngine({ path: ':memory:' });
     const viaJs = await openEngine({ path: ':memory:' });

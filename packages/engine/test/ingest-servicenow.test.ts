@@ -2,12 +2,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Engine, openEngine } from '../src/index.ts';
 import { parseServiceNowDate } from '../src/ingest/readers/servicenow.ts';
+import { internalContext } from '../src/internal.ts';
 
 const ucizip = path.resolve(import.meta.dirname, '../../..', '../shared/data/incident_event_log.zip');
 
 /** Column values of the whole table, for comparing two ingests. */
 async function snapshot(engine: Engine) {
-  return engine.context.db.all(
+  return internalContext(engine).db.all(
     'SELECT * EXCLUDE (ingested_at, updated_at), CAST(id AS VARCHAR) AS id FROM incidents ORDER BY external_id',
   );
 }
@@ -123,7 +124,7 @@ describe('the UCI ServiceNow event log', () => {
         ordering: 'created_at',
       });
       expect(page.count).toBe(24_918);
-      const row = await engine.context.db.one(
+      const row = await internalContext(engine).db.one(
         `SELECT external_id, strftime(created_at, '%Y-%m-%dT%H:%M:%S.000Z') AS created_at,
            strftime(acknowledged_at, '%Y-%m-%dT%H:%M:%S.000Z') AS acknowledged_at,
            strftime(resolved_at, '%Y-%m-%dT%H:%M:%S.000Z') AS resolved_at,
@@ -140,7 +141,7 @@ describe('the UCI ServiceNow event log', () => {
     // pandas, same derivation as above: 15,011 incidents acknowledged; escalations sum 313;
     // reassignments sum 23,414; reopens sum 331; severities from impact/urgency of the last event;
     // 1,556 never resolved; 373 without assignment group; mean acknowledgement 125,455.403 s.
-    const row = await engine.context.db.one(`SELECT
+    const row = await internalContext(engine).db.one(`SELECT
         count(acknowledged_at) AS acknowledged, sum(escalation_level) AS escalations,
         sum(reassignment_count) AS reassignments, sum(reopen_count) AS reopens,
         count(*) FILTER (WHERE severity = 'MEDIUM') AS medium, count(*) FILTER (WHERE severity = 'LOW') AS low,

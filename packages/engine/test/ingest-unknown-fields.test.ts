@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Table, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Engine, type IngestSource, openEngine } from '../src/index.ts';
+import { internalContext } from '../src/internal.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'insights-ingest-unknown-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -192,10 +193,12 @@ describe('tabular sources with a column that is neither an incident field nor ma
     const rows = `SELECT 'P' || i AS external_id, 'Incident ' || i AS title, 'LOW' AS severity,
         TIMESTAMP '2024-01-01 00:00:00' + INTERVAL (i) HOUR AS created_at, i * 2 AS reopen_count`;
     const copier = await openEngine({ path: ':memory:' });
-    await copier.context.db.run(
+    await internalContext(copier).db.run(
       `COPY (${rows}, 'x' || i AS legacy_code FROM range(5) t(i)) TO '${withExtra}' (FORMAT parquet)`,
     );
-    await copier.context.db.run(`COPY (${rows} FROM range(5) t(i)) TO '${without}' (FORMAT parquet)`);
+    await internalContext(copier).db.run(
+      `COPY (${rows} FROM range(5) t(i)) TO '${without}' (FORMAT parquet)`,
+    );
     await copier.close();
     await withEngine(async (engine) => {
       await expect(engine.incidents.ingest({ path: withExtra })).rejects.toThrow(

@@ -5,6 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrations, schemaVersion } from '../src/capabilities.ts';
 import { openEngine } from '../src/index.ts';
+import { internalContext } from '../src/internal.ts';
 import { incidentColumnDdl } from '../src/schema/incident.ts';
 import { Database } from '../src/store/database.ts';
 import { initialMigration, migrate, migrationList } from '../src/store/migrations.ts';
@@ -65,7 +66,7 @@ describe('schema migrations', () => {
     try {
       const page = await engine.incidents.list({ ordering: 'created_at' });
       expect(page.results.map((i) => i.external_id)).toEqual(['INC-1', 'INC-2']);
-      const versions = await engine.context.db.all<{ version: number }>(
+      const versions = await internalContext(engine).db.all<{ version: number }>(
         'SELECT version FROM schema_migrations ORDER BY version',
       );
       expect(versions.map((v) => v.version)).toEqual(migrations.map((m) => m.version));

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { schemaVersion } from '../src/capabilities.ts';
 import { EngineError, openEngine } from '../src/index.ts';
+import { internalContext } from '../src/internal.ts';
 import { Database } from '../src/store/database.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'insights-store-'));
@@ -12,7 +13,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('the store', () => {
   it('creates every table of the spec on first open', async () => {
     const engine = await openEngine({ path: ':memory:' });
-    const tables = await engine.context.db.all<{ name: string }>(
+    const tables = await internalContext(engine).db.all<{ name: string }>(
       'SELECT table_name AS name FROM duckdb_tables()',
     );
     const names = tables.map((t) => t.name);
@@ -40,13 +41,15 @@ describe('the store', () => {
     const path = join(dir, 'reopen.duckdb');
     for (let i = 0; i < 100; i++) {
       const engine = await openEngine({ path });
-      await engine.context.db.run(
+      await internalContext(engine).db.run(
         "INSERT INTO maintenance_windows VALUES (uuid(), 'api', now()::TIMESTAMP, now()::TIMESTAMP, '', now()::TIMESTAMP)",
       );
       await engine.close();
     }
     const engine = await openEngine({ path });
-    const row = await engine.context.db.one<{ n: bigint }>('SELECT count(*) AS n FROM maintenance_windows');
+    const row = await internalContext(engine).db.one<{ n: bigint }>(
+      'SELECT count(*) AS n FROM maintenance_windows',
+    );
     expect(row?.n).toBe(100n);
     await engine.close();
   });
@@ -74,7 +77,7 @@ describe('the store', () => {
 
   it('rolls back a failed transaction completely', async () => {
     const engine = await openEngine({ path: ':memory:' });
-    const db = engine.context.db;
+    const db = internalContext(engine).db;
     await expect(
       db.transaction(async (conn) => {
         await conn.run(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { generateIncidents, type SyntheticIncident } from '../src/index.ts';
 import { services } from '../src/synth/catalog.ts';
 import { generateHour } from '../src/synth/hour.ts';
+import { generateIncidents, type SyntheticIncident } from '../src/synth/index.ts';
 import { makePlan } from '../src/synth/plan.ts';
 
 function median(values: number[]): number {

@@ -5,20 +5,19 @@ import { join } from 'node:path';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
+import { EngineError, incidentInputSchema, openEngine } from '../src/index.ts';
+import { internalContext } from '../src/internal.ts';
+import { Database } from '../src/store/database.ts';
+import { services, teamSpeed, workMedianSeconds, workSigma } from '../src/synth/catalog.ts';
 import {
-  EngineError,
   generateIncidents,
-  incidentInputSchema,
   loadSyntheticIncidents,
-  openEngine,
   type SyntheticFile,
   type SyntheticIncident,
   writeSyntheticCsv,
   writeSyntheticNdjson,
   writeSyntheticParquet,
-} from '../src/index.ts';
-import { Database } from '../src/store/database.ts';
-import { services, teamSpeed, workMedianSeconds, workSigma } from '../src/synth/catalog.ts';
+} from '../src/synth/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'insights-synth-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -418,7 +417,7 @@ describe('the synthetic writers and loader', () => {
         const format = file.format;
         const report = await engine.incidents.ingest({ path: file.path, format });
         expect(report.inserted).toBe(3000);
-        const rows = await engine.context.db.all<{
+        const rows = await internalContext(engine).db.all<{
           external_id: string;
           created_at: Date;
           resolved_at: Date | null;
@@ -448,7 +447,7 @@ describe('the synthetic writers and loader', () => {
       const second = await loadSyntheticIncidents(engine, { seed: 2, count: 2500 });
       expect(second.report.updated).toBe(2500);
       expect(await engine.incidents.count()).toBe(2500);
-      const last = await engine.context.db.one<{ latest: Date }>(
+      const last = await internalContext(engine).db.one<{ latest: Date }>(
         'SELECT max(created_at) AS latest FROM incidents',
       );
       expect(last!.latest.getTime()).toBeLessThan(now.getTime());

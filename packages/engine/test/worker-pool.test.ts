@@ -3,6 +3,7 @@ import path from 'node:path';
 import * as arrow from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EngineError, openEngine } from '../src/index.ts';
+import { internalContext } from '../src/internal.ts';
 import { WorkerPool } from '../src/workers/pool.ts';
 import { tableFromTransferable, tableToTransferable } from '../src/workers/transfer.ts';
 
@@ -153,12 +154,12 @@ describe("the engine's pool", () => {
   it('runs the engine tasks and closes with the engine', async () => {
     const engine = await openEngine({ path: ':memory:', workers: { threads: 1 } });
     const ipc = tableToTransferable(sampleTable());
-    const sum = await engine.context.pool.run<number>('arrow.sum', { ipc, column: 'y' });
+    const sum = await internalContext(engine).pool.run<number>('arrow.sum', { ipc, column: 'y' });
     // Sum of i / 2 for i in 0..99,999 = 4,999,950,000 / 2, by hand.
     expect(sum).toBe(2_499_975_000);
-    expect(engine.context.pool.stats().threads).toBe(1);
+    expect(internalContext(engine).pool.stats().threads).toBe(1);
     await engine.close();
-    expect(engine.context.pool.stats().threads).toBe(0);
+    expect(internalContext(engine).pool.stats().threads).toBe(0);
   });
 
   it('leaves nothing open: a process that ran a task and closed the engine ends by itself', () => {

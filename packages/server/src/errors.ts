@@ -23,7 +23,7 @@ export function detailsObject(details: unknown): Readonly<Record<string, unknown
 }
 
 /** HTTP status of each engine error code. */
-export const statusOfCode: Readonly<Record<ErrorCode, ContentfulStatusCode>> = {
+const statusOfCode: Readonly<Record<ErrorCode, ContentfulStatusCode>> = {
   VALIDATION_ERROR: 400,
   NOT_FOUND: 404,
   CONFLICT: 409,
@@ -75,7 +75,7 @@ export class ApiError extends HTTPException {
 }
 
 /** Builds an error response with the spec's body. */
-export function errorResponse(
+function errorResponse(
   c: Context<AppEnv>,
   status: ContentfulStatusCode,
   body: ErrorBody,

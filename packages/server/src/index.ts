@@ -1,6 +1,6 @@
 export { createApp } from './app.ts';
 export type { OidcIssuer } from './auth/oidc.ts';
-export { currentPrincipal, forbidden, hasRole, mayAccess, requireRole } from './auth/permissions.ts';
+export { actorOf, currentPrincipal, requireAllowed } from './auth/permissions.ts';
 export type { AppEnv, AuthMethod, Principal } from './env.ts';
 export { ApiError, type ErrorBody } from './errors.ts';
 export { createLogger, escapeLogLine, type LoggerOptions } from './observability/logger.ts';

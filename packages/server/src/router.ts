@@ -26,7 +26,7 @@ function knownKeys(schema: unknown): string[] | undefined {
  * Each unknown name is an error of its own (`unknown field` / `unknown parameter`), and
  * `details.accepted` then lists the names the route knows.
  */
-export function validationError(target: string, error: ZodError, accepted?: readonly string[]): ApiError {
+function validationError(target: string, error: ZodError, accepted?: readonly string[]): ApiError {
   const what = targetNames[target] ?? target;
   const errors = zodIssuesToFieldErrors(error.issues, { wholeInput: target, unknownKey: `unknown ${what}` });
   const unknown = error.issues.some((issue) => issue.code === 'unrecognized_keys');
@@ -53,7 +53,7 @@ export function validationError(target: string, error: ZodError, accepted?: read
  * Refuses a query parameter given more than once (`metric_type=MTTA&metric_type=MTTR`): every
  * parameter takes one value, and the filters that take several take them comma-separated.
  */
-export const rejectRepeatedQuery: MiddlewareHandler<AppEnv> = async (c, next) => {
+const rejectRepeatedQuery: MiddlewareHandler<AppEnv> = async (c, next) => {
   for (const [name, values] of Object.entries(c.req.queries())) {
     if (values.length > 1) {
       throw new ApiError(
@@ -75,7 +75,7 @@ export const rejectRepeatedQuery: MiddlewareHandler<AppEnv> = async (c, next) =>
  * (as `curl -X POST -H 'Content-Type: application/json'` does) means no body, `{}`, not malformed
  * JSON.
  */
-export const emptyJsonIsNoBody: MiddlewareHandler<AppEnv> = async (c, next) => {
+const emptyJsonIsNoBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (
     /^application\/json\b/i.test(c.req.header('Content-Type') ?? '') &&
     (await c.req.text()).trim() === ''

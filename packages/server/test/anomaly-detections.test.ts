@@ -1,3 +1,4 @@
+import { internalContext } from '@incident-insights/engine/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertAnomaly } from '../../../test/support/anomaly-fixtures.ts';
 import { startServer, type TestServer } from '../../../test/support/test-server.ts';
@@ -8,7 +9,7 @@ const ids: string[] = [];
 beforeAll(async () => {
   server = await startServer({
     populate: async (engine) => {
-      const db = engine.context.db;
+      const db = internalContext(engine).db;
       ids.push(
         await insertAnomaly(db, {
           severity: 'CRITICAL',

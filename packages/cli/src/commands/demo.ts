@@ -1,4 +1,5 @@
-import { EngineError, loadSyntheticIncidents } from '@incident-insights/engine';
+import { EngineError } from '@incident-insights/engine';
+import { loadSyntheticIncidents } from '@incident-insights/engine/synth';
 import type { Command } from 'commander';
 import { databasePath, withEngine } from '../engine-options.ts';
 import { printable, printJson, renderTable } from '../format.ts';

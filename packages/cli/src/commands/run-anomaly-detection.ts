@@ -63,7 +63,7 @@ export function registerRunAnomalyDetection(program: Command): void {
 }
 
 /** What a run's counts mean, in words: where every detection went and why. */
-export function explainRun(result: AnomalyRunResult): string {
+function explainRun(result: AnomalyRunResult): string {
   const inWindow = result.below_alarm_budget + result.detections;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   const lines = [

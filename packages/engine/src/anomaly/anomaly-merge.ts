@@ -69,7 +69,7 @@ export function mergeDrafts(drafts: readonly AnomalyDraft[]): AnomalyGroup[] {
  * A team acknowledging slowly is a different finding from a storm in the same days, even when the
  * incidents overlap.
  */
-export function metricGroup(metric: string): string {
+function metricGroup(metric: string): string {
   return metric === 'INCIDENT_COUNT' || metric === 'SEVERITY_MIX' || metric === 'CATEGORY_MIX'
     ? 'VOLUME'
     : metric;

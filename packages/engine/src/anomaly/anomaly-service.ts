@@ -40,9 +40,6 @@ const uuid = z.uuid();
 const userId = uuid.nullish();
 const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
 
-/** Who acts on an anomaly (a user id), for the lifecycle actions. */
-export const anomalyActorSchema = z.object({ by: userId }).partial();
-
 /**
  * Body of `resolve`: the spec's resolution fields. `actions_taken` may be one string or a list.
  */
@@ -102,7 +99,7 @@ export class AnomalyService {
    *
    * @throws EngineError VALIDATION_ERROR for an unknown enum value, date, filter or ordering.
    */
-  async list(request: ListRequest & { filters?: AnomalyListFilters } = {}): Promise<Page<AnomalyDetection>> {
+  async list(request: ListRequest<AnomalyListFilters> = {}): Promise<Page<AnomalyDetection>> {
     const f = request.filters ?? {};
     const filters: Record<string, unknown> = {
       anomaly_type: oneOf('anomaly_type', f.anomaly_type, anomalyTypes),

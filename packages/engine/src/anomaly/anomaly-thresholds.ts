@@ -73,6 +73,12 @@ export interface AnomalyThreshold {
 const select = `id::VARCHAR AS id, name, series, kind, lower, upper, sensitivity, is_active,
   created_by::VARCHAR AS created_by, created_at, updated_at`;
 
+/** The filters of `engine.anomalies.thresholds.list`. */
+export type AnomalyThresholdListFilters = {
+  readonly kind?: string | undefined;
+  readonly is_active?: boolean | undefined;
+};
+
 const listSpec: ListSpec = {
   from: 'anomaly_thresholds',
   select,
@@ -119,7 +125,7 @@ export class AnomalyThresholdStore {
   ) {}
 
   /** One page of thresholds (filters `kind`, `is_active`; search in name and series). */
-  list(request: ListRequest = {}): Promise<Page<AnomalyThreshold>> {
+  list(request: ListRequest<AnomalyThresholdListFilters> = {}): Promise<Page<AnomalyThreshold>> {
     return listPage(this.db, listSpec, request, toThreshold);
   }
 

@@ -1,7 +1,7 @@
 import type { Database } from '../store/database.ts';
 
 /** Share of the incidents a continuous span must hold for the data to start at it. */
-export const minSpanShare = 0.05;
+const minSpanShare = 0.05;
 
 /**
  * Where the incident data of a run becomes continuous. The UTC days with at least one incident

@@ -36,7 +36,7 @@ export const metricUnits: Record<SeriesMetric, string> = {
 };
 
 /** The key of a series: `<metric>:<granularity>:<slice>=<value>` or `<metric>:<granularity>:all`. */
-export function seriesKey(
+function seriesKey(
   metric: SeriesMetric,
   granularity: Granularity,
   slice: SliceKind,
@@ -57,7 +57,7 @@ const sliceColumn: Record<Exclude<SliceKind, 'all'>, string> = {
 const settledShare = 0.95;
 
 /** Floors an instant to its bucket (UTC). */
-export function floorTo(date: Date, granularity: Granularity): Date {
+function floorTo(date: Date, granularity: Granularity): Date {
   const ms = bucketMs[granularity];
   return new Date(Math.floor(date.getTime() / ms) * ms);
 }

@@ -35,6 +35,20 @@ export function toIncident(row: Row): Incident {
  * (one value or several), creation time window (`created_after` inclusive, `created_before`
  * exclusive), search in title and description, and the ordering whitelist.
  */
+/** The filters of `engine.incidents.list` (see {@link incidentListSpec}). */
+export type IncidentListFilters = {
+  readonly category?: string | readonly string[] | undefined;
+  readonly severity?: string | readonly string[] | undefined;
+  readonly priority?: string | readonly string[] | undefined;
+  readonly status?: string | readonly string[] | undefined;
+  readonly service?: string | readonly string[] | undefined;
+  readonly team?: string | readonly string[] | undefined;
+  /** Created at or after (a `Date` or ISO 8601 text). */
+  readonly created_after?: Date | string | undefined;
+  /** Created before, exclusive (a `Date` or ISO 8601 text). */
+  readonly created_before?: Date | string | undefined;
+};
+
 export const incidentListSpec: ListSpec = {
   from: 'incidents',
   select: incidentSelect,

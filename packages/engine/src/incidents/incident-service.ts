@@ -13,7 +13,7 @@ import {
 } from '../schema/incident.ts';
 import type { SqlParams } from '../store/database.ts';
 import { type ListRequest, listPage, type Page } from '../store/list-query.ts';
-import { incidentListSpec, incidentSelect, toIncident } from './incident-row.ts';
+import { type IncidentListFilters, incidentListSpec, incidentSelect, toIncident } from './incident-row.ts';
 
 const writable = incidentColumns.map((c) => c.name);
 
@@ -58,8 +58,8 @@ export class IncidentService {
    * @throws EngineError VALIDATION_ERROR for an unknown filter, ordering or bad page; NOT_FOUND for
    *   a page past the end.
    */
-  async list(request: ListRequest): Promise<Page<Incident>> {
-    const filters = { ...request.filters };
+  async list(request: ListRequest<IncidentListFilters>): Promise<Page<Incident>> {
+    const filters: Record<string, unknown> = { ...request.filters };
     for (const key of ['created_after', 'created_before']) {
       if (filters[key] !== undefined) filters[key] = toDate(filters[key], key);
     }

@@ -12,7 +12,7 @@ export interface FieldSource {
 }
 
 /** `Created At`, `created-at` and `CREATED_AT` all name `created_at`. */
-export function normaliseHeader(header: string): string {
+function normaliseHeader(header: string): string {
   return header
     .trim()
     .toLowerCase()

@@ -52,7 +52,7 @@ const enumValues: Record<string, readonly string[]> = {
 };
 
 /** A DuckDB identifier, quoted. Column names come from the file, so they are quoted, never pasted. */
-export function quoteIdentifier(name: string): string {
+function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 

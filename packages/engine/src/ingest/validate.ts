@@ -66,6 +66,6 @@ export function validateBatch(batch: RawBatch): ValidatedBatch {
 }
 
 /** A row error for a record that could not even be read (bad JSON, a ragged CSV line). */
-export function unreadable(row: number, line: number | undefined, message: string): RowError {
+function unreadable(row: number, line: number | undefined, message: string): RowError {
   return line === undefined ? { row, field: '(record)', message } : { row, line, field: '(record)', message };
 }

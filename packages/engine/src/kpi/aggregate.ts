@@ -33,7 +33,7 @@ export function aggregateValues(values: ArrayLike<number>, aggregation: Aggregat
 }
 
 /** Linear-interpolation quantile (type 7) of a non-empty array; sorts a copy. */
-export function quantileCont(values: readonly number[], q: number): number {
+function quantileCont(values: readonly number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   const h = (sorted.length - 1) * q;
   const lo = Math.floor(h);

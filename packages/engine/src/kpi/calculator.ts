@@ -108,7 +108,7 @@ export async function computeFormula(
 }
 
 /** A DuckDB aggregate result as a finite JS number, or `null`. */
-export function toNumber(value: unknown): number | null {
+function toNumber(value: unknown): number | null {
   if (value === null || value === undefined) return null;
   const n = typeof value === 'bigint' ? Number(value) : Number(value);
   return Number.isFinite(n) ? n : null;

@@ -25,9 +25,6 @@ export interface OutageRule {
   readonly openHorizonSeconds: number;
 }
 
-/** The default {@link OutageRule}. */
-export const defaultOutageRule: OutageRule = { openHorizonSeconds: defaultOpenOutageHorizonHours * 3600 };
-
 /**
  * Validates {@link KpiOptions} into an {@link OutageRule}.
  *

@@ -1,3 +1,4 @@
+import { assertMetricChangeable } from '../auth/policy.ts';
 import type { EngineContext } from '../context.ts';
 import { EngineError } from '../errors.ts';
 import { type ZodIssueLike, zodIssuesToFieldErrors } from '../input/field-errors.ts';
@@ -7,7 +8,7 @@ import { parseFormula } from './formula/parser.ts';
 import { type KpiOptions, type OutageRule, outageRule } from './kpi-options.ts';
 import { MaintenanceWindows } from './maintenance-windows.ts';
 import { type CalculationResult, exec, type MeasureBatch, measureMetric, sampleKey } from './measure.ts';
-import { listMeasurements } from './measurement-store.ts';
+import { listMeasurements, type MeasurementListFilters } from './measurement-store.ts';
 import {
   type MetricCreateInput,
   type MetricDefinition,
@@ -15,6 +16,7 @@ import {
   metricCreateSchema,
   metricUpdateSchema,
 } from './metric-schema.ts';
+import type { KpiMetricListFilters } from './metric-store.ts';
 import {
   activeMetrics,
   insertMetric,
@@ -40,18 +42,6 @@ export interface CalculateOptions {
 }
 
 export type { CalculationResult } from './measure.ts';
-
-/** Filters of {@link KpiService.measurements}. */
-export interface MeasurementQuery {
-  readonly page?: number | undefined;
-  readonly pageSize?: number | undefined;
-  readonly ordering?: string | undefined;
-  readonly metricId?: string | undefined;
-  /** Measurements whose period starts at or after this. */
-  readonly startDate?: Date | undefined;
-  /** Measurements whose period ends at or before this. */
-  readonly endDate?: Date | undefined;
-}
 
 const hourMs = 3_600_000;
 const maxWindowHours = 24 * 366;
@@ -133,7 +123,7 @@ export class KpiService {
    *
    * @throws EngineError VALIDATION_ERROR for an unknown filter or ordering.
    */
-  list(request: ListRequest = {}): Promise<Page<KpiMetric>> {
+  list(request: ListRequest<KpiMetricListFilters> = {}): Promise<Page<KpiMetric>> {
     return listMetrics(this.context.db, request);
   }
 
@@ -240,14 +230,8 @@ export class KpiService {
    *
    * @throws EngineError VALIDATION_ERROR for a bad page or ordering.
    */
-  measurements(query: MeasurementQuery = {}): Promise<Page<KpiMeasurement>> {
-    const { metricId, startDate, endDate, page, pageSize, ordering } = query;
-    return listMeasurements(this.context.db, {
-      ...(page === undefined ? {} : { page }),
-      ...(pageSize === undefined ? {} : { pageSize }),
-      ordering,
-      filters: { metric_id: metricId, start_date: startDate, end_date: endDate },
-    });
+  measurements(request: ListRequest<MeasurementListFilters> = {}): Promise<Page<KpiMeasurement>> {
+    return listMeasurements(this.context.db, request);
   }
 
   /**
@@ -268,9 +252,7 @@ export class KpiService {
   }
 
   private assertChangeable(metric: StoredMetric, verb: string): void {
-    if (metric.is_system_metric) {
-      throw new EngineError('FORBIDDEN', `system metric ${metric.name} cannot be ${verb}`, { id: metric.id });
-    }
+    assertMetricChangeable(metric, verb); // the policy's rule: system metrics are immutable
   }
 
   private period(metric: StoredMetric, options: CalculateOptions): Period {

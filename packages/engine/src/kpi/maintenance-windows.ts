@@ -8,8 +8,17 @@ import type { MaintenanceWindow } from './records.ts';
 
 const select = `SELECT id::VARCHAR AS id, service, start_at, end_at, description, created_at FROM maintenance_windows`;
 
+/** The filters of `engine.kpis.maintenanceWindows.list`. */
+export type MaintenanceWindowListFilters = {
+  readonly service?: string | undefined;
+  /** Windows starting at or after. */
+  readonly start_after?: Date | undefined;
+  /** Windows ending at or before. */
+  readonly end_before?: Date | undefined;
+};
+
 /** Filters of the maintenance-window listing. */
-export const maintenanceWindowListSpec: ListSpec = {
+const maintenanceWindowListSpec: ListSpec = {
   from: `(${select}) AS w`,
   filters: {
     service: { column: 'service', op: 'eq' },
@@ -82,7 +91,7 @@ export class MaintenanceWindows {
   }
 
   /** A page of windows (filters service, start_after, end_before). */
-  list(request: ListRequest = {}): Promise<Page<MaintenanceWindow>> {
+  list(request: ListRequest<MaintenanceWindowListFilters> = {}): Promise<Page<MaintenanceWindow>> {
     return listPage(this.db, maintenanceWindowListSpec, request, toWindow);
   }
 

@@ -9,8 +9,17 @@ const measurementSelect = `SELECT ms.id::VARCHAR AS id, ms.metric_id::VARCHAR AS
   ms.calculated_at, ms.details::VARCHAR AS details
   FROM kpi_measurements AS ms JOIN kpi_metrics AS m ON m.id = ms.metric_id`;
 
+/** The filters of `engine.kpis.measurements`. */
+export type MeasurementListFilters = {
+  readonly metric_id?: string | undefined;
+  /** Measurements whose period starts at or after this. */
+  readonly start_date?: Date | undefined;
+  /** Measurements whose period ends at or before this. */
+  readonly end_date?: Date | undefined;
+};
+
 /** The measurement listing of the spec: filters metric_id, start_date, end_date. */
-export const measurementListSpec: ListSpec = {
+const measurementListSpec: ListSpec = {
   from: `(${measurementSelect}) AS x`,
   filters: {
     metric_id: { column: 'metric_id', op: 'eq' },
@@ -28,7 +37,7 @@ export const measurementListSpec: ListSpec = {
 };
 
 /** A measurement row as the API shows it. */
-export function toMeasurement(r: Row): KpiMeasurement {
+function toMeasurement(r: Row): KpiMeasurement {
   return {
     id: String(r['id']),
     metric_id: String(r['metric_id']),

@@ -22,8 +22,19 @@ const metricSelect = `SELECT m.id::VARCHAR AS id, m.name, m.description, m.metri
   m.created_at, m.updated_at
   FROM kpi_metrics AS m LEFT JOIN users AS u ON u.id = m.created_by`;
 
+/** The filters of `engine.kpis.list`. */
+export type KpiMetricListFilters = {
+  readonly metric_type?: string | undefined;
+  readonly is_active?: boolean | undefined;
+  readonly is_system_metric?: boolean | undefined;
+  /** Created at or after. */
+  readonly created_after?: Date | undefined;
+  /** Created at or before. */
+  readonly created_before?: Date | undefined;
+};
+
 /** What metrics may be listed by and ordered on (the spec's filters). */
-export const metricListSpec: ListSpec = {
+const metricListSpec: ListSpec = {
   from: `(${metricSelect}) AS k`,
   filters: {
     metric_type: { column: 'metric_type', op: 'eq' },
@@ -44,7 +55,7 @@ export const metricListSpec: ListSpec = {
 };
 
 /** Converts a row of {@link metricSelect} to a {@link StoredMetric}. */
-export function toStoredMetric(r: Row): StoredMetric {
+function toStoredMetric(r: Row): StoredMetric {
   return {
     id: String(r['id']),
     name: String(r['name']),

@@ -6,7 +6,7 @@ import type { AggregationType, MetricType, Severity } from '../schema/enums.ts';
  * one feature broken); counting it as downtime would put real services far below the 99%+ they
  * deliver.
  */
-export const systemOutageSeverities: readonly Severity[] = ['CRITICAL'];
+const systemOutageSeverities: readonly Severity[] = ['CRITICAL'];
 
 /** Which way a metric improves; decides `target_met` and which crossing of a target is a breach. */
 export type Direction = 'lower_is_better' | 'higher_is_better';

@@ -53,7 +53,7 @@ function typeSeries(type: RollupType, series: number): SeriesDef {
 }
 
 /** The series a metric keeps: series 0 for a plain type; one per aggregate and per referenced type for CUSTOM. */
-export function seriesOf(metric: StoredMetric, formula: FormulaNode | null): SeriesDef[] {
+function seriesOf(metric: StoredMetric, formula: FormulaNode | null): SeriesDef[] {
   if (metric.metric_type !== 'CUSTOM') {
     return isRollupType(metric.metric_type) ? [typeSeries(metric.metric_type, 0)] : [];
   }

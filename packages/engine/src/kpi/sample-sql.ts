@@ -42,7 +42,7 @@ const window = 'created_at >= $start AND created_at < $end';
  * Merges overlapping or touching intervals `(service, s, e)` of `source` into disjoint islands per
  * service (gaps-and-islands: a running max of ends marks where a new island begins).
  */
-export function islandsSql(source: string): string {
+function islandsSql(source: string): string {
   return `SELECT service, min(s) AS s, max(e) AS e, count(*) AS members FROM (
       SELECT service, s, e, sum(brk) OVER (PARTITION BY service ORDER BY s, e ROWS UNBOUNDED PRECEDING) AS g
       FROM (
@@ -58,7 +58,7 @@ export function islandsSql(source: string): string {
  * open, `rule.openHorizonSeconds` after `created_at` (never, for an infinite horizon). Sets
  * `params.horizon` when it refers to it.
  */
-export function outageEndSql(rule: OutageRule, params: Record<string, SqlValue>): string {
+function outageEndSql(rule: OutageRule, params: Record<string, SqlValue>): string {
   if (!Number.isFinite(rule.openHorizonSeconds)) return "coalesce(resolved_at, TIMESTAMP 'infinity')";
   params['horizon'] = rule.openHorizonSeconds;
   return 'coalesce(resolved_at, created_at + to_seconds(CAST($horizon AS DOUBLE)))';

@@ -24,7 +24,7 @@ import {
 } from './rollups.ts';
 
 /** |change| below this percentage is reported as `stable`. */
-export const stableBandPercent = 1;
+const stableBandPercent = 1;
 
 const hourMs = 3_600_000;
 
@@ -42,7 +42,7 @@ export function summaryEnd(now: Date): Date {
  * Outages are rare: a day holds none to a few, and the mean of one or two gaps against the mean of
  * one or two others swings by hundreds of percent with no change in reliability behind it.
  */
-export const minIntervalsForTrend = 5;
+const minIntervalsForTrend = 5;
 
 /**
  * The previous window's value as the trend should see it: `null` (no trend) for an MTBF or MTBSI
@@ -59,7 +59,7 @@ export function trendBaseline(
 }
 
 /** What the summary's `period_end` is, reported on every line. */
-export const summaryPeriodEndBasis = 'last_complete_hour';
+const summaryPeriodEndBasis = 'last_complete_hour';
 
 /** A plain type's value (base units) from its merged hourly rollups. */
 function typeValue(type: RollupType, aggregation: AggregationType, w: SeriesWindow): number | null {

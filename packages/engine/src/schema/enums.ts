@@ -76,7 +76,11 @@ export type ModelStatus = (typeof modelStatuses)[number];
 export const anomalyTypes = ['STATISTICAL', 'TEMPORAL', 'PATTERN', 'THRESHOLD', 'BEHAVIORAL'] as const;
 export type AnomalyType = (typeof anomalyTypes)[number];
 
-/** Anomaly severity. */
+/**
+ * Anomaly severity: the incident severities, named for the anomaly schema.
+ *
+ * @alias
+ */
 export const anomalySeverities = severities;
 export type AnomalySeverity = Severity;
 

@@ -72,9 +72,6 @@ export const incidentColumns = [
   { name: 'tags', kind: 'text[]', required: false, description: 'Free labels' },
 ] as const satisfies readonly IncidentColumn[];
 
-/** Name of an incident column. */
-export type IncidentColumnName = (typeof incidentColumns)[number]['name'];
-
 /**
  * The instant an ISO 8601 string (already checked by the schema) names: with `Z` or an offset as
  * written, a bare date as UTC midnight, a local date-time as UTC. Invalid text gives an invalid Date.

@@ -4,7 +4,5 @@
  * kernels and workers (see ARCHITECTURE.md, rule 3).
  */
 export { appendArrow } from './arrow/append-arrow.ts';
-export { builderForType } from './arrow/builder-for-type.ts';
-export { type ColumnBuildOptions, defaultMaxDictionarySize } from './arrow/column-builders.ts';
 export { incidentArrowSchema } from './arrow/incident-arrow-schema.ts';
-export { type QueryArrowOptions, queryArrow, queryArrowOn, resultToArrow } from './arrow/query-arrow.ts';
+export { queryArrow, resultToArrow } from './arrow/query-arrow.ts';

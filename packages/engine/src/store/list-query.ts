@@ -2,7 +2,7 @@ import { EngineError } from '../errors.ts';
 import type { Database, Row, SqlValue } from './database.ts';
 
 /** How one filter parameter applies to a column. Values are always bound, never pasted. */
-export type FilterOp =
+type FilterOp =
   | 'eq' // column = value
   | 'in' // column IN (values)
   | 'gte' // column >= value
@@ -12,7 +12,7 @@ export type FilterOp =
   | 'overlaps'; // list column shares an element with values
 
 /** One allowed filter of a listed resource. */
-export interface FilterSpec {
+interface FilterSpec {
   /** A column name or SQL expression over the table; fixed by code, never from a request. */
   readonly column: string;
   readonly op: FilterOp;
@@ -36,8 +36,17 @@ export interface ListSpec {
   readonly where?: string;
 }
 
-/** A request for one page of a resource. */
-export interface ListRequest {
+/** The filters of a resource with no typed filter set: values by parameter name. */
+export type AnyListFilters = Readonly<Record<string, unknown>>;
+
+/**
+ * A request for one page of a resource: the one shape every list of the engine takes (incidents,
+ * KPI metrics and measurements, maintenance windows, recurrence analyses, anomalies, anomaly
+ * thresholds, users, API tokens). `Filters` names the filters that resource accepts (its
+ * `...ListFilters` type); values are checked when the list runs, so text from a query string and
+ * typed values (`Date`, `boolean`, numbers) are both accepted where the filter says so.
+ */
+export interface ListRequest<Filters extends object = AnyListFilters> {
   /** 1-based page number. */
   readonly page?: number;
   /** Rows a page, 1..100. */
@@ -47,7 +56,7 @@ export interface ListRequest {
   /** Text to look for in the searchable columns. */
   readonly search?: string | undefined;
   /** Filter values by parameter name; `undefined` means no filter. */
-  readonly filters?: Readonly<Record<string, unknown>>;
+  readonly filters?: Filters | undefined;
 }
 
 /** One page of results and the total count of matching rows. */
@@ -69,7 +78,7 @@ export const defaultPageSize = 20;
  *
  * @throws EngineError VALIDATION_ERROR naming the parameter.
  */
-export function buildWhere(
+function buildWhere(
   spec: ListSpec,
   request: ListRequest,
 ): { where: string; params: Record<string, SqlValue> } {
@@ -125,7 +134,7 @@ export function buildWhere(
  *
  * @throws EngineError VALIDATION_ERROR naming the unknown field.
  */
-export function buildOrderBy(spec: ListSpec, ordering: string | undefined): string {
+function buildOrderBy(spec: ListSpec, ordering: string | undefined): string {
   const fields = (ordering?.trim() ? ordering : spec.defaultOrdering)
     .split(',')
     .map((f) => f.trim())

@@ -20,7 +20,7 @@ export interface Transaction {
 }
 
 /** A result read column by column: `columns[c][r]` is row r of column c. */
-export interface ColumnsResult {
+interface ColumnsResult {
   readonly columns: unknown[][];
   readonly rowCount: number;
 }

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { end, handIncidents, loadHandIncidents } from '../../../../test/support/kpi-fixtures.ts';
 import { type Engine, EngineError, openEngine } from '../../src/index.ts';
+import { internalContext } from '../../src/internal.ts';
 import { parseFormula } from '../../src/kpi/formula/parser.ts';
 
 let engine: Engine;
@@ -229,7 +230,7 @@ describe('random and hostile formulas (fast-check)', () => {
       }),
       { numRuns: 150 },
     );
-    const row = await engine.context.db.one<{ n: bigint }>('SELECT count(*) AS n FROM incidents');
+    const row = await internalContext(engine).db.one<{ n: bigint }>('SELECT count(*) AS n FROM incidents');
     expect(Number(row?.n)).toBe(handIncidents.length);
   });
 });

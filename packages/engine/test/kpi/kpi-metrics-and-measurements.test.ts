@@ -117,7 +117,7 @@ describe('measurements', () => {
     // ... until forced: (10 + 20 + 30 + 40 + 100) / 5 = 40 minutes, replacing the stored one.
     const forced = await engine.kpis.calculate(m.id, { end, force: true });
     expect(forced).toMatchObject({ computed: true, measurement: { value: '40' } });
-    const list = await engine.kpis.measurements({ metricId: m.id });
+    const list = await engine.kpis.measurements({ filters: { metric_id: m.id } });
     expect(list.results.map((r) => r.value)).toEqual(['40']);
     const metric = await engine.kpis.get(m.id);
     expect(metric.measurement_count).toBe(1);
@@ -133,7 +133,7 @@ describe('measurements', () => {
     for (const day of ['2024-01-01', '2024-01-02', '2024-01-03']) {
       await engine.kpis.calculate(m.id, { end: new Date(`${day}T00:00:00Z`) });
     }
-    const all = await engine.kpis.measurements({ metricId: m.id });
+    const all = await engine.kpis.measurements({ filters: { metric_id: m.id } });
     // Windows ending 01-01 (F only), 01-02 (A–E), 01-03 (G), newest first.
     expect(all.results.map((r) => [r.period_end.toISOString().slice(0, 10), r.value])).toEqual([
       ['2024-01-03', '1'],
@@ -141,12 +141,16 @@ describe('measurements', () => {
       ['2024-01-01', '1'],
     ]);
     const middle = await engine.kpis.measurements({
-      metricId: m.id,
-      startDate: new Date('2024-01-01T00:00:00Z'),
-      endDate: new Date('2024-01-02T00:00:00Z'),
+      filters: {
+        metric_id: m.id,
+        start_date: new Date('2024-01-01T00:00:00Z'),
+        end_date: new Date('2024-01-02T00:00:00Z'),
+      },
     });
     expect(middle.results.map((r) => r.value)).toEqual(['5']);
-    expect((await engine.kpis.measurements({ startDate: new Date('2024-01-02T00:00:00Z') })).count).toBe(1);
+    expect(
+      (await engine.kpis.measurements({ filters: { start_date: new Date('2024-01-02T00:00:00Z') } })).count,
+    ).toBe(1);
   });
 
   it('refuses a bad window and an unknown metric', async () => {
@@ -215,7 +219,7 @@ describe('threshold events', () => {
     const events = await breaches();
     expect(events.map((e) => e['metric_id'])).toEqual([low.id]);
     expect(events[0]).toMatchObject({ direction: 'higher_is_better', value: '60' });
-    const measurement = (await engine.kpis.measurements({ metricId: high.id })).results[0];
+    const measurement = (await engine.kpis.measurements({ filters: { metric_id: high.id } })).results[0];
     expect(measurement?.details).toMatchObject({ target_met: true, threshold_breached: false });
   });
 });

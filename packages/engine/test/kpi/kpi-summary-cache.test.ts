@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadHandIncidents } from '../../../../test/support/kpi-fixtures.ts';
 import { type Engine, openEngine } from '../../src/index.ts';
+import { internalContext } from '../../src/internal.ts';
 
 // The summary trusts what it read until the database's write generation moves; these tests change
 // things through every write path and check the next summary sees them. Clock as in
@@ -28,9 +29,9 @@ async function value(name: string): Promise<string | null> {
 describe('the warm KPI summary', () => {
   it('writes nothing when nothing changed, and answers the same', async () => {
     const first = await engine.kpis.summary();
-    const generation = engine.context.db.generation;
+    const generation = internalContext(engine).db.generation;
     const second = await engine.kpis.summary();
-    expect(engine.context.db.generation).toBe(generation);
+    expect(internalContext(engine).db.generation).toBe(generation);
     expect(second).toEqual(first);
   });
 

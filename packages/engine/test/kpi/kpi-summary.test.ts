@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadHandIncidents } from '../../../../test/support/kpi-fixtures.ts';
 import { type Engine, type IncidentInput, openEngine } from '../../src/index.ts';
+import { internalContext } from '../../src/internal.ts';
 import { readMetric } from '../../src/kpi/metric-store.ts';
 import { incidentsVersion, refreshRollups, rollupKey } from '../../src/kpi/rollups.ts';
 
@@ -100,8 +101,8 @@ describe('incremental rollups', () => {
   it('rebuild only when incidents change, and then only the hours touched', async () => {
     const [system] = (await engine.kpis.list({ filters: { metric_type: 'MTTR', is_system_metric: true } }))
       .results;
-    const metric = await readMetric(engine.context.db, system!.id);
-    const db = engine.context.db;
+    const metric = await readMetric(internalContext(engine).db, system!.id);
+    const db = internalContext(engine).db;
     expect(await refreshRollups(db, metric, null, await incidentsVersion(db), clock)).toBe('rebuilt');
     expect(await refreshRollups(db, metric, null, await incidentsVersion(db), clock)).toBe('fresh');
     clock = new Date('2024-01-02T00:00:01Z');

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Engine, type IncidentInput, openEngine } from '../../src/index.ts';
+import { internalContext } from '../../src/internal.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kpi-system-outages-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -81,7 +82,7 @@ describe('the system uptime metrics', () => {
     const first = await openEngine({ path, now: () => clock });
     await first.incidents.ingest({ records: incidents });
     // What the system metrics of an older database hold.
-    await first.context.db.run(
+    await internalContext(first).db.run(
       `UPDATE kpi_metrics SET incident_severities = ['HIGH', 'CRITICAL'], description = 'old wording'
        WHERE is_system_metric AND metric_type IN ('MTBF', 'MTBSI', 'AVAILABILITY')`,
     );

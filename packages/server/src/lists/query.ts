@@ -8,7 +8,7 @@ import {
 } from '@incident-insights/engine';
 
 /** The spellings a boolean parameter accepts, in any letter case; its error message lists them. */
-export const booleanSpellings = { true: ['true', '1', 'yes'], false: ['false', '0', 'no'] } as const;
+const booleanSpellings = { true: ['true', '1', 'yes'], false: ['false', '0', 'no'] } as const;
 const trueWords: ReadonlySet<string> = new Set(booleanSpellings.true);
 const falseWords: ReadonlySet<string> = new Set(booleanSpellings.false);
 const booleanMessage = 'must be true or false (also 1 or 0, yes or no; any letter case)';
@@ -17,7 +17,7 @@ const booleanMessage = 'must be true or false (also 1 or 0, yes or no; any lette
 const decimal = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 /** The allowed range as words: "between 0 and 1", "1 or more", "100 or less", or "" when unbounded. */
-export function rangePhrase(min: number, max: number): string {
+function rangePhrase(min: number, max: number): string {
   if (Number.isFinite(min) && Number.isFinite(max)) return `between ${min} and ${max}`;
   if (Number.isFinite(min)) return `${min} or more`;
   if (Number.isFinite(max)) return `${max} or less`;
@@ -158,7 +158,7 @@ export const q = {
  * The parameters every list accepts. `page_size` above 100 is clamped to 100 (not refused), as
  * Django REST Framework's `max_page_size` does.
  */
-export const listParams = {
+const listParams = {
   page: z.coerce
     .number({ error: 'must be a whole number' })
     .int({ error: 'must be a whole number' })
@@ -195,14 +195,14 @@ export function listQuery<T extends Record<string, z.ZodType>>(filters: T) {
  * Splits a validated list query into the engine's {@link ListRequest}: paging, ordering and search,
  * and every other (defined) parameter as a filter of the same name.
  */
-export function toListRequest(
+export function toListRequest<Filters extends object = Record<string, unknown>>(
   query: {
     page?: number | undefined;
     page_size?: number | undefined;
     ordering?: string | undefined;
     search?: string | undefined;
   } & Record<string, unknown>,
-): ListRequest {
+): ListRequest<Filters> {
   const filters: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(query)) {
     if (key in listParams || value === undefined) continue;
@@ -213,6 +213,7 @@ export function toListRequest(
     pageSize: query.page_size ?? defaultPageSize,
     ordering: query.ordering,
     search: query.search,
-    filters,
+    // The route's query schema has parsed each filter, so they are what the engine's list takes.
+    filters: filters as Filters,
   };
 }

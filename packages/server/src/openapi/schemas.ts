@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 
 /** The spec's error body, as an OpenAPI component. */
-export const ErrorSchema = z
+const ErrorSchema = z
   .object({
     error: z.string().openapi({ example: 'Invalid query parameter page: must be 1 or more' }),
     details: z

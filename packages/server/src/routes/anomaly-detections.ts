@@ -6,7 +6,7 @@ import {
   anomalyStatuses,
   anomalyTypes,
 } from '@incident-insights/engine';
-import { currentPrincipal, requireRole } from '../auth/permissions.ts';
+import { currentPrincipal, requireAllowed } from '../auth/permissions.ts';
 import { toJson } from '../json.ts';
 import { paginated } from '../lists/paginate.ts';
 import { listQuery, q, toListRequest } from '../lists/query.ts';
@@ -150,7 +150,7 @@ export function anomalyDetectionRoutes() {
         path: `/anomaly-detections/{id}/${path}/`,
         tags: ['anomaly-detections'],
         summary,
-        middleware: [requireRole('analyst')],
+        middleware: [requireAllowed('analyses.write')],
         request: {
           params: IdParams,
           body: { required: false, content: jsonContent(NoFields) },
@@ -177,7 +177,7 @@ export function anomalyDetectionRoutes() {
       path: '/anomaly-detections/{id}/resolve/',
       tags: ['anomaly-detections'],
       summary: 'Resolve: any status but RESOLVED → RESOLVED, with root cause, impact and actions',
-      middleware: [requireRole('analyst')],
+      middleware: [requireAllowed('analyses.write')],
       request: { params: IdParams, body: { required: false, content: jsonContent(ResolveBody) } },
       responses: {
         200: { description: 'The resolved anomaly', content: jsonContent(AnomalySchema) },

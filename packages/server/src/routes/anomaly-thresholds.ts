@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { AnomalyThreshold } from '@incident-insights/engine';
-import { currentPrincipal, requireRole } from '../auth/permissions.ts';
+import { currentPrincipal, requireAllowed } from '../auth/permissions.ts';
 import { toJson } from '../json.ts';
 import { paginated } from '../lists/paginate.ts';
 import { listQuery, q, toListRequest } from '../lists/query.ts';
@@ -77,7 +77,7 @@ export function anomalyThresholdRoutes() {
       path: '/anomaly-thresholds/',
       tags,
       summary: 'Create an anomaly threshold',
-      middleware: [requireRole('analyst')],
+      middleware: [requireAllowed('analyses.write')],
       request: { body: { required: true, content: jsonContent(ThresholdBody) } },
       responses: {
         201: { description: 'Created', content: jsonContent(ThresholdSchema) },
@@ -114,7 +114,7 @@ export function anomalyThresholdRoutes() {
       path: '/anomaly-thresholds/{id}/',
       tags,
       summary: 'Replace an anomaly threshold',
-      middleware: [requireRole('analyst')],
+      middleware: [requireAllowed('analyses.write')],
       request: { params: IdParams, body: { required: true, content: jsonContent(ThresholdBody) } },
       responses: {
         200: { description: 'The updated threshold', content: jsonContent(ThresholdSchema) },
@@ -136,7 +136,7 @@ export function anomalyThresholdRoutes() {
       path: '/anomaly-thresholds/{id}/',
       tags,
       summary: 'Delete an anomaly threshold',
-      middleware: [requireRole('analyst')],
+      middleware: [requireAllowed('analyses.write')],
       request: { params: IdParams },
       responses: { 204: { description: 'Deleted' }, ...errorResponses(403, 404) },
     }),

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { type ApiToken, roles, type User } from '@incident-insights/engine';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { csrfCookie, sessionCookie } from '../auth/authenticate.ts';
-import { currentPrincipal, requireRole } from '../auth/permissions.ts';
+import { currentPrincipal, requireAllowed } from '../auth/permissions.ts';
 import { toJson } from '../json.ts';
 import { paginated } from '../lists/paginate.ts';
 import { listQuery, q, toListRequest } from '../lists/query.ts';
@@ -16,6 +16,7 @@ const UserSchema = z
     username: z.string(),
     email: z.string().nullable(),
     role: z.enum(roles),
+    roles: z.array(z.string()).openapi({ description: 'role first, then extra role names (executive, ...)' }),
     is_active: z.boolean(),
     created_at: z.string().openapi({ format: 'date-time' }),
     updated_at: z.string().openapi({ format: 'date-time' }),
@@ -61,12 +62,22 @@ const NewUser = z
     password: z.string().min(8).max(1024).optional(),
     email: z.email().nullable().optional(),
     role: z.enum(roles),
+    roles: z
+      .array(z.string().min(1).max(64))
+      .max(32)
+      .optional()
+      .openapi({ description: 'Extra role names beside role, e.g. ["executive"]' }),
   })
   .openapi('NewUser');
 const UserPatch = z
   .strictObject({
     email: z.email().nullable().optional(),
     role: z.enum(roles).optional(),
+    roles: z
+      .array(z.string().min(1).max(64))
+      .max(32)
+      .optional()
+      .openapi({ description: 'Replaces the extra role names, e.g. ["executive"]' }),
     password: z.string().min(8).max(1024).optional(),
     is_active: z.boolean().optional(),
   })
@@ -86,7 +97,7 @@ const CreatedToken = TokenSchema.extend({
   key: z.string().openapi({ description: 'The token itself. Shown once; only its hash is stored.' }),
 }).openapi('CreatedToken');
 
-const admin = requireRole('admin');
+const admin = requireAllowed('users.manage');
 const userFilters = { role: q.oneOf(roles), is_active: q.boolean() };
 const tokenFilters = { user_id: q.uuid() };
 
@@ -312,7 +323,12 @@ function iso(value: Date | null): string | null {
 }
 
 function userBody(user: User) {
-  return { ...user, created_at: user.created_at.toISOString(), updated_at: user.updated_at.toISOString() };
+  return {
+    ...user,
+    roles: [...user.roles],
+    created_at: user.created_at.toISOString(),
+    updated_at: user.updated_at.toISOString(),
+  };
 }
 
 function tokenBody(token: ApiToken) {

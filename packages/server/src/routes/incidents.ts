@@ -10,7 +10,7 @@ import {
   severities,
 } from '@incident-insights/engine';
 import type { Context } from 'hono';
-import { requireRole } from '../auth/permissions.ts';
+import { requireAllowed } from '../auth/permissions.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { toJson } from '../json.ts';
@@ -122,7 +122,7 @@ export function incidentRoutes() {
       path: '/incidents/',
       tags: ['incidents'],
       summary: 'Create one incident (analyst)',
-      middleware: requireRole('analyst'),
+      middleware: requireAllowed('incidents.write'),
       request: { body: { required: true, content: jsonContent(IncidentInputSchema) } },
       responses: {
         201: { description: 'Created', content: jsonContent(IncidentSchema) },
@@ -152,7 +152,7 @@ export function incidentRoutes() {
         'Incidents are upserted by ' +
         'external_id. One invalid row fails the batch (400, `details.errors` lists row, line, field, message) ' +
         'and nothing is written, unless `skip_invalid=true`.',
-      middleware: requireRole('analyst'),
+      middleware: requireAllowed('incidents.write'),
       request: {
         query: BulkQuery,
         body: {
@@ -208,7 +208,7 @@ export function incidentRoutes() {
       path: '/incidents/{id}/',
       tags: ['incidents'],
       summary: 'Change fields of an incident (analyst)',
-      middleware: requireRole('analyst'),
+      middleware: requireAllowed('incidents.write'),
       request: { params: IdParams, body: { required: true, content: jsonContent(IncidentPatchSchema) } },
       responses: {
         200: { description: 'The incident', content: jsonContent(IncidentSchema) },
@@ -227,7 +227,7 @@ export function incidentRoutes() {
       path: '/incidents/{id}/',
       tags: ['incidents'],
       summary: 'Delete an incident (admin)',
-      middleware: requireRole('admin'),
+      middleware: requireAllowed('incidents.delete'),
       request: { params: IdParams },
       responses: { 204: { description: 'Deleted' }, ...errorResponses(403, 404) },
     }),

@@ -29,12 +29,14 @@ export function kpiMeasurementRoutes() {
     async (c) => {
       const request = toListRequest(c.req.valid('query'));
       const page = await c.var.engine.kpis.measurements({
-        page: request.page,
-        pageSize: request.pageSize,
+        ...(request.page === undefined ? {} : { page: request.page }),
+        ...(request.pageSize === undefined ? {} : { pageSize: request.pageSize }),
         ordering: request.ordering,
-        metricId: request.filters?.['metric_id'] as string | undefined,
-        startDate: request.filters?.['start_date'] as Date | undefined,
-        endDate: request.filters?.['end_date'] as Date | undefined,
+        filters: {
+          metric_id: request.filters?.['metric_id'] as string | undefined,
+          start_date: request.filters?.['start_date'] as Date | undefined,
+          end_date: request.filters?.['end_date'] as Date | undefined,
+        },
       });
       return c.json(paginated(c, page, toJson), 200);
     },

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { type KpiMetric, metricTypes } from '@incident-insights/engine';
-import { currentPrincipal, requireRole } from '../auth/permissions.ts';
+import { currentPrincipal, requireAllowed } from '../auth/permissions.ts';
 import { toJson } from '../json.ts';
 import { paginated } from '../lists/paginate.ts';
 import { listQuery, q, toListRequest } from '../lists/query.ts';
@@ -78,7 +78,7 @@ export function kpiMetricRoutes() {
       path: '/kpi-metrics/',
       tags,
       summary: 'Create a KPI metric',
-      middleware: [requireRole('analyst')],
+      middleware: [requireAllowed('analyses.write')],
       request: { body: { required: true, content: jsonContent(NewKpiMetricSchema) } },
       responses: {
         201: { description: 'Created', content: jsonContent(KpiMetricSchema) },
@@ -114,7 +114,7 @@ export function kpiMetricRoutes() {
       path: '/kpi-metrics/{id}/',
       tags,
       summary: 'Change some fields of a KPI metric (not of a system metric)',
-      middleware: [requireRole('analyst')],
+      middleware: [requireAllowed('analyses.write')],
       request: { params: IdParams, body: { required: true, content: jsonContent(KpiMetricPatchSchema) } },
       responses: {
         200: { description: 'The changed metric', content: jsonContent(KpiMetricSchema) },
@@ -133,7 +133,7 @@ export function kpiMetricRoutes() {
       path: '/kpi-metrics/{id}/',
       tags,
       summary: 'Delete a KPI metric with its measurements (not a system metric)',
-      middleware: [requireRole('analyst')],
+      middleware: [requireAllowed('analyses.write')],
       request: { params: IdParams },
       responses: { 204: { description: 'Deleted' }, ...errorResponses(403, 404) },
     }),
@@ -163,12 +163,14 @@ export function kpiMetricRoutes() {
       await c.var.engine.kpis.get(id);
       const request = toListRequest(c.req.valid('query'));
       const page = await c.var.engine.kpis.measurements({
-        page: request.page,
-        pageSize: request.pageSize,
+        ...(request.page === undefined ? {} : { page: request.page }),
+        ...(request.pageSize === undefined ? {} : { pageSize: request.pageSize }),
         ordering: request.ordering,
-        metricId: id,
-        startDate: request.filters?.['start_date'] as Date | undefined,
-        endDate: request.filters?.['end_date'] as Date | undefined,
+        filters: {
+          metric_id: id,
+          start_date: request.filters?.['start_date'] as Date | undefined,
+          end_date: request.filters?.['end_date'] as Date | undefined,
+        },
       });
       return c.json(paginated(c, page, toJson), 200);
     },

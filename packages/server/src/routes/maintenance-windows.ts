@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { requireRole } from '../auth/permissions.ts';
+import { requireAllowed } from '../auth/permissions.ts';
 import { toJson } from '../json.ts';
 import { paginated } from '../lists/paginate.ts';
 import { listQuery, q, toListRequest } from '../lists/query.ts';
@@ -44,7 +44,7 @@ export function maintenanceWindowRoutes() {
       path: '/maintenance-windows/',
       tags,
       summary: 'Record a maintenance window',
-      middleware: [requireRole('analyst')],
+      middleware: [requireAllowed('analyses.write')],
       request: { body: { required: true, content: jsonContent(NewMaintenanceWindowSchema) } },
       responses: {
         201: { description: 'Created', content: jsonContent(MaintenanceWindowSchema) },
@@ -75,7 +75,7 @@ export function maintenanceWindowRoutes() {
       path: '/maintenance-windows/{id}/',
       tags,
       summary: 'Delete a maintenance window',
-      middleware: [requireRole('analyst')],
+      middleware: [requireAllowed('analyses.write')],
       request: { params: IdParams },
       responses: { 204: { description: 'Deleted' }, ...errorResponses(403, 404) },
     }),

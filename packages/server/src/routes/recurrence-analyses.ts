@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { type RecurrenceAnalysis, recurrenceTypes } from '@incident-insights/engine';
-import { currentPrincipal, requireRole } from '../auth/permissions.ts';
+import { currentPrincipal, requireAllowed } from '../auth/permissions.ts';
 import { toJson } from '../json.ts';
 import { paginated } from '../lists/paginate.ts';
 import { listQuery, q, toListRequest } from '../lists/query.ts';
@@ -138,7 +138,7 @@ export function recurrenceAnalysisRoutes() {
       path: '/recurrence-analyses/{id}/resolve/',
       tags: ['recurrence-analyses'],
       summary: 'Mark resolved; a later occurrence of the pattern reopens it',
-      middleware: [requireRole('analyst')],
+      middleware: [requireAllowed('analyses.write')],
       request: { params: IdParams, body: { required: false, content: jsonContent(ResolveBody) } },
       responses: {
         200: { description: 'The resolved analysis', content: jsonContent(RecurrenceSchema) },

@@ -39,7 +39,7 @@ export function systemRoutes(engine: Engine, metrics: HttpMetrics, isDraining: (
     async (c) => {
       if (isDraining()) return c.json({ status: 'draining' }, 503);
       try {
-        await engine.auth.countUsers();
+        await engine.ping();
         return c.json({ status: 'ready' }, 200);
       } catch (error) {
         c.get('logger')?.warn({ err: error }, 'readiness check failed');
@@ -56,9 +56,8 @@ export function systemRoutes(engine: Engine, metrics: HttpMetrics, isDraining: (
       responses: { 200: { description: 'Metrics', content: { 'text/plain': { schema: z.string() } } } },
     }),
     (c) => {
-      const pool = engine.context.pool as unknown as { stats?: () => Record<string, unknown> };
       const gauges: Record<string, number> = {};
-      for (const [key, value] of Object.entries(pool.stats?.() ?? {})) {
+      for (const [key, value] of Object.entries(engine.workerStats())) {
         if (typeof value === 'number' && Number.isFinite(value)) gauges[`worker_pool_${key}`] = value;
       }
       return c.text(metrics.render(gauges), 200, {

@@ -19,7 +19,7 @@ export interface CusumOptions {
 }
 
 /** One level shift found by {@link cusum}. */
-export interface CusumAlarm {
+interface CusumAlarm {
   /** Index where the cumulative sum last left zero: the estimated change point. */
   readonly start: number;
   /** Index where the sum crossed the threshold. */

@@ -115,7 +115,7 @@ export function generalizedEsd(values: ArrayLike<number>, options: GesdOptions):
 }
 
 /** Indices of the finite values of `values`, ordered by value. */
-export function argsortFinite(values: ArrayLike<number>): Int32Array {
+function argsortFinite(values: ArrayLike<number>): Int32Array {
   let n = 0;
   const idx = new Int32Array(values.length);
   for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i]!)) idx[n++] = i;

@@ -1,4 +1,4 @@
-import { madScale, median, scaledMad } from './order-stats.ts';
+import { median, scaledMad } from './order-stats.ts';
 
 /** Result of {@link robustZScores}. */
 export interface RobustZResult {
@@ -39,6 +39,3 @@ export function robustZScores(values: ArrayLike<number>): RobustZResult {
   }
   return { center, scale, scores };
 }
-
-/** The scaling constant used by {@link robustZScores}, re-exported for callers that build bands. */
-export const robustZMadScale = madScale;

@@ -3,7 +3,7 @@ import { median, scaledMad } from './order-stats.ts';
 import { type StlOptions, stl } from './stl.ts';
 
 /** Options of {@link seasonalDecompose}. */
-export interface DecomposeOptions {
+interface DecomposeOptions {
   /** Seasonal periods in points; those under 2 or longer than half the series are skipped. */
   readonly periods: readonly number[];
   /** STL settings shared by every period (period itself is set per period); default robust with R's jumps. */
@@ -13,7 +13,7 @@ export interface DecomposeOptions {
 }
 
 /** Result of {@link seasonalDecompose}. */
-export interface Decomposition {
+interface Decomposition {
   /** Sum of the seasonal components. */
   readonly seasonal: Float64Array;
   /** Trend of the last STL pass. */
@@ -55,7 +55,7 @@ export function defaultStlSettings(period: number, length: number): Omit<StlOpti
  * STL fitted on the series minus the other seasonal components, repeated `iterations` times. Missing
  * values are filled by linear interpolation first. Cost: iterations × periods STL fits.
  */
-export function seasonalDecompose(values: ArrayLike<number>, options: DecomposeOptions): Decomposition {
+function seasonalDecompose(values: ArrayLike<number>, options: DecomposeOptions): Decomposition {
   const y = interpolateMissing(values);
   const n = y.length;
   const periods = [...new Set(options.periods.map((p) => Math.round(p)))]
@@ -195,7 +195,7 @@ export function seasonalHybridEsd(values: ArrayLike<number>, options: SeasonalEs
  * floored at half the global scale so a phase that happened to be calm cannot make ordinary noise
  * look extreme. Cost O(n log n).
  */
-export function phaseScales(residual: Float64Array, period: number): Float64Array {
+function phaseScales(residual: Float64Array, period: number): Float64Array {
   const n = residual.length;
   const global = robustScale(residual);
   const cycles = Math.max(1, Math.floor(n / period));
@@ -233,7 +233,7 @@ function robustScale(v: ArrayLike<number>): number {
 }
 
 /** Linear interpolation over NaN runs; leading and trailing NaN take the nearest value. */
-export function interpolateMissing(values: ArrayLike<number>): Float64Array {
+function interpolateMissing(values: ArrayLike<number>): Float64Array {
   const n = values.length;
   const y = Float64Array.from(values);
   let last = -1;

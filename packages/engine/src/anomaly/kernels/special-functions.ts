@@ -108,7 +108,7 @@ export function normalSf(z: number): number {
 }
 
 /** Complementary error function (Numerical Recipes `erfcc`, fractional error below 1.2e-7). */
-export function erfc(x: number): number {
+function erfc(x: number): number {
   const z = Math.abs(x);
   const t = 1 / (1 + 0.5 * z);
   const r =

@@ -72,12 +72,12 @@ function hill396(p: number, n: number): number {
  * Upper-tail standard normal quantile: z with 1 − Φ(z) = q (Acklam's rational approximation,
  * relative error below 1.2e-9).
  */
-export function normalQuantileUpper(q: number): number {
+function normalQuantileUpper(q: number): number {
   return -normalQuantile(q);
 }
 
 /** Standard normal quantile Φ⁻¹(p) for p in (0, 1) (Acklam's algorithm). */
-export function normalQuantile(p: number): number {
+function normalQuantile(p: number): number {
   const a = [
     -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
     2.506628277459239,

@@ -9,7 +9,7 @@ import {
 } from './parser.ts';
 
 /** An aggregate leaf of a formula compiled to SQL: fixed fragments only, numbers bound as parameters. */
-export interface CompiledAggregate {
+interface CompiledAggregate {
   readonly fn: FormulaFunction;
   /** SQL of the per-incident value (DOUBLE, seconds for timestamp differences); `null` for `count(*)`. */
   readonly valueSql: string | null;

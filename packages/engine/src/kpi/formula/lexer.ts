@@ -8,7 +8,7 @@ export type Token =
   | { readonly kind: 'end'; readonly text: ''; readonly position: number };
 
 /** Longest formula accepted, characters. */
-export const maxFormulaLength = 1000;
+const maxFormulaLength = 1000;
 
 /**
  * Raises the error every formula problem becomes: VALIDATION_ERROR naming the position (0-based)

@@ -2,7 +2,7 @@ import { type MetricType, metricTypes } from '../../schema/enums.ts';
 import { formulaError, type Token, tokenize } from './lexer.ts';
 
 /** Aggregate functions a formula may apply to incident columns. */
-export const formulaFunctions = ['avg', 'median', 'min', 'max', 'sum', 'count', 'p95', 'p99'] as const;
+const formulaFunctions = ['avg', 'median', 'min', 'max', 'sum', 'count', 'p95', 'p99'] as const;
 export type FormulaFunction = (typeof formulaFunctions)[number];
 
 /** Metric types a formula may refer to (every type but CUSTOM, so formulas never recurse). */
@@ -47,7 +47,7 @@ export type FormulaNode =
     };
 
 /** Deepest nesting accepted; keeps hostile input like `((((...` from exhausting the stack. */
-export const maxFormulaDepth = 40;
+const maxFormulaDepth = 40;
 
 type RowType = 'number' | 'timestamp';
 

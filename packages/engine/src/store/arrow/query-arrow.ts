@@ -31,7 +31,7 @@ export async function queryArrow(
 }
 
 /** {@link queryArrow} on a given connection, e.g. the writer inside a transaction. */
-export async function queryArrowOn(
+async function queryArrowOn(
   conn: DuckDBConnection,
   sql: string,
   params?: SqlParams,

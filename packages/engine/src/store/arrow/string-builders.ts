@@ -11,7 +11,7 @@ const decoder = new TextDecoder();
  * uint32 length, then the bytes inline when they fit in 12, otherwise a 4-byte prefix and a
  * pointer, which the binding dereferences without copying.
  */
-export function stringBytes(view: DataView, row: number): Uint8Array {
+function stringBytes(view: DataView, row: number): Uint8Array {
   const at = row * 16;
   const length = view.getUint32(at, true);
   if (length <= 12) return new Uint8Array(view.buffer, view.byteOffset + at + 4, length);
@@ -19,7 +19,7 @@ export function stringBytes(view: DataView, row: number): Uint8Array {
 }
 
 /** The `string_t` array of a VARCHAR/BLOB vector holding `vectorRows` rows. */
-export function stringView(vector: duckdb.Vector, vectorRows: number): DataView {
+function stringView(vector: duckdb.Vector, vectorRows: number): DataView {
   const data = duckdb.vector_get_data(vector, vectorRows * 16);
   return new DataView(data.buffer, data.byteOffset, data.byteLength);
 }

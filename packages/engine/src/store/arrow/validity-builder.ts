@@ -3,7 +3,7 @@ import { bitIsSet, copyBits, countUnset, setBits } from './bitmap.ts';
 import { GrowableBytes } from './growable.ts';
 
 /** Bytes DuckDB's validity mask holds for `rows` rows (it is an array of uint64 words). */
-export function validityBytes(rows: number): number {
+function validityBytes(rows: number): number {
   return Math.ceil(rows / 64) * 8;
 }
 

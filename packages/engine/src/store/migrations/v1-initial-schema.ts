@@ -37,7 +37,7 @@ export const incidentTables: readonly string[] = [
 ];
 
 /** Users, API tokens and browser sessions. Secrets are stored only as hashes. */
-export const authTables: readonly string[] = [
+const authTables: readonly string[] = [
   `CREATE TABLE users (
     id UUID PRIMARY KEY,
     username VARCHAR NOT NULL UNIQUE,
@@ -73,7 +73,7 @@ export const authTables: readonly string[] = [
  * KPI metrics, their measurements, the maintenance windows availability leaves out, and the hourly
  * rollups (with DDSketch bins) that interactive summaries read instead of rescanning incidents.
  */
-export const kpiTables: readonly string[] = [
+const kpiTables: readonly string[] = [
   `CREATE TABLE kpi_metrics (
     id UUID PRIMARY KEY,
     name VARCHAR NOT NULL,
@@ -157,7 +157,7 @@ export const kpiTables: readonly string[] = [
  * unique (no unique index: DuckDB checks index constraints eagerly, which breaks updating a key
  * inside the transaction that reads it). `resolution_notes` is what the resolver wrote.
  */
-export const recurrenceTables: readonly string[] = [
+const recurrenceTables: readonly string[] = [
   `CREATE TABLE recurrence_analyses (
     id UUID PRIMARY KEY,
     recurrence_type VARCHAR NOT NULL,
@@ -188,7 +188,7 @@ export const recurrenceTables: readonly string[] = [
  * with an overlapping window. `review_outcome` keeps CONFIRMED / FALSE_POSITIVE after the anomaly
  * is resolved, so the false-positive rate survives resolution.
  */
-export const anomalyTables: readonly string[] = [
+const anomalyTables: readonly string[] = [
   `CREATE TABLE anomaly_detections (
     id UUID PRIMARY KEY,
     model_id UUID,
@@ -236,7 +236,7 @@ export const anomalyTables: readonly string[] = [
 ];
 
 /** Predictive models and the insights they produce. The trained artefact is stored with the model. */
-export const modelTables: readonly string[] = [
+const modelTables: readonly string[] = [
   `CREATE TABLE predictive_models (
     id UUID PRIMARY KEY,
     name VARCHAR NOT NULL,
@@ -296,7 +296,7 @@ export const modelTables: readonly string[] = [
 ];
 
 /** Cost impact analyses per incident. Money is DECIMAL, never floating point. */
-export const costTables: readonly string[] = [
+const costTables: readonly string[] = [
   `CREATE TABLE cost_analyses (
     id UUID PRIMARY KEY,
     incident_id UUID NOT NULL,
@@ -320,7 +320,7 @@ export const costTables: readonly string[] = [
 ];
 
 /** Dashboard configurations and precomputed heatmaps. */
-export const dashboardTables: readonly string[] = [
+const dashboardTables: readonly string[] = [
   `CREATE TABLE dashboard_configurations (
     id UUID PRIMARY KEY,
     name VARCHAR NOT NULL,
@@ -352,7 +352,7 @@ export const dashboardTables: readonly string[] = [
 ];
 
 /** The outbox of domain events, and the webhook subscriptions that deliver them. */
-export const eventTables: readonly string[] = [
+const eventTables: readonly string[] = [
   `CREATE TABLE events (
     id UUID PRIMARY KEY,
     seq BIGINT NOT NULL,
