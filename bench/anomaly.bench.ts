@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { detectManySeries } from '../packages/engine/src/anomaly/detect-many.ts';
+import { detectManySeries } from '../packages/engine/src/anomaly/detect/detect-many.ts';
 import { defaultStlSettings } from '../packages/engine/src/anomaly/kernels/seasonal-esd.ts';
 import { mulberry32Open } from '../packages/engine/src/random/mulberry32.ts';
 import { WorkerPool } from '../packages/engine/src/workers/pool.ts';

@@ -1,4 +1,4 @@
-import type { AnomalyDetection } from '../../packages/engine/src/anomaly/anomaly-record.ts';
+import type { AnomalyDetection } from '../../packages/engine/src/anomaly/persist/anomaly-record.ts';
 import type { PlantedAnomaly } from '../../packages/engine/src/synth/index.ts';
 
 /** How stored anomalies score against planted ones. */

@@ -16,7 +16,7 @@ export type { WorkerPoolOptions, WorkerPoolStats } from './workers/pool.ts';
 // ── Capability services: types only, an engine builds them ────────────────────────────────────
 
 export type { AnomalyService } from './anomaly/anomaly-service.ts';
-export type { AnomalyThresholdStore } from './anomaly/anomaly-thresholds.ts';
+export type { AnomalyThresholdStore } from './anomaly/persist/anomaly-thresholds.ts';
 export type { AuthService } from './auth/auth-service.ts';
 export type { IncidentService } from './incidents/incident-service.ts';
 export type { KpiService } from './kpi/kpi-service.ts';
@@ -39,7 +39,7 @@ export {
 // ── Lists: every list takes a ListRequest<Filters> and answers a Page ──────────────────────────
 
 export type { AnomalyListFilters } from './anomaly/anomaly-service.ts';
-export type { AnomalyThresholdListFilters } from './anomaly/anomaly-thresholds.ts';
+export type { AnomalyThresholdListFilters } from './anomaly/persist/anomaly-thresholds.ts';
 export type { TokenListFilters, UserListFilters } from './auth/auth-rules.ts';
 export type { IncidentListFilters } from './incidents/incident-row.ts';
 export type { MaintenanceWindowListFilters } from './kpi/maintenance-windows.ts';
@@ -121,22 +121,22 @@ export {
 
 // ── Records and schemas: anomalies ─────────────────────────────────────────────────────────────
 
+export { type AnomalyResolveInput, anomalyResolveSchema } from './anomaly/anomaly-service.ts';
 export {
   type AnomalyModelConfig,
   anomalyModelConfigSchema,
   systemAnomalyModelName,
-} from './anomaly/anomaly-model.ts';
-export type { AnomalyDetection } from './anomaly/anomaly-record.ts';
-export type { AnomalyRunOptions, AnomalyRunResult } from './anomaly/anomaly-run.ts';
-export { type AnomalyResolveInput, anomalyResolveSchema } from './anomaly/anomaly-service.ts';
-export type { AnomalySummary } from './anomaly/anomaly-summary.ts';
+} from './anomaly/persist/anomaly-model.ts';
+export type { AnomalyDetection } from './anomaly/persist/anomaly-record.ts';
+export type { AnomalySummary } from './anomaly/persist/anomaly-summary.ts';
 export {
   type AnomalyThreshold,
   type AnomalyThresholdInput,
   anomalyThresholdInputSchema,
   thresholdKpiSeries,
-} from './anomaly/anomaly-thresholds.ts';
-export { type AnomalyAction, anomalyTransitions } from './anomaly/lifecycle.ts';
+} from './anomaly/persist/anomaly-thresholds.ts';
+export { type AnomalyAction, anomalyTransitions } from './anomaly/persist/lifecycle.ts';
+export type { AnomalyRunOptions, AnomalyRunResult } from './anomaly/run/anomaly-run.ts';
 
 // ── Errors: one type, stable codes ─────────────────────────────────────────────────────────────
 
@@ -172,4 +172,4 @@ export {
   detectorMethods,
   detectSeriesAnomalies,
   type SeriesInput,
-} from './anomaly/detect.ts';
+} from './anomaly/detect/detect.ts';

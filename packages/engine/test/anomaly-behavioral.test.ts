@@ -4,7 +4,7 @@ import {
   insertIncidents,
   stormFixture,
 } from '../../../test/support/anomaly-fixtures.ts';
-import type { AnomalyDetection } from '../src/anomaly/anomaly-record.ts';
+import type { AnomalyDetection } from '../src/anomaly/persist/anomaly-record.ts';
 import { type Engine, openEngine } from '../src/index.ts';
 import { internalContext } from '../src/internal.ts';
 

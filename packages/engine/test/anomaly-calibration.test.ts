@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type AnomalyDraft, mergeDrafts } from '../src/anomaly/anomaly-merge.ts';
-import { formatHms, formatPercent } from '../src/anomaly/anomaly-summary.ts';
-import { describeDetection, severityOf } from '../src/anomaly/anomaly-wording.ts';
-import { binomialTail } from '../src/anomaly/binomial-tail.ts';
-import { calibrateCount } from '../src/anomaly/count-calibration.ts';
-import { nextStatus } from '../src/anomaly/lifecycle.ts';
-import { poissonTail } from '../src/anomaly/poisson-tail.ts';
+import { binomialTail } from '../src/anomaly/kernels/binomial-tail.ts';
+import { poissonTail } from '../src/anomaly/kernels/poisson-tail.ts';
+import { formatHms, formatPercent } from '../src/anomaly/persist/anomaly-summary.ts';
+import { nextStatus } from '../src/anomaly/persist/lifecycle.ts';
+import { type AnomalyDraft, mergeDrafts } from '../src/anomaly/run/anomaly-merge.ts';
+import { describeDetection, severityOf } from '../src/anomaly/run/anomaly-wording.ts';
+import { calibrateCount } from '../src/anomaly/run/count-calibration.ts';
 
 describe('tail probabilities', () => {
   it('match scipy.stats', () => {

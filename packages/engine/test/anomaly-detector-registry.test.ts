@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { detectSeriesAnomalies } from '../src/anomaly/detect.ts';
-import { detectorFamilies, detectorMethods } from '../src/anomaly/detect-types.ts';
+import { detectSeriesAnomalies } from '../src/anomaly/detect/detect.ts';
+import { detectorFamilies, detectorMethods } from '../src/anomaly/detect/detect-types.ts';
 import { EngineError } from '../src/errors.ts';
 
 // The README's series: 200 hourly points cycling 10, 11, 12 with one spike of 60 at point 150.

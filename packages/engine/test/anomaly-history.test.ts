@@ -4,9 +4,9 @@ import {
   insertIncidents,
   stormFixture,
 } from '../../../test/support/anomaly-fixtures.ts';
-import type { AnomalyDetection } from '../src/anomaly/anomaly-record.ts';
-import type { AnomalyRunResult } from '../src/anomaly/anomaly-run.ts';
-import { readDataStart } from '../src/anomaly/data-start.ts';
+import type { AnomalyDetection } from '../src/anomaly/persist/anomaly-record.ts';
+import type { AnomalyRunResult } from '../src/anomaly/run/anomaly-run.ts';
+import { readDataStart } from '../src/anomaly/run/data-start.ts';
 import { type Engine, openEngine } from '../src/index.ts';
 import { internalContext } from '../src/internal.ts';
 import { mulberry32 as seeded } from '../src/random/mulberry32.ts';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { gaussian } from '../../../test/support/python-reference.ts';
-import { detectManySeries } from '../src/anomaly/detect-many.ts';
+import { detectManySeries } from '../src/anomaly/detect/detect-many.ts';
 import { type Detection, detectAnomalies, detectSeriesAnomalies, EngineError } from '../src/index.ts';
 import { WorkerPool } from '../src/workers/pool.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gaussian, python } from '../../../test/support/python-reference.ts';
-import { detectSeriesAnomalies } from '../src/anomaly/detect.ts';
+import { detectSeriesAnomalies } from '../src/anomaly/detect/detect.ts';
 import { defaultStlSettings, seasonalHybridEsd } from '../src/anomaly/kernels/seasonal-esd.ts';
 import { type StlOptions, stl } from '../src/anomaly/kernels/stl.ts';
 

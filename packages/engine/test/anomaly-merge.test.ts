@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AnomalyDraft, mergeDrafts } from '../src/anomaly/anomaly-merge.ts';
-import { persistGroups } from '../src/anomaly/anomaly-persist.ts';
+import { persistGroups } from '../src/anomaly/persist/anomaly-persist.ts';
+import { type AnomalyDraft, mergeDrafts } from '../src/anomaly/run/anomaly-merge.ts';
 import { type Engine, openEngine } from '../src/index.ts';
 import { internalContext } from '../src/internal.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluatePlanted } from '../../../test/support/anomaly-evaluation.ts';
-import type { AnomalyDetection } from '../src/anomaly/anomaly-record.ts';
+import type { AnomalyDetection } from '../src/anomaly/persist/anomaly-record.ts';
 import { type Engine, openEngine } from '../src/index.ts';
 import { loadSyntheticIncidents } from '../src/synth/loader.ts';
 import type { PlantedAnomaly } from '../src/synth/types.ts';

@@ -83,7 +83,7 @@ describe('capability modules', () => {
     const loaded = [...files].map((f) => relative(src, f));
     expect(loaded.filter((f) => f.startsWith('store/') && !f.startsWith('store/migrations'))).toEqual([]);
     expect(loaded.filter((f) => f.endsWith('-service.ts'))).toEqual([]);
-    expect(loaded).toContain('anomaly/detect-task.ts');
+    expect(loaded).toContain('anomaly/tasks/detect-task.ts');
   });
 
   it('lets only store/ import DuckDB', () => {

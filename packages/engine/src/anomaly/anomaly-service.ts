@@ -4,13 +4,13 @@ import { EngineError, notFound } from '../errors.ts';
 import { zodIssuesToFieldErrors } from '../input/field-errors.ts';
 import { type AnomalyStatus, anomalySeverities, anomalyStatuses, anomalyTypes } from '../schema/enums.ts';
 import { type ListRequest, type ListSpec, listPage, type Page } from '../store/list-query.ts';
-import { type AnomalyDetection, anomalySelect, rowToAnomaly } from './anomaly-record.ts';
-import { type AnomalyRunOptions, type AnomalyRunResult, runAnomalyDetection } from './anomaly-run.ts';
-import { type AnomalySummary, readAnomalySummary } from './anomaly-summary.ts';
-import { AnomalyThresholdStore } from './anomaly-thresholds.ts';
-import type { Detection, DetectOptions, SeriesInput } from './detect.ts';
-import { detectManySeries } from './detect-many.ts';
-import { type AnomalyAction, nextStatus } from './lifecycle.ts';
+import type { Detection, DetectOptions, SeriesInput } from './detect/detect.ts';
+import { detectManySeries } from './detect/detect-many.ts';
+import { type AnomalyDetection, anomalySelect, rowToAnomaly } from './persist/anomaly-record.ts';
+import { type AnomalySummary, readAnomalySummary } from './persist/anomaly-summary.ts';
+import { AnomalyThresholdStore } from './persist/anomaly-thresholds.ts';
+import { type AnomalyAction, nextStatus } from './persist/lifecycle.ts';
+import { type AnomalyRunOptions, type AnomalyRunResult, runAnomalyDetection } from './run/anomaly-run.ts';
 
 const listSpec: ListSpec = {
   from: 'anomaly_detections',

@@ -1,8 +1,8 @@
 import { defineCapability } from '../capability.ts';
 import type { AnomalyService } from './anomaly-service.ts';
-import { behavioralTaskName, behavioralTests } from './behavioral-task.ts';
-import { detectBatch, detectTaskName } from './detect-task.ts';
-import { forestScores, forestTaskName } from './forest-task.ts';
+import { behavioralTaskName, behavioralTests } from './tasks/behavioral-task.ts';
+import { detectBatch, detectTaskName } from './tasks/detect-task.ts';
+import { forestScores, forestTaskName } from './tasks/forest-task.ts';
 
 /**
  * Anomaly detection: detectors on any series, incident runs, the anomaly lifecycle and summary

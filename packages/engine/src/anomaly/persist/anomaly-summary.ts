@@ -1,4 +1,4 @@
-import type { Database } from '../store/database.ts';
+import type { Database } from '../../store/database.ts';
 
 /**
  * The spec's anomaly summary, field for field.

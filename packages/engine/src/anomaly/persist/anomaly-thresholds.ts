@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { EngineError, notFound } from '../errors.ts';
-import { zodIssuesToFieldErrors } from '../input/field-errors.ts';
-import type { Database, Row } from '../store/database.ts';
-import { type ListRequest, type ListSpec, listPage, type Page } from '../store/list-query.ts';
-import type { DetectOptions } from './detect.ts';
-import type { IncidentSeries } from './incident-series.ts';
+import { EngineError, notFound } from '../../errors.ts';
+import { zodIssuesToFieldErrors } from '../../input/field-errors.ts';
+import type { Database, Row } from '../../store/database.ts';
+import { type ListRequest, type ListSpec, listPage, type Page } from '../../store/list-query.ts';
+import type { DetectOptions } from '../detect/detect.ts';
+import type { IncidentSeries } from '../run/incident-series.ts';
 
 /**
  * KPI names a threshold may target instead of a series key; each means the daily total series of

@@ -1,5 +1,5 @@
-import { chiSquareHomogeneity } from './kernels/chi-square.ts';
-import { ksTwoSample } from './kernels/ks-two-sample.ts';
+import { chiSquareHomogeneity } from '../kernels/chi-square.ts';
+import { ksTwoSample } from '../kernels/ks-two-sample.ts';
 
 /**
  * Payload of the behavioural worker task: the incidents of many slices (services or teams) packed

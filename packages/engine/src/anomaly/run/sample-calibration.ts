@@ -1,8 +1,8 @@
-import type { Database } from '../store/database.ts';
-import { binomialTail } from './binomial-tail.ts';
+import type { Database } from '../../store/database.ts';
+import { binomialTail } from '../kernels/binomial-tail.ts';
+import { ksTwoSample } from '../kernels/ks-two-sample.ts';
+import { quantileSorted, sortedCopy } from '../kernels/order-stats.ts';
 import type { SeriesMetric } from './incident-series.ts';
-import { ksTwoSample } from './kernels/ks-two-sample.ts';
-import { quantileSorted, sortedCopy } from './kernels/order-stats.ts';
 
 /** A daily mean or rate anomaly tested on the incidents behind it. */
 export interface SampleCalibration {

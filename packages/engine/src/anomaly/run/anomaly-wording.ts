@@ -1,4 +1,4 @@
-import type { AnomalySeverity } from '../schema/enums.ts';
+import type { AnomalySeverity } from '../../schema/enums.ts';
 import { type Granularity, type IncidentSeries, metricUnits, type SliceKind } from './incident-series.ts';
 
 /** What {@link severityOf} weighs: the detector's verdict and the incidents behind it. */

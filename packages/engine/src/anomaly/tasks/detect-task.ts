@@ -1,5 +1,5 @@
-import type { Detection, DetectOptions } from './detect.ts';
-import { detectSeriesAnomalies } from './detect.ts';
+import type { Detection, DetectOptions } from '../detect/detect.ts';
+import { detectSeriesAnomalies } from '../detect/detect.ts';
 
 /**
  * A batch of series packed for a worker: keys, and all timestamps and values concatenated into two

@@ -1,4 +1,4 @@
-import { EngineError } from '../errors.ts';
+import { EngineError } from '../../errors.ts';
 import { type DetectOptions, type DetectorMethod, detectorMethods } from './detect-types.ts';
 
 /** Every knob of the detectors after defaults and sensitivity are applied. */

@@ -1,8 +1,8 @@
-import type { EventOutbox } from '../events/outbox.ts';
-import type { AnomalySeverity } from '../schema/enums.ts';
-import type { Database } from '../store/database.ts';
-import type { AnomalyGroup } from './anomaly-merge.ts';
-import { severityOf } from './anomaly-wording.ts';
+import type { EventOutbox } from '../../events/outbox.ts';
+import type { AnomalySeverity } from '../../schema/enums.ts';
+import type { Database } from '../../store/database.ts';
+import type { AnomalyGroup } from '../run/anomaly-merge.ts';
+import { severityOf } from '../run/anomaly-wording.ts';
 
 /** What {@link persistGroups} did. */
 export interface PersistResult {

@@ -1,11 +1,11 @@
-import type { EngineContext } from '../context.ts';
-import { severities } from '../schema/enums.ts';
-import { queryArrow } from '../store/arrow-bridge.ts';
+import type { EngineContext } from '../../context.ts';
+import { severities } from '../../schema/enums.ts';
+import { queryArrow } from '../../store/arrow-bridge.ts';
+import { quantileSorted, sortedCopy } from '../kernels/order-stats.ts';
+import type { AnomalyModelConfig } from '../persist/anomaly-model.ts';
+import { type BehavioralPayload, type BehavioralTest, behavioralTaskName } from '../tasks/behavioral-task.ts';
 import type { AnomalyDraft } from './anomaly-merge.ts';
-import type { AnomalyModelConfig } from './anomaly-model.ts';
 import { formatAmount } from './anomaly-wording.ts';
-import { type BehavioralPayload, type BehavioralTest, behavioralTaskName } from './behavioral-task.ts';
-import { quantileSorted, sortedCopy } from './kernels/order-stats.ts';
 import { readRelatedIncidents } from './related-incidents.ts';
 
 /** The time ranges of a run: history from `from`, report window from `start`, both ending at `to`. */

@@ -1,9 +1,9 @@
-import type { EngineContext } from '../context.ts';
+import type { EngineContext } from '../../context.ts';
+import type { Detection } from '../detect/detect.ts';
+import type { AnomalyModelConfig } from '../persist/anomaly-model.ts';
 import type { AnomalyDraft } from './anomaly-merge.ts';
-import type { AnomalyModelConfig } from './anomaly-model.ts';
 import { describeDetection } from './anomaly-wording.ts';
 import { calibrateCount } from './count-calibration.ts';
-import type { Detection } from './detect.ts';
 import { bucketMs, type IncidentSeries } from './incident-series.ts';
 import { readRelatedIncidents } from './related-incidents.ts';
 import { calibrateSample } from './sample-calibration.ts';

@@ -1,4 +1,4 @@
-import { isolationForest } from './kernels/isolation-forest.ts';
+import { isolationForest } from '../kernels/isolation-forest.ts';
 
 /** Payload of the isolation-forest worker task: a row-major feature matrix and the forest settings. */
 export interface ForestPayload {

@@ -1,4 +1,4 @@
-import { poissonTail } from './poisson-tail.ts';
+import { poissonTail } from '../kernels/poisson-tail.ts';
 
 /** A count anomaly's window total tested against its expected Poisson rate. */
 export interface CountCalibration {

@@ -1,10 +1,10 @@
-import type { EngineContext } from '../context.ts';
+import type { EngineContext } from '../../context.ts';
+import { quantileSorted, sortedCopy } from '../kernels/order-stats.ts';
+import type { AnomalyModelConfig } from '../persist/anomaly-model.ts';
+import { type ForestPayload, forestTaskName } from '../tasks/forest-task.ts';
 import type { AnomalyDraft } from './anomaly-merge.ts';
-import type { AnomalyModelConfig } from './anomaly-model.ts';
 import { formatAmount } from './anomaly-wording.ts';
 import type { RunRange } from './behavioral-shifts.ts';
-import { type ForestPayload, forestTaskName } from './forest-task.ts';
-import { quantileSorted, sortedCopy } from './kernels/order-stats.ts';
 import { readRelatedIncidents } from './related-incidents.ts';
 
 /** Categories given their own feature column; the rest are summed into one. */

@@ -1,5 +1,5 @@
-import { EngineError } from '../errors.ts';
-import type { AnomalyStatus } from '../schema/enums.ts';
+import { EngineError } from '../../errors.ts';
+import type { AnomalyStatus } from '../../schema/enums.ts';
 
 /** An action a user takes on an anomaly. */
 export type AnomalyAction = 'acknowledge' | 'confirm' | 'mark_false_positive' | 'resolve';

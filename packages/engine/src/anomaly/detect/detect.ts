@@ -1,10 +1,10 @@
-import { EngineError } from '../errors.ts';
+import { EngineError } from '../../errors.ts';
+import { selectAlarms } from '../kernels/alarm-budget.ts';
+import type { SeasonalEsdResult } from '../kernels/seasonal-esd.ts';
 import { fitSeasonal, type SeriesContext } from './detect-build.ts';
 import { runMethod } from './detect-methods.ts';
 import { inferPeriods, resolveSettings } from './detect-settings.ts';
 import type { AlarmBudget, Detection, DetectOptions, DetectorMethod, SeriesInput } from './detect-types.ts';
-import { selectAlarms } from './kernels/alarm-budget.ts';
-import type { SeasonalEsdResult } from './kernels/seasonal-esd.ts';
 
 export {
   type AlarmBudget,

@@ -1,4 +1,4 @@
-import type { Database } from '../store/database.ts';
+import type { Database } from '../../store/database.ts';
 
 /** Share of the incidents a continuous span must hold for the data to start at it. */
 const minSpanShare = 0.05;

@@ -1,3 +1,10 @@
+import { cusum } from '../kernels/cusum.ts';
+import { generalizedEsd } from '../kernels/gesd.ts';
+import { isolationForest, windowFeatures } from '../kernels/isolation-forest.ts';
+import { potThreshold } from '../kernels/pot.ts';
+import { robustZScores } from '../kernels/robust-z.ts';
+import { normalSf } from '../kernels/special-functions.ts';
+import { rollingMadBand, staticThreshold } from '../kernels/thresholds.ts';
 import {
   build,
   countFinite,
@@ -10,13 +17,6 @@ import {
   type SeriesContext,
 } from './detect-build.ts';
 import type { Detection, DetectorMethod } from './detect-types.ts';
-import { cusum } from './kernels/cusum.ts';
-import { generalizedEsd } from './kernels/gesd.ts';
-import { isolationForest, windowFeatures } from './kernels/isolation-forest.ts';
-import { potThreshold } from './kernels/pot.ts';
-import { robustZScores } from './kernels/robust-z.ts';
-import { normalSf } from './kernels/special-functions.ts';
-import { rollingMadBand, staticThreshold } from './kernels/thresholds.ts';
 
 /** Runs one detector over the series and returns its post-processed detections. */
 export function runMethod(method: DetectorMethod, ctx: SeriesContext): Detection[] {

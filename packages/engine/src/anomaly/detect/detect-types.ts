@@ -3,7 +3,7 @@
  * detectors. A leaf: it imports nothing of the detectors, so every `detect-*.ts` file can depend on it
  * without an import cycle.
  */
-import type { AnomalyType } from '../schema/enums.ts';
+import type { AnomalyType } from '../../schema/enums.ts';
 
 /** One series to examine: a key, ascending epoch-millisecond timestamps and values of equal length. */
 export interface SeriesInput {

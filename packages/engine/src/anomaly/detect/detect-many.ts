@@ -1,9 +1,9 @@
 import { availableParallelism } from 'node:os';
-import { EngineError } from '../errors.ts';
-import type { WorkerPool } from '../workers/pool.ts';
+import { EngineError } from '../../errors.ts';
+import type { WorkerPool } from '../../workers/pool.ts';
+import { type DetectBatch, detectTaskName } from '../tasks/detect-task.ts';
 import type { Detection, DetectOptions, SeriesInput } from './detect.ts';
 import { resolveSettings } from './detect-settings.ts';
-import { type DetectBatch, detectTaskName } from './detect-task.ts';
 
 /** Options of {@link detectManySeries}. */
 export interface DetectManyOptions {

@@ -1,7 +1,7 @@
-import { queryArrow } from '../store/arrow-bridge.ts';
-import type { Database, SqlParams } from '../store/database.ts';
+import { queryArrow } from '../../store/arrow-bridge.ts';
+import type { Database, SqlParams } from '../../store/database.ts';
+import type { SeriesInput } from '../detect/detect.ts';
 import { ownDataStartIndex } from './data-start.ts';
-import type { SeriesInput } from './detect.ts';
 
 /** Bucket width of a series. */
 export type Granularity = 'hour' | 'day';

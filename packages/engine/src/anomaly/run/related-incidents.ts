@@ -1,4 +1,4 @@
-import type { Database } from '../store/database.ts';
+import type { Database } from '../../store/database.ts';
 import type { SliceKind } from './incident-series.ts';
 
 /** The incidents behind an anomaly and the impact figures severity weighs. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { EngineError, notFound } from '../errors.ts';
-import { zodIssuesToFieldErrors } from '../input/field-errors.ts';
-import type { Database } from '../store/database.ts';
+import { EngineError, notFound } from '../../errors.ts';
+import { zodIssuesToFieldErrors } from '../../input/field-errors.ts';
+import type { Database } from '../../store/database.ts';
 
 /**
  * Detector settings an ANOMALY_DETECTION predictive model holds in `model_config`. Every field has

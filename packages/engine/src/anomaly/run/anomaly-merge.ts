@@ -1,4 +1,4 @@
-import type { AnomalyType } from '../schema/enums.ts';
+import type { AnomalyType } from '../../schema/enums.ts';
 
 /** One detection ready to store: the spec's record fields plus what merging needs. */
 export interface AnomalyDraft {

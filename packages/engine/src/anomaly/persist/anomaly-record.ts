@@ -1,5 +1,5 @@
-import type { AnomalySeverity, AnomalyStatus, AnomalyType } from '../schema/enums.ts';
-import type { Row } from '../store/database.ts';
+import type { AnomalySeverity, AnomalyStatus, AnomalyType } from '../../schema/enums.ts';
+import type { Row } from '../../store/database.ts';
 
 /**
  * One anomaly as the spec's "Anomaly Detection" record, plus the lifecycle fields we keep

@@ -1,8 +1,8 @@
+import { type FlaggedPoint, mergeAlarms } from '../kernels/post-process.ts';
+import { type SeasonalEsdResult, seasonalHybridEsd } from '../kernels/seasonal-esd.ts';
+import { studentTCdf } from '../kernels/student-t.ts';
 import type { ResolvedSettings } from './detect-settings.ts';
 import { type Detection, type DetectorMethod, detectorFamilies, type SeriesInput } from './detect-types.ts';
-import { type FlaggedPoint, mergeAlarms } from './kernels/post-process.ts';
-import { type SeasonalEsdResult, seasonalHybridEsd } from './kernels/seasonal-esd.ts';
-import { studentTCdf } from './kernels/student-t.ts';
 
 /** What a detector knows about one flagged point, for the detection built around it. */
 export interface PointInfo {
