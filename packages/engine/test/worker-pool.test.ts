@@ -64,6 +64,24 @@ describe('the worker pool', () => {
     expect(sum).toBe(4_500_000_000);
   });
 
+  it('moves the buffers it finds anywhere in the payload, once each, and shares shared memory', async () => {
+    const a = Float64Array.of(1, 2, 3);
+    const c = Int32Array.of(4, 5);
+    const shared = new Int32Array(new SharedArrayBuffer(4));
+    // `c` appears twice: a buffer listed twice would make postMessage throw.
+    const payload = { columns: { a, b: [{ c }, { c }] }, shared };
+    const result = await pool.run<{ a: number; c: number[]; shared: number }>('debug.sums', payload, {
+      transferList: [a.buffer],
+    });
+    // Sums by hand: 1 + 2 + 3 = 6 and 4 + 5 = 9; the worker saw the values.
+    expect(result).toEqual({ a: 6, c: [9, 9], shared: 0 });
+    // Transferred, not cloned: the caller's buffers are detached ...
+    expect(a.byteLength).toBe(0);
+    expect(c.byteLength).toBe(0);
+    // ... and the shared one stays shared: the worker's increment is visible here.
+    expect(shared[0]).toBe(1);
+  });
+
   it('rejects an unknown task with UNSUPPORTED', async () => {
     const error = await failure(pool.run('no.such.task', {}));
     expect(error.code).toBe('UNSUPPORTED');

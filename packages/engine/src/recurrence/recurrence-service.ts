@@ -1,5 +1,6 @@
 import type { EngineContext } from '../context.ts';
 import { EngineError, notFound } from '../errors.ts';
+import { queryArrow } from '../store/arrow-bridge.ts';
 import { type ListRequest, listPage, type Page } from '../store/list-query.ts';
 import type { RecurrenceGroup } from './kernels/find-recurrences.ts';
 import { checkFilters, checkOptions, type RecurrenceRunOptions } from './recurrence-checks.ts';
@@ -11,7 +12,7 @@ import {
   recurrenceSelect,
   toRecurrenceAnalysis,
 } from './recurrence-record.ts';
-import { type FindRecurrencesPayload, findRecurrencesTaskName } from './recurrence-task.ts';
+import { findRecurrencesPayload, findRecurrencesTaskName } from './recurrence-task.ts';
 import { runOn, write } from './recurrence-writes.ts';
 
 /** Hours analysed when a request names no window: 30 days. */
@@ -86,35 +87,28 @@ export class RecurrenceService {
     }
     const options = checkOptions(request.options ?? {});
     const start = new Date(end.getTime() - windowHours * 3_600_000);
-    const rows = await this.context.db.all(
+    // Read through the Arrow bridge: columns, no JS object per incident; only the ids stay here.
+    const incidents = await queryArrow(
+      this.context.db,
       `SELECT id::VARCHAR AS id, title, description, service, category, epoch_ms(created_at)::DOUBLE AS t
        FROM incidents WHERE created_at >= $start AND created_at < $end ORDER BY created_at, id`,
       { start, end },
     );
+    const ids = incidents.getChild('id');
     const window: WindowIncidents = {
-      ids: rows.map((r) => String(r['id'])),
+      ids: Array.from({ length: incidents.numRows }, (_, i) => String(ids?.get(i))),
       start,
       end,
       options,
     };
-    const createdAtMs = Float64Array.from(rows, (r) => Number(r['t']));
-    const payload: FindRecurrencesPayload = {
-      input: {
-        titles: rows.map((r) => String(r['title'] ?? '')),
-        descriptions: rows.map((r) => (r['description'] as string | null) ?? null),
-        services: rows.map((r) => (r['service'] as string | null) ?? null),
-        categories: rows.map((r) => (r['category'] as string | null) ?? null),
-        createdAtMs,
-      },
-      options,
-    };
     // Text work runs in a worker so the event loop stays free; fewer than two incidents cannot recur.
     const groups =
-      rows.length < 2
+      incidents.numRows < 2
         ? []
-        : await this.context.pool.run<RecurrenceGroup[]>(findRecurrencesTaskName, payload, {
-            transferList: [createdAtMs.buffer],
-          });
+        : await this.context.pool.run<RecurrenceGroup[]>(
+            findRecurrencesTaskName,
+            findRecurrencesPayload(incidents, options),
+          );
     const outcome = await this.upsert(groups, window);
     const analyses = outcome.ids.length
       ? await this.context.db.all(
@@ -126,7 +120,7 @@ export class RecurrenceService {
     return {
       windowStart: start,
       windowEnd: end,
-      incidentsScanned: rows.length,
+      incidentsScanned: incidents.numRows,
       created: outcome.created,
       updated: outcome.updated,
       reopened: outcome.reopened,

@@ -5,6 +5,7 @@ import type { ResourceLimits, TransferListItem } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { EngineError } from '../errors.ts';
 import { isSerializedTaskError, type TaskRequest } from './dispatch.ts';
+import { transferablesOf } from './transfer.ts';
 
 /** Options of the engine's worker pool. */
 export interface WorkerPoolOptions {
@@ -26,8 +27,9 @@ export interface WorkerPoolOptions {
 /** Options of one {@link WorkerPool.run}. */
 export interface RunOptions {
   /**
-   * Buffers to move to the worker instead of cloning (e.g. `[ipc.buffer]` for a table from
-   * `tableToTransferable`). They are detached in the caller once the task is posted.
+   * More buffers to move to the worker. Rarely needed: {@link WorkerPool.run} already moves every
+   * buffer it finds in the payload (see `transferablesOf`); list here only buffers it cannot find
+   * (e.g. inside a class instance). Duplicates of found buffers are ignored.
    */
   readonly transferList?: readonly TransferListItem[];
   /** Aborting it cancels the task: a queued task is dropped, a running one's worker is ended. */
@@ -74,7 +76,10 @@ export class WorkerPool {
   constructor(readonly options: WorkerPoolOptions = {}) {}
 
   /**
-   * Runs `task` on `payload` in a worker and resolves with its result.
+   * Runs `task` on `payload` in a worker and resolves with its result. The payload's buffers
+   * (`ArrayBuffer`s and whole-buffer typed arrays at any depth of its plain objects and arrays,
+   * see `transferablesOf`) are **moved**, not cloned: they are detached in the caller once the
+   * task is posted, so pass copies of arrays you still need. `SharedArrayBuffer`s are shared.
    *
    * @throws EngineError with the task's code when the task throws (INTERNAL for a non-engine
    *   error), UNSUPPORTED for an unknown task, CANCELLED when `signal` aborts or the pool closes
@@ -83,9 +88,11 @@ export class WorkerPool {
   async run<T>(task: string, payload: unknown, options: RunOptions = {}): Promise<T> {
     if (this.closed) throw new EngineError('INTERNAL', 'the worker pool is closed', { task });
     const request: TaskRequest = { task, payload };
+    const transferList = new Set<TransferListItem>(transferablesOf(payload));
+    for (const item of options.transferList ?? []) transferList.add(item);
     try {
       return (await this.pool().run(request, {
-        ...(options.transferList ? { transferList: [...options.transferList] } : {}),
+        ...(transferList.size > 0 ? { transferList: [...transferList] } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       })) as T;
     } catch (error) {

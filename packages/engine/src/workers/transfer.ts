@@ -17,22 +17,35 @@ export function tableFromTransferable(bytes: Uint8Array): arrow.Table {
 }
 
 /**
- * The buffers in `value` that can be moved instead of cloned: those of typed arrays and
- * `ArrayBuffer`s at the top level or one level down in plain objects and arrays, when the view
- * spans its whole buffer (a partial view may share a pooled buffer with unrelated data).
+ * The buffers in `value` that can be moved instead of cloned: every `ArrayBuffer`, and the buffer
+ * of every typed array (or `DataView`) that spans its whole buffer, found at any depth in plain
+ * objects and arrays, each listed once. Skipped: `SharedArrayBuffer`s (shared, never moved),
+ * partial views (they may share a pooled buffer with unrelated data, so they are cloned), and the
+ * insides of other objects (class instances, maps, Arrow tables). Cycles are safe.
  */
 export function transferablesOf(value: unknown): ArrayBuffer[] {
   const found = new Set<ArrayBuffer>();
-  const visit = (v: unknown, depth: number) => {
+  const seen = new Set<object>();
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const v = pending.pop();
+    if (v === null || typeof v !== 'object' || seen.has(v)) continue;
+    seen.add(v);
     if (v instanceof ArrayBuffer) found.add(v);
     else if (ArrayBuffer.isView(v)) {
       if (v.buffer instanceof ArrayBuffer && v.byteOffset === 0 && v.byteLength === v.buffer.byteLength) {
         found.add(v.buffer);
       }
-    } else if (depth < 2 && v !== null && typeof v === 'object') {
-      for (const item of Array.isArray(v) ? v : Object.values(v)) visit(item, depth + 1);
+    } else if (Array.isArray(v)) {
+      for (const item of v) if (item !== null && typeof item === 'object') pending.push(item);
+    } else if (isPlainObject(v)) {
+      for (const item of Object.values(v)) if (item !== null && typeof item === 'object') pending.push(item);
     }
-  };
-  visit(value, 0);
+  }
   return [...found];
+}
+
+function isPlainObject(v: object): boolean {
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
 }
