@@ -27,7 +27,7 @@ for (const seed of seeds) {
     const { data } = await loadSyntheticIncidents(engine, { seed, count, days, end });
     const { ms, value: run } = await timed(() => engine.anomalies.run({ end, windowHours: days * 24 }));
     const anomalies = [];
-    for (let page = 1; (page - 1) * 100 < run.anomalies_created; page++) {
+    for (let page = 1; (page - 1) * 100 < run.anomaliesCreated; page++) {
       anomalies.push(...(await engine.anomalies.list({ page, pageSize: 100 })).results);
     }
     // The operational case: the management command over the last 24 hours (a second run, so the
@@ -39,7 +39,7 @@ for (const seed of seeds) {
     matched += anomalies.length - e.unmatched.length;
     stored += anomalies.length;
     console.log(
-      `seed ${seed}: ${data.count} incidents, ${run.series_analyzed} series, ${anomalies.length} anomalies in ${(ms / 1000).toFixed(1)} s (a 24 h run: ${(dailyMs / 1000).toFixed(1)} s); recall ${e.recall.toFixed(2)}, precision ${e.precision.toFixed(2)}`,
+      `seed ${seed}: ${data.count} incidents, ${run.seriesAnalyzed} series, ${anomalies.length} anomalies in ${(ms / 1000).toFixed(1)} s (a 24 h run: ${(dailyMs / 1000).toFixed(1)} s); recall ${e.recall.toFixed(2)}, precision ${e.precision.toFixed(2)}`,
     );
     for (const p of e.planted)
       if (verbose || p.found.length === 0)

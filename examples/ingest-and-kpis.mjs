@@ -17,8 +17,8 @@ try {
   // The period: from the hour of the first incident to the hour after the last one.
   const coverage = await engine.incidents.coverage();
   if (coverage.count === 0) throw new Error('the file has no incidents');
-  const start = Math.floor(coverage.first_created_at.getTime() / hourMs) * hourMs;
-  const end = new Date(Math.floor(coverage.last_created_at.getTime() / hourMs) * hourMs + hourMs);
+  const start = Math.floor(coverage.firstCreatedAt.getTime() / hourMs) * hourMs;
+  const end = new Date(Math.floor(coverage.lastCreatedAt.getTime() / hourMs) * hourMs + hourMs);
   const windowHours = (end.getTime() - start) / hourMs;
   console.log(`period ${new Date(start).toISOString()} to ${end.toISOString()} (${windowHours} h)`);
 

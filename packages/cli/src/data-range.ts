@@ -11,13 +11,29 @@ export interface TimeWindow {
  * 2016-02-29T01:16:00.000Z – 2017-02-14T21:46:00.000Z.`
  */
 export function describeCoverage(coverage: IncidentCoverage): string {
-  if (coverage.count === 0 || !coverage.first_created_at || !coverage.last_created_at) {
+  if (coverage.count === 0 || !coverage.firstCreatedAt || !coverage.lastCreatedAt) {
     return 'The database holds no incidents.';
   }
   return (
     `The database holds ${coverage.count} incident${coverage.count === 1 ? '' : 's'} created ` +
-    `${coverage.first_created_at.toISOString()} – ${coverage.last_created_at.toISOString()}.`
+    `${coverage.firstCreatedAt.toISOString()} – ${coverage.lastCreatedAt.toISOString()}.`
   );
+}
+
+/**
+ * The coverage as the CLI prints it in JSON (the `database` key of `insights ingest --json`): the
+ * spec's snake_case names, `{ count, first_created_at, last_created_at }`.
+ */
+export function coverageJson(coverage: IncidentCoverage): {
+  count: number;
+  first_created_at: Date | null;
+  last_created_at: Date | null;
+} {
+  return {
+    count: coverage.count,
+    first_created_at: coverage.firstCreatedAt,
+    last_created_at: coverage.lastCreatedAt,
+  };
 }
 
 /**
@@ -34,8 +50,8 @@ export async function noteEmptyWindow(engine: Engine, window: TimeWindow): Promi
   if (inWindow.count > 0) return false;
   const coverage = await engine.incidents.coverage();
   const data =
-    coverage.first_created_at && coverage.last_created_at
-      ? `the data covers ${coverage.first_created_at.toISOString()} – ${coverage.last_created_at.toISOString()}`
+    coverage.firstCreatedAt && coverage.lastCreatedAt
+      ? `the data covers ${coverage.firstCreatedAt.toISOString()} – ${coverage.lastCreatedAt.toISOString()}`
       : 'the database holds no incidents';
   process.stderr.write(
     `insights: no incidents in the window ${window.start.toISOString()} – ${window.end.toISOString()}; ${data}\n`,

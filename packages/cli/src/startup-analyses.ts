@@ -48,7 +48,7 @@ export function startAnalyses(engine: Engine, options: StartupAnalysesOptions = 
       async () => {
         const windowHours = options.anomalyWindowHours;
         const r = await engine.anomalies.run(windowHours === undefined ? {} : { windowHours });
-        return `${r.anomalies_created} new anomalies in ${r.time_window_start.toISOString()} – ${r.time_window_end.toISOString()}`;
+        return `${r.anomaliesCreated} new anomalies in ${r.timeWindowStart.toISOString()} – ${r.timeWindowEnd.toISOString()}`;
       },
     ],
   ];

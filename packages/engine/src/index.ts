@@ -55,6 +55,12 @@ export {
 } from './store/list-query.ts';
 
 // ── Records and schemas: incidents and ingestion ───────────────────────────────────────────────
+// Naming: the options and results of operations are camelCase (`AnomalyRunResult.createdIds`,
+// `IncidentCoverage.firstCreatedAt`, `resolve(id, { rootCauseAnalysis })`). The stored resource
+// records (`Incident`, `KpiMetric`, `AnomalyDetection`, `RecurrenceAnalysis`, ...), the anomaly
+// summary and the list filters keep the spec's snake_case names, because they are the spec's
+// resources and query parameters; the server and the CLI print them as they are, and map the
+// camelCase options and results to the spec's names at their edge.
 
 export type { IncidentCoverage } from './incidents/incident-service.ts';
 export {

@@ -79,14 +79,14 @@ const signature = (a: AnomalyDetection) =>
 
 describe('where the history of an anomaly run starts', () => {
   it('starts at the first full day of continuous data, not at an isolated old incident', () => {
-    expect(plain.result.history_start.getTime()).toBe(firstFullDay);
-    expect(withOld.result.history_start.getTime()).toBe(firstFullDay);
+    expect(plain.result.historyStart.getTime()).toBe(firstFullDay);
+    expect(withOld.result.historyStart.getTime()).toBe(firstFullDay);
   });
 
   it('finds the same detections and stores the same anomalies with one isolated old incident', () => {
     expect(Number.isFinite(statisticalCount(plain.progress))).toBe(true);
     expect(statisticalCount(withOld.progress)).toBe(statisticalCount(plain.progress));
-    expect(withOld.result.detections_found).toBe(plain.result.detections_found);
+    expect(withOld.result.detectionsFound).toBe(plain.result.detectionsFound);
     expect(withOld.anomalies.map(signature).sort()).toEqual(plain.anomalies.map(signature).sort());
   });
 
@@ -123,8 +123,8 @@ describe('where the history of an anomaly run starts', () => {
   });
 
   it('reports nothing as already known on a first run', () => {
-    expect(plain.result.duplicates_skipped).toBe(0);
-    expect(plain.result.anomalies_created).toBe(plain.result.anomalies_found);
+    expect(plain.result.duplicatesSkipped).toBe(0);
+    expect(plain.result.anomaliesCreated).toBe(plain.result.anomaliesFound);
   });
 });
 

@@ -41,10 +41,10 @@ describe('the anomaly lifecycle', () => {
     expect(confirmed.review_outcome).toBe('CONFIRMED');
     advance(3600);
     const resolved = await engine.anomalies.resolve(id, {
-      resolved_by: user,
-      root_cause_analysis: 'Bad deploy of checkout 4.2',
-      impact_assessment: '12% of orders failed for 40 minutes',
-      actions_taken: ['rolled back', 'added canary'],
+      resolvedBy: user,
+      rootCauseAnalysis: 'Bad deploy of checkout 4.2',
+      impactAssessment: '12% of orders failed for 40 minutes',
+      actionsTaken: ['rolled back', 'added canary'],
     });
     expect(resolved.status).toBe('RESOLVED');
     expect(resolved.resolved_at?.toISOString()).toBe('2026-03-10T13:10:00.000Z');
@@ -63,7 +63,7 @@ describe('the anomaly lifecycle', () => {
     await engine.anomalies.markFalsePositive(id);
     await conflict(engine.anomalies.confirm(id));
     await conflict(engine.anomalies.acknowledge(id));
-    await engine.anomalies.resolve(id, { actions_taken: 'closed as noise' });
+    await engine.anomalies.resolve(id, { actionsTaken: 'closed as noise' });
     await conflict(engine.anomalies.resolve(id));
     await conflict(engine.anomalies.markFalsePositive(id));
     const after = await engine.anomalies.get(id);
@@ -84,7 +84,7 @@ describe('the anomaly lifecycle', () => {
     await expect(engine.anomalies.get(crypto.randomUUID())).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(engine.anomalies.acknowledge('not-a-uuid')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     const id = await insertAnomaly(internalContext(engine).db, { severity: 'LOW', detected_at: clock });
-    await expect(engine.anomalies.resolve(id, { resolved_by: 'nobody' })).rejects.toMatchObject({
+    await expect(engine.anomalies.resolve(id, { resolvedBy: 'nobody' })).rejects.toMatchObject({
       code: 'VALIDATION_ERROR',
     });
     expect((await engine.anomalies.get(id)).status).toBe('DETECTED');

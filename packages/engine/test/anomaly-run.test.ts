@@ -29,7 +29,7 @@ describe('running anomaly detection over incidents', () => {
     const progress: string[] = [];
     const result = await engine.anomalies.run({ end, windowHours: 48, onProgress: (m) => progress.push(m) });
     expect(progress.length).toBeGreaterThan(3);
-    expect(result.anomalies_created).toBeGreaterThanOrEqual(1);
+    expect(result.anomaliesCreated).toBeGreaterThanOrEqual(1);
     const page = await engine.anomalies.list({ pageSize: 100 });
     const near = page.results.filter(
       (a) =>
@@ -56,10 +56,10 @@ describe('running anomaly detection over incidents', () => {
     );
     expect(a.severity).toBe('CRITICAL');
     expect(a.metadata).toMatchObject({ series_key: a.series_key, expected: expect.any(Number) });
-    expect(a.model).toBe(result.model_id);
+    expect(a.model).toBe(result.modelId);
     const model = await internalContext(engine).db.one(
       'SELECT model_type, algorithm_type, is_system_model FROM predictive_models WHERE id = $id::UUID',
-      { id: result.model_id },
+      { id: result.modelId },
     );
     expect(model).toEqual({
       model_type: 'ANOMALY_DETECTION',
@@ -74,8 +74,8 @@ describe('running anomaly detection over incidents', () => {
     const before = await engine.events.after(0);
     const count = (await engine.anomalies.list()).count;
     const again = await engine.anomalies.run({ end, windowHours: 48 });
-    expect(again.anomalies_created).toBe(0);
-    expect(again.duplicates_skipped).toBeGreaterThan(0);
+    expect(again.anomaliesCreated).toBe(0);
+    expect(again.duplicatesSkipped).toBeGreaterThan(0);
     expect((await engine.anomalies.list()).count).toBe(count);
     expect(await engine.events.after(0)).toHaveLength(before.length);
   });
@@ -89,7 +89,7 @@ describe('running anomaly detection over incidents', () => {
     });
     const result = await engine.anomalies.run({ end, windowHours: 24 });
     const found = await engine.anomalies.list({ filters: { anomaly_type: 'THRESHOLD' } });
-    expect(result.anomalies_created).toBeGreaterThanOrEqual(1);
+    expect(result.anomaliesCreated).toBeGreaterThanOrEqual(1);
     expect(found.results.some((a) => a.series_key === 'incident_count:day:service=payments')).toBe(true);
   });
 

@@ -18,7 +18,7 @@ beforeAll(async () => {
   const { data } = await loadSyntheticIncidents(engine, { seed: 1, count: 10_000, days: 60, end });
   planted = data.truth.anomalies;
   const run = await engine.anomalies.run({ end, windowHours: 60 * 24 });
-  for (let page = 1; (page - 1) * 100 < run.anomalies_created; page++) {
+  for (let page = 1; (page - 1) * 100 < run.anomaliesCreated; page++) {
     anomalies.push(...(await engine.anomalies.list({ page, pageSize: 100 })).results);
   }
 }, 120_000);

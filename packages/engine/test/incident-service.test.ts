@@ -62,15 +62,15 @@ describe('the incident service', () => {
     // The four incidents above: A is the first (2024-01-01), D the last (2024-01-04).
     expect(await engine.incidents.coverage()).toEqual({
       count: 4,
-      first_created_at: new Date('2024-01-01T00:00:00Z'),
-      last_created_at: new Date('2024-01-04T00:00:00Z'),
+      firstCreatedAt: new Date('2024-01-01T00:00:00Z'),
+      lastCreatedAt: new Date('2024-01-04T00:00:00Z'),
     });
     const empty = await openEngine({ path: ':memory:' });
     try {
       expect(await empty.incidents.coverage()).toEqual({
         count: 0,
-        first_created_at: null,
-        last_created_at: null,
+        firstCreatedAt: null,
+        lastCreatedAt: null,
       });
     } finally {
       await empty.close();

@@ -7,7 +7,7 @@ import {
   ingestFormats,
 } from '@incident-insights/engine';
 import type { Command } from 'commander';
-import { describeCoverage } from '../data-range.ts';
+import { coverageJson, describeCoverage } from '../data-range.ts';
 import { withEngine } from '../engine-options.ts';
 import { printJson, renderTable } from '../format.ts';
 
@@ -62,7 +62,7 @@ export function registerIngest(program: Command): void {
         );
         const coverage = await engine.incidents.coverage();
         if (options.json) {
-          printJson({ ...report, database: coverage });
+          printJson({ ...report, database: coverageJson(coverage) });
           return;
         }
         printReport(report);

@@ -49,10 +49,10 @@ export function registerRunAnomalyDetection(program: Command): void {
           ...(end === undefined ? {} : { end }),
           onProgress: (line) => process.stderr.write(`${line}\n`),
         });
-        const created = await Promise.all(result.created_ids.map((id) => engine.anomalies.get(id)));
+        const created = await Promise.all(result.createdIds.map((id) => engine.anomalies.get(id)));
         const summary = await engine.anomalies.summary();
         if (options.json) {
-          printJson({ run: result, anomalies: created, summary });
+          printJson({ run: runJson(result), anomalies: created, summary });
           return;
         }
         process.stdout.write(
@@ -62,16 +62,35 @@ export function registerRunAnomalyDetection(program: Command): void {
     });
 }
 
+/** The run as the CLI prints it in JSON (the `run` key of `--json`): the spec's snake_case names. */
+function runJson(result: AnomalyRunResult): Record<string, unknown> {
+  return {
+    model_id: result.modelId,
+    time_window_start: result.timeWindowStart,
+    time_window_end: result.timeWindowEnd,
+    history_start: result.historyStart,
+    series_analyzed: result.seriesAnalyzed,
+    detections_found: result.detectionsFound,
+    outside_window: result.outsideWindow,
+    below_alarm_budget: result.belowAlarmBudget,
+    detections: result.detections,
+    anomalies_found: result.anomaliesFound,
+    anomalies_created: result.anomaliesCreated,
+    duplicates_skipped: result.duplicatesSkipped,
+    created_ids: result.createdIds,
+  };
+}
+
 /** What a run's counts mean, in words: where every detection went and why. */
 function explainRun(result: AnomalyRunResult): string {
-  const inWindow = result.below_alarm_budget + result.detections;
+  const inWindow = result.belowAlarmBudget + result.detections;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   const lines = [
-    `${plural(inWindow, 'detection')} in the window ${result.time_window_start.toISOString()} to ${result.time_window_end.toISOString()}` +
-      ` (history examined from ${result.history_start.toISOString()}; ${result.outside_window} more before the window, not reported).`,
-    `${result.below_alarm_budget} below the alarm budget: not significant when re-tested on the data behind them (family-wise level over the series' points).`,
-    `${result.detections} kept, merged into ${result.anomalies_found} ${result.anomalies_found === 1 ? 'anomaly' : 'anomalies'}` +
-      ` (views of the same event on several series or detectors are one anomaly): ${result.anomalies_created} new, ${result.duplicates_skipped} already known (stored by an earlier run on the same series and an overlapping window).`,
+    `${plural(inWindow, 'detection')} in the window ${result.timeWindowStart.toISOString()} to ${result.timeWindowEnd.toISOString()}` +
+      ` (history examined from ${result.historyStart.toISOString()}; ${result.outsideWindow} more before the window, not reported).`,
+    `${result.belowAlarmBudget} below the alarm budget: not significant when re-tested on the data behind them (family-wise level over the series' points).`,
+    `${result.detections} kept, merged into ${result.anomaliesFound} ${result.anomaliesFound === 1 ? 'anomaly' : 'anomalies'}` +
+      ` (views of the same event on several series or detectors are one anomaly): ${result.anomaliesCreated} new, ${result.duplicatesSkipped} already known (stored by an earlier run on the same series and an overlapping window).`,
   ];
   return lines.join('\n');
 }

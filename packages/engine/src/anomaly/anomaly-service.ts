@@ -41,13 +41,14 @@ const userId = uuid.nullish();
 const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
- * Body of `resolve`: the spec's resolution fields. `actions_taken` may be one string or a list.
+ * Body of `resolve`: the spec's resolution fields, in camelCase (stored as `resolved_by`,
+ * `root_cause_analysis`, `impact_assessment`, `actions_taken`). `actionsTaken` may be one string or a list.
  */
 export const anomalyResolveSchema = z.object({
-  resolved_by: userId,
-  root_cause_analysis: z.string().trim().max(20_000).nullish(),
-  impact_assessment: z.string().trim().max(20_000).nullish(),
-  actions_taken: z
+  resolvedBy: userId,
+  rootCauseAnalysis: z.string().trim().max(20_000).nullish(),
+  impactAssessment: z.string().trim().max(20_000).nullish(),
+  actionsTaken: z
     .union([z.string().trim().max(2_000), z.array(z.string().trim().max(2_000)).max(100)])
     .nullish()
     .transform((v) => (v == null ? [] : typeof v === 'string' ? (v ? [v] : []) : v)),
@@ -181,10 +182,10 @@ export class AnomalyService {
       `resolved_at = $now, resolved_by = $by::UUID, root_cause_analysis = $rca, impact_assessment = $impact,
        actions_taken = $actions`,
       {
-        by: r.resolved_by ?? null,
-        rca: r.root_cause_analysis ?? null,
-        impact: r.impact_assessment ?? null,
-        actions: r.actions_taken,
+        by: r.resolvedBy ?? null,
+        rca: r.rootCauseAnalysis ?? null,
+        impact: r.impactAssessment ?? null,
+        actions: r.actionsTaken,
       },
     );
   }

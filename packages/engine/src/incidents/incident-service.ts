@@ -22,9 +22,9 @@ export interface IncidentCoverage {
   /** Incidents stored. */
   readonly count: number;
   /** The earliest `created_at`; null when there are no incidents. */
-  readonly first_created_at: Date | null;
+  readonly firstCreatedAt: Date | null;
   /** The latest `created_at`; null when there are no incidents. */
-  readonly last_created_at: Date | null;
+  readonly lastCreatedAt: Date | null;
 }
 
 /**
@@ -189,8 +189,8 @@ export class IncidentService {
     const count = Number(row?.n ?? 0);
     return {
       count,
-      first_created_at: count > 0 ? toDate(row?.first, 'created_at') : null,
-      last_created_at: count > 0 ? toDate(row?.last, 'created_at') : null,
+      firstCreatedAt: count > 0 ? toDate(row?.first, 'created_at') : null,
+      lastCreatedAt: count > 0 ? toDate(row?.last, 'created_at') : null,
     };
   }
 

@@ -188,8 +188,10 @@ export function anomalyDetectionRoutes() {
       const user = currentPrincipal(c);
       const body = (c.req.valid('json') as z.infer<typeof ResolveBody> | undefined) ?? {};
       const resolved = await c.var.engine.anomalies.resolve(c.req.valid('param').id, {
-        ...body,
-        resolved_by: user.id,
+        resolvedBy: user.id,
+        rootCauseAnalysis: body.root_cause_analysis,
+        impactAssessment: body.impact_assessment,
+        actionsTaken: body.actions_taken,
       });
       return c.json(serialize(resolved), 200);
     },

@@ -26,30 +26,30 @@ export interface AnomalyRunOptions {
 
 /** What a run did. */
 export interface AnomalyRunResult {
-  readonly model_id: string;
-  readonly time_window_start: Date;
-  readonly time_window_end: Date;
+  readonly modelId: string;
+  readonly timeWindowStart: Date;
+  readonly timeWindowEnd: Date;
   /** Start of the examined range: the history the detectors learn from, never before the data. */
-  readonly history_start: Date;
-  readonly series_analyzed: number;
+  readonly historyStart: Date;
+  readonly seriesAnalyzed: number;
   /** Everything the detectors reported on the examined range, history included. */
-  readonly detections_found: number;
+  readonly detectionsFound: number;
   /** Of those, detections that end before the window starts: history, not reported. */
-  readonly outside_window: number;
+  readonly outsideWindow: number;
   /**
    * Detections in the window that failed their re-test on the data behind them (Poisson, KS or
    * binomial at `series_alpha` / points): below the alarm budget, not reported.
    */
-  readonly below_alarm_budget: number;
+  readonly belowAlarmBudget: number;
   /** Detections in the window that passed, before merging and de-duplication. */
   readonly detections: number;
   /** Anomalies the kept detections were merged into (one storm seen on many series is one). */
-  readonly anomalies_found: number;
-  readonly anomalies_created: number;
+  readonly anomaliesFound: number;
+  readonly anomaliesCreated: number;
   /** Anomalies found that were already stored by an earlier run (same series, overlapping window). */
-  readonly duplicates_skipped: number;
+  readonly duplicatesSkipped: number;
   /** Ids of the anomalies created. */
-  readonly created_ids: string[];
+  readonly createdIds: string[];
 }
 
 /** Runs detectors over many series (through the worker pool). */
@@ -166,18 +166,18 @@ export async function runAnomalyDetection(
     `${created.length} new anomalies stored, ${duplicates} already known (stored by an earlier run with an overlapping window on the same series)`,
   );
   return {
-    model_id: model.id,
-    time_window_start: start,
-    time_window_end: end,
-    history_start: historyFrom,
-    series_analyzed: series.length,
-    detections_found: foundCount,
-    outside_window: seriesFound - candidates.length,
-    below_alarm_budget: belowBudget,
+    modelId: model.id,
+    timeWindowStart: start,
+    timeWindowEnd: end,
+    historyStart: historyFrom,
+    seriesAnalyzed: series.length,
+    detectionsFound: foundCount,
+    outsideWindow: seriesFound - candidates.length,
+    belowAlarmBudget: belowBudget,
     detections: drafts.length,
-    anomalies_found: groups.length,
-    anomalies_created: created.length,
-    duplicates_skipped: duplicates,
-    created_ids: created,
+    anomaliesFound: groups.length,
+    anomaliesCreated: created.length,
+    duplicatesSkipped: duplicates,
+    createdIds: created,
   };
 }
