@@ -2,7 +2,7 @@ import * as arrow from 'apache-arrow';
 
 /**
  * Serialises an Arrow table to Arrow IPC (stream format) in a buffer of its own, ready to be
- * transferred to or from a worker (`transferList: [bytes.buffer]`) instead of cloned. Costs one
+ * transferred to or from a worker (`WorkerPool.run` moves it) instead of cloned. Costs one
  * copy of the table's buffers; the receiving side reads the columns in place.
  */
 export function tableToTransferable(table: arrow.Table): Uint8Array {

@@ -38,12 +38,7 @@ export async function detectManySeries(
   const threads = Math.max(1, pool.options.threads ?? availableParallelism());
   const batches = pack(series, options, threads * 4);
   const results = await Promise.all(
-    batches.map((b) =>
-      pool.run<Detection[]>(detectTaskName, b, {
-        transferList: [b.timestamps.buffer, b.values.buffer, b.offsets.buffer] as ArrayBuffer[],
-        ...(many.signal ? { signal: many.signal } : {}),
-      }),
-    ),
+    batches.map((b) => pool.run<Detection[]>(detectTaskName, b, many.signal ? { signal: many.signal } : {})),
   );
   return results.flat();
 }

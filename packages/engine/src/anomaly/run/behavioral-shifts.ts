@@ -54,6 +54,7 @@ export async function behavioralDrafts(
   for (const kind of ['service', 'team'] as const) {
     const slices = await readSlices(context, kind, range);
     if (slices.names.length === 0) continue;
+    // The slices are read again for the findings, so the worker gets copies (moved by `pool.run`).
     const payload: BehavioralPayload = {
       t: slices.t.slice(),
       severity: slices.severity.slice(),
@@ -63,16 +64,7 @@ export async function behavioralDrafts(
       periods: flatPeriods.slice(),
       minSamples,
     };
-    const results = await context.pool.run<BehavioralTest[]>(behavioralTaskName, payload, {
-      transferList: [
-        payload.t.buffer as ArrayBuffer,
-        payload.severity.buffer as ArrayBuffer,
-        payload.ratio.buffer as ArrayBuffer,
-        payload.resolveRatio.buffer as ArrayBuffer,
-        payload.offsets.buffer as ArrayBuffer,
-        payload.periods.buffer as ArrayBuffer,
-      ],
-    });
+    const results = await context.pool.run<BehavioralTest[]>(behavioralTaskName, payload);
     tests += results.length;
     for (const test of results) found.push({ kind, slices, test });
   }

@@ -1,4 +1,7 @@
+import type * as arrow from 'apache-arrow';
 import type { EngineContext } from '../../context.ts';
+import { EngineError } from '../../errors.ts';
+import { queryArrow } from '../../store/arrow-bridge.ts';
 import { quantileSorted, sortedCopy } from '../kernels/order-stats.ts';
 import type { AnomalyModelConfig } from '../persist/anomaly-model.ts';
 import { type ForestPayload, forestTaskName } from '../tasks/forest-task.ts';
@@ -39,27 +42,35 @@ export async function patternForestDrafts(
       { from: new Date(from), to: range.to },
     )
   ).map((r) => String(r['category']));
-  const rows = await context.db.all(
+  // Read as columns (Arrow bridge): window, category position (0 = other), severity index
+  // (LOW 0, MEDIUM 1, HIGH 2, CRITICAL 3) and MTTA in minutes (NaN when never acknowledged).
+  const incidents = await queryArrow(
+    context.db,
     `SELECT ((epoch_ms(created_at) - $from) // $width)::INTEGER AS w,
-       coalesce(list_position($categories, category), 0)::INTEGER AS cat, severity,
-       (epoch(acknowledged_at) - epoch(created_at)) / 60.0 AS mtta
+       coalesce(list_position($categories, category), 0)::INTEGER AS cat,
+       (CASE severity WHEN 'MEDIUM' THEN 1 WHEN 'HIGH' THEN 2 WHEN 'CRITICAL' THEN 3 ELSE 0 END)::INTEGER AS sev,
+       coalesce((epoch(acknowledged_at) - epoch(created_at)) / 60.0, 'NaN')::DOUBLE AS mtta
      FROM incidents WHERE created_at >= $fromTs AND created_at < $to`,
     { from, width: widthMs, categories, fromTs: new Date(from), to: new Date(from + rowsCount * widthMs) },
   );
+  const windows = numericColumn(incidents, 'w');
+  const categoryPositions = numericColumn(incidents, 'cat');
+  const severities = numericColumn(incidents, 'sev');
+  const acknowledgeMinutes = numericColumn(incidents, 'mtta');
   const cols = categories.length + 1 + 4 + 2;
   const data = new Float64Array(rowsCount * cols);
   const mttaSum = new Float64Array(rowsCount);
   const mttaN = new Float64Array(rowsCount);
-  const severityColumn: Record<string, number> = { LOW: 0, MEDIUM: 1, HIGH: 2, CRITICAL: 3 };
-  for (const r of rows) {
-    const w = Number(r['w']);
+  for (let i = 0; i < incidents.numRows; i++) {
+    const w = windows[i]!;
     if (w < 0 || w >= rowsCount) continue;
-    const cat = Number(r['cat']);
+    const cat = categoryPositions[i]!;
     data[w * cols + (cat === 0 ? categories.length : cat - 1)]! += 1;
-    data[w * cols + categories.length + 1 + (severityColumn[String(r['severity'])] ?? 0)]! += 1;
+    data[w * cols + categories.length + 1 + severities[i]!]! += 1;
     data[w * cols + cols - 2]! += 1;
-    if (r['mtta'] !== null) {
-      mttaSum[w]! += Number(r['mtta']);
+    const mtta = acknowledgeMinutes[i]!;
+    if (!Number.isNaN(mtta)) {
+      mttaSum[w]! += mtta;
       mttaN[w]! += 1;
     }
   }
@@ -84,9 +95,7 @@ export async function patternForestDrafts(
     sampleSize: settings.sample_size,
     seed: 42,
   };
-  const scores = await context.pool.run<Float64Array>(forestTaskName, payload, {
-    transferList: [copy.buffer],
-  });
+  const scores = await context.pool.run<Float64Array>(forestTaskName, payload);
   const cut = Math.max(minScore, quantileSorted(sortedCopy(scores), 1 - settings.contamination));
   const sortedTotals = sortedCopy(totals);
   const lower = quantileSorted(sortedTotals, 0.05);
@@ -143,6 +152,15 @@ export async function patternForestDrafts(
     });
   }
   return drafts;
+}
+
+/** A non-null numeric column of `table` as one typed array (the bridge returns one record batch). */
+function numericColumn(table: arrow.Table, name: string): Int32Array | Float64Array {
+  const values = table.getChild(name)?.toArray() as unknown;
+  if (!(values instanceof Int32Array || values instanceof Float64Array)) {
+    throw new EngineError('INTERNAL', `pattern forest: column ${name} is not numeric`, { column: name });
+  }
+  return values;
 }
 
 function rankShare(scores: Float64Array, score: number): number {
