@@ -311,7 +311,16 @@ function unsupported(type: string): ApiError {
   });
 }
 
-function parseMapping(text: string | undefined): ColumnMapping | undefined {
+/**
+ * Reads a JSON-valued parameter; a value that is not JSON or fails `valid` is a 400 naming the
+ * parameter and saying what it must be.
+ */
+function parseJsonParameter<T>(
+  text: string | undefined,
+  parameter: string,
+  mustBe: string,
+  valid: (value: unknown) => boolean,
+): T | undefined {
   if (!text) return undefined;
   let value: unknown;
   try {
@@ -319,33 +328,33 @@ function parseMapping(text: string | undefined): ColumnMapping | undefined {
   } catch {
     value = undefined;
   }
-  if (
-    !value ||
-    typeof value !== 'object' ||
-    Array.isArray(value) ||
-    Object.values(value).some((v) => typeof v !== 'string')
-  ) {
-    throw new ApiError(400, 'Invalid parameter column_mapping: must be a JSON object of strings', {
+  if (!valid(value)) {
+    throw new ApiError(400, `Invalid parameter ${parameter}: must be ${mustBe}`, {
       code: 'VALIDATION_ERROR',
-      details: { parameter: 'column_mapping' },
+      details: { parameter },
     });
   }
-  return value as ColumnMapping;
+  return value as T;
+}
+
+function parseMapping(text: string | undefined): ColumnMapping | undefined {
+  return parseJsonParameter<ColumnMapping>(
+    text,
+    'column_mapping',
+    'a JSON object of strings',
+    (v) =>
+      !!v &&
+      typeof v === 'object' &&
+      !Array.isArray(v) &&
+      Object.values(v).every((x) => typeof x === 'string'),
+  );
 }
 
 function parseIgnored(text: string | undefined): readonly string[] | undefined {
-  if (!text) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = undefined;
-  }
-  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v.length === 0)) {
-    throw new ApiError(400, 'Invalid parameter ignore_columns: must be a JSON array of column names', {
-      code: 'VALIDATION_ERROR',
-      details: { parameter: 'ignore_columns' },
-    });
-  }
-  return value as string[];
+  return parseJsonParameter<string[]>(
+    text,
+    'ignore_columns',
+    'a JSON array of column names',
+    (v) => Array.isArray(v) && v.every((x) => typeof x === 'string' && x.length > 0),
+  );
 }

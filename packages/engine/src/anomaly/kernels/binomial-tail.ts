@@ -1,3 +1,4 @@
+import { logFactorial } from './special-functions.ts';
 /**
  * Binomial tail probabilities, used to calibrate rate anomalies (escalation rate): P(X ≥ k) for a
  * rise and P(X ≤ k) for a fall, X ~ Binomial(n, p). Terms are summed by the recurrence
@@ -31,14 +32,4 @@ export function binomialTail(k: number, n: number, p: number, direction: 'upper'
 
 function logChoose(n: number, k: number): number {
   return logFactorial(n) - logFactorial(k) - logFactorial(n - k);
-}
-
-function logFactorial(n: number): number {
-  if (n < 2) return 0;
-  if (n < 256) {
-    let s = 0;
-    for (let i = 2; i <= n; i++) s += Math.log(i);
-    return s;
-  }
-  return n * Math.log(n) - n + 0.5 * Math.log(2 * Math.PI * n) + 1 / (12 * n) - 1 / (360 * n ** 3);
 }

@@ -1,3 +1,4 @@
+import { logFactorial } from './special-functions.ts';
 /**
  * Poisson tail probabilities, used to calibrate count anomalies: P(X ≥ k) for a surge and
  * P(X ≤ k) for a dip, X ~ Poisson(λ). Terms are summed by the recurrence
@@ -26,15 +27,4 @@ export function poissonTail(k: number, lambda: number, direction: 'upper' | 'low
     }
   }
   return Math.min(1, sum);
-}
-
-function logFactorial(n: number): number {
-  if (n < 2) return 0;
-  if (n < 256) {
-    let s = 0;
-    for (let i = 2; i <= n; i++) s += Math.log(i);
-    return s;
-  }
-  // Stirling's series; error below 1e-10 for n ≥ 256.
-  return n * Math.log(n) - n + 0.5 * Math.log(2 * Math.PI * n) + 1 / (12 * n) - 1 / (360 * n ** 3);
 }

@@ -130,3 +130,15 @@ function erfc(x: number): number {
     );
   return x >= 0 ? r : 2 - r;
 }
+
+/** ln(n!) for an integer n ≥ 0: exact sum below 256, Stirling's series above. Cost O(min(n, 256)). */
+export function logFactorial(n: number): number {
+  if (n < 2) return 0;
+  if (n < 256) {
+    let s = 0;
+    for (let i = 2; i <= n; i++) s += Math.log(i);
+    return s;
+  }
+  // Stirling's series; error below 1e-10 for n ≥ 256.
+  return n * Math.log(n) - n + 0.5 * Math.log(2 * Math.PI * n) + 1 / (12 * n) - 1 / (360 * n ** 3);
+}

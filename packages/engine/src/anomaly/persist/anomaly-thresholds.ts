@@ -114,6 +114,19 @@ function parseInput(input: unknown): z.output<typeof anomalyThresholdInputSchema
   return parsed.data;
 }
 
+/** The bound SQL parameters of a threshold's settings, shared by create and update. */
+function settingParams(t: z.output<typeof anomalyThresholdInputSchema>) {
+  return {
+    name: t.name,
+    series: t.series,
+    kind: t.kind,
+    lower: t.lower ?? null,
+    upper: t.upper ?? null,
+    sensitivity: t.sensitivity ?? null,
+    active: t.is_active,
+  };
+}
+
 /**
  * The thresholds resource: static or dynamic bands users put on series and KPIs, read by the
  * THRESHOLD family of every run.
@@ -147,13 +160,7 @@ export class AnomalyThresholdStore {
          $active, $by::UUID, $now, $now)`,
       {
         id,
-        name: t.name,
-        series: t.series,
-        kind: t.kind,
-        lower: t.lower ?? null,
-        upper: t.upper ?? null,
-        sensitivity: t.sensitivity ?? null,
-        active: t.is_active,
+        ...settingParams(t),
         by: createdBy ?? null,
         now,
       },
@@ -170,13 +177,7 @@ export class AnomalyThresholdStore {
          sensitivity = $sensitivity, is_active = $active, updated_at = $now WHERE id = $id::UUID`,
       {
         id,
-        name: t.name,
-        series: t.series,
-        kind: t.kind,
-        lower: t.lower ?? null,
-        upper: t.upper ?? null,
-        sensitivity: t.sensitivity ?? null,
-        active: t.is_active,
+        ...settingParams(t),
         now: this.now(),
       },
     );
