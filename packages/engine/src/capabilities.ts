@@ -19,7 +19,7 @@ export const capabilities = [
   recurrenceModule,
   anomalyModule,
   kpiModule,
-] as const satisfies readonly CapabilityModule<string, unknown>[];
+] as const satisfies readonly CapabilityModule<string, unknown, never>[];
 
 /** The services of the registered capabilities, by name (`kpis: KpiService`, ...). */
 export type CapabilityServices = {
@@ -28,9 +28,24 @@ export type CapabilityServices = {
     : never;
 };
 
+/**
+ * The capabilities' own engine options, each under its module's name (`kpis?: KpiOptions`); a
+ * module without options adds nothing.
+ */
+export type CapabilityOptions = {
+  readonly [M in (typeof capabilities)[number] as M extends CapabilityModule<string, unknown, infer O>
+    ? [O] extends [never]
+      ? never
+      : M['name']
+    : never]?: M extends CapabilityModule<string, unknown, infer O> ? O : never;
+};
+
+/** The registered modules as the engine iterates over them: options read as `unknown`. */
+export const registeredModules = capabilities as readonly CapabilityModule<string, unknown, unknown>[];
+
 /** Every migration this build knows, oldest first: the frozen migration 1, then the modules' own. */
 export const migrations: readonly Migration[] = migrationList(
-  capabilities.flatMap((m: CapabilityModule<string, unknown>) => m.migrations ?? []),
+  registeredModules.flatMap((m) => m.migrations ?? []),
 );
 
 /** The schema version this build writes. */
@@ -39,7 +54,7 @@ export const schemaVersion = migrations.at(-1)?.version ?? 0;
 /** The worker tasks of every registered capability, by name. */
 export function capabilityTasks(): Record<string, Task> {
   const table: Record<string, Task> = {};
-  for (const module of capabilities as readonly CapabilityModule<string, unknown>[]) {
+  for (const module of registeredModules) {
     for (const [name, task] of Object.entries(module.tasks ?? {})) {
       if (Object.hasOwn(table, name)) throw new Error(`worker task ${name} is declared twice`);
       table[name] = task;

@@ -1,5 +1,5 @@
 import type { EngineContext, IncidentsWrittenHook } from './context.ts';
-import type { EngineOptions } from './options.ts';
+import type { JobKind } from './jobs/job-types.ts';
 import type { Migration } from './store/migrations.ts';
 import type { Task } from './workers/dispatch.ts';
 
@@ -14,7 +14,7 @@ import type { Task } from './workers/dispatch.ts';
  * task functions and types statically, and load the service (and anything that touches the store)
  * inside `createService` and the hooks with `await import(...)`.
  */
-export interface CapabilityModule<Name extends string = string, Service = unknown> {
+export interface CapabilityModule<Name extends string = string, Service = unknown, Options = never> {
   /** The engine property the service is exposed as (`engine.kpis`); unique. */
   readonly name: Name;
   /**
@@ -25,26 +25,35 @@ export interface CapabilityModule<Name extends string = string, Service = unknow
   /** Worker tasks by name (`'capability.task'`): pure functions of a structured-cloneable payload. */
   readonly tasks?: Readonly<Record<string, Task>>;
   /**
-   * Checks the engine options this capability reads, before anything is opened.
+   * Checks this capability's own options (`openEngine({ [name]: options })`), before anything is
+   * opened. A capability without options leaves `Options` as `never`, and the engine option of
+   * its name does not exist.
    *
    * @throws EngineError VALIDATION_ERROR for a bad option.
    */
-  readonly checkOptions?: (options: EngineOptions) => void;
+  readonly checkOptions?: (options: Options | undefined) => void;
   /**
    * Builds the service once the schema is up to date (main thread only); may prepare data the
    * service needs from the first call (the KPI module makes sure the system metrics exist).
    */
-  readonly createService: (context: EngineContext, options: EngineOptions) => Promise<Service>;
+  readonly createService: (context: EngineContext, options: Options | undefined) => Promise<Service>;
   /** Subscribes to incident writes: runs inside the write's transaction, before the write. */
   readonly onIncidentsWritten?: IncidentsWrittenHook;
+  /**
+   * The batch operations this capability offers as jobs (`calculate_kpis`, ...): each a kind name,
+   * its parameters' schema, the permission needed to ask for it and its handler. The jobs
+   * capability queues, runs, retries and schedules them; the handlers live in the capability's
+   * folder.
+   */
+  readonly jobKinds?: readonly JobKind[];
 }
 
 /**
  * Declares a module, keeping its literal name and service type so that the engine's properties
  * are typed from the registry.
  */
-export function defineCapability<Name extends string, Service>(
-  module: CapabilityModule<Name, Service>,
-): CapabilityModule<Name, Service> {
+export function defineCapability<Name extends string, Service, Options = never>(
+  module: CapabilityModule<Name, Service, Options>,
+): CapabilityModule<Name, Service, Options> {
   return module;
 }

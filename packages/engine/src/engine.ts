@@ -1,16 +1,27 @@
 import type { Actor } from './auth/policy.ts';
 import { scopeEngine } from './auth/scoped-services.ts';
-import { type CapabilityServices, capabilities, migrations } from './capabilities.ts';
-import type { CapabilityModule } from './capability.ts';
+import {
+  type CapabilityOptions,
+  type CapabilityServices,
+  capabilities,
+  migrations,
+  registeredModules,
+} from './capabilities.ts';
 import type { EngineContext, IncidentsWrittenHook } from './context.ts';
 import { EngineError } from './errors.ts';
 import { EventOutbox } from './events/outbox.ts';
-import { defaultDatabasePath, type EngineOptions } from './options.ts';
+import { type CoreEngineOptions, defaultDatabasePath } from './options.ts';
 import { Database } from './store/database.ts';
 import { migrate } from './store/migrations.ts';
 import { WorkerPool, type WorkerPoolStats } from './workers/pool.ts';
 
-export { defaultDatabasePath, type EngineOptions } from './options.ts';
+export { defaultDatabasePath } from './options.ts';
+
+/**
+ * Options of {@link openEngine}: the engine's own (path, workers, DuckDB threads, clock) and each
+ * capability's under its name (`kpis: { openOutageHorizonHours }`).
+ */
+export type EngineOptions = CoreEngineOptions & CapabilityOptions;
 
 /**
  * The capability services of an engine, one property per registered module (`capabilities.ts`):
@@ -114,8 +125,9 @@ export function internalContext(engine: Engine): EngineContext {
  * for bad `kpi` options.
  */
 export async function openEngine(options: EngineOptions = {}): Promise<Engine> {
-  const modules: readonly CapabilityModule<string, unknown>[] = capabilities;
-  for (const module of modules) module.checkOptions?.(options); // bad options fail before anything opens
+  const modules = registeredModules;
+  const optionsOf = (name: string): unknown => (options as Readonly<Record<string, unknown>>)[name];
+  for (const module of modules) module.checkOptions?.(optionsOf(module.name)); // bad options fail before anything opens
   const db = await Database.open(options.path ?? defaultDatabasePath, {
     ...(options.duckdbThreads ? { threads: options.duckdbThreads } : {}),
   });
@@ -134,7 +146,7 @@ export async function openEngine(options: EngineOptions = {}): Promise<Engine> {
   const context: EngineContext = { db, pool, now, events: new EventOutbox(db, now), incidentsWritten };
   const services: Record<string, unknown> = {};
   try {
-    for (const module of modules) services[module.name] = await module.createService(context, options);
+    for (const module of modules) services[module.name] = await module.createService(context, optionsOf(module.name));
   } catch (error) {
     await pool.close();
     await db.close();

@@ -1,11 +1,13 @@
-import type { KpiOptions } from './kpi/kpi-options.ts';
 import type { WorkerPoolOptions } from './workers/pool.ts';
 
 /** Where `openEngine` keeps its database when no path is given. */
 export const defaultDatabasePath = './data/insights.duckdb';
 
-/** Options of `openEngine`. */
-export interface EngineOptions {
+/**
+ * The options of `openEngine` that belong to the engine itself; each capability adds its own
+ * under its name (`kpis: { openOutageHorizonHours }`), see `EngineOptions`.
+ */
+export interface CoreEngineOptions {
   /** Database file; `':memory:'` for a private in-memory database. Default {@link defaultDatabasePath}. */
   readonly path?: string;
   /** Worker-pool settings (threads default to the available cores). */
@@ -14,6 +16,4 @@ export interface EngineOptions {
   readonly duckdbThreads?: number;
   /** The clock; tests pass a fixed one. */
   readonly now?: () => Date;
-  /** KPI settings (how long an open incident counts as an outage). */
-  readonly kpi?: KpiOptions;
 }

@@ -137,7 +137,7 @@ export function scopeEngine<E extends object>(engine: E, serviceNames: readonly 
         value !== null &&
         typeof value === 'object'
       ) {
-        if (!services.has(property)) services.set(property, scopeService(value, property, actor));
+        if (!services.has(property)) services.set(property, scopeService(actorView(value, actor), property, actor));
         return services.get(property);
       }
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
@@ -146,6 +146,20 @@ export function scopeEngine<E extends object>(engine: E, serviceNames: readonly 
       return false;
     },
   });
+}
+
+/**
+ * A service that records or filters by who calls it (the jobs service records who asked for a
+ * job) implements `withActor`: the scoped engine then serves the actor's own view, and the
+ * method checks of {@link methodActions} still apply to it.
+ */
+export interface ActorAware<S> {
+  withActor(actor: Actor): S;
+}
+
+function actorView(service: object, actor: Actor): object {
+  const aware = service as Partial<ActorAware<object>>;
+  return typeof aware.withActor === 'function' ? aware.withActor(actor) : service;
 }
 
 function checkActor(actor: Actor): void {

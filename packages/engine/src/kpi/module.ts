@@ -1,5 +1,5 @@
 import { defineCapability } from '../capability.ts';
-import { outageRule } from './kpi-options.ts';
+import { type KpiOptions, outageRule } from './kpi-options.ts';
 import type { KpiService } from './kpi-service.ts';
 
 /**
@@ -7,14 +7,14 @@ import type { KpiService } from './kpi-service.ts';
  * engine makes sure the system metrics exist; incident writes that move or delete incidents mark
  * the hours they leave for the next rollup refresh.
  */
-export const kpiModule = defineCapability({
+export const kpiModule = defineCapability<'kpis', KpiService, KpiOptions>({
   name: 'kpis',
   checkOptions: (options) => {
-    outageRule(options.kpi);
+    outageRule(options);
   },
-  createService: async (context, options): Promise<KpiService> => {
+  createService: async (context, options) => {
     const { KpiService } = await import('./kpi-service.ts');
-    const service = new KpiService(context, options.kpi);
+    const service = new KpiService(context, options);
     await service.ensureSystemMetrics();
     return service;
   },

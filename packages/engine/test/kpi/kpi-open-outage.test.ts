@@ -38,7 +38,7 @@ afterEach(async () => {
 });
 
 async function open(kpi?: KpiOptions): Promise<Engine> {
-  engine = await openEngine({ path: ':memory:', now: () => clock, ...(kpi ? { kpi } : {}) });
+  engine = await openEngine({ path: ':memory:', now: () => clock, ...(kpi ? { kpis: kpi } : {}) });
   await engine.incidents.ingest({ records: outages });
   return engine;
 }
@@ -103,7 +103,7 @@ describe('an open outage incident', () => {
     try {
       for (const hours of [0, -1, Number.NaN, 1e9]) {
         const path = join(dir, 'never.duckdb');
-        await expect(openEngine({ path, kpi: { openOutageHorizonHours: hours } })).rejects.toMatchObject({
+        await expect(openEngine({ path, kpis: { openOutageHorizonHours: hours } })).rejects.toMatchObject({
           code: 'VALIDATION_ERROR',
         });
         expect(existsSync(path)).toBe(false);
