@@ -84,7 +84,8 @@ describe('recurrence found by the CLI, read through the library and the HTTP API
     await engine.auth.createUser({ username: 'ana', password: 'password-ana', role: 'analyst' });
     const token = (await engine.auth.createToken({ user: 'ana', name: 'e2e' })).key;
     const library = await engine.recurrence.list({ pageSize: 100, ordering: '-confidence_score' });
-    const key = (a: Analysis) => `${a.id} ${a.recurrence_type} ${a.occurrence_count} ${a.confidence_score}`;
+    const key = (a: Pick<Analysis, 'id' | 'recurrence_type' | 'occurrence_count' | 'confidence_score'>) =>
+      `${a.id} ${a.recurrence_type} ${a.occurrence_count} ${a.confidence_score}`;
     expect(library.results.map(key).sort()).toEqual(fromCli.map(key).sort());
 
     const server = await serve(engine, {

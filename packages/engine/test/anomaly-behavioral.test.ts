@@ -24,7 +24,7 @@ function slowed(i: FixtureIncident): FixtureIncident {
   const created = i.created_at.getTime();
   if (created < periodStart) return i;
   const stretch = (d: Date | null | undefined, by: number) =>
-    d ? new Date(created + (d.getTime() - created) * by) : d;
+    d ? new Date(created + (d.getTime() - created) * by) : null;
   if (i.team === 'checkout-team') return { ...i, resolved_at: stretch(i.resolved_at, 4) };
   if (i.team === 'payments-team') {
     const acknowledged = stretch(i.acknowledged_at, 4);

@@ -3,13 +3,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Table, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Engine, type IngestSource, openEngine } from '../src/index.ts';
+import { type Engine, type IncidentInput, type IngestSource, openEngine } from '../src/index.ts';
 import { internalContext } from '../src/internal.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'insights-ingest-unknown-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const good = { external_id: 'G1', title: 'Disk full', severity: 'HIGH', created_at: '2024-01-01T10:00:00Z' };
+const good = {
+  external_id: 'G1',
+  title: 'Disk full',
+  severity: 'HIGH' as const,
+  created_at: '2024-01-01T10:00:00Z',
+};
 const accepted =
   'id, external_id, title, description, category, subcategory, severity, priority, status, service, ' +
   'team, created_at, acknowledged_at, resolved_at, closed_at, escalation_level, reopen_count, ' +
@@ -52,7 +57,7 @@ describe('records with a field outside the incident schema', () => {
 
   it('are reported with the schema errors of the same row, and skipped with skipInvalid', async () => {
     await withEngine(async (engine) => {
-      const both = { ...misspelt, severity: 'SEVERE', Team: 'ops' };
+      const both = { ...misspelt, severity: 'SEVERE', Team: 'ops' } as unknown as IncidentInput; // invalid on purpose
       const report = await engine.incidents.ingest({ records: [good, both] }, { skipInvalid: true });
       expect(report).toMatchObject({ received: 2, inserted: 1, skipped: 1 });
       expect(report.errors.map((e) => [e.row, e.field])).toEqual([

@@ -1,7 +1,13 @@
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EngineError, incidentColumns, incidentInputSchema, openEngine } from '../src/index.ts';
+import {
+  EngineError,
+  type IncidentInput,
+  incidentColumns,
+  incidentInputSchema,
+  openEngine,
+} from '../src/index.ts';
 import { fastValidate } from '../src/ingest/fast-validate.ts';
 import { CsvSplitter } from '../src/ingest/readers/csv-splitter.ts';
 
@@ -108,11 +114,11 @@ describe('a batch with a bad row', () => {
 
   it('keeps the error list bounded but counts every bad row', async () => {
     await withEngine(async (engine) => {
-      const records = Array.from({ length: 1500 }, (_, i) => ({
-        title: `t${i}`,
-        severity: 'NOPE',
-        created_at: '2024-01-01',
-      }));
+      const records = Array.from(
+        { length: 1500 },
+        (_, i) =>
+          ({ title: `t${i}`, severity: 'NOPE', created_at: '2024-01-01' }) as unknown as IncidentInput, // invalid on purpose
+      );
       const error = (await engine.incidents.ingest({ records }).catch((e: unknown) => e)) as EngineError;
       expect(error.message).toMatch(/^1500 invalid rows/);
       expect((error.details as { errors: unknown[] }).errors).toHaveLength(1000);
@@ -243,7 +249,7 @@ describe('the fast validator', () => {
     'constructor',
   ];
   const base = { title: 'Title', severity: 'LOW', created_at: '2024-01-01T00:00:00Z' };
-  const fieldNames = new Set(incidentColumns.map((c) => c.name));
+  const fieldNames = new Set<string>(incidentColumns.map((c) => c.name));
   /** The reference: the schema's verdict, and no key outside the incident fields. */
   const ingestAccepts = (record: object) =>
     incidentInputSchema.safeParse(record).success && Object.keys(record).every((k) => fieldNames.has(k));
