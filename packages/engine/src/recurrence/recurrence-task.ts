@@ -1,5 +1,5 @@
 import type * as arrow from 'apache-arrow';
-import { tableFromTransferable, tableToTransferable } from '../workers/transfer.ts';
+import { packTable, type TableBatch, unpackTable } from '../workers/column-batch.ts';
 import {
   type FindRecurrenceOptions,
   findRecurrences,
@@ -14,12 +14,13 @@ export const findRecurrencesTaskName = 'recurrence.find';
 const windowColumns = ['title', 'description', 'service', 'category', 't'] as const;
 
 /**
- * What the `recurrence.find` worker task receives: the window's incidents as Arrow IPC bytes
- * (columns `title`, `description`, `service`, `category` as text, `t` the creation time in epoch
- * milliseconds as a double), moved to the worker rather than cloned, and the kernel's options.
+ * What the `recurrence.find` worker task receives: the window's incidents as a table batch (Arrow
+ * IPC bytes, `packTable`; columns `title`, `description`, `service`, `category` as text, `t` the
+ * creation time in epoch milliseconds as a double), moved to the worker rather than cloned, and
+ * the kernel's options.
  */
 export interface FindRecurrencesPayload {
-  readonly incidents: Uint8Array;
+  readonly incidents: TableBatch;
   readonly options: FindRecurrenceOptions;
 }
 
@@ -27,12 +28,14 @@ export interface FindRecurrencesPayload {
  * Packs a window read by the Arrow bridge (with at least the columns above, one row per incident
  * in the kernel's order) into a {@link FindRecurrencesPayload}. Other columns (e.g. `id`) stay
  * behind.
+ *
+ * @throws EngineError VALIDATION_ERROR when the window lacks one of the columns.
  */
 export function findRecurrencesPayload(
   window: arrow.Table,
   options: FindRecurrenceOptions,
 ): FindRecurrencesPayload {
-  return { incidents: tableToTransferable(window.select([...windowColumns])), options };
+  return { incidents: packTable(window, windowColumns), options };
 }
 
 /** Reads the kernel's input from the payload's columns; a missing title reads as ''. */
@@ -57,5 +60,5 @@ function recurrenceInput(incidents: arrow.Table): RecurrenceInput {
 
 /** The worker task: reads the payload's columns and runs {@link findRecurrences} on them. Pure. */
 export function findRecurrencesTask(payload: FindRecurrencesPayload): RecurrenceGroup[] {
-  return findRecurrences(recurrenceInput(tableFromTransferable(payload.incidents)), payload.options);
+  return findRecurrences(recurrenceInput(unpackTable(payload.incidents, windowColumns)), payload.options);
 }

@@ -1,9 +1,8 @@
-import { EngineError } from '../errors.ts';
-import { tableFromTransferable, tableToTransferable } from './transfer.ts';
+import { packTable, type TableBatch, unpackTable } from './column-batch.ts';
 
-/** Payload of {@link sumColumn}: an Arrow IPC table and the name of a numeric column. */
+/** Payload of {@link sumColumn}: a table batch (Arrow IPC) and the name of a numeric column. */
 export interface SumColumnPayload {
-  readonly ipc: Uint8Array;
+  readonly ipc: TableBatch;
   readonly column: string;
 }
 
@@ -14,15 +13,9 @@ export interface SumColumnPayload {
  * @throws EngineError VALIDATION_ERROR when the column is missing.
  */
 export function sumColumn(payload: SumColumnPayload): number {
-  const table = tableFromTransferable(payload.ipc);
-  const column = table.getChild(payload.column);
-  if (!column) {
-    throw new EngineError('VALIDATION_ERROR', `the table has no column ${payload.column}`, {
-      column: payload.column,
-    });
-  }
+  const table = unpackTable(payload.ipc, [payload.column]);
   let sum = 0;
-  for (const data of column.data) {
+  for (const data of table.getChild(payload.column)?.data ?? []) {
     const values = data.values as ArrayLike<number | bigint>;
     const bitmap = data.nullCount > 0 ? data.nullBitmap : undefined;
     for (let i = 0; i < data.length; i++) {
@@ -33,9 +26,9 @@ export function sumColumn(payload: SumColumnPayload): number {
   return sum;
 }
 
-/** Payload and result of {@link echoTable}: an Arrow IPC table. */
+/** Payload and result of {@link echoTable}: a table batch (Arrow IPC). */
 export interface EchoTablePayload {
-  readonly ipc: Uint8Array;
+  readonly ipc: TableBatch;
 }
 
 /**
@@ -43,5 +36,5 @@ export interface EchoTablePayload {
  * output make, used to measure and test transfer. O(bytes).
  */
 export function echoTable(payload: EchoTablePayload): EchoTablePayload {
-  return { ipc: tableToTransferable(tableFromTransferable(payload.ipc)) };
+  return { ipc: packTable(unpackTable(payload.ipc)) };
 }

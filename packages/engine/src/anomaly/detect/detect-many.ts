@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { EngineError } from '../../errors.ts';
+import { packSegments } from '../../workers/column-batch.ts';
 import type { WorkerPool } from '../../workers/pool.ts';
-import { type DetectBatch, detectTaskName } from '../tasks/detect-task.ts';
+import { type DetectBatch, detectTaskName, seriesColumnTypes } from '../tasks/detect-task.ts';
 import type { Detection, DetectOptions, SeriesInput } from './detect.ts';
 import { resolveSettings } from './detect-settings.ts';
 
@@ -43,7 +44,10 @@ export async function detectManySeries(
   return results.flat();
 }
 
-/** Splits the series into at most `target` contiguous batches of about equal point counts. */
+/**
+ * Splits the series into at most `target` contiguous batches of about equal point counts, each
+ * packed end to end by `packSegments` (one segment per series).
+ */
 function pack(series: readonly SeriesInput[], options: DetectOptions, target: number): DetectBatch[] {
   const total = series.reduce((sum, s) => sum + s.values.length, 0);
   const per = Math.max(1, Math.ceil(total / target));
@@ -54,21 +58,12 @@ function pack(series: readonly SeriesInput[], options: DetectOptions, target: nu
     let points = 0;
     while (j < series.length && (j === i || points + series[j]!.values.length <= per))
       points += series[j++]!.values.length;
-    const timestamps = new Float64Array(points);
-    const values = new Float64Array(points);
-    const offsets = new Int32Array(j - i + 1);
-    const keys: string[] = [];
-    let at = 0;
-    for (let q = i; q < j; q++) {
-      const s = series[q]!;
-      offsets[q - i] = at;
-      keys.push(s.key);
-      timestamps.set(s.timestamps, at);
-      values.set(s.values, at);
-      at += s.values.length;
-    }
-    offsets[j - i] = at;
-    batches.push({ keys, offsets, timestamps, values, options });
+    const members = series.slice(i, j);
+    batches.push({
+      keys: members.map((s) => s.key),
+      series: packSegments(members, seriesColumnTypes),
+      options,
+    });
     i = j;
   }
   return batches;

@@ -1,6 +1,7 @@
 import type { EngineContext } from '../../context.ts';
 import { severities } from '../../schema/enums.ts';
 import { queryArrow } from '../../store/arrow-bridge.ts';
+import { packColumns } from '../../workers/column-batch.ts';
 import { quantileSorted, sortedCopy } from '../kernels/order-stats.ts';
 import type { AnomalyModelConfig } from '../persist/anomaly-model.ts';
 import { type BehavioralPayload, type BehavioralTest, behavioralTaskName } from '../tasks/behavioral-task.ts';
@@ -48,7 +49,8 @@ export async function behavioralDrafts(
     periods.push({ start, end });
     if (start <= range.start.getTime()) break;
   }
-  const flatPeriods = Float64Array.from(periods.flatMap((x) => [x.start, x.end]));
+  const periodStarts = Float64Array.from(periods, (x) => x.start);
+  const periodEnds = Float64Array.from(periods, (x) => x.end);
   const found: { kind: 'service' | 'team'; slices: SliceData; test: BehavioralTest }[] = [];
   let tests = 0;
   for (const kind of ['service', 'team'] as const) {
@@ -56,12 +58,11 @@ export async function behavioralDrafts(
     if (slices.names.length === 0) continue;
     // The slices are read again for the findings, so the worker gets copies (moved by `pool.run`).
     const payload: BehavioralPayload = {
-      t: slices.t.slice(),
-      severity: slices.severity.slice(),
-      ratio: slices.ratio.slice(),
-      resolveRatio: slices.resolveRatio.slice(),
-      offsets: slices.offsets.slice(),
-      periods: flatPeriods.slice(),
+      slices: packColumns(
+        { t: slices.t, severity: slices.severity, ratio: slices.ratio, resolveRatio: slices.resolveRatio },
+        { offsets: slices.offsets, copy: true },
+      ),
+      periods: packColumns({ start: periodStarts, end: periodEnds }, { copy: true }),
       minSamples,
     };
     const results = await context.pool.run<BehavioralTest[]>(behavioralTaskName, payload);
@@ -79,7 +80,7 @@ export async function behavioralDrafts(
   return drafts;
 }
 
-/** The incidents of every slice of one kind, packed slice after slice (see `BehavioralPayload`). */
+/** The incidents of every slice of one kind, slice after slice (`offsets` as in a column batch). */
 interface SliceData {
   readonly names: string[];
   readonly offsets: Int32Array;

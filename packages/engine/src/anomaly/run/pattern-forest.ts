@@ -2,6 +2,7 @@ import type * as arrow from 'apache-arrow';
 import type { EngineContext } from '../../context.ts';
 import { EngineError } from '../../errors.ts';
 import { queryArrow } from '../../store/arrow-bridge.ts';
+import { packColumns } from '../../workers/column-batch.ts';
 import { quantileSorted, sortedCopy } from '../kernels/order-stats.ts';
 import type { AnomalyModelConfig } from '../persist/anomaly-model.ts';
 import { type ForestPayload, forestTaskName } from '../tasks/forest-task.ts';
@@ -86,11 +87,8 @@ export async function patternForestDrafts(
     data[w * cols + cols - 1] = mttaN[w] ? mttaSum[w]! / mttaN[w]! : fill;
   }
   // The features are read again below for the descriptions; the worker gets a copy, moved.
-  const copy = data.slice();
   const payload: ForestPayload = {
-    data: copy,
-    rows: rowsCount,
-    cols,
+    windows: packColumns({ features: data }, { rows: rowsCount, widths: { features: cols }, copy: true }),
     trees: settings.trees,
     sampleSize: settings.sample_size,
     seed: 42,

@@ -1,22 +1,40 @@
+import { type ColumnBatch, segmentBounds, segmentCount, unpackColumns } from '../../workers/column-batch.ts';
 import { chiSquareHomogeneity } from '../kernels/chi-square.ts';
 import { ksTwoSample } from '../kernels/ks-two-sample.ts';
 
+/** The columns of the incidents of a batch of slices (one segment per slice). */
+type SliceColumns = {
+  /** Creation times, epoch ms. */
+  t: Float64Array;
+  /** Severity index 0..3 (LOW..CRITICAL). */
+  severity: Uint8Array;
+  /** Acknowledgement delay divided by its severity's median delay; NaN when not acknowledged. */
+  ratio: Float64Array;
+  /** Resolution delay divided by its severity's median resolution delay; NaN when not resolved. */
+  resolveRatio: Float64Array;
+};
+
+/** The column types of {@link SliceColumns}. */
+const sliceColumnTypes = {
+  t: Float64Array,
+  severity: Uint8Array,
+  ratio: Float64Array,
+  resolveRatio: Float64Array,
+} as const;
+
+/** The columns of the periods to test: one row per period, `[start, end)` in epoch ms. */
+type PeriodColumns = { start: Float64Array; end: Float64Array };
+
+/** The column types of {@link PeriodColumns}. */
+const periodColumnTypes = { start: Float64Array, end: Float64Array } as const;
+
 /**
- * Payload of the behavioural worker task: the incidents of many slices (services or teams) packed
- * slice after slice — slice i spans `[offsets[i], offsets[i + 1])` — and the periods to test.
+ * Payload of the behavioural worker task: the incidents of many slices (services or teams) as one
+ * column batch with a segment per slice (slice i is segment i), and the periods to test.
  */
 export interface BehavioralPayload {
-  /** Creation times, epoch ms. */
-  readonly t: Float64Array;
-  /** Severity index 0..3 (LOW..CRITICAL). */
-  readonly severity: Uint8Array;
-  /** Acknowledgement delay divided by its severity's median delay; NaN when not acknowledged. */
-  readonly ratio: Float64Array;
-  /** Resolution delay divided by its severity's median resolution delay; NaN when not resolved. */
-  readonly resolveRatio: Float64Array;
-  readonly offsets: Int32Array;
-  /** Periods as [start, end) pairs, epoch ms. */
-  readonly periods: Float64Array;
+  readonly slices: ColumnBatch<SliceColumns>;
+  readonly periods: ColumnBatch<PeriodColumns>;
   readonly minSamples: number;
 }
 
@@ -49,14 +67,15 @@ export const behavioralTaskName = 'anomaly.behavioral';
  * Cost O(periods · n log n).
  */
 export function behavioralTests(payload: BehavioralPayload): BehavioralTest[] {
-  const { t, severity, ratio, resolveRatio, offsets, periods, minSamples } = payload;
+  const { t, severity, ratio, resolveRatio } = unpackColumns(payload.slices, sliceColumnTypes);
+  const periods = unpackColumns(payload.periods, periodColumnTypes);
+  const { minSamples } = payload;
   const out: BehavioralTest[] = [];
-  for (let s = 0; s + 1 < offsets.length; s++) {
-    const from = offsets[s]!;
-    const to = offsets[s + 1]!;
-    for (let p = 0; 2 * p + 1 < periods.length; p++) {
-      const start = periods[2 * p]!;
-      const end = periods[2 * p + 1]!;
+  for (let s = 0; s < segmentCount(payload.slices); s++) {
+    const { from, to } = segmentBounds(payload.slices, s);
+    for (let p = 0; p < payload.periods.rows; p++) {
+      const start = periods.start[p]!;
+      const end = periods.end[p]!;
       const recent: number[] = [];
       const base: number[] = [];
       const recentResolve: number[] = [];
