@@ -2,6 +2,7 @@ import { anomalyModule } from './anomaly/module.ts';
 import { authModule } from './auth/module.ts';
 import type { CapabilityModule } from './capability.ts';
 import { incidentsModule } from './incidents/module.ts';
+import { jobsModule } from './jobs/module.ts';
 import { kpiModule } from './kpi/module.ts';
 import { recurrenceModule } from './recurrence/module.ts';
 import { type Migration, migrationList } from './store/migrations.ts';
@@ -19,6 +20,7 @@ export const capabilities = [
   recurrenceModule,
   anomalyModule,
   kpiModule,
+  jobsModule,
 ] as const satisfies readonly CapabilityModule<string, unknown, never>[];
 
 /** The services of the registered capabilities, by name (`kpis: KpiService`, ...). */

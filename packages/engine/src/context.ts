@@ -1,4 +1,5 @@
 import type { EventOutbox } from './events/outbox.ts';
+import type { JobKind } from './jobs/job-types.ts';
 import type { Database } from './store/database.ts';
 import type { SqlParams } from './store/sql-values.ts';
 import type { Transaction } from './store/transaction.ts';
@@ -19,6 +20,18 @@ export interface EngineContext {
    * write moves or deletes; it runs every capability's `onIncidentsWritten`.
    */
   readonly incidentsWritten: IncidentsWrittenHook;
+  /**
+   * The capability services by name, filled in registry order while the engine opens (all of them
+   * once `openEngine` returns): what job handlers run with.
+   */
+  readonly services: Readonly<Record<string, unknown>>;
+  /** The job kinds every registered module offers (`CapabilityModule.jobKinds`), in registry order. */
+  readonly jobKinds: readonly JobKind[];
+  /**
+   * Registers work to run when the engine closes, before the workers and the database stop (the
+   * job runner stops there). Later registrations run first.
+   */
+  readonly onClose: (work: () => Promise<void>) => void;
 }
 
 /**

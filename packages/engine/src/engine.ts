@@ -43,13 +43,20 @@ let readContext: (engine: Engine) => EngineContext;
 export class Engine {
   /** Shared by the services; reachable only through {@link internalContext}, never from the shells. */
   readonly #context: EngineContext;
+  /** Work registered with `context.onClose`, run first when the engine closes. */
+  readonly #closers: readonly (() => Promise<void>)[];
   /** The outbox of domain events (anomaly detected, KPI threshold breached, ...). */
   readonly events: EventOutbox;
   private closing: Promise<void> | undefined;
 
   /** @internal Use {@link openEngine}. */
-  constructor(context: EngineContext, services: CapabilityServices) {
+  constructor(
+    context: EngineContext,
+    services: CapabilityServices,
+    closers: readonly (() => Promise<void>)[] = [],
+  ) {
     this.#context = context;
+    this.#closers = closers;
     this.events = context.events;
     Object.assign(this, services);
   }
@@ -102,6 +109,7 @@ export class Engine {
   /** Finishes pending writes, stops the workers and releases the database. Safe to call twice. */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      for (const close of [...this.#closers].reverse()) await close();
       await this.#context.pool.close();
       await this.#context.db.close();
     })();
@@ -143,14 +151,26 @@ export async function openEngine(options: EngineOptions = {}): Promise<Engine> {
   const incidentsWritten: IncidentsWrittenHook = async (tx, written) => {
     for (const subscriber of subscribers) await subscriber(tx, written);
   };
-  const context: EngineContext = { db, pool, now, events: new EventOutbox(db, now), incidentsWritten };
   const services: Record<string, unknown> = {};
+  const closers: (() => Promise<void>)[] = [];
+  const context: EngineContext = {
+    db,
+    pool,
+    now,
+    events: new EventOutbox(db, now),
+    incidentsWritten,
+    services,
+    jobKinds: modules.flatMap((m) => m.jobKinds ?? []),
+    onClose: (work) => closers.push(work),
+  };
   try {
-    for (const module of modules) services[module.name] = await module.createService(context, optionsOf(module.name));
+    for (const module of modules)
+      services[module.name] = await module.createService(context, optionsOf(module.name));
   } catch (error) {
+    for (const close of closers.reverse()) await close().catch(() => {});
     await pool.close();
     await db.close();
     throw error;
   }
-  return new Engine(context, services as CapabilityServices);
+  return new Engine(context, services as CapabilityServices, closers);
 }

@@ -58,7 +58,7 @@ describe('capability modules', () => {
     const names = modules.map((m) => m.name);
     expect(new Set(names).size).toBe(names.length);
     for (const name of names) expect(engine[name as keyof Engine]).toBeTypeOf('object');
-    expect(names).toEqual(['incidents', 'auth', 'recurrence', 'anomalies', 'kpis']);
+    expect(names).toEqual(['incidents', 'auth', 'recurrence', 'anomalies', 'kpis', 'jobs']);
   });
 
   it('assembles the worker task table from the modules', () => {

@@ -1,5 +1,6 @@
 import { defineCapability } from '../capability.ts';
 import type { AnomalyService } from './anomaly-service.ts';
+import { runAnomalyDetectionJob } from './jobs.ts';
 import { behavioralTaskName, behavioralTests } from './tasks/behavioral-task.ts';
 import { detectBatch, detectTaskName } from './tasks/detect-task.ts';
 import { forestScores, forestTaskName } from './tasks/forest-task.ts';
@@ -10,6 +11,7 @@ import { forestScores, forestTaskName } from './tasks/forest-task.ts';
  */
 export const anomalyModule = defineCapability({
   name: 'anomalies',
+  jobKinds: [runAnomalyDetectionJob],
   tasks: {
     [detectTaskName]: detectBatch,
     [forestTaskName]: forestScores,

@@ -66,6 +66,15 @@ export const methodActions: Readonly<Record<string, Action>> = {
   'kpis.maintenanceWindows.list': 'resources.read',
   'kpis.maintenanceWindows.create': 'analyses.write',
   'kpis.maintenanceWindows.delete': 'analyses.write',
+
+  // Submitting also needs the kind's own action, checked by the service; run and startRunner are system only.
+  'jobs.kinds': 'resources.read',
+  'jobs.get': 'resources.read',
+  'jobs.list': 'resources.read',
+  'jobs.wait': 'resources.read',
+  'jobs.schedules': 'resources.read',
+  'jobs.submit': 'resources.read',
+  'jobs.cancel': 'analyses.write',
 };
 
 /**
@@ -137,7 +146,8 @@ export function scopeEngine<E extends object>(engine: E, serviceNames: readonly 
         value !== null &&
         typeof value === 'object'
       ) {
-        if (!services.has(property)) services.set(property, scopeService(actorView(value, actor), property, actor));
+        if (!services.has(property))
+          services.set(property, scopeService(actorView(value, actor), property, actor));
         return services.get(property);
       }
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;

@@ -8,7 +8,13 @@ export const jobStatuses = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELL
 export type JobStatus = (typeof jobStatuses)[number];
 
 /** A value that survives `JSON.stringify` and `JSON.parse` unchanged: what job results are. */
-export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+export type JsonValue =
+  | null
+  | boolean
+  | number
+  | string
+  | readonly JsonValue[]
+  | { readonly [key: string]: JsonValue };
 
 /** How far a job has got: `done` of `total` steps (total unknown: `null`), and what it is doing. */
 export interface JobProgress {
@@ -76,7 +82,11 @@ export interface JobRunContext<Parameters> {
   /** The engine's clock. */
   now(): Date;
   /** Reports progress; stored and shown by `GET /api/jobs/{id}/` (written at most a few times a second). */
-  progress(update: { readonly done: number; readonly total?: number | null; readonly message?: string }): void;
+  progress(update: {
+    readonly done: number;
+    readonly total?: number | null;
+    readonly message?: string;
+  }): void;
 }
 
 /**

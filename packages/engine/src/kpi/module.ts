@@ -1,4 +1,5 @@
 import { defineCapability } from '../capability.ts';
+import { calculateKpisJob } from './jobs.ts';
 import { type KpiOptions, outageRule } from './kpi-options.ts';
 import type { KpiService } from './kpi-service.ts';
 
@@ -9,6 +10,7 @@ import type { KpiService } from './kpi-service.ts';
  */
 export const kpiModule = defineCapability<'kpis', KpiService, KpiOptions>({
   name: 'kpis',
+  jobKinds: [calculateKpisJob],
   checkOptions: (options) => {
     outageRule(options);
   },
