@@ -19,6 +19,7 @@ export type { AnomalyService } from './anomaly/anomaly-service.ts';
 export type { AnomalyThresholdStore } from './anomaly/persist/anomaly-thresholds.ts';
 export type { AuthService } from './auth/auth-service.ts';
 export type { IncidentService } from './incidents/incident-service.ts';
+export type { JobKindInfo, JobService } from './jobs/job-service.ts';
 export type { KpiService } from './kpi/kpi-service.ts';
 export type { RecurrenceService } from './recurrence/recurrence-service.ts';
 
@@ -42,6 +43,7 @@ export type { AnomalyListFilters } from './anomaly/anomaly-service.ts';
 export type { AnomalyThresholdListFilters } from './anomaly/persist/anomaly-thresholds.ts';
 export type { TokenListFilters, UserListFilters } from './auth/auth-rules.ts';
 export type { IncidentListFilters } from './incidents/incident-row.ts';
+export type { JobListFilters } from './jobs/job-queue.ts';
 export type { MaintenanceWindowListFilters } from './kpi/maintenance-windows.ts';
 export type { MeasurementListFilters } from './kpi/measurement-store.ts';
 export type { KpiMetricListFilters } from './kpi/metric-store.ts';
@@ -144,6 +146,32 @@ export {
 export { type AnomalyAction, anomalyTransitions } from './anomaly/persist/lifecycle.ts';
 export type { AnomalyRunOptions, AnomalyRunResult } from './anomaly/run/anomaly-run.ts';
 
+// ── Jobs and schedules: batch work queued, run, retried and scheduled (engine.jobs) ────────────
+
+export { jobError } from './jobs/job-errors.ts';
+export type { FailOutcome, JobQueue, NewJob } from './jobs/job-queue.ts';
+export type { JobRequest } from './jobs/job-request.ts';
+export type { JobRunner, JobRunnerOptions } from './jobs/job-runner.ts';
+export {
+  type Job,
+  type JobError,
+  type JobKind,
+  type JobProgress,
+  type JobRunContext,
+  type JobStatus,
+  type JsonValue,
+  jobStatuses,
+} from './jobs/job-types.ts';
+export type { JobsOptions } from './jobs/jobs-options.ts';
+export {
+  defaultSchedules,
+  dueSlot,
+  nextRunAt,
+  type ScheduleConfig,
+  type ScheduleState,
+  slotStart,
+} from './jobs/schedule-slots.ts';
+
 // ── Errors: one type, stable codes ─────────────────────────────────────────────────────────────
 
 export { EngineError, type ErrorCode, errorCodes, isEngineError } from './errors.ts';
@@ -179,3 +207,17 @@ export {
   detectSeriesAnomalies,
   type SeriesInput,
 } from './anomaly/detect/detect.ts';
+export {
+  evaluateRollingOrigin,
+  type FoldForecast,
+  type ForecastScores,
+} from './forecast/evaluate.ts';
+export { forecast } from './forecast/forecast.ts';
+export {
+  type ForecastAlgorithm,
+  type ForecastOptions,
+  type ForecastPoint,
+  type ForecastResult,
+  type ForecastSeries,
+  forecastAlgorithms,
+} from './forecast/types.ts';
