@@ -1,5 +1,5 @@
 import { type Engine, type EngineOptions, openEngine, type Role } from '@incident-insights/engine';
-import { type AppOptions, type RunningServer, serve } from '@incident-insights/server';
+import { type AppOptions, type RunningServer, type ServeOptions, serve } from '@incident-insights/server';
 
 /** A server on an ephemeral port over an in-memory engine, with one user and token per role. */
 export interface TestServer {
@@ -15,10 +15,16 @@ export interface TestServer {
 
 /**
  * Starts the real HTTP server on 127.0.0.1 with a free port. Rate limiting is off and logging
- * silent unless `app` says otherwise.
+ * silent unless `app` says otherwise; `jobs` is the server's job runner (default: `serve`'s, which
+ * runs queued jobs and no schedule).
  */
 export async function startServer(
-  options: { app?: AppOptions; engine?: EngineOptions; populate?: (engine: Engine) => Promise<void> } = {},
+  options: {
+    app?: AppOptions;
+    engine?: EngineOptions;
+    jobs?: ServeOptions['jobs'];
+    populate?: (engine: Engine) => Promise<void>;
+  } = {},
 ): Promise<TestServer> {
   const engine = await openEngine({ path: ':memory:', ...options.engine });
   const tokens = {} as Record<Role, string>;
@@ -30,6 +36,7 @@ export async function startServer(
   const server = await serve(engine, {
     port: 0,
     handleSignals: false,
+    ...(options.jobs === undefined ? {} : { jobs: options.jobs }),
     app: { rateLimit: false, logger: false, ...options.app },
   });
   return {

@@ -1,5 +1,6 @@
 import { defaultDatabasePath, type Engine, openEngine } from '@incident-insights/engine';
 import type { Command } from 'commander';
+import { explainLockError } from './backend/database-lock.ts';
 
 /** The database every command works on: `--db`, else `INSIGHTS_DB`, else the default file. */
 export function databasePath(command: Command): string {
@@ -7,9 +8,18 @@ export function databasePath(command: Command): string {
   return options.db ?? process.env['INSIGHTS_DB'] ?? defaultDatabasePath;
 }
 
-/** Opens the engine for a command, runs `work`, and always closes it. */
+/**
+ * Opens the engine for a command, runs `work`, and always closes it. A database another process
+ * holds fails with one line saying which process (see {@link explainLockError}), not DuckDB's text.
+ */
 export async function withEngine<T>(command: Command, work: (engine: Engine) => Promise<T>): Promise<T> {
-  const engine = await openEngine({ path: databasePath(command) });
+  const path = databasePath(command);
+  let engine: Engine;
+  try {
+    engine = await openEngine({ path });
+  } catch (error) {
+    throw explainLockError(error, path);
+  }
   try {
     return await work(engine);
   } finally {

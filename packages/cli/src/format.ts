@@ -65,3 +65,8 @@ function cellText(value: unknown): string {
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : value.toFixed(2);
   return printable(value);
 }
+
+/** A record as JSON carries it: its `Date` fields as ISO strings (one level deep). */
+export type AsJson<T> = {
+  readonly [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K];
+};

@@ -1,11 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openEngine } from '@incident-insights/engine';
 import { loadSyntheticIncidents } from '@incident-insights/engine/synth';
+import { runtimeFilePath } from '@incident-insights/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../../../test/support/run-cli.ts';
+import { repoRoot, runInsights, sourceRunner } from '../../../test/support/run-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'insights-serve-analyze-'));
 const db = join(dir, 'demo.duckdb');
@@ -16,6 +17,7 @@ beforeAll(async () => {
   const engine = await openEngine({ path: db });
   try {
     await loadSyntheticIncidents(engine, { seed: 1, count: 1500, days: 30 });
+    await engine.auth.createUser({ username: 'ops', role: 'admin' });
   } finally {
     await engine.close();
   }
@@ -37,14 +39,16 @@ function stderrMatch(child: ChildProcess, read: () => string, pattern: RegExp): 
   });
 }
 
-/** Starts `insights serve --analyze` on the demo database; `stderr()` is everything it logged so far. */
-function startServe(): { child: ChildProcess; stderr: () => string; exited: Promise<number | null> } {
+/** Starts `insights serve` on the demo database with `args`; `stderr()` is everything it logged so far. */
+function startServe(args: readonly string[]): {
+  child: ChildProcess;
+  stderr: () => string;
+  exited: Promise<number | null>;
+} {
   const child = spawn(
     process.execPath,
     [
-      '--import',
-      'tsx',
-      '--conditions=@incident-insights/source',
+      ...sourceRunner,
       'packages/cli/src/main.ts',
       '--db',
       db,
@@ -53,9 +57,7 @@ function startServe(): { child: ChildProcess; stderr: () => string; exited: Prom
       '0',
       '--log-level',
       'silent',
-      '--analyze',
-      '--anomaly-window',
-      '240',
+      ...args,
     ],
     { cwd: repoRoot },
   );
@@ -67,39 +69,134 @@ function startServe(): { child: ChildProcess; stderr: () => string; exited: Prom
   return { child, stderr: () => err, exited };
 }
 
+/** The jobs of the database once no server holds it, by kind. */
+async function storedJobs() {
+  const engine = await openEngine({ path: db });
+  try {
+    return (await engine.jobs.list({ pageSize: 100 })).results.sort((a, b) => a.kind.localeCompare(b.kind));
+  } finally {
+    await engine.close();
+  }
+}
+
 describe('insights serve --analyze', () => {
-  it('answers first, then runs the three analyses in the same process, and stops on SIGTERM', async () => {
-    const { child, stderr, exited } = startServe();
+  it('answers first, then runs the three analyses as jobs of the server, and stops on SIGTERM', async () => {
+    const { child, stderr, exited } = startServe(['--no-schedule', '--analyze', '--anomaly-window', '240']);
     try {
       const [, url] = await stderrMatch(child, stderr, /listening on (http:\/\/[^/\s]+)\/api\//);
-      const health = await fetch(`${url}/healthz`);
-      expect(health.status).toBe(200);
-      await stderrMatch(child, stderr, /analysis: finished in/);
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      await stderrMatch(child, stderr, /^analysis: run_anomaly_detection \w+ in/m);
+      await stderrMatch(child, stderr, /^analysis: analyze_recurrence \w+ in/m);
+      await stderrMatch(child, stderr, /^analysis: calculate_kpis \w+ in/m);
     } finally {
       child.kill('SIGTERM');
     }
     expect(await exited).toBe(0);
-    const err = stderr();
-    const lines = err.split('\n');
+    const lines = stderr().split('\n');
     const at = (pattern: RegExp) => lines.findIndex((line) => pattern.test(line));
-    // Listening comes before the analyses start; each step reports, in the order of `npm run analyze`.
     expect(at(/listening on/)).toBeGreaterThanOrEqual(0);
-    expect(at(/listening on/)).toBeLessThan(at(/^analysis: the server answers meanwhile/));
-    const kpis = at(/^analysis: calculate-kpis: 8 KPI measurements calculated, 0 already stored/);
-    const recurrence = at(/^analysis: analyze-recurrence: \d+ recurring patterns/);
-    const anomalies = at(/^analysis: run-anomaly-detection: \d+ new anomalies/);
-    expect(kpis).toBeGreaterThan(at(/listening on/));
-    expect(recurrence).toBeGreaterThan(kpis);
-    expect(anomalies).toBeGreaterThan(recurrence);
-    expect(err).not.toContain('failed');
+    expect(at(/^schedules: none \(--no-schedule\); queued jobs still run$/)).toBeGreaterThan(
+      at(/listening on/),
+    );
+    expect(
+      at(
+        /^analysis: queued calculate_kpis \(job [\w-]+\), analyze_recurrence \(job [\w-]+\), run_anomaly_detection/,
+      ),
+    ).toBeGreaterThan(at(/listening on/));
+    // 8 system metrics, none measured before (the demo database has no measurement yet).
+    expect(
+      at(/^analysis: calculate_kpis SUCCEEDED in [\d.]+ s: 8 KPI measurements calculated, 0 already stored$/),
+    ).toBeGreaterThan(0);
+    expect(
+      at(/^analysis: analyze_recurrence SUCCEEDED in [\d.]+ s: \d+ recurring patterns$/),
+    ).toBeGreaterThan(0);
+    expect(at(/^analysis: run_anomaly_detection SUCCEEDED in [\d.]+ s: \d+ new anomalies$/)).toBeGreaterThan(
+      0,
+    );
+    expect(existsSync(runtimeFilePath(db))).toBe(false);
+
+    const jobs = await storedJobs();
+    expect(jobs.map((j) => [j.kind, j.status, j.parameters, j.requested_by_username, j.schedule])).toEqual([
+      ['analyze_recurrence', 'SUCCEEDED', {}, 'system', null],
+      ['calculate_kpis', 'SUCCEEDED', {}, 'system', null],
+      ['run_anomaly_detection', 'SUCCEEDED', { time_window: 240 }, 'system', null],
+    ]);
   });
 
-  it('on SIGTERM while analysing, ends the step in progress, runs no other, and exits 0', async () => {
-    const { child, stderr, exited } = startServe();
-    await stderrMatch(child, stderr, /^analysis: the server answers meanwhile/m);
-    child.kill('SIGTERM');
+  it('runs the default schedules unless told otherwise, and shows them at /api/jobs/schedules/', async () => {
+    const { child, stderr, exited } = startServe([]);
+    try {
+      const [, url] = await stderrMatch(child, stderr, /listening on (http:\/\/[^/\s]+)\/api\//);
+      expect(stderr()).toMatch(
+        /^schedules: the default ones \(KPIs hourly, anomaly detection every 15 minutes, recurrence every 6 hours\)/m,
+      );
+      const { readRuntimeFile } = await import('@incident-insights/server');
+      const credential = readRuntimeFile(db)?.credential;
+      const response = await fetch(`${url}/api/jobs/schedules/`, {
+        headers: { Authorization: `Token ${credential}` },
+      });
+      const schedules = (await response.json()) as { name: string; kind: string; every_seconds: number }[];
+      expect(schedules.map((s) => [s.name, s.kind, s.every_seconds])).toEqual([
+        ['kpis-hourly', 'calculate_kpis', 3600],
+        ['anomalies-15min', 'run_anomaly_detection', 900],
+        ['recurrence-6h', 'analyze_recurrence', 21_600],
+      ]);
+    } finally {
+      child.kill('SIGTERM');
+    }
     expect(await exited).toBe(0);
-    expect(stderr()).toMatch(/analysis: stopped before the end \(the server is shutting down\)/);
-    expect(stderr()).not.toMatch(/analysis: finished in/);
+  });
+
+  it('refuses a bad --schedule-config with one line and exit 2, before anything is written', async () => {
+    const cases: [string, RegExp][] = [
+      ['{"name": "k"}', /must be a JSON list of schedules/],
+      [
+        '[{"name": "k", "kind": "calculate_kpis", "everySeconds": 0}]',
+        /schedule 1 \("k"\): everySeconds must be a whole number of seconds from 1/,
+      ],
+      [
+        '[{"name": "k", "kind": "calculate_kpis", "every": 60}]',
+        /schedule 1: unknown field every \(accepted: name, kind, parameters, everySeconds, enabled\)/,
+      ],
+      [
+        '[{"name": "k", "kind": "coffee", "everySeconds": 60}]',
+        /schedule 1 \("k"\): unknown kind coffee \(accepted: .*calculate_kpis/,
+      ],
+      [
+        '[{"name": "k", "kind": "calculate_kpis", "everySeconds": 60, "parameters": {"window": 1}}]',
+        /invalid parameters for calculate_kpis: parameters\.window: unknown field/,
+      ],
+    ];
+    const fresh = join(dir, 'fresh.duckdb');
+    for (const [text, message] of cases) {
+      const file = join(dir, 'schedules.json');
+      writeFileSync(file, text);
+      const run = await runInsights(['--db', fresh, 'serve', '--port', '0', '--schedule-config', file]);
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(run.stderr).toMatch(new RegExp(`^insights: --schedule-config ${file}: ${message.source}`));
+      expect(run.stdout).toBe(''); // no admin token: no user was created
+    }
+    const both = await runInsights([
+      '--db',
+      fresh,
+      'serve',
+      '--no-schedule',
+      '--schedule-config',
+      join(dir, 'x.json'),
+    ]);
+    expect(both).toMatchObject({
+      code: 2,
+      stderr: 'insights: --no-schedule and --schedule-config exclude each other\n',
+    });
+    if (existsSync(fresh)) {
+      const engine = await openEngine({ path: fresh });
+      try {
+        expect(await engine.auth.countUsers()).toBe(0);
+        expect((await engine.jobs.list()).count).toBe(0);
+      } finally {
+        await engine.close();
+      }
+    }
   });
 });

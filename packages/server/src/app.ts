@@ -19,6 +19,7 @@ import { apiRootRoutes } from './routes/api-root.ts';
 import { authRoutes } from './routes/auth.ts';
 import { homeRoutes } from './routes/home.ts';
 import { incidentRoutes } from './routes/incidents.ts';
+import { jobRoutes } from './routes/jobs.ts';
 import { kpiMeasurementRoutes } from './routes/kpi-measurements.ts';
 import { kpiMetricRoutes } from './routes/kpi-metrics.ts';
 import { maintenanceWindowRoutes } from './routes/maintenance-windows.ts';
@@ -36,7 +37,7 @@ export function createApp(engine: Engine, options: AppOptions = {}): OpenAPIHono
   const logger = options.logger === false ? pino({ enabled: false }) : (options.logger ?? createLogger());
   const metrics = new HttpMetrics();
   const oidc = options.oidc?.length ? new OidcVerifier(options.oidc) : undefined;
-  const auth = authenticate(engine, oidc);
+  const auth = authenticate(engine, oidc, options.localCredential);
   const limiter = options.rateLimit === false ? undefined : rateLimit(options.rateLimit);
   const bodyLimitBytes = options.bodyLimitBytes ?? 1024 * 1024;
   const uploadLimitBytes = options.uploadLimitBytes ?? 256 * 1024 * 1024;
@@ -70,6 +71,8 @@ export function createApp(engine: Engine, options: AppOptions = {}): OpenAPIHono
           'X-RateLimit-Remaining',
           'X-RateLimit-Reset',
           'Retry-After',
+          'Location',
+          'X-Job-Deduplicated',
         ],
         maxAge: 600,
       }),
@@ -136,6 +139,7 @@ export function createApp(engine: Engine, options: AppOptions = {}): OpenAPIHono
   app.route('/api/analytics', kpiMetricRoutes());
   app.route('/api/analytics', kpiMeasurementRoutes());
   app.route('/api/analytics', maintenanceWindowRoutes());
+  app.route('/api', jobRoutes());
 
   checkTrailingSlashes(app);
   return app;

@@ -1,8 +1,11 @@
 import type { Engine, Role } from '@incident-insights/engine';
 import type { Logger } from 'pino';
 
-/** How a request proved who it is. */
-export type AuthMethod = 'token' | 'session' | 'oidc';
+/**
+ * How a request proved who it is; `local` is the server's own local credential (its runtime file),
+ * which the command line on the same machine uses and which acts as the engine's system actor.
+ */
+export type AuthMethod = 'token' | 'session' | 'oidc' | 'local';
 
 /** The authenticated caller of a request. */
 export interface Principal {

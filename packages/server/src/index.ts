@@ -7,4 +7,5 @@ export { createLogger, escapeLogLine, type LoggerOptions } from './observability
 export type { AppOptions } from './options.ts';
 export type { RateLimitOptions } from './rate-limit/rate-limit.ts';
 export { MemoryRateLimitStore, type RateLimitStore, type WindowState } from './rate-limit/store.ts';
+export { type RuntimeFile, readRuntimeFile, runtimeFilePath } from './runtime-file.ts';
 export { type RunningServer, type ServeOptions, serve } from './serve.ts';

@@ -26,6 +26,12 @@ export interface AppOptions {
   readonly secureCookies?: boolean;
   /** Whether `/metrics` may be read without authentication. Default false. */
   readonly publicMetrics?: boolean;
+  /**
+   * A secret that authenticates as the engine's system actor (`Authorization: Token <secret>`),
+   * compared in constant time and never stored. Set by `serve`, which writes it to the runtime
+   * file beside the database for the command line on the same machine. Default: none.
+   */
+  readonly localCredential?: string;
   /** Reports shutdown in progress: `/readyz` then answers 503. Set by `serve`. */
   readonly isDraining?: () => boolean;
 }

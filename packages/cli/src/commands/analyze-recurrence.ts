@@ -6,8 +6,9 @@ import {
   windowHoursOption,
 } from '@incident-insights/engine';
 import type { Command } from 'commander';
-import { withEngine } from '../engine-options.ts';
-import { printJson, renderTable } from '../format.ts';
+import { withBackend } from '../backend/backend.ts';
+import { runJobCommand } from '../backend/jobs.ts';
+import { type AsJson, printJson, renderTable } from '../format.ts';
 
 interface Options {
   timeWindow?: string;
@@ -37,30 +38,42 @@ export function registerAnalyzeRecurrence(program: Command): void {
           ? undefined
           : windowHoursOption('--time-window', options.timeWindow, { whole: false });
       const end = options.end === undefined ? undefined : instantOption('--end', options.end);
-      await withEngine(command, async (engine) => {
-        const result = await engine.recurrence.analyze({
-          ...(windowHours === undefined ? {} : { windowHours }),
-          ...(end === undefined ? {} : { end }),
-        });
-        if (options.json) {
-          printJson(result);
-          return;
-        }
-        process.stdout.write(`${renderRun(result)}\n`);
-      });
+      const result = await withBackend(command, (backend) =>
+        runJobCommand(backend, {
+          label: 'analyze-recurrence',
+          kind: 'analyze_recurrence',
+          parameters: {
+            ...(windowHours === undefined ? {} : { time_window: windowHours }),
+            ...(end === undefined ? {} : { end: end.toISOString() }),
+          },
+          json: options.json ?? false,
+        }),
+      );
+      const { notes: _notes, ...run } = result as unknown as RecurrenceJobResult;
+      if (options.json) {
+        printJson(run);
+        return;
+      }
+      process.stdout.write(`${renderRun(run)}\n`);
     });
 }
 
-function renderRun(result: AnalyzeRecurrenceResult): string {
+/** The result of an `analyze_recurrence` job: the run as JSON (dates as ISO strings) and its notes. */
+type RecurrenceRun = Omit<AsJson<AnalyzeRecurrenceResult>, 'analyses'> & {
+  readonly analyses: readonly AsJson<RecurrenceAnalysis>[];
+};
+type RecurrenceJobResult = RecurrenceRun & { readonly notes?: readonly string[] };
+
+function renderRun(result: RecurrenceRun): string {
   const head =
-    `Analysed ${result.incidentsScanned} incidents created ${result.windowStart.toISOString()} to ` +
-    `${result.windowEnd.toISOString()}: ${result.analyses.length} recurring patterns ` +
+    `Analysed ${result.incidentsScanned} incidents created ${result.windowStart} to ` +
+    `${result.windowEnd}: ${result.analyses.length} recurring patterns ` +
     `(${result.created} new, ${result.updated} updated, ${result.reopened} reopened, ${result.unchanged} unchanged).`;
   if (result.analyses.length === 0) return head;
   return `${head}\n\n${renderAnalyses(result.analyses)}`;
 }
 
-function renderAnalyses(analyses: readonly RecurrenceAnalysis[]): string {
+function renderAnalyses(analyses: readonly AsJson<RecurrenceAnalysis>[]): string {
   return renderTable(analyses, [
     { header: 'id', value: (a) => a.id },
     { header: 'type', value: (a) => a.recurrence_type },

@@ -1,8 +1,8 @@
-import { type CalculationResult, instantOption, windowHoursOption } from '@incident-insights/engine';
+import { instantOption, type KpiMeasurement, windowHoursOption } from '@incident-insights/engine';
 import type { Command } from 'commander';
-import { noteEmptyWindow } from '../data-range.ts';
-import { withEngine } from '../engine-options.ts';
-import { printJson, renderTable } from '../format.ts';
+import { withBackend } from '../backend/backend.ts';
+import { runJobCommand } from '../backend/jobs.ts';
+import { type AsJson, printJson, renderTable } from '../format.ts';
 
 interface Options {
   metricId?: string;
@@ -35,44 +35,50 @@ export function registerCalculateKpis(program: Command): void {
       const windowHours =
         options.timeWindow === undefined ? undefined : windowHoursOption('--time-window', options.timeWindow);
       const end = options.end === undefined ? undefined : instantOption('--end', options.end);
-      await withEngine(command, async (engine) => {
-        const calculation = { windowHours, end, force: options.force ?? false };
-        const results = options.metricId
-          ? [await engine.kpis.calculate(options.metricId, calculation)]
-          : await engine.kpis.calculateAll(calculation);
-        const window = measuredWindow(results);
-        if (window) await noteEmptyWindow(engine, window);
-        if (options.json) {
-          printJson(results.map((r) => ({ ...r.measurement, computed: r.computed })));
-          return;
-        }
-        process.stdout.write(`${renderResults(results)}\n`);
-      });
+      const result = await withBackend(command, (backend) =>
+        runJobCommand(backend, {
+          label: 'calculate-kpis',
+          kind: 'calculate_kpis',
+          parameters: {
+            ...(options.metricId === undefined ? {} : { metric_id: options.metricId }),
+            ...(windowHours === undefined ? {} : { time_window: windowHours }),
+            ...(end === undefined ? {} : { end: end.toISOString() }),
+            force: options.force ?? false,
+          },
+          json: options.json ?? false,
+        }),
+      );
+      const { measurements } = result as unknown as CalculateKpisResult;
+      if (options.json) {
+        printJson(measurements);
+        return;
+      }
+      process.stdout.write(`${renderResults(measurements)}\n`);
     });
 }
 
-function renderResults(results: readonly CalculationResult[]): string {
+/** The result of a `calculate_kpis` job: each measurement (JSON) and whether this run computed it. */
+interface CalculateKpisResult {
+  readonly measurements: readonly MeasurementResult[];
+}
+
+/** A KPI measurement as JSON (dates as ISO strings), with `computed`: false when it was already stored. */
+type MeasurementResult = AsJson<KpiMeasurement> & { readonly computed: boolean };
+
+function renderResults(results: readonly MeasurementResult[]): string {
   const computed = results.filter((r) => r.computed).length;
   const head = `Calculated ${computed} measurement${computed === 1 ? '' : 's'}, ${results.length - computed} already stored.`;
   if (results.length === 0) return head;
   const table = renderTable(results, [
-    { header: 'metric', value: (r) => r.measurement.metric_name },
-    { header: 'type', value: (r) => r.measurement.metric_type },
-    { header: 'value', value: (r) => r.measurement.value, right: true },
-    { header: 'unit', value: (r) => r.measurement.unit },
-    { header: 'incidents', value: (r) => r.measurement.incident_count, right: true },
-    { header: 'period start', value: (r) => r.measurement.period_start },
-    { header: 'period end', value: (r) => r.measurement.period_end },
+    { header: 'metric', value: (r) => r.metric_name },
+    { header: 'type', value: (r) => r.metric_type },
+    { header: 'value', value: (r) => r.value, right: true },
+    { header: 'unit', value: (r) => r.unit },
+    { header: 'incidents', value: (r) => r.incident_count, right: true },
+    { header: 'period start', value: (r) => r.period_start },
+    { header: 'period end', value: (r) => r.period_end },
     { header: 'status', value: (r) => (r.computed ? 'calculated' : 'stored') },
-    { header: 'metric id', value: (r) => r.measurement.metric_id },
+    { header: 'metric id', value: (r) => r.metric_id },
   ]);
   return `${head}\n\n${table}`;
-}
-
-/** From the earliest period start to the latest period end of `results`; undefined when none. */
-function measuredWindow(results: readonly CalculationResult[]): { start: Date; end: Date } | undefined {
-  if (results.length === 0) return undefined;
-  const starts = results.map((r) => new Date(r.measurement.period_start).getTime());
-  const ends = results.map((r) => new Date(r.measurement.period_end).getTime());
-  return { start: new Date(Math.min(...starts)), end: new Date(Math.max(...ends)) };
 }

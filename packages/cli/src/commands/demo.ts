@@ -1,8 +1,11 @@
 import { EngineError } from '@incident-insights/engine';
-import { loadSyntheticIncidents } from '@incident-insights/engine/synth';
+import { generateIncidents } from '@incident-insights/engine/synth';
 import type { Command } from 'commander';
-import { databasePath, withEngine } from '../engine-options.ts';
+import { withBackend } from '../backend/backend.ts';
+import { countIncidents, ingestRecords } from '../backend/incident-calls.ts';
+import { databasePath } from '../engine-options.ts';
 import { printable, printJson, renderTable } from '../format.ts';
+import { startProgress } from '../progress.ts';
 
 interface DemoOptions {
   incidents: string;
@@ -32,16 +35,22 @@ export function registerDemo(program: Command): void {
       const count = integer(options.incidents, '--incidents', 1);
       const seed = integer(options.seed, '--seed', Number.MIN_SAFE_INTEGER);
       const days = integer(options.days, '--days', 1);
-      await withEngine(command, async (engine) => {
+      await withBackend(command, async (backend) => {
         if (options.ifEmpty) {
-          const existing = await engine.incidents.count();
+          const existing = await countIncidents(backend);
           if (existing > 0) {
             if (options.json) printJson({ database: databasePath(command), written: 0, existing });
             else process.stdout.write(`The database already holds ${existing} incidents; nothing written.\n`);
             return;
           }
         }
-        const { data, report } = await loadSyntheticIncidents(engine, { seed, count, days });
+        // The window ends at the engine's clock (the server's beside one: the same machine's).
+        const now = backend.kind === 'engine' ? backend.engine.now() : new Date();
+        const data = generateIncidents({ seed, count, days, end: now });
+        const progress = startProgress({ label: 'demo', json: options.json ?? false });
+        const report = await ingestRecords(backend, data.incidents, (done) =>
+          progress.update({ done, total: data.count, message: null }),
+        ).finally(() => progress.stop());
         const truth = data.truth;
         const anomalies = truth.anomalies.map((a) => ({
           kind: a.kind,

@@ -7,9 +7,11 @@ import {
   ingestFormats,
 } from '@incident-insights/engine';
 import type { Command } from 'commander';
+import { withBackend } from '../backend/backend.ts';
+import { coverageOf, ingestFile } from '../backend/incident-calls.ts';
 import { coverageJson, describeCoverage } from '../data-range.ts';
-import { withEngine } from '../engine-options.ts';
 import { printJson, renderTable } from '../format.ts';
+import { startProgress } from '../progress.ts';
 
 interface IngestCommandOptions {
   format?: string;
@@ -50,24 +52,33 @@ export function registerIngest(program: Command): void {
     .action(async (file: string, options: IngestCommandOptions, command: Command) => {
       const format = parseFormat(options.format);
       const columnMapping = parseMapping(options.map ?? []);
-      await withEngine(command, async (engine) => {
-        const report = await engine.incidents.ingest(
-          {
+      const json = options.json ?? false;
+      const { report, coverage } = await withBackend(command, async (backend) => {
+        const progress = startProgress({ label: 'ingest', json });
+        const ticker = setInterval(
+          () => progress.update({ done: 0, total: null, message: `reading ${file}` }),
+          500,
+        );
+        try {
+          const report = await ingestFile(backend, {
             path: file,
             ...(format ? { format } : {}),
             ...(columnMapping ? { columnMapping } : {}),
             ...(options.ignoreColumn ? { ignoreColumns: options.ignoreColumn } : {}),
-          },
-          { skipInvalid: options.skipInvalid ?? false },
-        );
-        const coverage = await engine.incidents.coverage();
-        if (options.json) {
-          printJson({ ...report, database: coverageJson(coverage) });
-          return;
+            skipInvalid: options.skipInvalid ?? false,
+          });
+          return { report, coverage: await coverageOf(backend) };
+        } finally {
+          clearInterval(ticker);
+          progress.stop();
         }
-        printReport(report);
-        process.stdout.write(`\n${describeCoverage(coverage)}\n`);
       });
+      if (json) {
+        printJson({ ...report, database: coverageJson(coverage) });
+        return;
+      }
+      printReport(report);
+      process.stdout.write(`\n${describeCoverage(coverage)}\n`);
     });
 }
 

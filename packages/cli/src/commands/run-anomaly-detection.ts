@@ -1,14 +1,13 @@
 import {
   type AnomalyDetection,
-  type AnomalyRunResult,
   type AnomalySummary,
   instantOption,
   windowHoursOption,
 } from '@incident-insights/engine';
 import type { Command } from 'commander';
-import { noteEmptyAnomalyWindow } from '../data-range.ts';
-import { withEngine } from '../engine-options.ts';
-import { printJson, renderTable } from '../format.ts';
+import { withBackend } from '../backend/backend.ts';
+import { runJobCommand } from '../backend/jobs.ts';
+import { type AsJson, printJson, renderTable } from '../format.ts';
 
 interface Options {
   modelId?: string;
@@ -41,61 +40,86 @@ export function registerRunAnomalyDetection(program: Command): void {
       const windowHours =
         options.timeWindow === undefined ? undefined : windowHoursOption('--time-window', options.timeWindow);
       const end = options.end === undefined ? undefined : instantOption('--end', options.end);
-      await withEngine(command, async (engine) => {
-        await noteEmptyAnomalyWindow(engine, { end, hours: windowHours });
-        const result = await engine.anomalies.run({
-          ...(options.modelId === undefined ? {} : { modelId: options.modelId }),
-          ...(windowHours === undefined ? {} : { windowHours }),
-          ...(end === undefined ? {} : { end }),
-          onProgress: (line) => process.stderr.write(`${line}\n`),
-        });
-        const created = await Promise.all(result.createdIds.map((id) => engine.anomalies.get(id)));
-        const summary = await engine.anomalies.summary();
-        if (options.json) {
-          printJson({ run: runJson(result), anomalies: created, summary });
-          return;
-        }
-        process.stdout.write(
-          `${renderCreated(created)}\n${explainRun(result)}\n\n${renderSummary(summary)}\n`,
-        );
-      });
+      const result = await withBackend(command, (backend) =>
+        runJobCommand(backend, {
+          label: 'run-anomaly-detection',
+          kind: 'run_anomaly_detection',
+          parameters: {
+            ...(options.modelId === undefined ? {} : { model_id: options.modelId }),
+            ...(windowHours === undefined ? {} : { time_window: windowHours }),
+            ...(end === undefined ? {} : { end: end.toISOString() }),
+          },
+          json: options.json ?? false,
+          printMessages: true,
+        }),
+      );
+      const { run, anomalies, summary } = result as unknown as AnomalyJobResult;
+      if (options.json) {
+        printJson({ run: runJson(run), anomalies, summary });
+        return;
+      }
+      process.stdout.write(`${renderCreated(anomalies)}\n${explainRun(run)}\n\n${renderSummary(summary)}\n`);
     });
 }
 
-/** The run as the CLI prints it in JSON (the `run` key of `--json`): the spec's snake_case names. */
-function runJson(result: AnomalyRunResult): Record<string, unknown> {
+/** The run of a `run_anomaly_detection` job's result: the spec's snake_case names, dates as ISO strings. */
+interface RunJson {
+  readonly model_id: string;
+  readonly time_window_start: string;
+  readonly time_window_end: string;
+  readonly history_start: string;
+  readonly series_analyzed: number;
+  readonly detections_found: number;
+  readonly outside_window: number;
+  readonly below_alarm_budget: number;
+  readonly detections: number;
+  readonly anomalies_found: number;
+  readonly anomalies_created: number;
+  readonly duplicates_skipped: number;
+  readonly created_ids: readonly string[];
+}
+
+/** The result of a `run_anomaly_detection` job: the run, the anomalies it created, the summary. */
+interface AnomalyJobResult {
+  readonly run: RunJson;
+  readonly anomalies: readonly AsJson<AnomalyDetection>[];
+  readonly summary: AnomalySummary;
+}
+
+/** The run as `--json` prints it, its keys in this order whatever order the result has them in. */
+function runJson(run: RunJson): RunJson {
   return {
-    model_id: result.modelId,
-    time_window_start: result.timeWindowStart,
-    time_window_end: result.timeWindowEnd,
-    history_start: result.historyStart,
-    series_analyzed: result.seriesAnalyzed,
-    detections_found: result.detectionsFound,
-    outside_window: result.outsideWindow,
-    below_alarm_budget: result.belowAlarmBudget,
-    detections: result.detections,
-    anomalies_found: result.anomaliesFound,
-    anomalies_created: result.anomaliesCreated,
-    duplicates_skipped: result.duplicatesSkipped,
-    created_ids: result.createdIds,
+    model_id: run.model_id,
+    time_window_start: run.time_window_start,
+    time_window_end: run.time_window_end,
+    history_start: run.history_start,
+    series_analyzed: run.series_analyzed,
+    detections_found: run.detections_found,
+    outside_window: run.outside_window,
+    below_alarm_budget: run.below_alarm_budget,
+    detections: run.detections,
+    anomalies_found: run.anomalies_found,
+    anomalies_created: run.anomalies_created,
+    duplicates_skipped: run.duplicates_skipped,
+    created_ids: run.created_ids,
   };
 }
 
 /** What a run's counts mean, in words: where every detection went and why. */
-function explainRun(result: AnomalyRunResult): string {
-  const inWindow = result.belowAlarmBudget + result.detections;
+function explainRun(run: RunJson): string {
+  const inWindow = run.below_alarm_budget + run.detections;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   const lines = [
-    `${plural(inWindow, 'detection')} in the window ${result.timeWindowStart.toISOString()} to ${result.timeWindowEnd.toISOString()}` +
-      ` (history examined from ${result.historyStart.toISOString()}; ${result.outsideWindow} more before the window, not reported).`,
-    `${result.belowAlarmBudget} below the alarm budget: not significant when re-tested on the data behind them (family-wise level over the series' points).`,
-    `${result.detections} kept, merged into ${result.anomaliesFound} ${result.anomaliesFound === 1 ? 'anomaly' : 'anomalies'}` +
-      ` (views of the same event on several series or detectors are one anomaly): ${result.anomaliesCreated} new, ${result.duplicatesSkipped} already known (stored by an earlier run on the same series and an overlapping window).`,
+    `${plural(inWindow, 'detection')} in the window ${run.time_window_start} to ${run.time_window_end}` +
+      ` (history examined from ${run.history_start}; ${run.outside_window} more before the window, not reported).`,
+    `${run.below_alarm_budget} below the alarm budget: not significant when re-tested on the data behind them (family-wise level over the series' points).`,
+    `${run.detections} kept, merged into ${run.anomalies_found} ${run.anomalies_found === 1 ? 'anomaly' : 'anomalies'}` +
+      ` (views of the same event on several series or detectors are one anomaly): ${run.anomalies_created} new, ${run.duplicates_skipped} already known (stored by an earlier run on the same series and an overlapping window).`,
   ];
   return lines.join('\n');
 }
 
-function renderCreated(created: readonly AnomalyDetection[]): string {
+function renderCreated(created: readonly AsJson<AnomalyDetection>[]): string {
   if (created.length === 0) return 'No new anomalies.';
   return renderTable(created, [
     { header: 'id', value: (a) => a.id },

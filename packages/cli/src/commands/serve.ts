@@ -1,9 +1,18 @@
 import { readFileSync } from 'node:fs';
-import { type Engine, EngineError, windowHoursOption } from '@incident-insights/engine';
+import {
+  type Engine,
+  EngineError,
+  isEngineError,
+  type Job,
+  type JsonValue,
+  type ScheduleConfig,
+  windowHoursOption,
+} from '@incident-insights/engine';
 import { type OidcIssuer, serve } from '@incident-insights/server';
 import type { Command } from 'commander';
 import { withEngine } from '../engine-options.ts';
-import { type StartupAnalyses, startAnalyses } from '../startup-analyses.ts';
+import { printable } from '../format.ts';
+import { checkScheduleKinds, readScheduleConfig } from '../schedule-config.ts';
 
 interface Options {
   port: string;
@@ -15,14 +24,18 @@ interface Options {
   logLevel: string;
   analyze?: boolean;
   anomalyWindow?: string;
+  schedule: boolean;
+  scheduleConfig?: string;
 }
 
 /**
- * `insights serve [--port 8000] [--host 127.0.0.1]`: runs the HTTP API until SIGTERM/SIGINT, then
- * drains and closes the database. On a database without users it creates an `admin` user and prints
- * a new API token for it once, so the API is usable from the first start. With `--analyze` it
- * then runs calculate-kpis, analyze-recurrence and run-anomaly-detection in this process while it
- * already answers; SIGTERM waits for the step in progress, then drains and closes.
+ * `insights serve [--port 8000] [--host 127.0.0.1]`: runs the HTTP API and the job runner with its
+ * schedules (KPIs hourly, anomaly detection every 15 minutes, recurrence every 6 hours; a file of
+ * one's own with `--schedule-config`, none with `--no-schedule`) until SIGTERM/SIGINT, then drains
+ * and closes the database. On a database without users it creates an `admin` user and prints a new
+ * API token for it once, so the API is usable from the first start. With `--analyze` it queues
+ * calculate_kpis, analyze_recurrence and run_anomaly_detection as jobs once it listens, and logs
+ * how each ends.
  */
 export function registerServe(program: Command): void {
   program
@@ -42,11 +55,16 @@ export function registerServe(program: Command): void {
     .option('--log-level <level>', 'pino log level (silent, error, warn, info, debug)', 'info')
     .option(
       '--analyze',
-      'after listening, calculate the KPIs, analyse recurrence and detect anomalies (progress on stderr)',
+      'once listening, queue calculate_kpis, analyze_recurrence and run_anomaly_detection as jobs (how each ends is logged on stderr)',
     )
     .option(
       '--anomaly-window <hours>',
       'with --analyze: hours before now in which anomalies are reported (default: the model, 24)',
+    )
+    .option('--no-schedule', 'run no schedule (jobs queued through the API or the CLI still run)')
+    .option(
+      '--schedule-config <file>',
+      'JSON file: the schedules, replacing the default ones: [{name, kind, parameters?, everySeconds, enabled?}]',
     )
     .action(async (options: Options, command: Command) => {
       const port = positiveInt(options.port, '--port', true);
@@ -55,43 +73,127 @@ export function registerServe(program: Command): void {
           ? undefined
           : windowHoursOption('--anomaly-window', options.anomalyWindow);
       const oidc = readOidc(options.oidcConfig);
+      if (!options.schedule && options.scheduleConfig !== undefined) {
+        throw new EngineError('VALIDATION_ERROR', '--no-schedule and --schedule-config exclude each other');
+      }
+      const schedules: readonly ScheduleConfig[] | false | undefined = options.schedule
+        ? options.scheduleConfig === undefined
+          ? undefined
+          : readScheduleConfig(options.scheduleConfig)
+        : false;
+      const rateLimit = {
+        ...(options.ratePerMinute
+          ? { perMinute: positiveInt(options.ratePerMinute, '--rate-per-minute') }
+          : {}),
+        ...(options.ratePerHour ? { perHour: positiveInt(options.ratePerHour, '--rate-per-hour') } : {}),
+      };
       await withEngine(command, async (engine) => {
-        await bootstrapAdmin(engine);
+        if (schedules) checkScheduleKinds(options.scheduleConfig ?? '', schedules, engine);
+        // serve() checks the schedules' parameters before it listens: nothing is changed before that.
         const server = await serve(engine, {
           port,
           host: options.host,
           logLevel: options.logLevel,
           handleSignals: false,
+          jobs: schedules === undefined ? {} : { schedules },
           app: {
-            rateLimit: {
-              ...(options.ratePerMinute
-                ? { perMinute: positiveInt(options.ratePerMinute, '--rate-per-minute') }
-                : {}),
-              ...(options.ratePerHour
-                ? { perHour: positiveInt(options.ratePerHour, '--rate-per-hour') }
-                : {}),
-            },
+            rateLimit,
             ...(options.cors ? { corsOrigins: options.cors === '*' ? '*' : options.cors.split(',') } : {}),
             ...(oidc ? { oidc } : {}),
           },
+        }).catch((error: unknown) => {
+          throw schedules && isEngineError(error) && error.code === 'VALIDATION_ERROR'
+            ? new EngineError(
+                error.code,
+                `--schedule-config ${options.scheduleConfig}: ${error.message}`,
+                error.details,
+              )
+            : error;
         });
         // Signals are taken before anything is announced, so a SIGTERM is never the default kill.
-        let analyses: StartupAnalyses | undefined;
+        const stopFollowing = new AbortController();
         const shutDown = async () => {
           process.off('SIGTERM', shutDown);
           process.off('SIGINT', shutDown);
-          await analyses?.stop();
+          stopFollowing.abort();
           await server.close();
         };
         process.once('SIGTERM', shutDown);
         process.once('SIGINT', shutDown);
-        process.stderr.write(
-          `Incident Insights API listening on ${server.url}/api/ (docs: ${server.url}/api/docs)\n`,
-        );
-        if (options.analyze) analyses = startAnalyses(engine, { anomalyWindowHours });
+        try {
+          await bootstrapAdmin(engine);
+          process.stderr.write(
+            `Incident Insights API listening on ${server.url}/api/ (docs: ${server.url}/api/docs)\n` +
+              `${describeSchedules(schedules)}\n`,
+          );
+          if (options.analyze) await queueAnalyses(engine, anomalyWindowHours, stopFollowing.signal);
+        } catch (error) {
+          await shutDown();
+          throw error;
+        }
         await server.closed;
       });
     });
+}
+
+/** One line saying what runs by itself while the server runs. */
+function describeSchedules(schedules: readonly ScheduleConfig[] | false | undefined): string {
+  if (schedules === false) return 'schedules: none (--no-schedule); queued jobs still run';
+  if (schedules === undefined) {
+    return 'schedules: the default ones (KPIs hourly, anomaly detection every 15 minutes, recurrence every 6 hours); see /api/jobs/schedules/';
+  }
+  const enabled = schedules.filter((s) => s.enabled !== false);
+  const list = enabled.map((s) => `${s.name} every ${s.everySeconds} s`).join(', ');
+  return `schedules: ${printable(list || 'none enabled')} (from --schedule-config); see /api/jobs/schedules/`;
+}
+
+/**
+ * `--analyze`: queues the three analyses as jobs (equal jobs already queued are shared) and logs
+ * one line when each ends, until `signal` (the server shutting down) stops the following.
+ */
+async function queueAnalyses(engine: Engine, anomalyWindowHours: number | undefined, signal: AbortSignal) {
+  const requests: { kind: string; parameters: Record<string, JsonValue> }[] = [
+    { kind: 'calculate_kpis', parameters: {} },
+    { kind: 'analyze_recurrence', parameters: {} },
+    {
+      kind: 'run_anomaly_detection',
+      parameters: anomalyWindowHours === undefined ? {} : { time_window: anomalyWindowHours },
+    },
+  ];
+  const log = (line: string) => process.stderr.write(`analysis: ${line}\n`);
+  const jobs: Job[] = [];
+  for (const request of requests) jobs.push((await engine.jobs.submit(request)).job);
+  log(
+    `queued ${jobs.map((j) => `${j.kind} (job ${j.id})`).join(', ')}; the server answers meanwhile, progress at /api/jobs/`,
+  );
+  for (const queued of jobs) {
+    const started = Date.now();
+    engine.jobs.wait(queued.id, { signal }).then(
+      (job) =>
+        log(`${job.kind} ${job.status} in ${((Date.now() - started) / 1000).toFixed(1)} s${outcome(job)}`),
+      () => undefined, // stopped following: the server is shutting down
+    );
+  }
+}
+
+/** What a finished analysis job says, in a few words. */
+function outcome(job: Job): string {
+  if (job.status === 'FAILED') return `: ${printable(job.error?.message ?? 'failed')}`;
+  if (job.status !== 'SUCCEEDED') return '';
+  const result = job.result as Record<string, unknown> | null;
+  if (job.kind === 'calculate_kpis' && Array.isArray(result?.['measurements'])) {
+    const all = result['measurements'] as { computed?: boolean }[];
+    const computed = all.filter((m) => m.computed).length;
+    return `: ${computed} KPI measurements calculated, ${all.length - computed} already stored`;
+  }
+  if (job.kind === 'analyze_recurrence' && Array.isArray(result?.['analyses'])) {
+    return `: ${(result['analyses'] as unknown[]).length} recurring patterns`;
+  }
+  const run = result?.['run'] as { anomalies_created?: number } | undefined;
+  if (job.kind === 'run_anomaly_detection' && typeof run?.anomalies_created === 'number') {
+    return `: ${run.anomalies_created} new anomalies`;
+  }
+  return '';
 }
 
 /** Creates user `admin` with a fresh token when there are no users at all, and prints the token. */

@@ -1,6 +1,7 @@
-import { type ApiToken, EngineError } from '@incident-insights/engine';
+import { EngineError } from '@incident-insights/engine';
 import type { Command } from 'commander';
-import { withEngine } from '../engine-options.ts';
+import { createToken, findUser, listAllTokens, revokeToken } from '../backend/auth-calls.ts';
+import { withBackend } from '../backend/backend.ts';
 import { printable, printJson, renderTable } from '../format.ts';
 
 /**
@@ -21,18 +22,14 @@ export function registerTokens(program: Command): void {
       if (days !== undefined && !(Number.isFinite(days) && days > 0)) {
         throw new EngineError('VALIDATION_ERROR', '--expires-in-days must be a positive number');
       }
-      await withEngine(command, async (engine) => {
-        const { token, key } = await engine.auth.createToken({
-          user: options.user,
-          name: options.name ?? null,
-          expiresInDays: days,
-        });
-        const expiry = token.expires_at ? `, expires ${token.expires_at.toISOString()}` : '';
-        process.stderr.write(
-          `Token ${token.id} for ${printable(token.username)}${expiry}. Store it now; it is not shown again.\n`,
-        );
-        process.stdout.write(`${key}\n`);
-      });
+      const { token, key } = await withBackend(command, (backend) =>
+        createToken(backend, { user: options.user, name: options.name ?? null, expiresInDays: days }),
+      );
+      const expiry = token.expires_at ? `, expires ${new Date(token.expires_at).toISOString()}` : '';
+      process.stderr.write(
+        `Token ${token.id} for ${printable(token.username)}${expiry}. Store it now; it is not shown again.\n`,
+      );
+      process.stdout.write(`${key}\n`);
     });
 
   tokens
@@ -41,31 +38,26 @@ export function registerTokens(program: Command): void {
     .option('--user <user>', 'only this user’s (username or id)')
     .option('--json', 'print JSON')
     .action(async (options: { user?: string; json?: boolean }, command: Command) => {
-      await withEngine(command, async (engine) => {
-        const userId = options.user === undefined ? undefined : (await engine.auth.findUser(options.user)).id;
-        const all: ApiToken[] = [];
-        for (let page = 1; ; page++) {
-          const result = await engine.auth.listTokens({ page, pageSize: 100, filters: { user_id: userId } });
-          all.push(...result.results);
-          if (page * 100 >= result.count) break;
-        }
-        if (options.json) {
-          printJson(all);
-          return;
-        }
-        process.stdout.write(
-          `${renderTable(all, [
-            { header: 'id', value: (t) => t.id },
-            { header: 'prefix', value: (t) => t.prefix },
-            { header: 'user', value: (t) => t.username },
-            { header: 'name', value: (t) => t.name },
-            { header: 'created', value: (t) => t.created_at },
-            { header: 'expires', value: (t) => t.expires_at },
-            { header: 'revoked', value: (t) => t.revoked_at },
-            { header: 'last used', value: (t) => t.last_used_at },
-          ])}\n`,
-        );
+      const all = await withBackend(command, async (backend) => {
+        const userId = options.user === undefined ? undefined : (await findUser(backend, options.user)).id;
+        return listAllTokens(backend, userId);
       });
+      if (options.json) {
+        printJson(all);
+        return;
+      }
+      process.stdout.write(
+        `${renderTable(all, [
+          { header: 'id', value: (t) => t.id },
+          { header: 'prefix', value: (t) => t.prefix },
+          { header: 'user', value: (t) => t.username },
+          { header: 'name', value: (t) => t.name },
+          { header: 'created', value: (t) => t.created_at },
+          { header: 'expires', value: (t) => t.expires_at },
+          { header: 'revoked', value: (t) => t.revoked_at },
+          { header: 'last used', value: (t) => t.last_used_at },
+        ])}\n`,
+      );
     });
 
   tokens
@@ -73,9 +65,7 @@ export function registerTokens(program: Command): void {
     .description('Revoke a token by id or by its prefix (as listed)')
     .argument('<token>', 'token id or prefix')
     .action(async (which: string, _options: unknown, command: Command) => {
-      await withEngine(command, async (engine) => {
-        const token = await engine.auth.revokeToken(which);
-        process.stdout.write(`Revoked token ${token.prefix} (${token.id}) of ${printable(token.username)}\n`);
-      });
+      const token = await withBackend(command, (backend) => revokeToken(backend, which));
+      process.stdout.write(`Revoked token ${token.prefix} (${token.id}) of ${printable(token.username)}\n`);
     });
 }

@@ -1,7 +1,8 @@
 import { EngineError, type Role, roles, type User } from '@incident-insights/engine';
 import type { Command } from 'commander';
-import { withEngine } from '../engine-options.ts';
-import { printable, printJson, renderTable } from '../format.ts';
+import { deactivateUser, listAllUsers } from '../backend/auth-calls.ts';
+import { withBackend } from '../backend/backend.ts';
+import { type AsJson, printable, printJson, renderTable } from '../format.ts';
 
 /**
  * `insights users create --username U --password P --role R[,NAME...] [--email E]`, `insights users list`,
@@ -29,20 +30,23 @@ export function registerUsers(program: Command): void {
         command: Command,
       ) => {
         const { role, extra } = parseRoles(options.role);
-        await withEngine(command, async (engine) => {
-          const user = await engine.auth.createUser({
-            username: options.username,
-            password: options.password,
-            email: options.email ?? null,
-            role,
-            roles: extra,
-          });
-          if (options.json) printJson(user);
-          else
-            process.stdout.write(
-              `Created user ${printable(user.username)} (${user.roles.join(', ')}) ${user.id}\n`,
-            );
-        });
+        const input = {
+          username: options.username,
+          password: options.password,
+          email: options.email ?? null,
+          role,
+          roles: extra,
+        };
+        const user = await withBackend<User | AsJson<User>>(command, (backend) =>
+          backend.kind === 'engine'
+            ? backend.engine.auth.createUser(input)
+            : backend.server.request<AsJson<User>>('POST', '/api/auth/users/', { json: input }),
+        );
+        if (options.json) printJson(user);
+        else
+          process.stdout.write(
+            `Created user ${printable(user.username)} (${user.roles.join(', ')}) ${user.id}\n`,
+          );
       },
     );
 
@@ -51,29 +55,22 @@ export function registerUsers(program: Command): void {
     .description('List users')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }, command: Command) => {
-      await withEngine(command, async (engine) => {
-        const all: User[] = [];
-        for (let page = 1; ; page++) {
-          const result = await engine.auth.listUsers({ page, pageSize: 100 });
-          all.push(...result.results);
-          if (page * 100 >= result.count) break;
-        }
-        if (options.json) {
-          printJson(all);
-          return;
-        }
-        process.stdout.write(
-          `${renderTable(all, [
-            { header: 'id', value: (u) => u.id },
-            { header: 'username', value: (u) => u.username },
-            { header: 'role', value: (u) => u.role },
-            { header: 'other roles', value: (u) => u.roles.slice(1).join(', ') },
-            { header: 'active', value: (u) => (u.is_active ? 'yes' : 'no') },
-            { header: 'email', value: (u) => u.email },
-            { header: 'created', value: (u) => u.created_at },
-          ])}\n`,
-        );
-      });
+      const all = await withBackend(command, listAllUsers);
+      if (options.json) {
+        printJson(all);
+        return;
+      }
+      process.stdout.write(
+        `${renderTable(all, [
+          { header: 'id', value: (u) => u.id },
+          { header: 'username', value: (u) => u.username },
+          { header: 'role', value: (u) => u.role },
+          { header: 'other roles', value: (u) => u.roles.slice(1).join(', ') },
+          { header: 'active', value: (u) => (u.is_active ? 'yes' : 'no') },
+          { header: 'email', value: (u) => u.email },
+          { header: 'created', value: (u) => u.created_at },
+        ])}\n`,
+      );
     });
 
   users
@@ -81,11 +78,8 @@ export function registerUsers(program: Command): void {
     .description('Deactivate a user: tokens revoked, sessions ended, record kept')
     .argument('<user>', 'user id or username')
     .action(async (who: string, _options: unknown, command: Command) => {
-      await withEngine(command, async (engine) => {
-        const user = await engine.auth.findUser(who);
-        await engine.auth.deactivateUser(user.id);
-        process.stdout.write(`Deactivated user ${printable(user.username)}\n`);
-      });
+      const user = await withBackend(command, (backend) => deactivateUser(backend, who));
+      process.stdout.write(`Deactivated user ${printable(user.username)}\n`);
     });
 }
 

@@ -1,4 +1,5 @@
-import type { Engine, User } from '@incident-insights/engine';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { type Engine, systemActor, type User } from '@incident-insights/engine';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { AppEnv, AuthMethod, Principal } from '../env.ts';
@@ -15,6 +16,27 @@ const csrfHeader = 'X-CSRF-Token';
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/**
+ * The caller holding the server's local credential (the command line beside the server): the
+ * engine's system actor. Its id is the nil UUID, as it is no stored user.
+ */
+const localPrincipal: Principal = Object.freeze({
+  id: '00000000-0000-0000-0000-000000000000',
+  username: systemActor.username,
+  role: 'admin',
+  roles: Object.freeze([...systemActor.roles]),
+  method: 'local',
+});
+
+/**
+ * Compares a presented credential with the local one in constant time (both hashed first, so the
+ * comparison takes the same time whatever their lengths).
+ */
+function matchesLocal(presented: string, localDigest: Buffer | undefined): boolean {
+  if (!localDigest) return false;
+  return timingSafeEqual(createHash('sha256').update(presented).digest(), localDigest);
+}
+
 /** The principal of a stored user: its permission role and every role name it holds. */
 function userPrincipal(user: User, method: AuthMethod): Principal {
   return { id: user.id, username: user.username, role: user.role, roles: user.roles, method };
@@ -25,10 +47,17 @@ function userPrincipal(user: User, method: AuthMethod): Principal {
  * `Bearer <JWT>` (OpenID Connect, when issuers are configured), or the session cookie (plus the
  * CSRF token on unsafe methods). Sets `c.var.principal`, and `c.var.engine` to the engine as that
  * caller (`engine.as(actor)`), so the engine's policy checks every service call of the request.
+ * `Token <localCredential>` (the secret of the server's runtime file, held only in memory) is the
+ * engine's system actor.
  *
  * @throws ApiError 401 when no credentials or bad ones are given; 403 on a CSRF failure.
  */
-export function authenticate(engine: Engine, oidc: OidcVerifier | undefined): MiddlewareHandler<AppEnv> {
+export function authenticate(
+  engine: Engine,
+  oidc: OidcVerifier | undefined,
+  localCredential?: string,
+): MiddlewareHandler<AppEnv> {
+  const localDigest = localCredential ? createHash('sha256').update(localCredential).digest() : undefined;
   return async (c, next) => {
     const header = c.req.header('Authorization');
     if (header) {
@@ -40,7 +69,9 @@ export function authenticate(engine: Engine, oidc: OidcVerifier | undefined): Mi
           headers: { 'WWW-Authenticate': 'Token' },
         });
       }
-      if (scheme === 'bearer' && looksLikeJwt(credential)) {
+      if (scheme === 'token' && matchesLocal(credential, localDigest)) {
+        admit(c, engine, localPrincipal);
+      } else if (scheme === 'bearer' && looksLikeJwt(credential)) {
         if (!oidc) throw new ApiError(401, 'Invalid token.', { details: { reason: 'sso_not_configured' } });
         admit(c, engine, await oidc.verify(credential, engine.now()));
       } else {

@@ -1,13 +1,15 @@
-import { type Action, type Actor, assertAllowed } from '@incident-insights/engine';
+import { type Action, type Actor, assertAllowed, systemActor } from '@incident-insights/engine';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv, Principal } from '../env.ts';
 import { ApiError } from '../errors.ts';
 
 /**
- * The engine actor of a principal: its user id, username and every role name it holds. The rules
- * themselves live in the engine's policy; the server only says who is asking.
+ * The engine actor of a principal: its user id, username and every role name it holds (the holder
+ * of the server's local credential is the engine's system actor). The rules themselves live in the
+ * engine's policy; the server only says who is asking.
  */
 export function actorOf(principal: Principal): Actor {
+  if (principal.method === 'local') return systemActor;
   return { userId: principal.id, username: principal.username, roles: principal.roles };
 }
 

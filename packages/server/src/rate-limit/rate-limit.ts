@@ -19,7 +19,8 @@ export interface RateLimitOptions {
  * Per-caller rate limiting over two fixed windows (a minute and an hour). Every response carries
  * `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` (Unix seconds) of the
  * window nearest to running out; past either limit the answer is 429 with `Retry-After` (seconds).
- * The caller is the authenticated user, else the client address.
+ * The caller is the authenticated user, else the client address. The server's local credential
+ * (the command line beside it, following its jobs) is not limited.
  */
 export function rateLimit(options: RateLimitOptions = {}): MiddlewareHandler<AppEnv> {
   const store = options.store ?? new MemoryRateLimitStore();
@@ -30,6 +31,7 @@ export function rateLimit(options: RateLimitOptions = {}): MiddlewareHandler<App
   ];
   return async (c, next) => {
     const principal = c.get('principal');
+    if (principal?.method === 'local') return next();
     const key = principal ? `user:${principal.id}` : `ip:${clientAddress(c.env)}`;
     const now = clock();
     const states: { limit: number; state: WindowState }[] = [];

@@ -12,6 +12,8 @@ import { paginated } from '../lists/paginate.ts';
 import { listQuery, q, toListRequest } from '../lists/query.ts';
 import { errorResponses, IdParams, jsonContent, paginatedSchema } from '../openapi/schemas.ts';
 import { createRouter } from '../router.ts';
+import { registerJobAction } from './jobs.ts';
+import { RunAnomalyDetectionBody } from './jobs-schemas.ts';
 
 const AnomalySchema = z
   .object({
@@ -86,8 +88,9 @@ const serialize = (a: AnomalyDetection) => toJson(a);
 
 /**
  * `/anomaly-detections/`: list (anomaly_type, severity, status, start_date, end_date, search,
- * ordering), summary, detail, and the lifecycle actions acknowledge, confirm, false-positive and
- * resolve (analysts and admins; illegal transitions are 409).
+ * ordering), summary, detail, the lifecycle actions acknowledge, confirm, false-positive and
+ * resolve (analysts and admins; illegal transitions are 409), and `run/`, which queues a detection
+ * run as a job (202).
  */
 export function anomalyDetectionRoutes() {
   const app = createRouter();
@@ -123,6 +126,15 @@ export function anomalyDetectionRoutes() {
     }),
     async (c) => c.json(toJson(await c.var.engine.anomalies.summary()), 200),
   );
+
+  // Before /anomaly-detections/{id}/ so that "run" is never read as an id.
+  registerJobAction(app, {
+    path: '/anomaly-detections/run/',
+    tag: 'anomaly-detections',
+    summary: 'Run anomaly detection (the run_anomaly_detection command) as a job: 202 with the job',
+    kind: 'run_anomaly_detection',
+    body: RunAnomalyDetectionBody,
+  });
 
   app.openapi(
     createRoute({

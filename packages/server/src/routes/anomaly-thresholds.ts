@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { AnomalyThreshold } from '@incident-insights/engine';
-import { currentPrincipal, requireAllowed } from '../auth/permissions.ts';
+import { actorOf, currentPrincipal, requireAllowed } from '../auth/permissions.ts';
 import { toJson } from '../json.ts';
 import { paginated } from '../lists/paginate.ts';
 import { listQuery, q, toListRequest } from '../lists/query.ts';
@@ -87,7 +87,7 @@ export function anomalyThresholdRoutes() {
     async (c) => {
       const created = await c.var.engine.anomalies.thresholds.create(
         c.req.valid('json'),
-        currentPrincipal(c).id,
+        actorOf(currentPrincipal(c)).userId ?? undefined,
       );
       return c.json(serialize(created), 201);
     },

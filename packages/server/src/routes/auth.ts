@@ -53,7 +53,7 @@ const Me = z
     username: z.string(),
     role: z.enum(roles),
     roles: z.array(z.string()),
-    method: z.enum(['token', 'session', 'oidc']),
+    method: z.enum(['token', 'session', 'oidc', 'local']),
   })
   .openapi('Me');
 const NewUser = z

@@ -1,11 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { type KpiMetric, metricTypes } from '@incident-insights/engine';
-import { currentPrincipal, requireAllowed } from '../auth/permissions.ts';
+import { actorOf, currentPrincipal, requireAllowed } from '../auth/permissions.ts';
 import { toJson } from '../json.ts';
 import { paginated } from '../lists/paginate.ts';
 import { listQuery, q, toListRequest } from '../lists/query.ts';
 import { errorResponses, IdParams, jsonContent, paginatedSchema } from '../openapi/schemas.ts';
 import { createRouter } from '../router.ts';
+import { registerJobAction } from './jobs.ts';
+import { CalculateKpisBody } from './jobs-schemas.ts';
 import {
   KpiMeasurementSchema,
   KpiMetricPatchSchema,
@@ -33,7 +35,7 @@ export function kpiMetricRoutes() {
   const app = createRouter();
   const tags = ['kpi-metrics'];
 
-  // Registered before /kpi-metrics/{id}/ so that "summary" is never read as an id.
+  // Registered before /kpi-metrics/{id}/ so that "summary" and "calculate" are never read as ids.
   app.openapi(
     createRoute({
       method: 'get',
@@ -50,6 +52,14 @@ export function kpiMetricRoutes() {
     }),
     async (c) => c.json(toJson(await c.var.engine.kpis.summary()), 200),
   );
+
+  registerJobAction(app, {
+    path: '/kpi-metrics/calculate/',
+    tag: 'kpi-metrics',
+    summary: 'Calculate KPI measurements (the calculate_kpis command) as a job: 202 with the job',
+    kind: 'calculate_kpis',
+    body: CalculateKpisBody,
+  });
 
   app.openapi(
     createRoute({
@@ -87,7 +97,7 @@ export function kpiMetricRoutes() {
     }),
     async (c) => {
       const metric = await c.var.engine.kpis.create(c.req.valid('json'), {
-        createdBy: currentPrincipal(c).id,
+        createdBy: actorOf(currentPrincipal(c)).userId ?? undefined,
       });
       return c.json(serialize(metric), 201);
     },

@@ -6,6 +6,8 @@ import { paginated } from '../lists/paginate.ts';
 import { listQuery, q, toListRequest } from '../lists/query.ts';
 import { errorResponses, IdParams, jsonContent, paginatedSchema } from '../openapi/schemas.ts';
 import { createRouter } from '../router.ts';
+import { registerJobAction } from './jobs.ts';
+import { AnalyzeRecurrenceBody } from './jobs-schemas.ts';
 
 const RecurrenceSchema = z
   .object({
@@ -77,7 +79,8 @@ const page = (description: string) => ({
 /**
  * `/recurrence-analyses/`: list (recurrence_type, min_confidence, is_resolved, search, ordering),
  * the unresolved view, detail, and resolve (analysts and admins; resolving twice is 409). The
- * analyses themselves are produced by `insights analyze-recurrence` / `engine.recurrence.analyze`.
+ * analyses themselves are produced by `insights analyze-recurrence` / `engine.recurrence.analyze`,
+ * or queued as a job by `run/` (202).
  */
 export function recurrenceAnalysisRoutes() {
   const app = createRouter();
@@ -116,6 +119,15 @@ export function recurrenceAnalysisRoutes() {
       return c.json(paginated(c, result, serialize), 200);
     },
   );
+
+  // Before /recurrence-analyses/{id}/ so that "run" is never read as an id.
+  registerJobAction(app, {
+    path: '/recurrence-analyses/run/',
+    tag: 'recurrence-analyses',
+    summary: 'Analyse recurrence (the analyze-recurrence command) as a job: 202 with the job',
+    kind: 'analyze_recurrence',
+    body: AnalyzeRecurrenceBody,
+  });
 
   app.openapi(
     createRoute({
