@@ -18,8 +18,16 @@ export interface KsResult {
  * @throws RangeError when either sample has no finite value.
  */
 export function ksTwoSample(a: ArrayLike<number>, b: ArrayLike<number>): KsResult {
-  const x = finiteSorted(a);
-  const y = finiteSorted(b);
+  return ksTwoSampleSorted(finiteSorted(a), finiteSorted(b));
+}
+
+/**
+ * {@link ksTwoSample} on samples already sorted ascending and free of NaN and infinities (for
+ * callers that keep a sorted baseline): O(n₁ + n₂), nothing copied.
+ *
+ * @throws RangeError when either sample is empty.
+ */
+export function ksTwoSampleSorted(x: ArrayLike<number>, y: ArrayLike<number>): KsResult {
   const n1 = x.length;
   const n2 = y.length;
   if (n1 === 0 || n2 === 0) throw new RangeError('ksTwoSample: both samples need at least one value');

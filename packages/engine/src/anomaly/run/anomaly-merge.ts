@@ -84,9 +84,21 @@ function sameKindOfChange(a: AnomalyDraft, b: AnomalyDraft): boolean {
   return b.affectedMetrics.some((m) => groups.has(metricGroup(m)));
 }
 
+/** The related incidents of each draft as a set, built once however many drafts it is compared with. */
+const incidentSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+function incidentSet(ids: readonly string[]): ReadonlySet<string> {
+  let set = incidentSets.get(ids);
+  if (!set) {
+    set = new Set(ids);
+    incidentSets.set(ids, set);
+  }
+  return set;
+}
+
 function sharesIncidents(a: readonly string[], b: readonly string[]): boolean {
   if (a.length === 0 || b.length === 0) return false;
-  const [small, large] = a.length <= b.length ? [a, new Set(b)] : [b, new Set(a)];
+  const [small, large] = a.length <= b.length ? [a, incidentSet(b)] : [b, incidentSet(a)];
   let shared = 0;
   for (const id of small) if (large.has(id)) shared++;
   return shared * 2 >= small.length;

@@ -11,6 +11,7 @@ import { firstFullDay, readDataStart } from './data-start.ts';
 import { detectionDraft } from './detection-draft.ts';
 import { bucketMs, buildIncidentSeries, type IncidentSeries } from './incident-series.ts';
 import { patternForestDrafts } from './pattern-forest.ts';
+import { DelaySamples } from './sample-calibration.ts';
 
 /** Options of {@link runAnomalyDetection}. */
 export interface AnomalyRunOptions {
@@ -139,8 +140,10 @@ export async function runAnomalyDetection(
   }
 
   const drafts: AnomalyDraft[] = [];
+  const history = { from: historyFrom, to: end };
+  const delays = new DelaySamples(context.db, history);
   for (const { series: s, detection } of candidates) {
-    const draft = await detectionDraft(context, s, detection, config, { from: historyFrom, to: end });
+    const draft = await detectionDraft(context, s, detection, config, history, delays);
     if (draft) drafts.push(draft);
   }
   const belowBudget = candidates.length - drafts.length;

@@ -6,7 +6,7 @@ import { describeDetection } from './anomaly-wording.ts';
 import { calibrateCount } from './count-calibration.ts';
 import { bucketMs, type IncidentSeries } from './incident-series.ts';
 import { readRelatedIncidents } from './related-incidents.ts';
-import { calibrateSample } from './sample-calibration.ts';
+import { calibrateSample, type DelaySamples } from './sample-calibration.ts';
 
 const metricNames = {
   incident_count: 'INCIDENT_COUNT',
@@ -36,6 +36,7 @@ export async function detectionDraft(
   d: Detection,
   config: AnomalyModelConfig,
   range: { from: Date; to: Date },
+  delays?: DelaySamples,
 ): Promise<AnomalyDraft | undefined> {
   const width = bucketMs[s.granularity];
   const windowStart = d.start;
@@ -65,6 +66,7 @@ export async function detectionDraft(
       s.metric,
       { start: new Date(windowStart), end: new Date(windowEnd) },
       range,
+      delays,
     );
     if (!c || c.pValue > config.series_alpha / Math.max(1, s.values.length)) return undefined;
     confidence = 1 - c.pValue;

@@ -1,7 +1,8 @@
+import { queryArrow } from '../../store/arrow-bridge.ts';
 import type { Database } from '../../store/database.ts';
 import { binomialTail } from '../kernels/binomial-tail.ts';
-import { ksTwoSample } from '../kernels/ks-two-sample.ts';
-import { quantileSorted, sortedCopy } from '../kernels/order-stats.ts';
+import { ksTwoSampleSorted } from '../kernels/ks-two-sample.ts';
+import { quantileSorted } from '../kernels/order-stats.ts';
 import type { SeriesMetric } from './incident-series.ts';
 
 /** A daily mean or rate anomaly tested on the incidents behind it. */
@@ -37,6 +38,7 @@ export async function calibrateSample(
   metric: SeriesMetric,
   window: { start: Date; end: Date },
   range: { from: Date; to: Date },
+  delays: DelaySamples = new DelaySamples(db, range),
 ): Promise<SampleCalibration | undefined> {
   const params = { from: range.from, to: range.to, start: window.start, end: window.end };
   if (metric === 'escalation_rate') {
@@ -63,27 +65,111 @@ export async function calibrateSample(
       method: 'binomial',
     };
   }
-  const duration = durations[metric];
-  if (!duration) return undefined;
-  const rows = await db.all(
-    `SELECT created_at >= $start AND created_at < $end AS inside,
-       list((epoch(${duration.column}) - epoch(created_at)) / ${duration.unit}.0) AS d
-     FROM incidents WHERE created_at >= $from AND created_at < $to AND ${duration.column} IS NOT NULL GROUP BY ALL`,
-    params,
-  );
-  const inside = (rows.find((r) => r['inside'] === true)?.['d'] as number[] | undefined) ?? [];
-  const outside = (rows.find((r) => r['inside'] === false)?.['d'] as number[] | undefined) ?? [];
+  const sample = await delays.of(metric);
+  if (!sample) return undefined;
+  const { inside, outside } = splitDelays(sample, window.start.getTime(), window.end.getTime());
   if (inside.length === 0 || outside.length === 0) return undefined;
-  const ks = ksTwoSample(outside, inside);
-  const base = sortedCopy(outside);
+  const ks = ksTwoSampleSorted(outside, inside.slice().sort());
   let mean = 0;
   for (const v of inside) mean += v / inside.length;
   return {
     pValue: ks.pValue,
     observed: mean,
-    expected: quantileSorted(base, 0.5),
-    lower: quantileSorted(base, 0.1),
-    upper: quantileSorted(base, 0.9),
+    expected: quantileSorted(outside, 0.5),
+    lower: quantileSorted(outside, 0.1),
+    upper: quantileSorted(outside, 0.9),
     method: 'ks_two_sample',
   };
+}
+
+/** The delays (MTTA or MTTR) of a run's history: by creation time, and every one sorted. */
+interface Delays {
+  /** Creation times (epoch ms), ascending. */
+  readonly t: Float64Array;
+  /** The delay of each incident of `t`, in the metric's unit. */
+  readonly delay: Float64Array;
+  /** Every delay, ascending. */
+  readonly sorted: Float64Array;
+}
+
+/**
+ * The delays of one run's history, read once per metric through the Arrow bridge (typed columns,
+ * no per-value JS objects) and shared by every detection the run re-tests: a run with hundreds of
+ * daily MTTA and MTTR detections then scans the incidents twice, not hundreds of times.
+ */
+export class DelaySamples {
+  readonly #byMetric = new Map<SeriesMetric, Promise<Delays | undefined>>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly range: { readonly from: Date; readonly to: Date },
+  ) {}
+
+  /** The delays of `metric` (undefined for a metric that is not a delay). */
+  of(metric: SeriesMetric): Promise<Delays | undefined> {
+    let delays = this.#byMetric.get(metric);
+    if (!delays) {
+      delays = this.#read(metric);
+      this.#byMetric.set(metric, delays);
+    }
+    return delays;
+  }
+
+  async #read(metric: SeriesMetric): Promise<Delays | undefined> {
+    const duration = durations[metric];
+    if (!duration) return undefined;
+    const delaySql = `((epoch(${duration.column}) - epoch(created_at)) / ${duration.unit}.0)::DOUBLE`;
+    const where = `created_at >= $from AND created_at < $to AND ${duration.column} IS NOT NULL`;
+    const params = { from: this.range.from, to: this.range.to };
+    // Two reads, each ordered by DuckDB, so the main thread sorts nothing.
+    const byTime = await queryArrow(
+      this.db,
+      `SELECT epoch_ms(created_at)::DOUBLE AS t, ${delaySql} AS delay FROM incidents WHERE ${where} ORDER BY created_at`,
+      params,
+    );
+    const byDelay = await queryArrow(
+      this.db,
+      `SELECT ${delaySql} AS delay FROM incidents WHERE ${where} ORDER BY delay`,
+      params,
+    );
+    // Every delay is finite: the difference of two non-null timestamps always is.
+    const column = (table: typeof byTime, name: string) =>
+      Float64Array.from((table.getChild(name)?.toArray() as Float64Array | undefined) ?? []);
+    return { t: column(byTime, 't'), delay: column(byTime, 'delay'), sorted: column(byDelay, 'delay') };
+  }
+}
+
+/**
+ * The delays of incidents created in `[start, end)` (in creation order) and, sorted, those of the
+ * rest: the sorted history with the window's values taken out, one pass, no sort of the history.
+ */
+function splitDelays(
+  sample: Delays,
+  start: number,
+  end: number,
+): { inside: Float64Array; outside: Float64Array } {
+  const lo = lowerBound(sample.t, start);
+  const hi = lowerBound(sample.t, end);
+  const inside = sample.delay.slice(lo, hi);
+  const removed = inside.slice().sort();
+  const outside = new Float64Array(sample.sorted.length - removed.length);
+  let j = 0;
+  let n = 0;
+  for (const v of sample.sorted) {
+    if (j < removed.length && v === removed[j]) j++;
+    else outside[n++] = v;
+  }
+  return { inside, outside };
+}
+
+/** The first index of ascending `values` holding a value ≥ `x`. */
+function lowerBound(values: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { insertIncidents, stormFixture } from '../../../test/support/anomaly-fixtures.ts';
+import { ksTwoSample } from '../src/anomaly/kernels/ks-two-sample.ts';
+import { quantileSorted, sortedCopy } from '../src/anomaly/kernels/order-stats.ts';
+import { calibrateSample, DelaySamples } from '../src/anomaly/run/sample-calibration.ts';
+import { type Engine, openEngine } from '../src/index.ts';
+import { internalContext } from '../src/internal.ts';
+
+// The re-test of daily MTTA and MTTR detections reads a run's delays once and splits them per
+// window. The reference below is the straightforward reading: the window's delays and the rest's,
+// each fetched with SQL, then the two-sample KS test and the rest's quantiles.
+let engine: Engine;
+const range = { from: new Date('2026-02-03T00:00:00Z'), to: new Date('2026-03-10T00:00:00Z') };
+
+beforeAll(async () => {
+  engine = await openEngine({ path: ':memory:', now: () => range.to });
+  const fixture = stormFixture(11);
+  await insertIncidents(internalContext(engine).db, [...fixture.background, ...fixture.storm]);
+});
+afterAll(() => engine.close());
+
+async function reference(column: 'acknowledged_at' | 'resolved_at', unit: number, start: Date, end: Date) {
+  const rows = await internalContext(engine).db.all(
+    `SELECT created_at >= $start AND created_at < $end AS inside,
+       (epoch(${column}) - epoch(created_at)) / ${unit}.0 AS d
+     FROM incidents WHERE created_at >= $from AND created_at < $to AND ${column} IS NOT NULL`,
+    { from: range.from, to: range.to, start, end },
+  );
+  const inside = rows.filter((r) => r['inside'] === true).map((r) => Number(r['d']));
+  const outside = rows.filter((r) => r['inside'] === false).map((r) => Number(r['d']));
+  const base = sortedCopy(outside);
+  return {
+    pValue: ksTwoSample(outside, inside).pValue,
+    observed: inside.reduce((sum, v) => sum + v / inside.length, 0),
+    expected: quantileSorted(base, 0.5),
+    lower: quantileSorted(base, 0.1),
+    upper: quantileSorted(base, 0.9),
+  };
+}
+
+describe('delay samples shared by a run', () => {
+  it('give each window the same test as reading its delays and the rest separately', async () => {
+    const db = internalContext(engine).db;
+    const delays = new DelaySamples(db, range);
+    const days = ['2026-02-10', '2026-02-20', '2026-03-01', '2026-03-09'];
+    for (const [metric, column, unit] of [
+      ['mtta_minutes', 'acknowledged_at', 60],
+      ['mttr_hours', 'resolved_at', 3600],
+    ] as const) {
+      for (const day of days) {
+        const window = { start: new Date(`${day}T00:00:00Z`), end: new Date(`${day}T00:00:00Z`) };
+        window.end = new Date(window.start.getTime() + 86_400_000);
+        const shared = await calibrateSample(db, metric, window, range, delays);
+        const expected = await reference(column, unit, window.start, window.end);
+        expect(shared).toBeDefined();
+        expect(shared?.pValue).toBeCloseTo(expected.pValue, 12);
+        expect(shared?.observed).toBeCloseTo(expected.observed, 9);
+        expect(shared?.expected).toBe(expected.expected);
+        expect(shared?.lower).toBe(expected.lower);
+        expect(shared?.upper).toBe(expected.upper);
+      }
+    }
+  });
+
+  it('read the incidents once per metric (two ordered reads), however many windows are tested', async () => {
+    const db = internalContext(engine).db;
+    const delays = new DelaySamples(db, range);
+    const reads = vi.spyOn(db, 'withReader');
+    try {
+      for (let d = 0; d < 20; d++) {
+        const start = new Date(range.from.getTime() + (d + 5) * 86_400_000);
+        await calibrateSample(
+          db,
+          'mttr_hours',
+          { start, end: new Date(start.getTime() + 86_400_000) },
+          range,
+          delays,
+        );
+      }
+      expect(reads).toHaveBeenCalledTimes(2); // by creation time, and sorted by delay: not 20 times
+    } finally {
+      reads.mockRestore();
+    }
+  });
+});
