@@ -1,5 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  type Stats,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 
 /**
  * What a running server leaves beside its database file, so that a command-line run on the same
@@ -33,7 +42,9 @@ export function runtimeFilePath(databasePath: string): string {
 export function readRuntimeFile(databasePath: string): RuntimeFile | undefined {
   let text: string;
   try {
-    text = readFileSync(runtimeFilePath(databasePath), 'utf8');
+    const path = runtimeFilePath(databasePath);
+    if (!ownedPrivately(statSync(path))) return undefined;
+    text = readFileSync(path, 'utf8');
   } catch {
     return undefined;
   }
@@ -100,6 +111,16 @@ function isRuntimeFile(value: unknown): value is RuntimeFile {
     typeof v.database === 'string' &&
     typeof v.started_at === 'string'
   );
+}
+
+/**
+ * Whether a runtime file can be trusted: owned by the user running this process and readable or
+ * writable by no one else, as `serve` writes it. A file another user could have planted would
+ * otherwise send this user's commands (and the passwords they carry) to a server of theirs.
+ */
+function ownedPrivately(stats: Stats): boolean {
+  const uid = process.getuid?.();
+  return stats.isFile() && (uid === undefined || stats.uid === uid) && (stats.mode & 0o077) === 0;
 }
 
 /** Whether a process with this id exists (EPERM: it exists but belongs to another user). */

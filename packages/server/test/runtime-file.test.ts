@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openEngine } from '@incident-insights/engine';
@@ -129,7 +129,10 @@ describe('the runtime file of a running server', () => {
     writeFileSync(runtimeFilePath(db), JSON.stringify(stale), { mode: 0o644 });
     expect(readRuntimeFile(db)).toBeUndefined();
     writeFileSync(runtimeFilePath(db), JSON.stringify({ ...stale, pid: process.pid }));
-    expect(readRuntimeFile(db)).toMatchObject({ url: 'http://127.0.0.1:9' }); // a live pid: taken as is
+    // A live pid in a file others may read or write: not trusted (anyone could have planted it).
+    expect(readRuntimeFile(db)).toBeUndefined();
+    chmodSync(runtimeFilePath(db), 0o600);
+    expect(readRuntimeFile(db)).toMatchObject({ url: 'http://127.0.0.1:9' }); // owner-only, live pid: taken as is
     writeFileSync(runtimeFilePath(db), '{"url": ');
     expect(readRuntimeFile(db)).toBeUndefined();
     writeFileSync(runtimeFilePath(db), JSON.stringify({ ...stale, pid: 'one' }));
