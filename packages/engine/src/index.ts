@@ -70,6 +70,7 @@ export {
   type IgnoredColumns,
   type IngestFormat,
   type IngestOptions,
+  type IngestProgress,
   type IngestReport,
   type IngestSource,
   ingestFormats,

@@ -6,6 +6,7 @@ import {
   type IncidentCoverage,
   type IncidentInput,
   type IngestFormat,
+  type IngestProgress,
   type IngestReport,
 } from '@incident-insights/engine';
 import type { Backend } from './backend.ts';
@@ -31,9 +32,15 @@ interface IncidentPage {
  * the engine would tell it, or `--format`; the mapping and the columns to ignore as their own
  * parts). Either way the report is the engine's, and so is an error (same code, message, details).
  */
-export async function ingestFile(backend: Backend, source: FileIngest): Promise<IngestReport> {
+export async function ingestFile(
+  backend: Backend,
+  source: FileIngest,
+  onProgress?: (progress: IngestProgress) => void,
+): Promise<IngestReport> {
   const { skipInvalid, ...file } = source;
-  if (backend.kind === 'engine') return backend.engine.incidents.ingest(file, { skipInvalid });
+  if (backend.kind === 'engine') {
+    return backend.engine.incidents.ingest(file, { skipInvalid, ...(onProgress ? { onProgress } : {}) });
+  }
   if (!existsSync(file.path)) {
     throw new EngineError('NOT_FOUND', `file ${file.path} was not found`, { path: file.path });
   }

@@ -55,21 +55,35 @@ export function registerIngest(program: Command): void {
       const json = options.json ?? false;
       const { report, coverage } = await withBackend(command, async (backend) => {
         const progress = startProgress({ label: 'ingest', json });
-        const ticker = setInterval(
-          () => progress.update({ done: 0, total: null, message: `reading ${file}` }),
-          500,
-        );
+        // Alone, the engine reports the records read; a server's bulk route answers only at the end.
+        const ticker =
+          backend.kind === 'server'
+            ? setInterval(
+                () => progress.update({ done: 0, total: null, message: `sending ${file} to the server` }),
+                500,
+              )
+            : undefined;
         try {
-          const report = await ingestFile(backend, {
-            path: file,
-            ...(format ? { format } : {}),
-            ...(columnMapping ? { columnMapping } : {}),
-            ...(options.ignoreColumn ? { ignoreColumns: options.ignoreColumn } : {}),
-            skipInvalid: options.skipInvalid ?? false,
-          });
+          const report = await ingestFile(
+            backend,
+            {
+              path: file,
+              ...(format ? { format } : {}),
+              ...(columnMapping ? { columnMapping } : {}),
+              ...(options.ignoreColumn ? { ignoreColumns: options.ignoreColumn } : {}),
+              skipInvalid: options.skipInvalid ?? false,
+            },
+            ({ phase, received }) =>
+              progress.update({
+                done: received,
+                total: null,
+                message:
+                  phase === 'reading' ? `${received} records read` : `${received} records read, merging`,
+              }),
+          );
           return { report, coverage: await coverageOf(backend) };
         } finally {
-          clearInterval(ticker);
+          if (ticker) clearInterval(ticker);
           progress.stop();
         }
       });

@@ -42,6 +42,7 @@ export async function ingestIncidents(
         invalid += checked.invalidRows;
         for (const e of checked.errors) if (errors.length < maxReportedErrors) errors.push(e);
         if (invalid === 0 || skipInvalid) writer.append(checked.incidents, checked.rows);
+        options.onProgress?.({ phase: 'reading', received });
       }
     } catch (error) {
       // The transaction rolls back; closing the appender must not hide the original error.
@@ -59,6 +60,7 @@ export async function ingestIncidents(
         { errors },
       );
     }
+    options.onProgress?.({ phase: 'merging', received });
     const { inserted, updated } = await mergeStaged(tx, context.now(), context.incidentsWritten);
     return { received, inserted, updated, skipped: invalid, errors };
   });

@@ -56,6 +56,18 @@ export type IngestSource =
 export interface IngestOptions {
   /** Write the valid rows and report the invalid ones instead of writing nothing. Default false. */
   readonly skipInvalid?: boolean;
+  /**
+   * Called after each batch read and validated, with the records read so far (`phase: 'reading'`),
+   * and once before the staged rows are merged into the incidents (`phase: 'merging'`).
+   */
+  readonly onProgress?: (progress: IngestProgress) => void;
+}
+
+/** How far an ingest has got (see {@link IngestOptions.onProgress}). */
+export interface IngestProgress {
+  readonly phase: 'reading' | 'merging';
+  /** Records read from the source so far. */
+  readonly received: number;
 }
 
 /** What is wrong with one source row. */
