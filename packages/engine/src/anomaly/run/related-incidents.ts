@@ -1,3 +1,4 @@
+import { queryArrow } from '../../store/arrow-bridge.ts';
 import type { Database } from '../../store/database.ts';
 import type { SliceKind } from './incident-series.ts';
 
@@ -29,16 +30,24 @@ export async function readRelatedIncidents(
   to: Date,
 ): Promise<RelatedIncidents> {
   const condition = slice === 'all' ? 'true' : `${sliceColumn[slice]} = $value`;
+  const where = `WHERE created_at >= $from AND created_at < $to AND ${condition}`;
+  const params = { from, to, ...(slice === 'all' ? {} : { value: sliceValue ?? '' }) };
   const row = await db.one(
-    `SELECT coalesce(list(id::VARCHAR ORDER BY created_at, id), []) AS ids,
-       coalesce(list(DISTINCT service) FILTER (service IS NOT NULL), []) AS services,
+    `SELECT coalesce(list(DISTINCT service) FILTER (service IS NOT NULL), []) AS services,
        count(*) FILTER (severity = 'CRITICAL') AS critical, count(*) FILTER (severity = 'HIGH') AS high,
        coalesce(sum(affected_users), 0)::DOUBLE AS users
-     FROM incidents WHERE created_at >= $from AND created_at < $to AND ${condition}`,
-    { from, to, ...(slice === 'all' ? {} : { value: sliceValue ?? '' }) },
+     FROM incidents ${where}`,
+    params,
+  );
+  // The ids, one row each through the Arrow bridge (a long window holds 10⁵ of them: read as rows
+  // with the event loop running between chunks, not as one list value decoded in one go).
+  const ids = await queryArrow(
+    db,
+    `SELECT id::VARCHAR AS id FROM incidents ${where} ORDER BY created_at, id`,
+    params,
   );
   return {
-    ids: (row?.['ids'] as string[] | undefined) ?? [],
+    ids: (ids.getChild('id')?.toArray() as string[] | undefined) ?? [],
     services: ((row?.['services'] as string[] | undefined) ?? []).sort(),
     criticalCount: Number(row?.['critical'] ?? 0),
     highCount: Number(row?.['high'] ?? 0),
