@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import { loadSyntheticIncidents } from '@incident-insights/engine/synth';
 import { readRuntimeFile, runtimeFilePath } from '@incident-insights/server';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type FixtureIncident, stormFixture } from './support/anomaly-fixtures.ts';
-import { repoRoot, sourceRunner } from './support/run-cli.ts';
+import { listeningUrl, type ServeProcess, spawnServe } from './support/serve-process.ts';
 
 // `insights serve` as a deployment runs it: a real process on a database file, its schedules from
 // --schedule-config. The server's clock cannot be pinned from the command line, so the data are
@@ -22,55 +22,23 @@ afterAll(() => {
 
 const hourMs = 3_600_000;
 
-interface Served {
-  child: ChildProcess;
-  url: string;
-  /** What the process printed on stdout so far (the admin token on a first start). */
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
+/** A running server: its process (stdout holds the admin token on a first start) and its address. */
+type Served = ServeProcess & { readonly url: string };
 
 /** Starts `insights serve` on `db` with the schedules of `schedules` and resolves once it listens. */
-function startServe(db: string, schedules: unknown): Promise<Served> {
+async function startServe(db: string, schedules: unknown): Promise<Served> {
   const config = join(dir, `schedules-${children.size}.json`);
   writeFileSync(config, JSON.stringify(schedules));
-  const child = spawn(
-    process.execPath,
-    [
-      ...sourceRunner,
-      'packages/cli/src/main.ts',
-      '--db',
-      db,
-      'serve',
-      '--port',
-      '0',
-      '--log-level',
-      'silent',
-      '--rate-per-minute',
-      '100000',
-      '--rate-per-hour',
-      '1000000',
-      '--schedule-config',
-      config,
-    ],
-    { cwd: repoRoot },
-  );
-  children.add(child);
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (c: Buffer) => {
-    out += c.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    child.stderr?.on('data', (c: Buffer) => {
-      err += c.toString();
-      const match = /listening on (http:\/\/[^/\s]+)\/api\//.exec(err);
-      if (match?.[1]) resolve({ child, url: match[1], stdout: () => out, stderr: () => err, exited });
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
-  });
+  const served = spawnServe(db, [
+    '--rate-per-minute',
+    '100000',
+    '--rate-per-hour',
+    '1000000',
+    '--schedule-config',
+    config,
+  ]);
+  children.add(served.child);
+  return { ...served, url: await listeningUrl(served) };
 }
 
 /** A client of a served API with one token. */

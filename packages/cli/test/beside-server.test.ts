@@ -8,6 +8,7 @@ import { readRuntimeFile } from '@incident-insights/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertIncidents, stormFixture } from '../../../test/support/anomaly-fixtures.ts';
 import { type CliRun, repoRoot, runInsights, sourceRunner } from '../../../test/support/run-cli.ts';
+import { spawnServe } from '../../../test/support/serve-process.ts';
 
 // Two identical databases: `alone.duckdb`, which commands open themselves, and `served.duckdb`,
 // held by `insights serve`, so that every command there goes through the server. The same command
@@ -43,30 +44,12 @@ beforeAll(async () => {
 
 /** Starts `insights serve --no-schedule` on `db` and resolves once its runtime file is there. */
 async function startServe(db: string): Promise<void> {
-  const child = spawn(
-    process.execPath,
-    [
-      ...sourceRunner,
-      'packages/cli/src/main.ts',
-      '--db',
-      db,
-      'serve',
-      '--port',
-      '0',
-      '--no-schedule',
-      '--log-level',
-      'silent',
-    ],
-    { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  server = child;
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  serverExited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  const served = spawnServe(db, ['--no-schedule']);
+  server = served.child;
+  serverExited = served.exited;
   for (let waited = 0; !readRuntimeFile(db); waited += 100) {
-    if (child.exitCode !== null || waited > 90_000) throw new Error(`serve did not start: ${stderr}`);
+    if (served.child.exitCode !== null || waited > 90_000)
+      throw new Error(`serve did not start: ${served.stderr()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

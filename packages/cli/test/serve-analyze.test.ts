@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +6,8 @@ import { openEngine } from '@incident-insights/engine';
 import { loadSyntheticIncidents } from '@incident-insights/engine/synth';
 import { runtimeFilePath } from '@incident-insights/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, runInsights, sourceRunner } from '../../../test/support/run-cli.ts';
+import { runInsights } from '../../../test/support/run-cli.ts';
+import { spawnServe } from '../../../test/support/serve-process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'insights-serve-analyze-'));
 const db = join(dir, 'demo.duckdb');
@@ -39,36 +40,6 @@ function stderrMatch(child: ChildProcess, read: () => string, pattern: RegExp): 
   });
 }
 
-/** Starts `insights serve` on the demo database with `args`; `stderr()` is everything it logged so far. */
-function startServe(args: readonly string[]): {
-  child: ChildProcess;
-  stderr: () => string;
-  exited: Promise<number | null>;
-} {
-  const child = spawn(
-    process.execPath,
-    [
-      ...sourceRunner,
-      'packages/cli/src/main.ts',
-      '--db',
-      db,
-      'serve',
-      '--port',
-      '0',
-      '--log-level',
-      'silent',
-      ...args,
-    ],
-    { cwd: repoRoot },
-  );
-  let err = '';
-  child.stderr?.on('data', (c: Buffer) => {
-    err += c.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, stderr: () => err, exited };
-}
-
 /** The jobs of the database once no server holds it, by kind. */
 async function storedJobs() {
   const engine = await openEngine({ path: db });
@@ -81,7 +52,12 @@ async function storedJobs() {
 
 describe('insights serve --analyze', () => {
   it('answers first, then runs the three analyses as jobs of the server, and stops on SIGTERM', async () => {
-    const { child, stderr, exited } = startServe(['--no-schedule', '--analyze', '--anomaly-window', '240']);
+    const { child, stderr, exited } = spawnServe(db, [
+      '--no-schedule',
+      '--analyze',
+      '--anomaly-window',
+      '240',
+    ]);
     try {
       const [, url] = await stderrMatch(child, stderr, /listening on (http:\/\/[^/\s]+)\/api\//);
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
@@ -124,7 +100,7 @@ describe('insights serve --analyze', () => {
   });
 
   it('runs the default schedules unless told otherwise, and shows them at /api/jobs/schedules/', async () => {
-    const { child, stderr, exited } = startServe([]);
+    const { child, stderr, exited } = spawnServe(db, []);
     try {
       const [, url] = await stderrMatch(child, stderr, /listening on (http:\/\/[^/\s]+)\/api\//);
       expect(stderr()).toMatch(

@@ -1,0 +1,61 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { repoRoot, sourceRunner } from './run-cli.ts';
+
+/** An `insights serve` child process and what it has printed so far. */
+export interface ServeProcess {
+  readonly child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the exit code when the process ends. */
+  readonly exited: Promise<number | null>;
+}
+
+/**
+ * Starts `insights serve --port 0 --log-level silent` from source on `db` with `args` added, and
+ * collects its output. Waiting until it answers is the caller's choice (the "listening" line, the
+ * runtime file).
+ */
+export function spawnServe(db: string, args: readonly string[] = []): ServeProcess {
+  const child = spawn(
+    process.execPath,
+    [
+      ...sourceRunner,
+      'packages/cli/src/main.ts',
+      '--db',
+      db,
+      'serve',
+      '--port',
+      '0',
+      '--log-level',
+      'silent',
+      ...args,
+    ],
+    { cwd: repoRoot },
+  );
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    err += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+/** Resolves with the server's base URL once it prints its "listening on" line; rejects if it exits first. */
+export function listeningUrl(served: ServeProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const match = /listening on (http:\/\/[^/\s]+)\/api\//.exec(served.stderr());
+      if (match?.[1]) {
+        served.child.stderr?.off('data', check);
+        resolve(match[1]);
+      }
+    };
+    served.child.stderr?.on('data', check);
+    served.exited.then((code) => reject(new Error(`serve exited with ${code}: ${served.stderr()}`)));
+    check();
+  });
+}
