@@ -1,6 +1,6 @@
+import { normalQuantile } from '../anomaly/kernels/student-t.ts';
 import { checkForecast } from './guard.ts';
 import type { FitInput } from './models.ts';
-import { normalQuantile } from './seasonal-naive.ts';
 import type { RawForecast } from './types.ts';
 import { loadArima, quietly } from './wasm.ts';
 

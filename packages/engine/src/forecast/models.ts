@@ -1,4 +1,4 @@
-import { normalQuantile } from './seasonal-naive.ts';
+import { normalQuantile } from '../anomaly/kernels/student-t.ts';
 import type { RawForecast } from './types.ts';
 import { type Augurs, quietly } from './wasm.ts';
 

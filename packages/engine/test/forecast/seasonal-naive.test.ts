@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { normalQuantile } from '../../src/anomaly/kernels/student-t.ts';
 import { coverage, mase, naiveScale, scoreFolds, smape } from '../../src/forecast/evaluate.ts';
 import { forecast } from '../../src/forecast/forecast.ts';
-import { normalQuantile, seasonalNaive } from '../../src/forecast/seasonal-naive.ts';
+import { seasonalNaive } from '../../src/forecast/seasonal-naive.ts';
 
 const day = 86_400_000;
 const start = Date.UTC(2026, 0, 5);

@@ -76,8 +76,11 @@ function normalQuantileUpper(q: number): number {
   return -normalQuantile(q);
 }
 
-/** Standard normal quantile Φ⁻¹(p) for p in (0, 1) (Acklam's algorithm). */
-function normalQuantile(p: number): number {
+/**
+ * Standard normal quantile Φ⁻¹(p) for p in (0, 1) (Acklam's rational approximation, relative error
+ * below 1.2e-9).
+ */
+export function normalQuantile(p: number): number {
   const a = [
     -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
     2.506628277459239,
