@@ -263,37 +263,24 @@ export function searchFeature(
     // Boosting: both ends of the order, at most maxCut categories each, scored with λ + l2.
     const lambda = criterion.lambda + category.l2;
     const parent = pairScore(true, totals[0] as number, totals[1] as number, lambda, criterion.alpha);
-    scanOrder(
-      criterion,
-      sums,
-      base,
-      order,
-      count,
-      totals,
-      parent,
-      feature,
-      true,
-      scratch,
-      best,
-      lambda,
-      category.maxCut,
-    );
-    order.subarray(0, count).reverse();
-    scanOrder(
-      criterion,
-      sums,
-      base,
-      order,
-      count,
-      totals,
-      parent,
-      feature,
-      true,
-      scratch,
-      best,
-      lambda,
-      category.maxCut,
-    );
+    for (const end of ['low', 'high']) {
+      if (end === 'high') order.subarray(0, count).reverse();
+      scanOrder(
+        criterion,
+        sums,
+        base,
+        order,
+        count,
+        totals,
+        parent,
+        feature,
+        true,
+        scratch,
+        best,
+        lambda,
+        category.maxCut,
+      );
+    }
   }
   return true;
 }
