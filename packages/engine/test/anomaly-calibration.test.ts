@@ -107,8 +107,8 @@ describe('merging detections', () => {
     ...over,
   });
 
-  it('folds the daily and per-category views of one storm into the per-service hourly one', () => {
-    const groups = mergeDrafts([
+  it('folds the daily and per-category views of one storm into the per-service hourly one', async () => {
+    const groups = await mergeDrafts([
       draft({
         seriesKey: 'incident_count:day:service=checkout',
         rank: 1,
@@ -127,8 +127,8 @@ describe('merging detections', () => {
     expect(groups[0]?.members).toHaveLength(3);
   });
 
-  it('keeps a different kind of change, and a storm elsewhere, apart', () => {
-    const groups = mergeDrafts([
+  it('keeps a different kind of change, and a storm elsewhere, apart', async () => {
+    const groups = await mergeDrafts([
       draft({}),
       draft({
         seriesKey: 'mtta_distribution:team=web',

@@ -83,8 +83,8 @@ describe('merging detections into anomalies', () => {
     ),
   ];
 
-  it('keeps every behavioural departure as its own BEHAVIORAL anomaly, apart from storms', () => {
-    const groups = mergeDrafts(drafts);
+  it('keeps every behavioural departure as its own BEHAVIORAL anomaly, apart from storms', async () => {
+    const groups = await mergeDrafts(drafts);
     const primaries = groups.map((g) => g.primary.seriesKey);
     expect(primaries).toContain('severity_mix:team=search-team');
     expect(primaries).toContain('mtta_distribution:team=search-team');
@@ -97,7 +97,7 @@ describe('merging detections into anomalies', () => {
     expect(groups).toHaveLength(4);
   });
 
-  it("folds the daily MTTA total into the team's slower acknowledgements: the same change", () => {
+  it("folds the daily MTTA total into the team's slower acknowledgements: the same change", async () => {
     const total = draft(
       {
         seriesKey: 'mtta_minutes:day:all',
@@ -109,7 +109,7 @@ describe('merging detections into anomalies', () => {
       48,
       72,
     );
-    const groups = mergeDrafts([...drafts, total]);
+    const groups = await mergeDrafts([...drafts, total]);
     const team = groups.find((g) => g.primary.seriesKey === 'mtta_distribution:team=search-team');
     expect(team?.members.map((m) => m.seriesKey)).toEqual([
       'mtta_distribution:team=search-team',
@@ -117,7 +117,7 @@ describe('merging detections into anomalies', () => {
     ]);
   });
 
-  it('still folds the views of one storm into one anomaly', () => {
+  it('still folds the views of one storm into one anomaly', async () => {
     const daily = draft(
       {
         seriesKey: 'incident_count:day:service=search',
@@ -128,7 +128,7 @@ describe('merging detections into anomalies', () => {
       48,
       72,
     );
-    const groups = mergeDrafts([drafts[0]!, daily]);
+    const groups = await mergeDrafts([drafts[0]!, daily]);
     expect(groups).toHaveLength(1);
     expect(groups[0]?.primary.seriesKey).toBe('incident_count:hour:service=search');
   });
@@ -165,7 +165,7 @@ describe('storing merged anomalies', () => {
       5,
       20,
     );
-    const groups = mergeDrafts([a, aDaily, b, bDaily]);
+    const groups = await mergeDrafts([a, aDaily, b, bDaily]);
     expect(groups).toHaveLength(2);
     const at = new Date(t0 + 200 * hour);
     const first = await persistGroups(

@@ -1,7 +1,9 @@
 import type { EventOutbox } from '../../events/outbox.ts';
 import type { AnomalySeverity } from '../../schema/enums.ts';
 import type { Database } from '../../store/database.ts';
-import type { AnomalyGroup } from '../run/anomaly-merge.ts';
+import { TimeSlice } from '../../store/time-slice.ts';
+import type { Transaction } from '../../store/transaction.ts';
+import type { AnomalyDraft, AnomalyGroup } from '../run/anomaly-merge.ts';
 import { severityOf } from '../run/anomaly-wording.ts';
 
 /** What {@link persistGroups} did. */
@@ -30,7 +32,9 @@ export async function persistGroups(
   return db.transaction(async (tx) => {
     const created: string[] = [];
     let duplicates = 0;
+    const slice = new TimeSlice();
     for (const { primary, members } of groups) {
+      await slice.pause();
       const memberSeries = [...new Set(members.map((m) => m.seriesKey))];
       const own = members.filter((m) => m.seriesKey === primary.seriesKey);
       const start = new Date(Math.min(...own.map((m) => m.windowStart)));
@@ -97,7 +101,6 @@ export async function persistGroups(
         at: detectedAt,
         start,
         end: ownEnd,
-        related: [...new Set(own.flatMap((m) => m.relatedIncidents))],
         services,
         metrics: [...new Set(members.flatMap((m) => m.affectedMetrics))].sort(),
         description,
@@ -108,9 +111,10 @@ export async function persistGroups(
            confidence_score, anomaly_score, threshold_used, detected_at, time_window_start, time_window_end,
            related_incidents, affected_services, affected_metrics, description, metadata)
          VALUES ($id::UUID, $model::UUID, $type, $severity, 'DETECTED', $key, $members, $confidence, $score,
-           $threshold, $at, $start, $end, $related::UUID[], $services, $metrics, $description, $metadata::JSON)`,
+           $threshold, $at, $start, $end, []::UUID[], $services, $metrics, $description, $metadata::JSON)`,
         row,
       );
+      await appendRelated(tx, id, await distinctIds(own, slice), slice);
       await events.append(tx, 'ANOMALY_DETECTED', {
         id,
         anomaly_type: primary.anomalyType,
@@ -128,4 +132,31 @@ export async function persistGroups(
     }
     return { created, duplicates };
   });
+}
+
+/** The related incidents of `drafts`, each once, in first-seen order, built with turns between. */
+async function distinctIds(drafts: readonly AnomalyDraft[], slice: TimeSlice): Promise<string[]> {
+  const ids = new Set<string>();
+  for (const draft of drafts) {
+    for (let i = 0; i < draft.relatedIncidents.length; i++) {
+      ids.add(draft.relatedIncidents[i] as string);
+      if ((i & 4095) === 4095) await slice.pause();
+    }
+  }
+  return [...ids];
+}
+
+/** Related incidents bound per statement: binding 10⁵ ids in one statement holds the event loop. */
+const relatedChunk = 5_000;
+
+/** Appends `ids` to an anomaly's related incidents, a chunk per statement, with turns between. */
+async function appendRelated(tx: Transaction, id: string, ids: readonly string[], slice: TimeSlice) {
+  for (let at = 0; at < ids.length; at += relatedChunk) {
+    await slice.pause();
+    await tx.run(
+      `UPDATE anomaly_detections SET related_incidents = list_concat(related_incidents, $ids::UUID[])
+       WHERE id = $id::UUID`,
+      { id, ids: ids.slice(at, at + relatedChunk) },
+    );
+  }
 }

@@ -1,4 +1,5 @@
 import type { AnomalyType } from '../../schema/enums.ts';
+import { TimeSlice } from '../../store/time-slice.ts';
 
 /** One detection ready to store: the spec's record fields plus what merging needs. */
 export interface AnomalyDraft {
@@ -38,29 +39,42 @@ export interface AnomalyGroup {
  * window over all features, never swallows it, nor it them. The stored window is the union of the windows of the primary's series. Drafts are visited most specific first
  * (rank, then score descending), so the per-service hourly view of a storm becomes the primary
  * and its daily, per-category and per-severity views become members. Cost O(d² · k) for d drafts
- * of k related incidents; d is small (tens to hundreds).
+ * of k related incidents; d is small (tens to hundreds), k up to 10⁵, so the comparisons give the
+ * event loop a turn every few milliseconds.
  */
-export function mergeDrafts(drafts: readonly AnomalyDraft[]): AnomalyGroup[] {
+export async function mergeDrafts(drafts: readonly AnomalyDraft[]): Promise<AnomalyGroup[]> {
+  const slice = new TimeSlice();
   const order = [...drafts].sort(
     (a, b) =>
       a.rank - b.rank || b.score / b.threshold - a.score / a.threshold || a.windowStart - b.windowStart,
   );
   const groups: AnomalyGroup[] = [];
   for (const draft of order) {
-    const target = groups.find((group) =>
-      group.members.some((m) =>
-        m.seriesKey === draft.seriesKey
-          ? m.windowStart <= draft.windowEnd && draft.windowStart <= m.windowEnd
-          : m.windowStart < draft.windowEnd &&
-            draft.windowStart < m.windowEnd &&
-            sameKindOfChange(m, draft) &&
-            sharesIncidents(m.relatedIncidents, draft.relatedIncidents),
-      ),
-    );
+    let target: AnomalyGroup | undefined;
+    for (const group of groups) {
+      for (const m of group.members) {
+        await slice.pause();
+        if (sameEvent(m, draft)) {
+          target = group;
+          break;
+        }
+      }
+      if (target) break;
+    }
     if (target) target.members.push(draft);
     else groups.push({ primary: draft, members: [draft] });
   }
   return groups;
+}
+
+/** Whether two drafts describe the same event (see {@link mergeDrafts}). */
+function sameEvent(m: AnomalyDraft, draft: AnomalyDraft): boolean {
+  return m.seriesKey === draft.seriesKey
+    ? m.windowStart <= draft.windowEnd && draft.windowStart <= m.windowEnd
+    : m.windowStart < draft.windowEnd &&
+        draft.windowStart < m.windowEnd &&
+        sameKindOfChange(m, draft) &&
+        sharesIncidents(m.relatedIncidents, draft.relatedIncidents);
 }
 
 /**

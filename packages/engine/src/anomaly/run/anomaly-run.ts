@@ -162,7 +162,7 @@ export async function runAnomalyDetection(
     foundCount += found.length;
     drafts.push(...found);
   }
-  const groups = mergeDrafts(drafts);
+  const groups = await mergeDrafts(drafts);
   progress(`${drafts.length} detections merged into ${groups.length} anomalies`);
   const { created, duplicates } = await persistGroups(context.db, context.events, groups, model.id, now);
   progress(

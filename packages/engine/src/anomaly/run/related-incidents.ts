@@ -1,5 +1,6 @@
 import { queryArrow } from '../../store/arrow-bridge.ts';
 import type { Database } from '../../store/database.ts';
+import { slicedValues, TimeSlice } from '../../store/time-slice.ts';
 import type { SliceKind } from './incident-series.ts';
 
 /** The incidents behind an anomaly and the impact figures severity weighs. */
@@ -47,7 +48,7 @@ export async function readRelatedIncidents(
     params,
   );
   return {
-    ids: (ids.getChild('id')?.toArray() as string[] | undefined) ?? [],
+    ids: await slicedValues<string>(ids.getChild('id'), new TimeSlice()),
     services: ((row?.['services'] as string[] | undefined) ?? []).sort(),
     criticalCount: Number(row?.['critical'] ?? 0),
     highCount: Number(row?.['high'] ?? 0),

@@ -1,5 +1,6 @@
 import { queryArrow } from '../../store/arrow-bridge.ts';
 import type { Database } from '../../store/database.ts';
+import { yieldToEventLoop } from '../../store/time-slice.ts';
 import { binomialTail } from '../kernels/binomial-tail.ts';
 import { ksTwoSampleSorted } from '../kernels/ks-two-sample.ts';
 import { quantileSorted } from '../kernels/order-stats.ts';
@@ -69,6 +70,8 @@ export async function calibrateSample(
   if (!sample) return undefined;
   const { inside, outside } = splitDelays(sample, window.start.getTime(), window.end.getTime());
   if (inside.length === 0 || outside.length === 0) return undefined;
+  // Splitting and testing each pass over the whole history: the event loop gets a turn between.
+  await yieldToEventLoop();
   const ks = ksTwoSampleSorted(outside, inside.slice().sort());
   let mean = 0;
   for (const v of inside) mean += v / inside.length;

@@ -2,6 +2,7 @@ import type { DuckDBConnection, DuckDBResult } from '@duckdb/node-api';
 import duckdb from '@duckdb/node-bindings';
 import * as arrow from 'apache-arrow';
 import { bind, type Database, type SqlParams } from '../database.ts';
+import { TimeSlice } from '../time-slice.ts';
 import { builderForType } from './builder-for-type.ts';
 import type { ColumnBuildOptions } from './column-builders.ts';
 import { arrowData } from './make-data.ts';
@@ -42,14 +43,6 @@ async function queryArrowOn(
   return resultToArrow(result, result.rowCount, options);
 }
 
-/** Materialised chunks (2,048 rows each) copied between two turns of the event loop: about 10 ms of work. */
-const chunksBetweenYields = 16;
-
-/** Resolves after the event loop has had a turn (I/O callbacks, timers, other promises). */
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
 /**
  * Drains a DuckDB result (materialised or streamed) into an Arrow table. `rowCountHint` sizes the
  * buffers up front; without it they grow by doubling. A streamed result must come from a
@@ -79,11 +72,12 @@ export async function resultToArrow(
   };
   const materialised = materialisedChunks(result);
   if (materialised) {
+    // Let the event loop run between stretches of chunks: a server answering requests in this
+    // process must not wait for a million-row read to be copied in one go.
+    const slice = new TimeSlice();
     for (let i = 0; i < materialised.count; i++) {
       append(materialised.get(i));
-      // Let the event loop run between stretches of chunks: a server answering requests in this
-      // process must not wait for a million-row read to be copied in one go.
-      if (i % chunksBetweenYields === chunksBetweenYields - 1) await yieldToEventLoop();
+      await slice.pause();
     }
   } else {
     for (;;) {
