@@ -82,6 +82,21 @@ describe('the worker pool', () => {
     expect(shared[0]).toBe(1);
   });
 
+  it.runIf(process.platform === 'linux')(
+    'runs its threads below the priority of the thread that owns it, unless told not to',
+    async () => {
+      const { getPriority } = await import('node:os');
+      const own = getPriority();
+      expect(await pool.run('debug.priority', {})).toBe(Math.min(19, own + 10));
+      const level = new WorkerPool({ threads: 1, entry: debugEntry, niceIncrement: 0 });
+      try {
+        expect(await level.run('debug.priority', {})).toBe(own);
+      } finally {
+        await level.close();
+      }
+    },
+  );
+
   it('rejects an unknown task with UNSUPPORTED', async () => {
     const error = await failure(pool.run('no.such.task', {}));
     expect(error.code).toBe('UNSUPPORTED');

@@ -18,6 +18,13 @@ export interface WorkerPoolOptions {
   /** Heap and stack limits of each worker; a worker that exceeds them fails its own task only. */
   readonly resourceLimits?: ResourceLimits;
   /**
+   * Added to the OS scheduling priority ("nice" value) of each worker thread (Linux and macOS):
+   * the kernels then yield the CPU to the thread that owns the pool, so a process answering
+   * requests stays responsive while a batch computes, and take all the CPU when it is idle.
+   * Default 10; 0 runs the workers at the process's own priority.
+   */
+  readonly niceIncrement?: number;
+  /**
    * The worker entry (a module whose default export is `createDispatcher(tasks)`). Defaults to
    * the engine's `kernel.worker`; tests and embedders pass their own task registry here.
    */
@@ -133,6 +140,7 @@ export class WorkerPool {
       idleTimeout: this.options.idleTimeoutMs ?? 30_000,
       closeTimeout: this.options.closeTimeoutMs ?? 10_000,
       execArgv: execArgvFor(entry),
+      niceIncrement: this.options.niceIncrement ?? 10,
       ...(this.options.resourceLimits ? { resourceLimits: this.options.resourceLimits } : {}),
     });
     // Piscina reports a close timeout and stray worker errors as 'error' events; the tasks
