@@ -50,7 +50,7 @@ export function ksTwoSampleSorted(x: ArrayLike<number>, y: ArrayLike<number>): K
  * the theta-function form 1 − (√(2π)/λ) Σ e^{−(2j−1)²π²/(8λ²)} converges faster (Marsaglia, Tsang &
  * Wang 2003 discuss both). Absolute error below 1e-12.
  */
-function kolmogorovSf(lambda: number): number {
+export function kolmogorovSf(lambda: number): number {
   if (!(lambda > 0)) return 1;
   if (lambda < 1.18) {
     const k = (Math.PI * Math.PI) / (8 * lambda * lambda);

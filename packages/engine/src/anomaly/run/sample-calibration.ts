@@ -1,9 +1,7 @@
 import { queryArrow } from '../../store/arrow-bridge.ts';
 import type { Database } from '../../store/database.ts';
-import { yieldToEventLoop } from '../../store/time-slice.ts';
 import { binomialTail } from '../kernels/binomial-tail.ts';
-import { ksTwoSampleSorted } from '../kernels/ks-two-sample.ts';
-import { quantileSorted } from '../kernels/order-stats.ts';
+import { ksPartAgainstRest, quantileOfRest } from '../kernels/rest-of-sample.ts';
 import type { SeriesMetric } from './incident-series.ts';
 
 /** A daily mean or rate anomaly tested on the incidents behind it. */
@@ -68,19 +66,22 @@ export async function calibrateSample(
   }
   const sample = await delays.of(metric);
   if (!sample) return undefined;
-  const { inside, outside } = splitDelays(sample, window.start.getTime(), window.end.getTime());
-  if (inside.length === 0 || outside.length === 0) return undefined;
-  // Splitting and testing each pass over the whole history: the event loop gets a turn between.
-  await yieldToEventLoop();
-  const ks = ksTwoSampleSorted(outside, inside.slice().sort());
+  // The window's delays against every other delay of the history, without building the rest.
+  const inside = sample.delay.slice(
+    lowerBound(sample.t, window.start.getTime()),
+    lowerBound(sample.t, window.end.getTime()),
+  );
+  if (inside.length === 0 || inside.length === sample.sorted.length) return undefined;
+  const insideSorted = inside.slice().sort();
+  const ks = ksPartAgainstRest(sample.sorted, insideSorted);
   let mean = 0;
   for (const v of inside) mean += v / inside.length;
   return {
     pValue: ks.pValue,
     observed: mean,
-    expected: quantileSorted(outside, 0.5),
-    lower: quantileSorted(outside, 0.1),
-    upper: quantileSorted(outside, 0.9),
+    expected: quantileOfRest(sample.sorted, insideSorted, 0.5),
+    lower: quantileOfRest(sample.sorted, insideSorted, 0.1),
+    upper: quantileOfRest(sample.sorted, insideSorted, 0.9),
     method: 'ks_two_sample',
   };
 }
@@ -140,29 +141,6 @@ export class DelaySamples {
       Float64Array.from((table.getChild(name)?.toArray() as Float64Array | undefined) ?? []);
     return { t: column(byTime, 't'), delay: column(byTime, 'delay'), sorted: column(byDelay, 'delay') };
   }
-}
-
-/**
- * The delays of incidents created in `[start, end)` (in creation order) and, sorted, those of the
- * rest: the sorted history with the window's values taken out, one pass, no sort of the history.
- */
-function splitDelays(
-  sample: Delays,
-  start: number,
-  end: number,
-): { inside: Float64Array; outside: Float64Array } {
-  const lo = lowerBound(sample.t, start);
-  const hi = lowerBound(sample.t, end);
-  const inside = sample.delay.slice(lo, hi);
-  const removed = inside.slice().sort();
-  const outside = new Float64Array(sample.sorted.length - removed.length);
-  let j = 0;
-  let n = 0;
-  for (const v of sample.sorted) {
-    if (j < removed.length && v === removed[j]) j++;
-    else outside[n++] = v;
-  }
-  return { inside, outside };
 }
 
 /** The first index of ascending `values` holding a value ≥ `x`. */
