@@ -21,6 +21,28 @@ function countAtMost(sorted: ArrayLike<number>, x: number, strict = false): numb
 }
 
 /**
+ * {@link countAtMost} for a rising `x`: searches forward from `from` (the count of a smaller `x`)
+ * with doubling steps, so n rising queries cost O(n log(N/n)) instead of O(n log N).
+ */
+function countAtMostFrom(sorted: ArrayLike<number>, x: number, from: number, strict: boolean): number {
+  let lo = from;
+  let step = 1;
+  let hi = from;
+  while (hi < sorted.length && (strict ? sorted[hi]! < x : sorted[hi]! <= x)) {
+    lo = hi + 1;
+    hi += step;
+    step *= 2;
+  }
+  hi = Math.min(hi, sorted.length);
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (strict ? sorted[mid]! < x : sorted[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
  * The two-sample Kolmogorov–Smirnov test of `part` against `all` minus `part`, equal (statistic
  * and p-value) to `ksTwoSampleSorted(rest, part)`. Between two distinct values of `part` the
  * empirical distribution of `part` is flat and that of the rest rises, so the largest gap is at a
@@ -34,12 +56,16 @@ export function ksPartAgainstRest(all: ArrayLike<number>, part: ArrayLike<number
   if (n1 <= 0 || n2 === 0) throw new RangeError('ksPartAgainstRest: both samples need at least one value');
   let d = 0;
   let j = 0;
+  let allBelow = 0;
+  let allAtMost = 0;
   while (j < n2) {
     const v = part[j]!;
     const below = j;
     while (j < n2 && part[j]! === v) j++;
-    const restBelow = countAtMost(all, v, true) - below;
-    const restAtMost = countAtMost(all, v) - j;
+    allBelow = countAtMostFrom(all, v, allAtMost, true);
+    allAtMost = countAtMostFrom(all, v, allBelow, false);
+    const restBelow = allBelow - below;
+    const restAtMost = allAtMost - j;
     d = Math.max(d, Math.abs(restBelow / n1 - below / n2), Math.abs(restAtMost / n1 - j / n2));
   }
   const en = (n1 * n2) / (n1 + n2);

@@ -2,7 +2,6 @@ import type { EventOutbox } from '../../events/outbox.ts';
 import type { AnomalySeverity } from '../../schema/enums.ts';
 import type { Database } from '../../store/database.ts';
 import { TimeSlice } from '../../store/time-slice.ts';
-import type { Transaction } from '../../store/transaction.ts';
 import type { AnomalyDraft, AnomalyGroup } from '../run/anomaly-merge.ts';
 import { severityOf } from '../run/anomaly-wording.ts';
 
@@ -105,16 +104,17 @@ export async function persistGroups(
         metrics: [...new Set(members.flatMap((m) => m.affectedMetrics))].sort(),
         description,
         metadata: JSON.stringify(metadata),
+        // One text value, split by DuckDB: binding 10⁵ ids one value each holds the event loop.
+        related: (await distinctIds(own, slice)).join(','),
       };
       await tx.run(
         `INSERT INTO anomaly_detections (id, model_id, anomaly_type, severity, status, series_key, member_series,
            confidence_score, anomaly_score, threshold_used, detected_at, time_window_start, time_window_end,
            related_incidents, affected_services, affected_metrics, description, metadata)
          VALUES ($id::UUID, $model::UUID, $type, $severity, 'DETECTED', $key, $members, $confidence, $score,
-           $threshold, $at, $start, $end, []::UUID[], $services, $metrics, $description, $metadata::JSON)`,
+           $threshold, $at, $start, $end, CASE WHEN $related = '' THEN []::UUID[] ELSE string_split($related, ',')::UUID[] END, $services, $metrics, $description, $metadata::JSON)`,
         row,
       );
-      await appendRelated(tx, id, await distinctIds(own, slice), slice);
       await events.append(tx, 'ANOMALY_DETECTED', {
         id,
         anomaly_type: primary.anomalyType,
@@ -144,19 +144,4 @@ async function distinctIds(drafts: readonly AnomalyDraft[], slice: TimeSlice): P
     }
   }
   return [...ids];
-}
-
-/** Related incidents bound per statement: binding 10⁵ ids in one statement holds the event loop. */
-const relatedChunk = 5_000;
-
-/** Appends `ids` to an anomaly's related incidents, a chunk per statement, with turns between. */
-async function appendRelated(tx: Transaction, id: string, ids: readonly string[], slice: TimeSlice) {
-  for (let at = 0; at < ids.length; at += relatedChunk) {
-    await slice.pause();
-    await tx.run(
-      `UPDATE anomaly_detections SET related_incidents = list_concat(related_incidents, $ids::UUID[])
-       WHERE id = $id::UUID`,
-      { id, ids: ids.slice(at, at + relatedChunk) },
-    );
-  }
 }

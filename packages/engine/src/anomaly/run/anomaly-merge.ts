@@ -54,7 +54,7 @@ export async function mergeDrafts(drafts: readonly AnomalyDraft[]): Promise<Anom
     for (const group of groups) {
       for (const m of group.members) {
         await slice.pause();
-        if (sameEvent(m, draft)) {
+        if (await sameEvent(m, draft, slice)) {
           target = group;
           break;
         }
@@ -68,13 +68,16 @@ export async function mergeDrafts(drafts: readonly AnomalyDraft[]): Promise<Anom
 }
 
 /** Whether two drafts describe the same event (see {@link mergeDrafts}). */
-function sameEvent(m: AnomalyDraft, draft: AnomalyDraft): boolean {
-  return m.seriesKey === draft.seriesKey
-    ? m.windowStart <= draft.windowEnd && draft.windowStart <= m.windowEnd
-    : m.windowStart < draft.windowEnd &&
-        draft.windowStart < m.windowEnd &&
-        sameKindOfChange(m, draft) &&
-        sharesIncidents(m.relatedIncidents, draft.relatedIncidents);
+async function sameEvent(m: AnomalyDraft, draft: AnomalyDraft, slice: TimeSlice): Promise<boolean> {
+  if (m.seriesKey === draft.seriesKey) {
+    return m.windowStart <= draft.windowEnd && draft.windowStart <= m.windowEnd;
+  }
+  return (
+    m.windowStart < draft.windowEnd &&
+    draft.windowStart < m.windowEnd &&
+    sameKindOfChange(m, draft) &&
+    (await sharesIncidents(m.relatedIncidents, draft.relatedIncidents, slice))
+  );
 }
 
 /**
@@ -101,19 +104,32 @@ function sameKindOfChange(a: AnomalyDraft, b: AnomalyDraft): boolean {
 /** The related incidents of each draft as a set, built once however many drafts it is compared with. */
 const incidentSets = new WeakMap<readonly string[], ReadonlySet<string>>();
 
-function incidentSet(ids: readonly string[]): ReadonlySet<string> {
+async function incidentSet(ids: readonly string[], slice: TimeSlice): Promise<ReadonlySet<string>> {
   let set = incidentSets.get(ids);
   if (!set) {
-    set = new Set(ids);
+    const building = new Set<string>();
+    for (let i = 0; i < ids.length; i++) {
+      building.add(ids[i] as string);
+      if ((i & 4095) === 4095) await slice.pause();
+    }
+    set = building;
     incidentSets.set(ids, set);
   }
   return set;
 }
 
-function sharesIncidents(a: readonly string[], b: readonly string[]): boolean {
+async function sharesIncidents(
+  a: readonly string[],
+  b: readonly string[],
+  slice: TimeSlice,
+): Promise<boolean> {
   if (a.length === 0 || b.length === 0) return false;
-  const [small, large] = a.length <= b.length ? [a, incidentSet(b)] : [b, incidentSet(a)];
+  const [small, largeIds] = a.length <= b.length ? [a, b] : [b, a];
+  const large = await incidentSet(largeIds, slice);
   let shared = 0;
-  for (const id of small) if (large.has(id)) shared++;
+  for (let i = 0; i < small.length; i++) {
+    if (large.has(small[i] as string)) shared++;
+    if ((i & 4095) === 4095) await slice.pause();
+  }
   return shared * 2 >= small.length;
 }

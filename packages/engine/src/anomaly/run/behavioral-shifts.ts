@@ -1,6 +1,7 @@
 import type { EngineContext } from '../../context.ts';
 import { severities } from '../../schema/enums.ts';
 import { queryArrow } from '../../store/arrow-bridge.ts';
+import { yieldToEventLoop } from '../../store/time-slice.ts';
 import { packColumns } from '../../workers/column-batch.ts';
 import { quantileSorted, sortedCopy } from '../kernels/order-stats.ts';
 import type { AnomalyModelConfig } from '../persist/anomaly-model.ts';
@@ -107,7 +108,7 @@ async function readSlices(
                   median(epoch(acknowledged_at) - epoch(created_at)) / 60.0 AS med,
                   median(epoch(resolved_at) - epoch(created_at)) / 3600.0 AS med_r
                 FROM incidents WHERE created_at >= $from AND created_at < $to GROUP BY severity)
-     SELECT i.${kind} AS slice, (dense_rank() OVER (ORDER BY i.${kind}) - 1)::INTEGER AS k,
+     SELECT (dense_rank() OVER (ORDER BY i.${kind}) - 1)::INTEGER AS k,
        epoch_ms(i.created_at)::DOUBLE AS t,
        (list_position(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'], i.severity) - 1)::UTINYINT AS sev,
        coalesce((epoch(i.acknowledged_at) - epoch(i.created_at)) / 60.0, 'NaN'::DOUBLE) AS mtta,
@@ -119,27 +120,28 @@ async function readSlices(
      ORDER BY k, i.created_at`,
     { from: range.from, to: range.to },
   );
+  // The names once each (in the order of `k`), not once per incident.
+  const names = (
+    await context.db.all(
+      `SELECT DISTINCT ${kind} AS slice FROM incidents
+       WHERE created_at >= $from AND created_at < $to AND ${kind} IS NOT NULL ORDER BY slice`,
+      { from: range.from, to: range.to },
+    )
+  ).map((row) => String(row['slice']));
   const column = <T>(name: string) => table.getChild(name)?.toArray() as T;
   const k = column<Int32Array>('k') ?? new Int32Array(0);
-  const sliceColumn = table.getChild('slice');
-  const names: string[] = [];
   const offsets: number[] = [];
-  for (let i = 0; i < k.length; i++) {
-    if (i === 0 || k[i] !== k[i - 1]) {
-      offsets.push(i);
-      names.push(String(sliceColumn?.get(i)));
-    }
-  }
+  for (let i = 0; i < k.length; i++) if (i === 0 || k[i] !== k[i - 1]) offsets.push(i);
   offsets.push(k.length);
   return {
     names,
     offsets: Int32Array.from(offsets),
-    t: Float64Array.from(column<Float64Array>('t') ?? []),
-    severity: Uint8Array.from(column<Uint8Array>('sev') ?? []),
-    mtta: Float64Array.from(column<Float64Array>('mtta') ?? []),
-    ratio: Float64Array.from(column<Float64Array>('ratio') ?? []),
-    mttr: Float64Array.from(column<Float64Array>('mttr') ?? []),
-    resolveRatio: Float64Array.from(column<Float64Array>('resolve_ratio') ?? []),
+    t: column<Float64Array | undefined>('t')?.slice() ?? new Float64Array(0),
+    severity: column<Uint8Array | undefined>('sev')?.slice() ?? new Uint8Array(0),
+    mtta: column<Float64Array | undefined>('mtta')?.slice() ?? new Float64Array(0),
+    ratio: column<Float64Array | undefined>('ratio')?.slice() ?? new Float64Array(0),
+    mttr: column<Float64Array | undefined>('mttr')?.slice() ?? new Float64Array(0),
+    resolveRatio: column<Float64Array | undefined>('resolve_ratio')?.slice() ?? new Float64Array(0),
   };
 }
 
@@ -190,7 +192,10 @@ async function findingDraft(
       if (Number.isNaN(m)) continue;
       (slices.t[i]! >= period.start && slices.t[i]! < period.end ? recent : base).push(m);
     }
+    // Splitting and sorting a slice's history are each a pass over up to 10⁵ delays.
+    await yieldToEventLoop();
     const b = sortedCopy(base);
+    await yieldToEventLoop();
     const observed = quantileSorted(sortedCopy(recent), 0.5);
     const expected = quantileSorted(b, 0.5);
     const lower = quantileSorted(b, 0.1);
