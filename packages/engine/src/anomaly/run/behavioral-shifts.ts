@@ -136,12 +136,13 @@ async function readSlices(
   return {
     names,
     offsets: Int32Array.from(offsets),
-    t: column<Float64Array | undefined>('t')?.slice() ?? new Float64Array(0),
-    severity: column<Uint8Array | undefined>('sev')?.slice() ?? new Uint8Array(0),
-    mtta: column<Float64Array | undefined>('mtta')?.slice() ?? new Float64Array(0),
-    ratio: column<Float64Array | undefined>('ratio')?.slice() ?? new Float64Array(0),
-    mttr: column<Float64Array | undefined>('mttr')?.slice() ?? new Float64Array(0),
-    resolveRatio: column<Float64Array | undefined>('resolve_ratio')?.slice() ?? new Float64Array(0),
+    // Views of the result's columns: the worker's payload gets its own copies (packColumns).
+    t: column<Float64Array | undefined>('t') ?? new Float64Array(0),
+    severity: column<Uint8Array | undefined>('sev') ?? new Uint8Array(0),
+    mtta: column<Float64Array | undefined>('mtta') ?? new Float64Array(0),
+    ratio: column<Float64Array | undefined>('ratio') ?? new Float64Array(0),
+    mttr: column<Float64Array | undefined>('mttr') ?? new Float64Array(0),
+    resolveRatio: column<Float64Array | undefined>('resolve_ratio') ?? new Float64Array(0),
   };
 }
 
