@@ -26,6 +26,11 @@ export interface ExecutionEnvironment {
   readonly active: Map<string, ActiveRun>;
   /** Told whenever a job changes (progress or state), so waiters wake. */
   readonly changed: (id: string) => void;
+  /**
+   * Runs a handler as background work (the database's background lane: its reads never take a
+   * connection requests are answered with).
+   */
+  readonly inBackground: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -82,23 +87,25 @@ export async function executeJob(
       );
     }
     const parameters = parsed.data;
-    const result = await kind.run({
-      jobId: job.id,
-      parameters,
-      attempt: job.attempts,
-      signal: run.controller.signal,
-      services: env.services,
-      now: env.now,
-      progress: (update) => {
-        progress = {
-          done: update.done,
-          total: update.total === undefined ? progress.total : update.total,
-          message: update.message === undefined ? progress.message : update.message,
-        };
-        onProgress?.(progress);
-        writer.request();
-      },
-    });
+    const result = await env.inBackground(() =>
+      kind.run({
+        jobId: job.id,
+        parameters,
+        attempt: job.attempts,
+        signal: run.controller.signal,
+        services: env.services,
+        now: env.now,
+        progress: (update) => {
+          progress = {
+            done: update.done,
+            total: update.total === undefined ? progress.total : update.total,
+            message: update.message === undefined ? progress.message : update.message,
+          };
+          onProgress?.(progress);
+          writer.request();
+        },
+      }),
+    );
     outcome = { ok: true, result: toJsonValue(result) };
   } catch (error) {
     outcome = { ok: false, error };

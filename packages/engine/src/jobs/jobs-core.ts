@@ -52,6 +52,7 @@ export async function openJobsCore(
     changed: (id) => {
       for (const listener of [...listeners]) listener(id);
     },
+    inBackground: (work) => context.db.inBackground(work),
   };
   await queue.expire({
     leaseEndedBefore: null,

@@ -1,6 +1,8 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { ConnectionLane } from './connection-lane.ts';
 import { bind, type Row, type SqlParams } from './sql-values.ts';
 import { type Transaction, transactionOn } from './transaction.ts';
 
@@ -10,10 +12,15 @@ export type { Transaction } from './transaction.ts';
 /** Reader connections a database opens unless told otherwise. */
 const defaultReaders = 4;
 
+/** The database whose background work the current async context is (see {@link Database.inBackground}). */
+const backgroundWork = new AsyncLocalStorage<Database>();
+
 /**
  * The DuckDB shell: one database instance, a writer connection whose work is serialised by an
  * async lock (DuckDB allows one writer transaction per connection), and a small pool of reader
  * connections for queries, which see the last committed state (MVCC) and run side by side.
+ * Background work (jobs) reads on a connection of its own, so a long batch never holds the
+ * connections requests are answered with.
  */
 export class Database {
   readonly path: string;
@@ -22,9 +29,8 @@ export class Database {
   private readonly writer: DuckDBConnection;
   /** {@link writer} behind the narrow {@link Transaction} methods. */
   private readonly writerTransaction: Transaction;
-  private readonly idleReaders: DuckDBConnection[];
-  private readonly readerCount: number;
-  private readonly waitingForReader: ((conn: DuckDBConnection) => void)[] = [];
+  private readonly readers: ConnectionLane;
+  private readonly backgroundReaders: ConnectionLane;
   private lock: Promise<unknown> = Promise.resolve();
   private closed = false;
   private finishedWrites = 0;
@@ -34,13 +40,14 @@ export class Database {
     instance: DuckDBInstance,
     writer: DuckDBConnection,
     readers: DuckDBConnection[],
+    backgroundReader: DuckDBConnection,
   ) {
     this.path = path;
     this.instance = instance;
     this.writer = writer;
     this.writerTransaction = transactionOn(writer);
-    this.idleReaders = readers;
-    this.readerCount = readers.length;
+    this.readers = new ConnectionLane(readers);
+    this.backgroundReaders = new ConnectionLane([backgroundReader]);
   }
 
   /**
@@ -59,7 +66,7 @@ export class Database {
     const writer = await instance.connect();
     const readers: DuckDBConnection[] = [];
     for (let i = 0; i < (options.readers ?? defaultReaders); i++) readers.push(await instance.connect());
-    return new Database(path, instance, writer, readers);
+    return new Database(path, instance, writer, readers, await instance.connect());
   }
 
   /** Runs a read query on committed data and returns its rows as JS objects. */
@@ -78,18 +85,17 @@ export class Database {
    */
   async withReader<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
     this.assertOpen();
-    const conn =
-      this.idleReaders.pop() ??
-      (await new Promise<DuckDBConnection>((resolve) => {
-        this.waitingForReader.push(resolve);
-      }));
-    try {
-      return await work(conn);
-    } finally {
-      const next = this.waitingForReader.shift();
-      if (next) next(conn);
-      else this.idleReaders.push(conn);
-    }
+    const lane = backgroundWork.getStore() === this ? this.backgroundReaders : this.readers;
+    return lane.lend(work);
+  }
+
+  /**
+   * Runs `work` as background work: every read it makes (through any service) goes to the
+   * background connection, one query at a time, and never waits for or holds a connection that
+   * foreground reads use. Writes still share the writer and its lock.
+   */
+  inBackground<T>(work: () => Promise<T>): Promise<T> {
+    return backgroundWork.run(this, work);
   }
 
   /** Like {@link all} but returns the first row or `undefined`. */
@@ -162,15 +168,8 @@ export class Database {
     await this.lock;
     this.closed = true;
     if (this.path !== ':memory:') await this.writer.run('CHECKPOINT');
-    while (this.idleReaders.length < this.readerCount) {
-      await new Promise<void>((resolve) => {
-        this.waitingForReader.push((conn) => {
-          this.idleReaders.push(conn);
-          resolve();
-        });
-      });
-    }
-    for (const reader of this.idleReaders) reader.closeSync();
+    await this.readers.close();
+    await this.backgroundReaders.close();
     this.writer.closeSync();
     this.instance.closeSync();
   }
