@@ -10,7 +10,14 @@
  * Goals (issue 11): the default beats seasonal naive on every series and statsmodels' best on the
  * average; ARIMA within 10% of statsmodels' SARIMA.
  *
- *   npx tsx --conditions=@incident-insights/source bench/forecast.bench.ts [--no-hourly]
+ * The INCIDENT_PREDICTION forecasters (`fitAndForecast` of models/forecasters.ts: ARIMA, PROPHET,
+ * LSTM, and RANDOM_FOREST / XGBOOST / NEURAL_NETWORK recursive on lag and calendar features) run on
+ * the same folds and series with what a model gets when its `model_config` and `feature_columns`
+ * are empty (the algorithms' defaults, `defaultForecastFeatures` of the granularity), on a 2-thread
+ * worker pool with the real learners, scored by the same `scoreFolds` (rows "model: ...").
+ * `--no-models` leaves them out. CPU seconds count this process and its worker threads.
+ *
+ *   npx tsx --conditions=@incident-insights/source bench/forecast.bench.ts [--no-hourly] [--no-models]
  */
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -21,11 +28,25 @@ import {
 } from '../packages/engine/src/forecast/evaluate.ts';
 import { forecast } from '../packages/engine/src/forecast/forecast.ts';
 import { type ForecastAlgorithm, forecastAlgorithms } from '../packages/engine/src/forecast/types.ts';
+import { defaultForecastFeatures } from '../packages/engine/src/models/features/index.ts';
+import { type Algorithm, fitAndForecast } from '../packages/engine/src/models/forecasters.ts';
+import { loadLearners } from '../packages/engine/src/models/model-learners.ts';
+import { WorkerPool } from '../packages/engine/src/workers/pool.ts';
 import { syntheticDaily, syntheticHourly } from '../packages/engine/test/forecast/synthetic-series.ts';
 import { timed } from './timer.ts';
 
 const folds = 4;
 const withHourly = !process.argv.includes('--no-hourly');
+const withModels = !process.argv.includes('--no-models');
+/** The algorithms of INCIDENT_PREDICTION, each through `fitAndForecast` as a trained model runs it. */
+const modelAlgorithms: readonly Algorithm[] = [
+  'ARIMA',
+  'PROPHET',
+  'LSTM',
+  'RANDOM_FOREST',
+  'XGBOOST',
+  'NEURAL_NETWORK',
+];
 const zip = '/work/shared/data/incident_event_log.zip';
 const reference = new URL('../packages/engine/test/forecast/statsmodels-reference.py', import.meta.url)
   .pathname;
@@ -39,6 +60,8 @@ interface Bench {
   season: number;
   arimaSeason: number;
 }
+
+const granularityOf = (b: Bench): 'day' | 'hour' => (b.horizon === 168 ? 'hour' : 'day');
 
 const daily = syntheticDaily(112, 7);
 const hourly = syntheticHourly(24 * 42, 11);
@@ -89,6 +112,44 @@ type Row = {
   note: string;
 };
 const table: Record<string, Row[]> = {};
+const learners = withModels ? await loadLearners() : undefined;
+const pool = withModels ? new WorkerPool({ threads: 2 }) : undefined;
+
+/**
+ * One INCIDENT_PREDICTION algorithm on the folds of `b`: each fold fitted from scratch on the
+ * history before its origin (defaults, default features of the granularity), forecast `horizon`
+ * steps ahead, scored like every other row.
+ */
+async function modelRow(b: Bench, algorithm: Algorithm): Promise<Row> {
+  const granularity = granularityOf(b);
+  const context = {
+    learners: learners!,
+    pool: pool!,
+    granularity,
+    features: defaultForecastFeatures[granularity],
+    config: {},
+  };
+  const origins = rollingOrigins(b.values.length, folds, b.horizon);
+  const notes: string[] = [];
+  const run = await timed(async () => {
+    const forecasts = [];
+    for (const origin of origins) {
+      const history = { timestamps: b.timestamps.slice(0, origin), values: b.values.slice(0, origin) };
+      const fitted = await fitAndForecast(algorithm, history, b.horizon, context);
+      notes.push(...fitted.notes);
+      forecasts.push({ point: fitted.band.mean, lower: fitted.band.lower, upper: fitted.band.upper });
+    }
+    return scoreFolds(b.values, origins, b.horizon, b.season, forecasts);
+  });
+  return {
+    method: `model: ${algorithm}`,
+    mase: run.value.mase,
+    smape: run.value.smape,
+    coverage: run.value.coverage,
+    seconds: run.cpuMs / 1000,
+    note: notes.length ? `fallbacks: ${notes.join('; ')}` : '',
+  };
+}
 for (const b of benches) {
   const rows: Row[] = [];
   const refKey = b.name === 'servicenow' ? 'servicenow' : b.name;
@@ -125,8 +186,10 @@ for (const b of benches) {
       note: '',
     });
   }
+  if (withModels) for (const algorithm of modelAlgorithms) rows.push(await modelRow(b, algorithm));
   table[b.name] = rows;
 }
+await pool?.close();
 
 console.log(
   '\n| series | method | MASE | sMAPE % | 95% coverage | time (s, CPU) | note |\n| --- | --- | ---: | ---: | ---: | ---: | --- |',
@@ -162,6 +225,20 @@ for (const n of names) {
 console.log(
   `- average MASE: default ${defaultMean.toFixed(3)} vs statsmodels' best ${bestStatsmodels.toFixed(3)}: ${defaultMean < bestStatsmodels ? 'met' : 'NOT met'}`,
 );
+if (withModels) {
+  console.log('\nINCIDENT_PREDICTION forecasters against seasonal naive and statsmodels (MASE):');
+  for (const n of names) {
+    const rows = table[n]!;
+    const sn = pick(rows, 'SEASONAL_NAIVE').mase;
+    const sm = Math.min(pick(rows, 'statsmodels ETS').mase, pick(rows, 'statsmodels SARIMA').mase);
+    for (const algorithm of modelAlgorithms) {
+      const m = pick(rows, `model: ${algorithm}`).mase;
+      console.log(
+        `- ${n}, ${algorithm}: ${m.toFixed(3)}, ${m < sn ? 'better' : 'WORSE'} than seasonal naive (${sn.toFixed(3)}), ${m < sm ? 'better' : 'worse'} than statsmodels' best (${sm.toFixed(3)})`,
+      );
+    }
+  }
+}
 console.log(
   `statsmodels process: ${(py.ms / 1000).toFixed(1)} s wall; load average at end: ${loadavg()
     .map((l) => l.toFixed(1))

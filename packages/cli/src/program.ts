@@ -1,11 +1,16 @@
 import { Command } from 'commander';
 import { registerAnalyzeRecurrence } from './commands/analyze-recurrence.ts';
+import { registerCalculateCosts } from './commands/calculate-costs.ts';
 import { registerCalculateKpis } from './commands/calculate-kpis.ts';
+import { registerCleanup } from './commands/cleanup.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerIngest } from './commands/ingest.ts';
+import { registerModels } from './commands/models.ts';
+import { registerRefreshHeatmaps } from './commands/refresh-heatmaps.ts';
 import { registerRunAnomalyDetection } from './commands/run-anomaly-detection.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerTokens } from './commands/tokens.ts';
+import { registerTrainPredictiveModels } from './commands/train-predictive-models.ts';
 import { registerUsers } from './commands/users.ts';
 import { printable } from './format.ts';
 
@@ -28,6 +33,11 @@ export function buildProgram(): Command {
   registerRunAnomalyDetection(program);
   registerAnalyzeRecurrence(program);
   registerCalculateKpis(program);
+  registerCalculateCosts(program);
+  registerTrainPredictiveModels(program);
+  registerModels(program);
+  registerCleanup(program);
+  registerRefreshHeatmaps(program);
   oneLineUsageErrors(program);
   return program;
 }

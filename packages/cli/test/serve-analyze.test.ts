@@ -104,7 +104,7 @@ describe('insights serve --analyze', () => {
     try {
       const [, url] = await stderrMatch(child, stderr, /listening on (http:\/\/[^/\s]+)\/api\//);
       expect(stderr()).toMatch(
-        /^schedules: the default ones \(KPIs hourly, anomaly detection every 15 minutes, recurrence every 6 hours\)/m,
+        /^schedules: the default ones \(KPIs hourly, anomaly detection every 15 minutes, recurrence every 6 hours, model training daily, incident scoring every 5 minutes, insights hourly, costs hourly, cleanup daily, heatmaps hourly\)/m,
       );
       const { readRuntimeFile } = await import('@incident-insights/server');
       const credential = readRuntimeFile(db)?.credential;
@@ -116,6 +116,12 @@ describe('insights serve --analyze', () => {
         ['kpis-hourly', 'calculate_kpis', 3600],
         ['anomalies-15min', 'run_anomaly_detection', 900],
         ['recurrence-6h', 'analyze_recurrence', 21_600],
+        ['models-daily', 'train_predictive_models', 86_400],
+        ['scoring-5min', 'score_incidents', 300],
+        ['insights-hourly', 'generate_insights', 3600],
+        ['costs-hourly', 'calculate_costs', 3600],
+        ['cleanup-daily', 'cleanup', 86_400],
+        ['heatmaps-hourly', 'refresh_heatmaps', 3600],
       ]);
     } finally {
       child.kill('SIGTERM');

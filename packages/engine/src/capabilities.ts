@@ -1,9 +1,13 @@
 import { anomalyModule } from './anomaly/module.ts';
 import { authModule } from './auth/module.ts';
 import type { CapabilityModule } from './capability.ts';
+import { costsModule } from './cost/module.ts';
+import { heatmapsModule } from './heatmaps/module.ts';
 import { incidentsModule } from './incidents/module.ts';
+import { insightsModule } from './insights/module.ts';
 import { jobsModule } from './jobs/module.ts';
 import { kpiModule } from './kpi/module.ts';
+import { modelsModule } from './models/module.ts';
 import { recurrenceModule } from './recurrence/module.ts';
 import { type Migration, migrationList } from './store/migrations.ts';
 import type { Task } from './workers/dispatch.ts';
@@ -20,6 +24,10 @@ export const capabilities = [
   recurrenceModule,
   anomalyModule,
   kpiModule,
+  modelsModule,
+  insightsModule,
+  costsModule,
+  heatmapsModule,
   jobsModule,
 ] as const satisfies readonly CapabilityModule<string, unknown, never>[];
 

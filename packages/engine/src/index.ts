@@ -64,6 +64,11 @@ export {
 // resources and query parameters; the server and the CLI print them as they are, and map the
 // camelCase options and results to the spec's names at their edge.
 
+export type {
+  IncidentPredictions,
+  IncidentRecord,
+  PredictionSource,
+} from './incidents/incident-row.ts';
 export type { IncidentCoverage } from './incidents/incident-service.ts';
 export {
   type ColumnMapping,
@@ -127,6 +132,82 @@ export {
   maxRecurrenceWindowHours,
   type ResolveRecurrenceRequest,
 } from './recurrence/recurrence-service.ts';
+
+// ── Records and schemas: cost impact ───────────────────────────────────────────────────────────
+
+export type { CostCalculationResult } from './cost/cost-calculation.ts';
+export type {
+  CostModelInput,
+  CostSettings,
+  CostSettingsInput,
+  ServiceTierInput,
+  SlaContractInput,
+} from './cost/cost-config.ts';
+export type { CostModelRecord, ServiceTierRecord, SlaContractRecord } from './cost/cost-config-store.ts';
+export type { CostAnalysisListFilters, CostAnalysisRecord } from './cost/cost-record.ts';
+export { type CostService, type CostValidation, defaultCostWindowHours } from './cost/cost-service.ts';
+export type { CostSummary } from './cost/cost-summary.ts';
+
+// ── Records and schemas: heatmaps ──────────────────────────────────────────────────────────────
+
+export {
+  type ColumnAxis,
+  type HeatmapFilters,
+  type HeatmapType,
+  heatmapTypes,
+  type RowAxis,
+  type TimeGranularity,
+  timeGranularities,
+} from './heatmaps/heatmap-kinds.ts';
+export type { HeatmapPeriod } from './heatmaps/heatmap-period.ts';
+export type { HeatmapGrid, HeatmapListFilters, HeatmapRecord } from './heatmaps/heatmap-record.ts';
+export type {
+  HeatmapService,
+  RefreshedHeatmap,
+  RefreshHeatmapsRequest,
+  RefreshHeatmapsResult,
+} from './heatmaps/heatmap-service.ts';
+
+// ── Records and schemas: predictive insights ───────────────────────────────────────────────────
+
+export {
+  type CleanupOptions,
+  type CleanupResult,
+  defaultExpiredInsightsDays,
+  defaultMeasurementsOlderThanDays,
+} from './insights/cleanup.ts';
+export {
+  type ConfidenceLevel,
+  confidenceLevels,
+  highConfidenceCutoff,
+  mediumConfidenceCutoff,
+} from './insights/insight-math.ts';
+export type { InsightOptions } from './insights/insight-options.ts';
+export {
+  type InsightListFilters,
+  type InsightType,
+  insightTypes,
+  type PredictiveInsightRecord,
+} from './insights/insight-record.ts';
+export type { GenerateInsightsResult, InsightService, InsightSummary } from './insights/insight-service.ts';
+
+// ── Records and schemas: predictive models ─────────────────────────────────────────────────────
+
+export type { ForecastPrediction } from './models/forecasters.ts';
+export type { TrainingOutcome } from './models/model-lifecycle.ts';
+export type {
+  AnomalyMetrics,
+  ForecastMetrics,
+  ModelPerformance,
+  ModelPerformanceReport,
+  ModelScores,
+  ModelTask,
+} from './models/model-performance.ts';
+export type { ModelPrediction, PredictRequest } from './models/model-prediction.ts';
+export type { ModelListFilters, PredictiveModelRecord } from './models/model-record.ts';
+export type { CreateModelInput, UpdateModelInput } from './models/model-schema.ts';
+export type { IncidentPrediction, PredictionValue } from './models/model-scoring.ts';
+export type { ModelService } from './models/model-service.ts';
 
 // ── Records and schemas: anomalies ─────────────────────────────────────────────────────────────
 
@@ -222,3 +303,23 @@ export {
   type ForecastSeries,
   forecastAlgorithms,
 } from './forecast/types.ts';
+export {
+  algorithmConfigSchema,
+  type ClassificationMetrics,
+  classificationMetrics,
+  type FeatureValue,
+  type LearnTask,
+  type ModelFeature,
+  majorityBaseline,
+  meanBaseline,
+  predict,
+  type RegressionMetrics,
+  regressionMetrics,
+  type TabularAlgorithm,
+  type TabularPrediction,
+  type TabularRow,
+  type TrainedModel,
+  type TrainSpec,
+  tabularAlgorithms,
+  trainModel,
+} from './models/learn/index.ts';

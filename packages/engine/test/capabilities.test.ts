@@ -58,7 +58,18 @@ describe('capability modules', () => {
     const names = modules.map((m) => m.name);
     expect(new Set(names).size).toBe(names.length);
     for (const name of names) expect(engine[name as keyof Engine]).toBeTypeOf('object');
-    expect(names).toEqual(['incidents', 'auth', 'recurrence', 'anomalies', 'kpis', 'jobs']);
+    expect(names).toEqual([
+      'incidents',
+      'auth',
+      'recurrence',
+      'anomalies',
+      'kpis',
+      'models',
+      'insights',
+      'costs',
+      'heatmaps',
+      'jobs',
+    ]);
   });
 
   it('assembles the worker task table from the modules', () => {
@@ -72,6 +83,10 @@ describe('capability modules', () => {
         'anomaly.isolation-forest',
         'arrow.echo',
         'arrow.sum',
+        'models.forecast',
+        'models.learn.forest-part',
+        'models.learn.predict',
+        'models.learn.train',
         'recurrence.find',
       ].sort(),
     );

@@ -24,7 +24,8 @@ export interface ServeOptions {
   /**
    * The job runner of this server (`engine.jobs.startRunner(jobs)`): it runs the jobs queued
    * through the API and the command line and, when given, schedules. `{}` runs the engine's default
-   * schedules (KPIs hourly, anomaly detection every 15 minutes, recurrence every 6 hours), as
+   * schedules (KPIs hourly, anomaly detection every 15 minutes, recurrence every 6 hours, model
+   * training daily, incident scoring every 5 minutes, insights hourly, cleanup daily), as
    * `insights serve` does; `false` starts no runner (jobs stay queued). Default
    * `{ schedules: false }`: queued jobs run, and nothing is written unless asked for, so a program
    * that embeds the server decides what runs by itself.

@@ -30,8 +30,9 @@ interface Options {
 
 /**
  * `insights serve [--port 8000] [--host 127.0.0.1]`: runs the HTTP API and the job runner with its
- * schedules (KPIs hourly, anomaly detection every 15 minutes, recurrence every 6 hours; a file of
- * one's own with `--schedule-config`, none with `--no-schedule`) until SIGTERM/SIGINT, then drains
+ * schedules (KPIs hourly, anomaly detection every 15 minutes, recurrence every 6 hours, model
+ * training daily, incident scoring every 5 minutes, insights hourly, costs hourly, cleanup daily, heatmaps hourly; a file of one's
+ * own with `--schedule-config`, none with `--no-schedule`) until SIGTERM/SIGINT, then drains
  * and closes the database. On a database without users it creates an `admin` user and prints a new
  * API token for it once, so the API is usable from the first start. With `--analyze` it queues
  * calculate_kpis, analyze_recurrence and run_anomaly_detection as jobs once it listens, and logs
@@ -140,7 +141,7 @@ export function registerServe(program: Command): void {
 function describeSchedules(schedules: readonly ScheduleConfig[] | false | undefined): string {
   if (schedules === false) return 'schedules: none (--no-schedule); queued jobs still run';
   if (schedules === undefined) {
-    return 'schedules: the default ones (KPIs hourly, anomaly detection every 15 minutes, recurrence every 6 hours); see /api/jobs/schedules/';
+    return 'schedules: the default ones (KPIs hourly, anomaly detection every 15 minutes, recurrence every 6 hours, model training daily, incident scoring every 5 minutes, insights hourly, costs hourly, cleanup daily, heatmaps hourly); see /api/jobs/schedules/';
   }
   const enabled = schedules.filter((s) => s.enabled !== false);
   const list = enabled.map((s) => `${s.name} every ${s.everySeconds} s`).join(', ');

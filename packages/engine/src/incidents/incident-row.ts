@@ -1,4 +1,5 @@
-import { severities } from '../schema/enums.ts';
+import type { IncidentPrediction } from '../models/model-scoring.ts';
+import { type Severity, severities } from '../schema/enums.ts';
 import { type Incident, incidentColumns } from '../schema/incident.ts';
 import type { Row } from '../store/database.ts';
 import type { ListSpec } from '../store/list-query.ts';
@@ -28,6 +29,79 @@ export function toIncident(row: Row): Incident {
   incident['ingested_at'] = row['ingested_at'];
   incident['updated_at'] = row['updated_at'];
   return incident as unknown as Incident;
+}
+
+/** Who made a stored prediction, and when: the model's id, its version ("1", "2", ...), the time. */
+export interface PredictionSource {
+  readonly model: string;
+  readonly version: string;
+  readonly predicted_at: Date;
+}
+
+/**
+ * The predictions the models capability stored on an incident (`score_incidents`), each key
+ * present only when an ACTIVE model of its type has scored the incident. Each holds the value as
+ * stored (`engine.models.predictionsFor`) and its {@link PredictionSource}.
+ */
+export interface IncidentPredictions {
+  /** SEVERITY_PREDICTION: the most likely severity and the probability of each. */
+  readonly severity?: PredictionSource & {
+    readonly label: Severity;
+    readonly probabilities: Readonly<Record<string, number>>;
+  };
+  /** ESCALATION_PREDICTION: the probability that the incident escalates, and the label ('true'/'false'). */
+  readonly escalation?: PredictionSource & { readonly probability: number; readonly label: 'true' | 'false' };
+  /** RESOLUTION_TIME_PREDICTION: the expected hours to resolution and its 90% interval. */
+  readonly resolution_time?: PredictionSource & {
+    readonly value: number;
+    readonly lower: number;
+    readonly upper: number;
+    readonly unit: 'hours';
+  };
+}
+
+/** An incident as `engine.incidents` returns it: the stored fields and the stored predictions. */
+export interface IncidentRecord extends Incident {
+  /** Null when no model has scored the incident. */
+  predictions: IncidentPredictions | null;
+}
+
+/** The prediction kinds an incident record shows, in the order it shows them. */
+const shownPredictions = ['severity', 'escalation', 'resolution_time'] as const;
+
+/** What reads stored predictions: the models capability's `predictionsFor`. */
+export interface PredictionReader {
+  predictionsFor(ids: readonly string[]): Promise<Record<string, Record<string, IncidentPrediction>>>;
+}
+
+/**
+ * Gives each incident its stored predictions, read for all of them in one query (`reader` is the
+ * models capability; without it every incident shows `predictions: null`).
+ */
+export async function withPredictions(
+  reader: PredictionReader | undefined,
+  incidents: readonly Incident[],
+): Promise<IncidentRecord[]> {
+  const stored =
+    reader && incidents.length > 0 ? await reader.predictionsFor(incidents.map((i) => i.id)) : {};
+  return incidents.map((incident) => ({ ...incident, predictions: toPredictions(stored[incident.id]) }));
+}
+
+function toPredictions(stored: Record<string, IncidentPrediction> | undefined): IncidentPredictions | null {
+  if (!stored) return null;
+  const out: Record<string, unknown> = {};
+  for (const kind of shownPredictions) {
+    const p = stored[kind];
+    if (p) {
+      out[kind] = {
+        ...p.value,
+        model: p.model_id,
+        version: p.version,
+        predicted_at: new Date(p.predicted_at),
+      };
+    }
+  }
+  return Object.keys(out).length > 0 ? (out as IncidentPredictions) : null;
 }
 
 /**

@@ -13,7 +13,15 @@ import {
 } from '../schema/incident.ts';
 import type { SqlParams } from '../store/database.ts';
 import { type ListRequest, listPage, type Page } from '../store/list-query.ts';
-import { type IncidentListFilters, incidentListSpec, incidentSelect, toIncident } from './incident-row.ts';
+import {
+  type IncidentListFilters,
+  type IncidentRecord,
+  incidentListSpec,
+  incidentSelect,
+  type PredictionReader,
+  toIncident,
+  withPredictions,
+} from './incident-row.ts';
 
 const writable = incidentColumns.map((c) => c.name);
 
@@ -29,7 +37,8 @@ export interface IncidentCoverage {
 
 /**
  * Incidents: bulk ingestion from files, payloads and JS objects, and one-at-a-time reads and writes.
- * Every write validates with `incidentInputSchema` and runs in a transaction.
+ * Every write validates with `incidentInputSchema` and runs in a transaction. The records returned
+ * carry the predictions the models capability stored on them (`predictions`, null when none).
  */
 export class IncidentService {
   private readonly context: EngineContext;
@@ -55,23 +64,32 @@ export class IncidentService {
    * 8601 text). Search looks in title and description. Ordering: created_at, resolved_at, severity
    * (by rank), priority, status, service, team, title; default newest first.
    *
+   * The page's predictions are read in one query for its ids.
+   *
    * @throws EngineError VALIDATION_ERROR for an unknown filter, ordering or bad page; NOT_FOUND for
    *   a page past the end.
    */
-  async list(request: ListRequest<IncidentListFilters>): Promise<Page<Incident>> {
+  async list(request: ListRequest<IncidentListFilters>): Promise<Page<IncidentRecord>> {
     const filters: Record<string, unknown> = { ...request.filters };
     for (const key of ['created_after', 'created_before']) {
       if (filters[key] !== undefined) filters[key] = toDate(filters[key], key);
     }
-    return listPage(this.context.db, incidentListSpec, { ...request, filters }, toIncident);
+    const page = await listPage(this.context.db, incidentListSpec, { ...request, filters }, toIncident);
+    return { ...page, results: await withPredictions(this.predictionReader(), page.results) };
   }
 
   /**
-   * The incident with this id.
+   * The incident with this id, with its stored predictions.
    *
    * @throws EngineError NOT_FOUND.
    */
-  async get(id: string): Promise<Incident> {
+  async get(id: string): Promise<IncidentRecord> {
+    const [record] = await withPredictions(this.predictionReader(), [await this.stored(id)]);
+    return record as IncidentRecord;
+  }
+
+  /** The stored fields of the incident with this id (no predictions). @throws EngineError NOT_FOUND. */
+  private async stored(id: string): Promise<Incident> {
     const row = await this.context.db.one(
       `SELECT ${incidentSelect} FROM incidents WHERE id = TRY_CAST($id AS UUID)`,
       { id: String(id).toLowerCase() },
@@ -86,7 +104,7 @@ export class IncidentService {
    * @throws EngineError VALIDATION_ERROR (field-level `details.errors`); CONFLICT when the id or
    *   external id is taken.
    */
-  async create(input: IncidentInput): Promise<Incident> {
+  async create(input: IncidentInput): Promise<IncidentRecord> {
     const valid = validateOne(input);
     const id = valid.id ?? randomUUID();
     const externalId = valid.external_id ?? id;
@@ -115,8 +133,8 @@ export class IncidentService {
    *
    * @throws EngineError NOT_FOUND; VALIDATION_ERROR; CONFLICT when the new external id is taken.
    */
-  async update(id: string, patch: Partial<IncidentInput>): Promise<Incident> {
-    const existing = await this.get(id);
+  async update(id: string, patch: Partial<IncidentInput>): Promise<IncidentRecord> {
+    const existing = await this.stored(id);
     const merged: Record<string, unknown> = { ...existing, ...patch, id: existing.id };
     delete merged['ingested_at'];
     delete merged['updated_at'];
@@ -192,6 +210,11 @@ export class IncidentService {
       firstCreatedAt: count > 0 ? toDate(row?.first, 'created_at') : null,
       lastCreatedAt: count > 0 ? toDate(row?.last, 'created_at') : null,
     };
+  }
+
+  /** The models capability, which stores predictions on incidents (absent while the engine opens). */
+  private predictionReader(): PredictionReader | undefined {
+    return this.context.services['models'] as PredictionReader | undefined;
   }
 
   /** Number of stored incidents. */

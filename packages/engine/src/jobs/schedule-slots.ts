@@ -28,12 +28,21 @@ export interface ScheduleState {
 
 /**
  * What `insights serve` runs unless told otherwise: KPIs every hour (each active metric over its
- * window), anomaly detection every 15 minutes, recurrence analysis every 6 hours.
+ * window), anomaly detection every 15 minutes, recurrence analysis every 6 hours, the training of
+ * the predictive models that are due daily, the predictions of new incidents every 5 minutes, predictive
+ * insights every hour (validating the ended ones, then generating), and the cleanup of expired
+ * insights and old KPI measurements daily, the cost analyses every hour, and the heatmaps every hour.
  */
 export const defaultSchedules: readonly ScheduleConfig[] = Object.freeze([
   { name: 'kpis-hourly', kind: 'calculate_kpis', everySeconds: 3600 },
   { name: 'anomalies-15min', kind: 'run_anomaly_detection', everySeconds: 900 },
   { name: 'recurrence-6h', kind: 'analyze_recurrence', everySeconds: 21_600 },
+  { name: 'models-daily', kind: 'train_predictive_models', everySeconds: 86_400 },
+  { name: 'scoring-5min', kind: 'score_incidents', everySeconds: 300 },
+  { name: 'insights-hourly', kind: 'generate_insights', everySeconds: 3600 },
+  { name: 'costs-hourly', kind: 'calculate_costs', everySeconds: 3600 },
+  { name: 'cleanup-daily', kind: 'cleanup', everySeconds: 86_400 },
+  { name: 'heatmaps-hourly', kind: 'refresh_heatmaps', everySeconds: 3600 },
 ]);
 
 /** The slot `at` falls in: the latest multiple of `everySeconds` (since the epoch) not after it. */

@@ -27,11 +27,17 @@ async function rejection(promise: Promise<unknown>): Promise<EngineError> {
 }
 
 describe('engine.jobs.submit', () => {
-  it('lists the three kinds of the modules with the action each needs', () => {
+  it('lists the kinds of the modules with the action each needs', () => {
     expect(engine.jobs.kinds().map((k) => [k.kind, k.action])).toEqual([
       ['analyze_recurrence', 'analyses.write'],
       ['run_anomaly_detection', 'analyses.write'],
       ['calculate_kpis', 'analyses.write'],
+      ['train_predictive_models', 'analyses.write'],
+      ['score_incidents', 'analyses.write'],
+      ['generate_insights', 'analyses.write'],
+      ['cleanup', 'analyses.write'],
+      ['calculate_costs', 'analyses.write'],
+      ['refresh_heatmaps', 'analyses.write'],
     ]);
   });
 
@@ -65,7 +71,17 @@ describe('engine.jobs.submit', () => {
     expect(error.code).toBe('VALIDATION_ERROR');
     expect(error.details).toEqual({
       field: 'kind',
-      accepted: ['analyze_recurrence', 'run_anomaly_detection', 'calculate_kpis'],
+      accepted: [
+        'analyze_recurrence',
+        'run_anomaly_detection',
+        'calculate_kpis',
+        'train_predictive_models',
+        'score_incidents',
+        'generate_insights',
+        'cleanup',
+        'calculate_costs',
+        'refresh_heatmaps',
+      ],
     });
     expect((await engine.jobs.list()).count).toBe(0);
   });

@@ -70,6 +70,12 @@ describe('the runner running schedules', () => {
       ['kpis-hourly', 'calculate_kpis', 3600, clock, at('2024-03-01T13:00:00Z')],
       ['anomalies-15min', 'run_anomaly_detection', 900, clock, at('2024-03-01T12:15:00Z')],
       ['recurrence-6h', 'analyze_recurrence', 21_600, clock, at('2024-03-01T18:00:00Z')],
+      ['models-daily', 'train_predictive_models', 86_400, clock, at('2024-03-02T00:00:00Z')],
+      ['scoring-5min', 'score_incidents', 300, clock, at('2024-03-01T12:10:00Z')],
+      ['insights-hourly', 'generate_insights', 3600, clock, at('2024-03-01T13:00:00Z')],
+      ['costs-hourly', 'calculate_costs', 3600, clock, at('2024-03-01T13:00:00Z')],
+      ['cleanup-daily', 'cleanup', 86_400, clock, at('2024-03-02T00:00:00Z')],
+      ['heatmaps-hourly', 'refresh_heatmaps', 3600, clock, at('2024-03-01T13:00:00Z')],
     ]);
     await runner.stop();
     await engine.close();

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { type IncidentColumn, incidentColumns } from '@incident-insights/engine';
+import { type IncidentColumn, incidentColumns, severities } from '@incident-insights/engine';
 
 /** The OpenAPI type of one incident column, for responses (timestamps as ISO 8601 strings). */
 function columnSchema(column: IncidentColumn, forInput: boolean): z.ZodType {
@@ -36,12 +36,68 @@ function shape(forInput: boolean): Record<string, z.ZodType> {
   return out;
 }
 
+/** Who made a stored prediction, and when. */
+const predictionSource = {
+  model: z.uuid().openapi({ description: 'The predictive model that made the prediction' }),
+  version: z.string().openapi({ description: 'Its version ("1", "2", ...)', example: '3' }),
+  predicted_at: z.string().openapi({ format: 'date-time', description: 'When the incident was scored' }),
+};
+
+/**
+ * The predictions stored on an incident by the ACTIVE severity, escalation and resolution-time
+ * models (the `score_incidents` job, every 5 minutes under `insights serve`); a key is present only
+ * when a model of its type has scored the incident.
+ */
+export const IncidentPredictionsSchema = z
+  .object({
+    severity: z
+      .object({
+        label: z.enum(severities).openapi({ description: 'The most likely severity' }),
+        probabilities: z
+          .record(z.string(), z.number())
+          .openapi({
+            description: 'Probability of each severity',
+            example: { LOW: 0.1, MEDIUM: 0.2, HIGH: 0.6, CRITICAL: 0.1 },
+          }),
+        ...predictionSource,
+      })
+      .optional()
+      .openapi({ description: 'Severity risk (SEVERITY_PREDICTION)' }),
+    escalation: z
+      .object({
+        probability: z
+          .number()
+          .min(0)
+          .max(1)
+          .openapi({ description: 'Probability that the incident escalates' }),
+        label: z.enum(['true', 'false']).openapi({ description: 'The more likely outcome' }),
+        ...predictionSource,
+      })
+      .optional()
+      .openapi({ description: 'Escalation probability (ESCALATION_PREDICTION)' }),
+    resolution_time: z
+      .object({
+        value: z.number().openapi({ description: 'Expected hours from creation to resolution' }),
+        lower: z.number().openapi({ description: 'Lower bound of the 90% interval, in hours' }),
+        upper: z.number().openapi({ description: 'Upper bound of the 90% interval, in hours' }),
+        unit: z.literal('hours'),
+        ...predictionSource,
+      })
+      .optional()
+      .openapi({ description: 'Expected resolution time (RESOLUTION_TIME_PREDICTION)' }),
+  })
+  .openapi('IncidentPredictions');
+
 /** An incident as the API returns it. */
 export const IncidentSchema = z
   .object({
     ...shape(false),
     ingested_at: z.string().openapi({ format: 'date-time' }),
     updated_at: z.string().openapi({ format: 'date-time' }),
+    predictions: IncidentPredictionsSchema.nullable().openapi({
+      description:
+        'Predictions stored on the incident by the predictive models; null when none has scored it',
+    }),
   })
   .openapi('Incident');
 

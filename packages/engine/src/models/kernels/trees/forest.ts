@@ -18,8 +18,12 @@ import type { RowStatistics } from './histogram.ts';
 import type { ForestOptions, SerializedTree, TreeModel, TreeTrainingData } from './types.ts';
 import { checkTrainingData, resolveForestOptions } from './validate.ts';
 
-/** The random stream of tree `tree` of the forest of `seed`: mulberry32 of the two mixed. */
-function treeStream(seed: number, tree: number): () => number {
+/**
+ * The random stream of tree `tree` of the forest of `seed`: mulberry32 of the two mixed. Its first
+ * `rows` draws pick the tree's bootstrap rows (`Math.floor(random() * rows)` each), which is how a
+ * caller finds a tree's out-of-bag rows.
+ */
+export function treeStream(seed: number, tree: number): () => number {
   return mulberry32((seed ^ Math.imul(tree + 1, 0x9e3779b9)) >>> 0);
 }
 
