@@ -1,0 +1,113 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Engine, openEngine } from '@incident-insights/engine';
+import { loadSyntheticIncidents } from '@incident-insights/engine/synth';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runInsights } from './support/run-cli.ts';
+import { startServer } from './support/test-server.ts';
+
+/**
+ * Every (model type, algorithm) pair the spec's enums allow together, with settings small enough to
+ * train in about a second on demo data. COST_PREDICTION learns from cost analyses, which demo data
+ * holds only once costs are calculated; it is covered by the models' own tests.
+ */
+const small = {
+  RANDOM_FOREST: { n_estimators: 10, max_depth: 4 },
+  XGBOOST: { n_estimators: 10, max_depth: 3 },
+  SVM: { C: 1 },
+  NEURAL_NETWORK: { hidden_layer_sizes: [16], max_iter: 20 },
+} as const;
+const pairs: { model_type: string; algorithm_type: string; model_config: Record<string, unknown> }[] = [
+  ...(['ARIMA', 'PROPHET'] as const).map((algorithm_type) => ({
+    model_type: 'INCIDENT_PREDICTION',
+    algorithm_type,
+    model_config: {},
+  })),
+  { model_type: 'INCIDENT_PREDICTION', algorithm_type: 'LSTM', model_config: { epochs: 5, units: 8 } },
+  ...(['RANDOM_FOREST', 'XGBOOST', 'NEURAL_NETWORK'] as const).map((algorithm_type) => ({
+    model_type: 'INCIDENT_PREDICTION',
+    algorithm_type,
+    model_config: small[algorithm_type],
+  })),
+  ...['SEVERITY_PREDICTION', 'ESCALATION_PREDICTION', 'RESOLUTION_TIME_PREDICTION'].flatMap((model_type) =>
+    (['RANDOM_FOREST', 'XGBOOST', 'SVM', 'NEURAL_NETWORK'] as const).map((algorithm_type) => ({
+      model_type,
+      algorithm_type,
+      model_config: small[algorithm_type],
+    })),
+  ),
+  { model_type: 'ANOMALY_DETECTION', algorithm_type: 'ISOLATION_FOREST', model_config: {} },
+];
+
+/** 1,200 seeded synthetic incidents over the 45 days before `end`. */
+async function demo(engine: Engine, end: Date): Promise<void> {
+  await loadSyntheticIncidents(engine, { seed: 5, count: 1200, days: 45, end });
+}
+
+describe('every model type with every algorithm that fits it', () => {
+  it('trains to ACTIVE through the API: created by POST, trained by train/ as a job', async () => {
+    const now = new Date('2026-03-01T00:00:00Z');
+    const server = await startServer({ engine: { now: () => now }, populate: (e) => demo(e, now) });
+    try {
+      for (const pair of pairs) {
+        const name = `${pair.model_type} ${pair.algorithm_type}`;
+        const created = await server.fetch('/api/analytics/predictive-models/', {
+          method: 'POST',
+          as: 'analyst',
+          json: { name, ...pair, min_training_samples: 50 },
+        });
+        expect(created.status, await created.clone().text()).toBe(201);
+        const { id } = (await created.json()) as { id: string };
+        const train = await server.fetch(`/api/analytics/predictive-models/${id}/train/`, {
+          method: 'POST',
+          as: 'analyst',
+          json: {},
+        });
+        expect(train.status, name).toBe(202);
+        const job = (await train.json()) as { id: string };
+        const done = await server.engine.jobs.wait(job.id, { signal: AbortSignal.timeout(120_000) });
+        expect([name, done.status, done.error]).toEqual([name, 'SUCCEEDED', null]);
+        const model = (await (
+          await server.fetch(`/api/analytics/predictive-models/${id}/`, { as: 'viewer' })
+        ).json()) as { status: string; version: string; training_samples_count: number };
+        expect([name, model.status, model.version]).toEqual([name, 'ACTIVE', '1']);
+        expect(model.training_samples_count, name).toBeGreaterThan(0);
+      }
+    } finally {
+      await server.close();
+      await server.engine.close();
+    }
+  }, 300_000);
+
+  it('trains to ACTIVE through the CLI: insights train-predictive-models trains every model due', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'insights-every-pair-'));
+    const db = join(dir, 'models.duckdb');
+    try {
+      // The command runs on the real clock: the incidents end at the hour the test starts.
+      const end = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
+      const engine = await openEngine({ path: db });
+      try {
+        await demo(engine, end);
+        for (const pair of pairs) {
+          await engine.models.create({
+            name: `${pair.model_type} ${pair.algorithm_type}`,
+            ...pair,
+            min_training_samples: 50,
+          } as Parameters<Engine['models']['create']>[0]);
+        }
+      } finally {
+        await engine.close();
+      }
+      const run = await runInsights(['train-predictive-models', '--json'], { INSIGHTS_DB: db });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      const outcomes = JSON.parse(run.stdout) as { name: string; status: string; version: string }[];
+      expect(outcomes.map((o) => [o.name, o.status, o.version]).sort()).toEqual(
+        pairs.map((p) => [`${p.model_type} ${p.algorithm_type}`, 'ACTIVE', '1']).sort(),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
+});
