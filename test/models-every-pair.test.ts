@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Engine, openEngine } from '@incident-insights/engine';
 import { loadSyntheticIncidents } from '@incident-insights/engine/synth';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runInsights } from './support/run-cli.ts';
 import { startServer } from './support/test-server.ts';
 

@@ -99,6 +99,7 @@ export async function calculateCosts(
   return db.transaction(async (tx) => {
     await tx.run(`CREATE OR REPLACE TEMP TABLE cost_candidates (${candidateColumns})`);
     // A temporary table of the writer's connection: dropped here, replaced by the next run after a failure.
+    let t = performance.now();
     await tx.run(incidentCostsSql(), {
       start: window.start,
       end: window.end,
@@ -107,19 +108,22 @@ export async function calculateCosts(
       fx_text: fx.map(([, r]) => r),
       fx_micro: fx.map(([, r]) => scaled(r, 6, 'exchange rate').toString()),
     });
+    console.error('incident sql', performance.now() - t); t = performance.now();
     for (const contract of contracts) {
       const rate = rates.get(contract.currency);
       if (rate === undefined) continue;
       const penalties = await contractPenalties(tx, contract, window, rule, scaled(rate, 6, 'exchange rate'));
       for (const p of penalties) {
         await tx.run(
-          `INSERT INTO cost_candidates VALUES ($key, $incident::UUID, 'PENALTY', $cents::HUGEINT, $method, $details,
+          `INSERT INTO cost_candidates SELECT $key, $incident::UUID, 'PENALTY', $cents::HUGEINT, $method, $details::JSON,
             $downtime::HUGEINT, NULL, NULL, NULL, NULL, NULL, $contract::UUID, $start::TIMESTAMP, $end::TIMESTAMP,
-            md5($key || '|' || $details))`,
+            md5($key || '|' || $details), a.id, a.input_fingerprint
+            FROM (SELECT 1) LEFT JOIN cost_analyses AS a ON a.analysis_key = $key`,
           penaltyRow(p, settings.reporting_currency, rate),
         );
       }
     }
+    console.error('penalties', performance.now() - t, contracts.length); t = performance.now();
     const result = await applyCandidates(
       tx,
       events,
@@ -132,6 +136,7 @@ export async function calculateCosts(
         ...contracts.filter((c) => !rates.has(c.currency)).map((c) => c.currency),
       ],
     );
+    console.error('apply', performance.now() - t);
     await tx.run('DROP TABLE cost_candidates');
     return result;
   });
@@ -150,34 +155,36 @@ async function applyCandidates(
   threshold: string | null,
   missing: string[],
 ): Promise<CostCalculationResult> {
-  const count = async (sql: string): Promise<number> => Number((await tx.one(sql))?.['n'] ?? 0);
   const totalsSql = `SELECT incident_id, sum(coalesce(corrected_amount, cost_amount)) AS total FROM cost_analyses
     WHERE incident_id IN (SELECT incident_id FROM cost_candidates) GROUP BY incident_id`;
   if (threshold !== null) await tx.run(`CREATE OR REPLACE TEMP TABLE cost_totals_before AS ${totalsSql}`);
-  const total = await count('SELECT count(*) AS n FROM cost_candidates');
-  const updated = await count(`SELECT count(*) AS n FROM cost_candidates AS c JOIN cost_analyses AS a
-    ON a.analysis_key = c.analysis_key WHERE a.input_fingerprint <> c.fingerprint`);
-  const created = await count(`SELECT count(*) AS n FROM cost_candidates AS c
-    WHERE NOT EXISTS (SELECT 1 FROM cost_analyses AS a WHERE a.analysis_key = c.analysis_key)`);
+  const counts = await tx.one(
+    `SELECT count(*) AS total, count(*) FILTER (existing_id IS NULL) AS created,
+       count(*) FILTER (existing_id IS NOT NULL AND existing_fingerprint IS DISTINCT FROM fingerprint) AS updated
+     FROM cost_candidates`,
+  );
+  const total = Number(counts?.['total'] ?? 0);
+  const created = Number(counts?.['created'] ?? 0);
+  const updated = Number(counts?.['updated'] ?? 0);
   await tx.run(
     `UPDATE cost_analyses AS a SET incident_id = c.incident_id, cost_amount = ${amount('c.amount_cents')},
-       currency = $currency, calculation_method = c.calculation_method, calculation_details = c.details::JSON,
+       currency = $currency, calculation_method = c.calculation_method, calculation_details = c.details,
        downtime_hours = ${hours('c.downtime_tt')}, affected_users = c.affected_users,
        revenue_impact = ${amount('c.revenue_cents')}, business_unit = c.business_unit, service_tier = c.service_tier,
        is_validated = false, validated_by = NULL, validated_at = NULL, corrected_amount = NULL,
        input_fingerprint = c.fingerprint, cost_model_id = c.cost_model_id, sla_contract_id = c.sla_contract_id,
        period_start = c.period_start, period_end = c.period_end, updated_at = $now
-     FROM cost_candidates AS c WHERE a.analysis_key = c.analysis_key AND a.input_fingerprint <> c.fingerprint`,
+     FROM cost_candidates AS c
+     WHERE a.id = c.existing_id AND c.existing_fingerprint IS DISTINCT FROM c.fingerprint`,
     { currency, now },
   );
   await tx.run(
     `INSERT INTO cost_analyses (${cols})
      SELECT uuid(), c.incident_id, c.cost_type, ${amount('c.amount_cents')}, $currency, c.calculation_method,
-       c.details::JSON, ${hours('c.downtime_tt')}, c.affected_users, ${amount('c.revenue_cents')}, c.business_unit,
+       c.details, ${hours('c.downtime_tt')}, c.affected_users, ${amount('c.revenue_cents')}, c.business_unit,
        c.service_tier, false, NULL, NULL, NULL, $now, $now, NULL, c.analysis_key, c.fingerprint, c.cost_model_id,
        c.sla_contract_id, c.period_start, c.period_end
-     FROM cost_candidates AS c
-     WHERE NOT EXISTS (SELECT 1 FROM cost_analyses AS a WHERE a.analysis_key = c.analysis_key)`,
+     FROM cost_candidates AS c WHERE c.existing_id IS NULL`,
     { currency, now },
   );
   let thresholdEvents = 0;

@@ -29,6 +29,8 @@ const costTypeRows: readonly {
   amount: string;
   details: string;
   revenue: string;
+  /** The row's own inputs, fingerprinted beside the model, rate and tier. */
+  inputs: string;
 }[] = [
   {
     type: 'DOWNTIME',
@@ -37,6 +39,7 @@ const costTypeRows: readonly {
     amount: halfUp(`${cents('dch')} * down_s * micro`, '3600000000'),
     details: `'downtime_cost_per_hour', dch::VARCHAR, 'resolved_at', ${iso('resolved_at')}, 'downtime_seconds', down_s::BIGINT`,
     revenue: 'NULL',
+    inputs: 'down_s',
   },
   {
     type: 'LOST_REVENUE',
@@ -46,6 +49,7 @@ const costTypeRows: readonly {
     details: `'revenue_per_hour', rph::VARCHAR, 'severity', severity, 'lost_share', share::VARCHAR,
       'resolved_at', ${iso('resolved_at')}, 'downtime_seconds', down_s::BIGINT`,
     revenue: 'amount',
+    inputs: 'severity, down_s',
   },
   {
     type: 'RESOURCE_COST',
@@ -56,6 +60,7 @@ const costTypeRows: readonly {
     details: `'responder_hourly_rate', rate::VARCHAR, 'responders', responders, 'acknowledged_at', ${iso('acknowledged_at')},
       'resolved_at', ${iso('resolved_at')}, 'engaged_seconds', engaged_s::BIGINT`,
     revenue: 'NULL',
+    inputs: 'engaged_s',
   },
   {
     type: 'REPUTATION_COST',
@@ -64,6 +69,7 @@ const costTypeRows: readonly {
     amount: halfUp(`${cents('rep')} * users * micro`, '1000000'),
     details: `'reputation_cost_per_user', rep::VARCHAR, 'affected_users', users`,
     revenue: 'NULL',
+    inputs: 'users',
   },
   {
     type: 'COMPLIANCE_COST',
@@ -73,6 +79,7 @@ const costTypeRows: readonly {
     details: `'compliance_cost_per_incident', comp::VARCHAR, 'category', category, 'tags', coalesce(tags, []),
       'compliance_categories', compliance_categories, 'compliance_tags', compliance_tags`,
     revenue: 'NULL',
+    inputs: "coalesce(category, '-'), coalesce(CAST(tags AS VARCHAR), '-')",
   },
 ];
 
@@ -88,11 +95,7 @@ const baseSql = `base AS MATERIALIZED (
       OR list_has_any(m.compliance_tags, coalesce(i.tags, []::VARCHAR[])) AS regulated,
     CAST(greatest(0, (epoch_us(i.resolved_at) - epoch_us(i.created_at)) // 1000000) AS HUGEINT) AS down_s,
     CASE WHEN i.acknowledged_at IS NOT NULL THEN CAST(greatest(0,
-      (epoch_us(i.resolved_at) - epoch_us(greatest(i.acknowledged_at, i.created_at))) // 1000000) AS HUGEINT) END AS engaged_s,
-    -- Every input of the incident's analyses: a model's prices never change (a new price is a new model).
-    md5(concat_ws('|', m.id, fx.text, $reporting, i.tier, i.unit, i.severity, coalesce(i.category, '-'),
-      coalesce(CAST(i.tags AS VARCHAR), '-'), coalesce(i.affected_users, 0), epoch_us(i.created_at),
-      coalesce(epoch_us(i.acknowledged_at), -1), epoch_us(i.resolved_at))) AS inputs
+      (epoch_us(i.resolved_at) - epoch_us(greatest(i.acknowledged_at, i.created_at))) // 1000000) AS HUGEINT) END AS engaged_s
   FROM (
     -- A service without its own tier takes the tier of service '*', if one is set (so do incidents without a service).
     SELECT i.*, coalesce(t.service_tier, d.service_tier) AS tier, coalesce(t.business_unit, d.business_unit) AS unit
@@ -123,13 +126,18 @@ export const candidateColumns = `analysis_key VARCHAR, incident_id UUID, cost_ty
  */
 export function incidentCostsSql(): string {
   const parts = costTypeRows.map((t) => {
+    // What the amount and details depend on; a model's prices never change (a new price is a new model).
+    const inputs = `md5(concat_ws('|', model_id, fx_text, $reporting, service_tier, business_unit, epoch_us(created_at), ${t.inputs}))`;
     const details = `json_object('formula', '${t.method}', ${t.details}, ${commonDetails})`;
     return `SELECT '${t.type}|' || b.incident_id::VARCHAR, b.incident_id, '${t.type}', b.amount, '${t.method}',
-        CASE WHEN a.input_fingerprint IS DISTINCT FROM b.inputs THEN ${details} END,
+        CASE WHEN a.existing_fingerprint IS DISTINCT FROM b.inputs THEN ${details} END,
         ${halfUp('b.down_s * 10000', '3600')}, b.users, ${t.revenue}, b.business_unit, b.service_tier, b.model_id,
-        NULL, NULL, NULL, b.inputs, a.id, a.input_fingerprint
-      FROM (SELECT *, ${t.amount} AS amount FROM base WHERE ${t.where}) AS b
-      LEFT JOIN cost_analyses AS a ON a.incident_id = b.incident_id AND a.cost_type = '${t.type}'`;
+        NULL, NULL, NULL, b.inputs, a.existing_id, a.existing_fingerprint
+      FROM (SELECT *, ${t.amount} AS amount, ${inputs} AS inputs FROM base WHERE ${t.where}) AS b
+      LEFT JOIN (
+        SELECT id AS existing_id, input_fingerprint AS existing_fingerprint, incident_id AS existing_incident
+        FROM cost_analyses WHERE cost_type = '${t.type}'
+      ) AS a ON a.existing_incident = b.incident_id`;
   });
   return `INSERT INTO cost_candidates
     WITH fx AS (SELECT unnest($fx_cur) AS currency, CAST(unnest($fx_micro) AS HUGEINT) AS micro, unnest($fx_text) AS text),

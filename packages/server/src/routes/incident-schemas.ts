@@ -53,12 +53,10 @@ export const IncidentPredictionsSchema = z
     severity: z
       .object({
         label: z.enum(severities).openapi({ description: 'The most likely severity' }),
-        probabilities: z
-          .record(z.string(), z.number())
-          .openapi({
-            description: 'Probability of each severity',
-            example: { LOW: 0.1, MEDIUM: 0.2, HIGH: 0.6, CRITICAL: 0.1 },
-          }),
+        probabilities: z.record(z.string(), z.number()).openapi({
+          description: 'Probability of each severity',
+          example: { LOW: 0.1, MEDIUM: 0.2, HIGH: 0.6, CRITICAL: 0.1 },
+        }),
         ...predictionSource,
       })
       .optional()

@@ -62,7 +62,7 @@ export function trainBoosted(data: TreeTrainingData, options: BoostedOptions): T
       gamma: o.gamma,
       minChildWeight: o.minChildWeight,
       // XGBoost's partition splits: categories ordered by their leaf weight G / (H + λ), at most 64 from either end.
-      category: { smooth: lambda, l2: 0, maxCut: 64 },
+      category: { smooth: lambda, l2: 0, maxCut: 64, minRows: checked.minCategoryRows },
     },
     maxDepth: o.maxDepth,
     minSplitWeight: 2 * o.minChildWeight,

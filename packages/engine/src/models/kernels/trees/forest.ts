@@ -70,7 +70,7 @@ export function trainForest(data: TreeTrainingData, options: ForestOptions): Tre
       alpha: 0,
       gamma: 0,
       minChildWeight: resolved.minSamplesLeaf,
-      category: { smooth: 0, l2: 0, maxCut: 256 },
+      category: { smooth: 0, l2: 0, maxCut: 256, minRows: checked.minCategoryRows },
     },
     maxDepth: resolved.maxDepth,
     minSplitWeight: Math.max(resolved.minSamplesSplit, 2 * resolved.minSamplesLeaf),

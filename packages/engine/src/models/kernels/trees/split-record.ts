@@ -18,8 +18,16 @@ export interface SplitCriterion {
    * Boosting's regularisation of categorical splits, as LightGBM's `cat_smooth`, `cat_l2` and
    * `max_cat_threshold`: categories are ordered by G / (H + smooth), a categorical cut is scored
    * with λ + l2, and at most `maxCut` categories are enumerated from either end of the order.
+   * Both learners: a category holding less than `minRows` weight (rows, or hessian) in a node
+   * takes no place of its own in the order and goes right with the other rare ones (LightGBM's
+   * `min_data_per_group`); 0 lists every category.
    */
-  readonly category: { readonly smooth: number; readonly l2: number; readonly maxCut: number };
+  readonly category: {
+    readonly smooth: number;
+    readonly l2: number;
+    readonly maxCut: number;
+    readonly minRows: number;
+  };
 }
 
 /** The best split found so far at a node; reset with {@link resetSplit}. */

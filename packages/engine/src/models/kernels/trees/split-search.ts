@@ -230,8 +230,10 @@ export function searchFeature(
     return true;
   }
   let count = 0;
+  const minRows = Math.max(empty, criterion.category.minRows);
   for (let b = 0; b < binCount; b++) {
-    if ((sums[base + b * channels + last] as number) > empty) order[count++] = b;
+    const weight = sums[base + b * channels + last] as number;
+    if (weight > empty && weight >= minRows) order[count++] = b;
   }
   const { boosting, category } = criterion;
   const orderings = boosting || channels <= 2 ? 1 : channels - 1;

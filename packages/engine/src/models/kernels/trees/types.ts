@@ -39,6 +39,13 @@ interface CommonTreeOptions {
   readonly seed?: number;
   /** Maximum number of quantile bins of a numeric feature (2 … 255, default 255; one more bin holds missing values). */
   readonly maxBins?: number;
+  /**
+   * A category with less weight than this in a node (rows for a forest and squared-error
+   * boosting, hessian sum otherwise) is not given a place of its own when the node's categorical
+   * split is searched: it goes right with the other rare ones, as LightGBM's `min_data_per_group`.
+   * Keeps many rare categories from fitting noise. Default 0: every category is placed.
+   */
+  readonly minCategoryRows?: number;
 }
 
 /**

@@ -7,7 +7,7 @@ function invalid(message: string, field: string): never {
   throw new EngineError('VALIDATION_ERROR', message, { field });
 }
 
-const commonKeys = ['task', 'classes', 'seed', 'maxBins'];
+const commonKeys = ['task', 'classes', 'seed', 'maxBins', 'minCategoryRows'];
 const forestKeys = [
   ...commonKeys,
   'trees',
@@ -165,7 +165,8 @@ export function checkTrainingData(
   }
   const seed = numberOption(options, 'seed', 42, 0, 0xffffffff, true);
   const maxBins = numberOption(options, 'maxBins', 255, 2, 255, true);
-  return { task: options.task, classes, isCategorical, categorical, seed, maxBins };
+  const minCategoryRows = numberOption(options, 'minCategoryRows', 0, 0, Number.MAX_SAFE_INTEGER, false);
+  return { task: options.task, classes, isCategorical, categorical, seed, maxBins, minCategoryRows };
 }
 
 /** Forest options with every default filled in. */
