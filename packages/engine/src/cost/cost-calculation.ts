@@ -99,7 +99,6 @@ export async function calculateCosts(
   return db.transaction(async (tx) => {
     await tx.run(`CREATE OR REPLACE TEMP TABLE cost_candidates (${candidateColumns})`);
     // A temporary table of the writer's connection: dropped here, replaced by the next run after a failure.
-    let t = performance.now();
     await tx.run(incidentCostsSql(), {
       start: window.start,
       end: window.end,
@@ -108,7 +107,6 @@ export async function calculateCosts(
       fx_text: fx.map(([, r]) => r),
       fx_micro: fx.map(([, r]) => scaled(r, 6, 'exchange rate').toString()),
     });
-    console.error('incident sql', performance.now() - t); t = performance.now();
     for (const contract of contracts) {
       const rate = rates.get(contract.currency);
       if (rate === undefined) continue;
@@ -123,7 +121,6 @@ export async function calculateCosts(
         );
       }
     }
-    console.error('penalties', performance.now() - t, contracts.length); t = performance.now();
     const result = await applyCandidates(
       tx,
       events,
@@ -136,7 +133,6 @@ export async function calculateCosts(
         ...contracts.filter((c) => !rates.has(c.currency)).map((c) => c.currency),
       ],
     );
-    console.error('apply', performance.now() - t);
     await tx.run('DROP TABLE cost_candidates');
     return result;
   });

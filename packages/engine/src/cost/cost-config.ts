@@ -12,6 +12,8 @@ const share = z
 /** An ISO 4217 code. */
 const currency = z.string().regex(/^[A-Z]{3}$/, 'must be a three-letter currency code such as "USD"');
 const label = z.string().trim().min(1).max(200);
+/** An instant: a `Date`, or ISO 8601 text (no zone = UTC). */
+const instant = z.union([z.date(), instantParameter]);
 
 /**
  * A cost model: the prices of one service tier and business unit from `effective_from` on. Every
@@ -23,7 +25,7 @@ export const costModelInput = z
     service_tier: label,
     business_unit: label,
     currency,
-    effective_from: instantParameter,
+    effective_from: instant,
     /** Cost of one hour of an incident (created → resolved), in `currency`. */
     downtime_cost_per_hour: money.optional(),
     /** Revenue the tier earns an hour, in `currency`. */
@@ -65,8 +67,8 @@ export const slaContractInput = z
     availability_target: z.number().gt(0).max(100),
     penalty_tiers: z.array(penaltyTier).min(1).max(20),
     currency,
-    effective_from: instantParameter,
-    effective_to: instantParameter.optional(),
+    effective_from: instant,
+    effective_to: instant.optional(),
   })
   .strict()
   .superRefine((contract, ctx) => {

@@ -141,7 +141,7 @@ describe('cost analyses, each cost type worked by hand', () => {
       service_tier: 'gold',
       business_unit: 'retail',
       currency: 'USD',
-      effective_from: '2024-06-01T00:00:00Z',
+      effective_from: new Date('2024-06-01T00:00:00Z'), // a Date as well as ISO text
       downtime_cost_per_hour: '2400.00',
     });
     const models = await e.costs.listModels();

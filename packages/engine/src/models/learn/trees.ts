@@ -142,6 +142,7 @@ export const randomForestLearner: TabularLearner = {
       minSamplesSplit: config.min_samples_split,
       minSamplesLeaf: config.min_samples_leaf,
       bootstrap: config.bootstrap,
+      minCategoryRows: config.min_data_per_group ?? 0,
       seed: input.seed,
     };
     const model = await trainForestOn(data, options, input.pool);
@@ -177,6 +178,7 @@ export const xgboostLearner: TabularLearner = {
       subsample: config.subsample,
       colsampleByTree: config.colsample_bytree,
       colsampleByNode: config.colsample_bynode,
+      minCategoryRows: config.min_data_per_group ?? 0,
       seed: input.seed,
     };
     const model = trainBoosted(data, options);

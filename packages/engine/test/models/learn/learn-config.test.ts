@@ -44,6 +44,7 @@ describe('configuration', () => {
       min_samples_leaf: 1,
       max_features: 'sqrt',
       bootstrap: true,
+      min_data_per_group: 0,
     });
     expect(resolveConfig('RANDOM_FOREST', 'regression', { n_estimators: 5 })['max_features']).toBe(1);
     expect(resolveConfig('XGBOOST', 'classification', {})).toMatchObject({

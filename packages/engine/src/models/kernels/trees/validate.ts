@@ -91,6 +91,7 @@ export interface CheckedData {
   readonly categorical: number[];
   readonly seed: number;
   readonly maxBins: number;
+  readonly minCategoryRows: number;
 }
 
 /** Checks the training data and the options both learners share. */
