@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ksTwoSampleSorted } from '../src/anomaly/kernels/ks-two-sample.ts';
-import { quantileSorted } from '../src/anomaly/kernels/order-stats.ts';
+import { quantileSorted, quantilesBySelection, sortedCopy } from '../src/anomaly/kernels/order-stats.ts';
 import { ksPartAgainstRest, quantileOfRest } from '../src/anomaly/kernels/rest-of-sample.ts';
 
 /** A sorted sample with many ties, and a sub-multiset of it (positions chosen by `pick`). */
@@ -46,5 +46,26 @@ describe('statistics of a sample with a part taken out', () => {
     expect(() => ksPartAgainstRest([1, 2], [])).toThrow(RangeError);
     expect(() => ksPartAgainstRest([1, 2], [1, 2])).toThrow(RangeError);
     expect(quantileOfRest([1, 2], [1, 2], 0.5)).toBeNaN();
+  });
+});
+
+describe('quantiles by selection', () => {
+  it('equal the quantiles of the sorted values, ties and NaN included', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.integer({ min: -20, max: 20 }), fc.constant(Number.NaN)), { maxLength: 300 }),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 5 }),
+        (ints, qs) => {
+          const values = ints.map((v) => v / 3);
+          const sorted = sortedCopy(values);
+          const got = quantilesBySelection(values, qs);
+          qs.forEach((q, i) => {
+            if (sorted.length === 0) expect(got[i]).toBeNaN();
+            else expect(got[i]).toBeCloseTo(quantileSorted(sorted, q), 12);
+          });
+        },
+      ),
+      { seed: 13, numRuns: 500 },
+    );
   });
 });

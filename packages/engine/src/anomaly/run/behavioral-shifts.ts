@@ -3,7 +3,7 @@ import { severities } from '../../schema/enums.ts';
 import { queryArrow } from '../../store/arrow-bridge.ts';
 import { yieldToEventLoop } from '../../store/time-slice.ts';
 import { packColumns } from '../../workers/column-batch.ts';
-import { quantileSorted, sortedCopy } from '../kernels/order-stats.ts';
+import { quantilesBySelection } from '../kernels/order-stats.ts';
 import type { AnomalyModelConfig } from '../persist/anomaly-model.ts';
 import { type BehavioralPayload, type BehavioralTest, behavioralTaskName } from '../tasks/behavioral-task.ts';
 import type { AnomalyDraft } from './anomaly-merge.ts';
@@ -193,14 +193,13 @@ async function findingDraft(
       if (Number.isNaN(m)) continue;
       (slices.t[i]! >= period.start && slices.t[i]! < period.end ? recent : base).push(m);
     }
-    // Splitting and sorting a slice's history are each a pass over up to 10⁵ delays.
+    // The baseline's quantiles by selection, not a sort of up to 10⁵ delays.
     await yieldToEventLoop();
-    const b = sortedCopy(base);
-    await yieldToEventLoop();
-    const observed = quantileSorted(sortedCopy(recent), 0.5);
-    const expected = quantileSorted(b, 0.5);
-    const lower = quantileSorted(b, 0.1);
-    const upper = quantileSorted(b, 0.9);
+    const [lower = Number.NaN, expected = Number.NaN, upper = Number.NaN] = quantilesBySelection(
+      base,
+      [0.1, 0.5, 0.9],
+    );
+    const [observed = Number.NaN] = quantilesBySelection(recent, [0.5]);
     return {
       ...common,
       seriesKey: `${test.type}_distribution:${kind}=${slice}`,

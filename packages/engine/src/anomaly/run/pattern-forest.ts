@@ -2,6 +2,7 @@ import type * as arrow from 'apache-arrow';
 import type { EngineContext } from '../../context.ts';
 import { EngineError } from '../../errors.ts';
 import { queryArrow } from '../../store/arrow-bridge.ts';
+import { TimeSlice } from '../../store/time-slice.ts';
 import { packColumns } from '../../workers/column-batch.ts';
 import { quantileSorted, sortedCopy } from '../kernels/order-stats.ts';
 import type { AnomalyModelConfig } from '../persist/anomaly-model.ts';
@@ -62,7 +63,10 @@ export async function patternForestDrafts(
   const data = new Float64Array(rowsCount * cols);
   const mttaSum = new Float64Array(rowsCount);
   const mttaN = new Float64Array(rowsCount);
-  for (let i = 0; i < incidents.numRows; i++) {
+  const incidentCount = incidents.numRows;
+  const slice = new TimeSlice();
+  for (let i = 0; i < incidentCount; i++) {
+    if ((i & 16383) === 16383) await slice.pause();
     const w = windows[i]!;
     if (w < 0 || w >= rowsCount) continue;
     const cat = categoryPositions[i]!;
