@@ -2,6 +2,7 @@ import { anomalyModule } from './anomaly/module.ts';
 import { authModule } from './auth/module.ts';
 import type { CapabilityModule } from './capability.ts';
 import { costsModule } from './cost/module.ts';
+import { dashboardsModule } from './dashboards/module.ts';
 import { heatmapsModule } from './heatmaps/module.ts';
 import { incidentsModule } from './incidents/module.ts';
 import { insightsModule } from './insights/module.ts';
@@ -28,6 +29,7 @@ export const capabilities = [
   insightsModule,
   costsModule,
   heatmapsModule,
+  dashboardsModule,
   jobsModule,
 ] as const satisfies readonly CapabilityModule<string, unknown, never>[];
 

@@ -168,6 +168,26 @@ export type {
   RefreshHeatmapsResult,
 } from './heatmaps/heatmap-service.ts';
 
+// ── Records and schemas: dashboards ────────────────────────────────────────────────────────────
+
+export {
+  type DashboardType,
+  dashboardTypes,
+  type LayoutConfig,
+  refreshIntervalBounds,
+  type WidgetConfig,
+  type WidgetOptions,
+  type WidgetType,
+  widgetTypes,
+} from './dashboards/dashboard-config.ts';
+export type { DashboardData } from './dashboards/dashboard-data.ts';
+export type {
+  DashboardConfiguration,
+  DashboardInput,
+  DashboardListFilters,
+} from './dashboards/dashboard-record.ts';
+export type { DashboardDataResult, DashboardService } from './dashboards/dashboard-service.ts';
+
 // ── Records and schemas: predictive insights ───────────────────────────────────────────────────
 
 export {

@@ -68,6 +68,7 @@ describe('capability modules', () => {
       'insights',
       'costs',
       'heatmaps',
+      'dashboards',
       'jobs',
     ]);
   });

@@ -19,6 +19,7 @@ import { apiRootRoutes } from './routes/api-root.ts';
 import { authRoutes } from './routes/auth.ts';
 import { costAnalysisRoutes } from './routes/cost-analyses.ts';
 import { costModelRoutes } from './routes/cost-models.ts';
+import { dashboardRoutes } from './routes/dashboards.ts';
 import { heatmapDataRoutes } from './routes/heatmap-data.ts';
 import { homeRoutes } from './routes/home.ts';
 import { incidentRoutes } from './routes/incidents.ts';
@@ -149,6 +150,7 @@ export function createApp(engine: Engine, options: AppOptions = {}): OpenAPIHono
   app.route('/api/analytics', costAnalysisRoutes());
   app.route('/api/analytics', costModelRoutes());
   app.route('/api/analytics', heatmapDataRoutes());
+  app.route('/api/analytics', dashboardRoutes());
   app.route('/api', jobRoutes());
 
   checkTrailingSlashes(app);

@@ -111,6 +111,14 @@ export const methodActions: Readonly<Record<string, Action>> = {
   'costs.summary': 'resources.read',
   'costs.validate': 'analyses.write',
 
+  // Visibility (is_public, allowed_roles) and who may change a dashboard are checked by the service.
+  'dashboards.list': 'resources.read',
+  'dashboards.get': 'resources.read',
+  'dashboards.data': 'resources.read',
+  'dashboards.create': 'analyses.write',
+  'dashboards.update': 'analyses.write',
+  'dashboards.delete': 'analyses.write',
+
   // Submitting also needs the kind's own action, checked by the service; run and startRunner are system only.
   'jobs.kinds': 'resources.read',
   'jobs.get': 'resources.read',
