@@ -15,13 +15,13 @@
  * Run: npx tsx --conditions=@incident-insights/source bench/costs.bench.ts [--count 1000000]
  *   [--days 90] [--dir DIR]
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openEngine } from '@incident-insights/engine';
+import { type Engine, openEngine } from '@incident-insights/engine';
 import { internalContext } from '@incident-insights/engine/internal';
-import { writeSyntheticParquet } from '@incident-insights/engine/synth';
+import { freshCopy, preparedDatabase } from './prepared-database.ts';
 import { timed } from './timer.ts';
 
 const { values: args } = parseArgs({
@@ -36,91 +36,69 @@ const days = Number(args.days);
 const dir = resolve(args.dir, `${count}-${days}`);
 const log = (line: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
-interface Prepared {
-  readonly db: string;
-  readonly end: string;
+/** Builds the database once, with cost models, service tiers and contracts. */
+function prepare() {
+  return preparedDatabase({ dir, count, days, log, setup: configureCosts });
 }
 
-/** Builds and configures the database once. */
-async function prepare(): Promise<Prepared> {
-  const marker = join(dir, 'prepared.json');
-  if (existsSync(marker)) return JSON.parse(readFileSync(marker, 'utf8')) as Prepared;
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const end = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
-  const parquet = join(dir, 'incidents.parquet');
-  const written = await timed(() => writeSyntheticParquet(parquet, { seed: 1, count, days, end }));
-  log(`generated ${count} incidents over ${days} days in ${(written.ms / 1000).toFixed(1)} s`);
-  const db = join(dir, 'pristine.duckdb');
-  const engine = await openEngine({ path: db });
-  try {
-    const ingest = await timed(() => engine.incidents.ingest({ path: parquet, format: 'parquet' }));
-    log(`ingested in ${(ingest.ms / 1000).toFixed(1)} s`);
-    await engine.costs.updateSettings({ reporting_currency: 'USD', exchange_rates: { EUR: '1.085' } });
-    await engine.costs.setServiceTier({ service: '*', service_tier: 'gold', business_unit: 'retail' });
-    const common = {
-      effective_from: '2000-01-01T00:00:00Z',
-      downtime_cost_per_hour: '1200.00',
-      revenue_per_hour: '10000.00',
-      lost_revenue_share: { LOW: '0.01', MEDIUM: '0.05', HIGH: '0.25', CRITICAL: '1' },
-      responder_hourly_rate: '80.00',
-      responders: 3,
-      reputation_cost_per_user: '0.50',
-      compliance_cost_per_incident: '2500.00',
-      compliance_tags: ['pci'],
-      compliance_categories: ['Security'],
-    };
-    await engine.costs.createModel({
-      name: 'gold',
-      service_tier: 'gold',
-      business_unit: 'retail',
-      currency: 'USD',
-      ...common,
-    });
-    await engine.costs.createModel({
-      name: 'silver',
-      service_tier: 'silver',
-      business_unit: 'finance',
-      currency: 'EUR',
-      ...common,
-    });
-    const rows = await internalContext(engine).db.all(
-      'SELECT DISTINCT service FROM incidents WHERE service IS NOT NULL ORDER BY service',
-    );
-    const names = rows.map((row) => String(row['service']));
-    for (const service of names.slice(0, 2)) {
-      await engine.costs.setServiceTier({ service, service_tier: 'silver', business_unit: 'finance' });
-    }
-    for (const service of names) {
-      await engine.costs.createContract({
-        name: `${service} monthly`,
-        service,
-        period: 'MONTH',
-        availability_target: 99.9,
-        penalty_tiers: [
-          { below: 99.9, amount: '1000.00' },
-          { below: 99, amount: '5000.00' },
-        ],
-        currency: 'USD',
-        effective_from: '2000-01-01T00:00:00Z',
-      });
-    }
-    const prepared = { db, end: end.toISOString() };
-    writeFileSync(marker, JSON.stringify(prepared));
-    return prepared;
-  } finally {
-    await engine.close();
-    rmSync(parquet, { force: true });
+/** The cost configuration of the benchmark: two tiers in two currencies, a contract per service. */
+async function configureCosts(engine: Engine): Promise<object> {
+  await engine.costs.updateSettings({ reporting_currency: 'USD', exchange_rates: { EUR: '1.085' } });
+  await engine.costs.setServiceTier({ service: '*', service_tier: 'gold', business_unit: 'retail' });
+  const common = {
+    effective_from: '2000-01-01T00:00:00Z',
+    downtime_cost_per_hour: '1200.00',
+    revenue_per_hour: '10000.00',
+    lost_revenue_share: { LOW: '0.01', MEDIUM: '0.05', HIGH: '0.25', CRITICAL: '1' },
+    responder_hourly_rate: '80.00',
+    responders: 3,
+    reputation_cost_per_user: '0.50',
+    compliance_cost_per_incident: '2500.00',
+    compliance_tags: ['pci'],
+    compliance_categories: ['Security'],
+  };
+  await engine.costs.createModel({
+    name: 'gold',
+    service_tier: 'gold',
+    business_unit: 'retail',
+    currency: 'USD',
+    ...common,
+  });
+  await engine.costs.createModel({
+    name: 'silver',
+    service_tier: 'silver',
+    business_unit: 'finance',
+    currency: 'EUR',
+    ...common,
+  });
+  const rows = await internalContext(engine).db.all(
+    'SELECT DISTINCT service FROM incidents WHERE service IS NOT NULL ORDER BY service',
+  );
+  const names = rows.map((row) => String(row['service']));
+  for (const service of names.slice(0, 2)) {
+    await engine.costs.setServiceTier({ service, service_tier: 'silver', business_unit: 'finance' });
   }
+  for (const service of names) {
+    await engine.costs.createContract({
+      name: `${service} monthly`,
+      service,
+      period: 'MONTH',
+      availability_target: 99.9,
+      penalty_tiers: [
+        { below: 99.9, amount: '1000.00' },
+        { below: 99, amount: '5000.00' },
+      ],
+      currency: 'USD',
+      effective_from: '2000-01-01T00:00:00Z',
+    });
+  }
+  return {};
 }
 
 async function main(): Promise<void> {
   const prepared = await prepare();
   const copy = join(dir, 'run.duckdb');
-  rmSync(copy, { force: true });
-  rmSync(`${copy}.wal`, { force: true });
-  copyFileSync(prepared.db, copy);
-  if (existsSync(`${prepared.db}.wal`)) copyFileSync(`${prepared.db}.wal`, `${copy}.wal`);
+  freshCopy(prepared.db, copy);
   const end = new Date(prepared.end);
   const engine = await openEngine({ path: copy, now: () => end });
   try {

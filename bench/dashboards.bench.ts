@@ -16,14 +16,13 @@
  * Run: npx tsx --conditions=@incident-insights/source bench/dashboards.bench.ts [--count 1000000]
  *   [--days 90] [--cold 20] [--warm 1000] [--dir DIR]
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openEngine, systemActor } from '@incident-insights/engine';
-import { internalContext } from '@incident-insights/engine/internal';
-import { writeSyntheticParquet } from '@incident-insights/engine/synth';
 import { serve } from '@incident-insights/server';
+import { freshCopy, preparedDatabase, writeBenchAnalyses } from './prepared-database.ts';
 import { timed } from './timer.ts';
 
 const { values: args } = parseArgs({
@@ -40,44 +39,19 @@ const days = Number(args.days);
 const dir = resolve(args.dir, `${count}-${days}`);
 const log = (line: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
-/** Builds the database once: generate, ingest, cost analyses, anomalies, one heatmap. */
-async function prepare(): Promise<{ db: string; end: string }> {
-  const marker = join(dir, 'prepared.json');
-  if (existsSync(marker)) return JSON.parse(readFileSync(marker, 'utf8')) as { db: string; end: string };
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const end = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
-  const parquet = join(dir, 'incidents.parquet');
-  await writeSyntheticParquet(parquet, { seed: 1, count, days, end });
-  const db = join(dir, 'pristine.duckdb');
-  const engine = await openEngine({ path: db, now: () => end });
-  try {
-    const ingest = await timed(() => engine.incidents.ingest({ path: parquet, format: 'parquet' }));
-    log(`ingested ${count} incidents in ${(ingest.ms / 1000).toFixed(1)} s`);
-    const sql = internalContext(engine).db;
-    await sql.run(
-      `INSERT INTO cost_analyses (id, incident_id, cost_type, cost_amount, calculation_method, created_at, updated_at)
-       SELECT uuid(), id, 'DOWNTIME', round(date_diff('second', created_at, resolved_at) / 36.0, 2)::DECIMAL(18, 2),
-              'bench: 100 USD an hour', $end, $end
-       FROM incidents WHERE resolved_at IS NOT NULL`,
-      { end },
-    );
-    await sql.run(
-      `INSERT INTO anomaly_detections (id, anomaly_type, severity, status, series_key, confidence_score, anomaly_score,
-         detected_at, time_window_start, time_window_end, affected_services)
-       SELECT uuid(), 'INCIDENT_SPIKE', 'HIGH', 'DETECTED', 'incident_count:hour:all', 0.9, 4, t, t, t + INTERVAL 1 HOUR, []
-       FROM range(5000) r(i),
-            LATERAL (SELECT $end::TIMESTAMP - to_microseconds(((i * 7919) % ($days * 86400))::BIGINT * 1000000) AS t)`,
-      { end, days },
-    );
-    await engine.heatmaps.refresh({ heatmapType: 'INCIDENT_FREQUENCY', timeGranularity: 'HOURLY' });
-  } finally {
-    await engine.close();
-  }
-  rmSync(parquet, { force: true });
-  const prepared = { db, end: end.toISOString() };
-  writeFileSync(marker, JSON.stringify(prepared));
-  return prepared;
+/** Builds the database once: incidents, cost analyses, anomalies and one stored heatmap. */
+function prepare() {
+  return preparedDatabase({
+    dir,
+    count,
+    days,
+    log,
+    setup: async (engine, end) => {
+      await writeBenchAnalyses(engine, end, days);
+      await engine.heatmaps.refresh({ heatmapType: 'INCIDENT_FREQUENCY', timeGranularity: 'HOURLY' });
+      return {};
+    },
+  });
 }
 
 const widgetTypes = [
@@ -102,8 +76,7 @@ const stats = (runs: number[]) => {
 
 const prepared = await prepare();
 const copy = join(dir, 'run.duckdb');
-copyFileSync(prepared.db, copy);
-rmSync(`${copy}.wal`, { force: true });
+freshCopy(prepared.db, copy);
 const end = new Date(prepared.end);
 log(`load ${loadavg()[0]?.toFixed(1)}; data ends ${prepared.end}`);
 

@@ -16,13 +16,12 @@
  * Run: npx tsx --conditions=@incident-insights/source bench/heatmaps.bench.ts [--count 1000000]
  *   [--days 90] [--repeat 5] [--dir DIR]
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { heatmapTypes, openEngine, timeGranularities } from '@incident-insights/engine';
-import { internalContext } from '@incident-insights/engine/internal';
-import { writeSyntheticParquet } from '@incident-insights/engine/synth';
+import { freshCopy, preparedDatabase, writeBenchAnalyses } from './prepared-database.ts';
 import { timed } from './timer.ts';
 
 const { values: args } = parseArgs({
@@ -39,60 +38,24 @@ const repeat = Number(args.repeat);
 const dir = resolve(args.dir, `${count}-${days}`);
 const log = (line: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
-interface Prepared {
-  readonly db: string;
-  readonly end: string;
-}
-
-/** Builds the database once: generate, ingest, cost analyses and anomalies. */
-async function prepare(): Promise<Prepared> {
-  const marker = join(dir, 'prepared.json');
-  if (existsSync(marker)) return JSON.parse(readFileSync(marker, 'utf8')) as Prepared;
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const end = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
-  const parquet = join(dir, 'incidents.parquet');
-  const written = await timed(() => writeSyntheticParquet(parquet, { seed: 1, count, days, end }));
-  log(`generated ${count} incidents over ${days} days in ${(written.ms / 1000).toFixed(1)} s`);
-  const db = join(dir, 'pristine.duckdb');
-  const engine = await openEngine({ path: db });
-  try {
-    const ingest = await timed(() => engine.incidents.ingest({ path: parquet, format: 'parquet' }));
-    log(`ingested in ${(ingest.ms / 1000).toFixed(1)} s`);
-    const sql = internalContext(engine).db;
-    await sql.run(
-      `INSERT INTO cost_analyses (id, incident_id, cost_type, cost_amount, calculation_method, created_at, updated_at)
-       SELECT uuid(), id, 'DOWNTIME', round(date_diff('second', created_at, resolved_at) / 36.0, 2)::DECIMAL(18, 2),
-              'bench: 100 USD an hour', $end, $end
-       FROM incidents WHERE resolved_at IS NOT NULL`,
-      { end },
-    );
-    await sql.run(
-      `WITH services AS (SELECT list(DISTINCT service ORDER BY service) AS s FROM incidents WHERE service IS NOT NULL),
-            categories AS (SELECT list(DISTINCT category ORDER BY category) AS c FROM incidents WHERE category IS NOT NULL)
-       INSERT INTO anomaly_detections (id, anomaly_type, severity, status, series_key, confidence_score, anomaly_score,
-         detected_at, time_window_start, time_window_end, affected_services)
-       SELECT uuid(), 'INCIDENT_SPIKE', 'HIGH', 'DETECTED',
-              CASE WHEN i % 3 = 0 THEN 'incident_count:hour:category=' || c[1 + (i % len(c))] ELSE 'incident_count:hour:all' END,
-              0.9, 4, t, t, t + INTERVAL 1 HOUR, s[1 + (i % len(s)) : 1 + (i % len(s)) + (i % 3)]
-       FROM range(5000) r(i), services, categories,
-            LATERAL (SELECT $end::TIMESTAMP - to_microseconds(((i * 7919) % ($days * 86400))::BIGINT * 1000000) AS t)`,
-      { end, days },
-    );
-    log('cost analyses and anomalies written');
-  } finally {
-    await engine.close();
-  }
-  const prepared = { db, end: end.toISOString() };
-  writeFileSync(marker, JSON.stringify(prepared));
-  return prepared;
+/** Builds the database once: incidents, cost analyses and anomalies. */
+function prepare() {
+  return preparedDatabase({
+    dir,
+    count,
+    days,
+    log,
+    setup: async (engine, end) => {
+      await writeBenchAnalyses(engine, end, days);
+      log('cost analyses and anomalies written');
+      return {};
+    },
+  });
 }
 
 const prepared = await prepare();
 const copy = join(dir, 'run.duckdb');
-copyFileSync(prepared.db, copy);
-if (existsSync(`${prepared.db}.wal`)) copyFileSync(`${prepared.db}.wal`, `${copy}.wal`);
-rmSync(`${copy}.wal`, { force: true });
+freshCopy(prepared.db, copy);
 const end = new Date(prepared.end);
 log(`load ${loadavg()[0]?.toFixed(1)}; data ends ${prepared.end}`);
 

@@ -19,14 +19,13 @@
  * Run: npx tsx --conditions=@incident-insights/source bench/jobs-under-load.ts [--count 1000000]
  *   [--days 90] [--seconds 20] [--connections 4] [--max-job-seconds 180] [--repeat 3] [--dir DIR]
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openEngine } from '@incident-insights/engine';
-import { writeSyntheticParquet } from '@incident-insights/engine/synth';
 import { type Figures, figures, loadUntil, type Sample } from './http-load.ts';
 import { runCli, type Server, startServer } from './insights-process.ts';
+import { freshCopy, preparedDatabase } from './prepared-database.ts';
 import { timed } from './timer.ts';
 
 const { values: args } = parseArgs({
@@ -50,40 +49,22 @@ const dir = resolve(args.dir, `${count}-${days}`);
 const log = (line: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 const load = () => (loadavg()[0] ?? 0).toFixed(1);
 
-interface Prepared {
-  readonly db: string;
-  readonly token: string;
-  readonly metricId: string;
-  readonly end: string;
-}
-
-/** Builds the database once: generate, ingest, an analyst token for the load, a metric id for the CLI. */
-async function prepare(): Promise<Prepared> {
-  const marker = join(dir, 'prepared.json');
-  if (existsSync(marker)) return JSON.parse(readFileSync(marker, 'utf8')) as Prepared;
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const end = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
-  const parquet = join(dir, 'incidents.parquet');
-  const written = await timed(() => writeSyntheticParquet(parquet, { seed: 1, count, days, end }));
-  log(`generated ${count} incidents over ${days} days in ${(written.ms / 1000).toFixed(1)} s`);
-  const db = join(dir, 'pristine.duckdb');
-  const engine = await openEngine({ path: db });
-  try {
-    const ingest = await timed(() => engine.incidents.ingest({ path: parquet, format: 'parquet' }));
-    log(`ingested in ${(ingest.ms / 1000).toFixed(1)} s`);
-    await engine.auth.createUser({ username: 'bench', role: 'analyst' });
-    const { key } = await engine.auth.createToken({ user: 'bench' });
-    const metrics = await engine.kpis.list({ pageSize: 100 });
-    const metric = metrics.results.find((m) => m.metric_type === 'MTTR') ?? metrics.results[0];
-    if (!metric) throw new Error('no KPI metric to calculate');
-    const prepared = { db, token: key, metricId: metric.id, end: end.toISOString() };
-    writeFileSync(marker, JSON.stringify(prepared));
-    return prepared;
-  } finally {
-    await engine.close();
-    rmSync(parquet, { force: true });
-  }
+/** Builds the database once: an analyst token for the load, a metric id for the CLI. */
+function prepare() {
+  return preparedDatabase({
+    dir,
+    count,
+    days,
+    log,
+    setup: async (engine) => {
+      await engine.auth.createUser({ username: 'bench', role: 'analyst' });
+      const { key } = await engine.auth.createToken({ user: 'bench' });
+      const metrics = await engine.kpis.list({ pageSize: 100 });
+      const metric = metrics.results.find((m) => m.metric_type === 'MTTR') ?? metrics.results[0];
+      if (!metric) throw new Error('no KPI metric to calculate');
+      return { token: key, metricId: metric.id };
+    },
+  });
 }
 
 const endpoints = {
@@ -231,12 +212,6 @@ async function runAlone(db: string): Promise<string[]> {
   } finally {
     await engine.close();
   }
-}
-
-/** A fresh copy of the prepared database at `target` (without the write-ahead log of an earlier copy). */
-function freshCopy(source: string, target: string): void {
-  rmSync(`${target}.wal`, { force: true });
-  copyFileSync(source, target);
 }
 
 /** When a job was queued, started and finished. */

@@ -4,26 +4,11 @@ import type { AlgorithmType, ModelType } from '../schema/enums.ts';
 import type { Database } from '../store/database.ts';
 import type { WorkerPool } from '../workers/pool.ts';
 import type { LstmModel } from './kernels/neural/types.ts';
+import type { ClassificationMetrics, RegressionMetrics } from './learn/metrics.ts';
 import type { TabularPrediction, TabularRow, TrainedModel, TrainSpec } from './learn/types.ts';
 import { type ForecastTaskPayload, forecastTaskName } from './model-tasks.ts';
 
-/** Metrics of a classifier (macro averages), as the learning library computes them. */
-export interface ClassificationMetrics {
-  accuracy: number;
-  precision: number;
-  recall: number;
-  f1: number;
-  per_class: Record<string, { precision: number; recall: number; f1: number; support: number }>;
-  confusion_matrix: { labels: string[]; matrix: number[][] };
-}
-
-/** Metrics of a regressor, as the learning library computes them (`mape` null when an actual is 0). */
-export interface RegressionMetrics {
-  mae: number;
-  rmse: number;
-  r2: number;
-  mape: number | null;
-}
+export type { ClassificationMetrics, RegressionMetrics };
 
 /** A stored LSTM forecaster (NEURAL's `LstmModel`). */
 export type LstmState = LstmModel;

@@ -1,11 +1,7 @@
-import { EngineError } from '../../../errors.ts';
+import { checkKeys, invalid, numberOption } from '../option-checks.ts';
 import type { BoostedOptions, FeatureColumns, ForestOptions, TreeTask, TreeTrainingData } from './types.ts';
 
 const tasks: readonly TreeTask[] = ['binary', 'multiclass', 'regression'];
-
-function invalid(message: string, field: string): never {
-  throw new EngineError('VALIDATION_ERROR', message, { field });
-}
 
 const commonKeys = ['task', 'classes', 'seed', 'maxBins', 'minCategoryRows'];
 const forestKeys = [
@@ -31,43 +27,6 @@ const boostedKeys = [
   'colsampleByTree',
   'colsampleByNode',
 ];
-
-/** Refuses option names the learner does not know (a misspelt option would otherwise be ignored). */
-function checkKeys(options: object, known: readonly string[], learner: string): void {
-  const unknown = Object.keys(options).filter((key) => !known.includes(key));
-  if (unknown.length > 0) {
-    invalid(
-      `unknown ${learner} option${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; known: ${known.join(', ')}`,
-      unknown[0] as string,
-    );
-  }
-}
-
-/** Checks an optional number option: an integer (when asked) within [min, max]; returns it or the default. */
-function numberOption(
-  options: object,
-  field: string,
-  fallback: number,
-  min: number,
-  max: number,
-  integer: boolean,
-  openMin = false,
-): number {
-  const value = (options as Record<string, unknown>)[field];
-  if (value === undefined) return fallback;
-  const ok =
-    typeof value === 'number' &&
-    Number.isFinite(value) &&
-    (!integer || Number.isInteger(value)) &&
-    (openMin ? value > min : value >= min) &&
-    value <= max;
-  if (!ok) {
-    const kind = integer ? 'an integer' : 'a number';
-    const range = `${openMin ? '>' : '≥'} ${min} and ≤ ${max}`;
-    invalid(`${field} must be ${kind} ${range} (got ${String(value)})`, field);
-  }
-  return value as number;
-}
 
 /** Checks a feature matrix's shape: `values.length === rows × columns`, both positive integers. */
 export function checkFeatureColumns(matrix: FeatureColumns, what = 'features'): void {
