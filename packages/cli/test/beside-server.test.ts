@@ -226,6 +226,14 @@ describe('demo beside a server', () => {
       /^Wrote 50 synthetic incidents \(SYN-1\.\.SYN-50\) from .* into .*served\.duckdb: 50 new, 0 updated\.\n/,
     );
     expect((await api<{ count: number }>('/api/incidents/?page_size=1')).count).toBe(held.count + 50);
+    // Its configuration goes through the API too: the spec's dashboard and the demo's models.
+    expect(run.stdout).toContain('Configured for the analyses: cost model, SLA contract');
+    const dashboards = await api<{ results: { name: string }[] }>('/api/analytics/dashboard-configurations/');
+    expect(dashboards.results.map((d) => d.name)).toContain('Executive Dashboard');
+    const models = await api<{ results: { name: string }[] }>(
+      '/api/analytics/predictive-models/?page_size=100',
+    );
+    expect(models.results.map((m) => m.name)).toContain('Demo severity predictor');
   });
 });
 

@@ -22,6 +22,7 @@ describe('insights demo', () => {
       inserted: number;
       anomalies: { kind: string; incidents: number }[];
       recurring: { fingerprint: string; incidents: number }[];
+      configured: string[];
       end: string;
     };
     expect(summary.written).toBe(3000);
@@ -34,6 +35,16 @@ describe('insights demo', () => {
     // The window ends at the current hour.
     expect(Date.now() - Date.parse(summary.end)).toBeLessThan(2 * 3_600_000);
 
+    // What the other analyses need: a cost model and a contract, three models, the spec's dashboard.
+    expect(summary.configured).toEqual([
+      'cost model',
+      'SLA contract',
+      'predictive model',
+      'predictive model',
+      'predictive model',
+      'dashboard',
+    ]);
+
     const again = await insights(['demo', '--if-empty'], { INSIGHTS_DB: db });
     expect(again.code).toBe(0);
     expect(again.stdout).toBe('The database already holds 3000 incidents; nothing written.\n');
@@ -45,6 +56,15 @@ describe('insights demo', () => {
         "SELECT count(DISTINCT external_id) AS ids, min(external_id) FILTER (external_id = 'SYN-1') AS first, max(external_id) FILTER (external_id = 'SYN-3000') AS last FROM incidents",
       );
       expect(row).toEqual({ ids: 3000n, first: 'SYN-1', last: 'SYN-3000' });
+      const models = await engine.models.list({ pageSize: 100 });
+      expect(
+        models.results
+          .filter((m) => m.name.startsWith('Demo '))
+          .map((m) => m.model_type)
+          .sort(),
+      ).toEqual(['ESCALATION_PREDICTION', 'INCIDENT_PREDICTION', 'SEVERITY_PREDICTION']);
+      expect((await engine.dashboards.list()).results.map((d) => d.name)).toEqual(['Executive Dashboard']);
+      expect((await engine.costs.listModels()).map((m) => m.name)).toEqual(['Demo standard tier']);
     } finally {
       await engine.close();
     }
@@ -58,6 +78,10 @@ describe('insights demo', () => {
       /^Wrote 2500 synthetic incidents \(SYN-1\.\.SYN-2500\) from .* into .*text\.duckdb: 2500 new, 0 updated\./,
     );
     expect(run.stdout).toContain('Planted anomalies:');
+    expect(run.stdout).toContain('Configured for the analyses: cost model, SLA contract, predictive model');
+    // A second run writes the same incidents again and configures nothing twice.
+    const rerun = await insights(['--db', db, 'demo', '--incidents', '2500', '--days', '30', '--json']);
+    expect(JSON.parse(rerun.stdout)).toMatchObject({ inserted: 0, configured: [] });
     expect(run.stdout).toContain('Recurring problems:');
   });
 

@@ -2,6 +2,7 @@ import { EngineError } from '@incident-insights/engine';
 import { generateIncidents } from '@incident-insights/engine/synth';
 import type { Command } from 'commander';
 import { withBackend } from '../backend/backend.ts';
+import { configureDemo } from '../backend/demo-setup.ts';
 import { countIncidents, ingestRecords } from '../backend/incident-calls.ts';
 import { databasePath } from '../engine-options.ts';
 import { printable, printJson, renderTable } from '../format.ts';
@@ -18,7 +19,8 @@ interface DemoOptions {
 /**
  * `insights demo [--incidents N] [--seed S] [--days D] [--if-empty] [--json]`: fills the database
  * with seeded synthetic incidents over the last D days (through ingestion, upserting `SYN-<n>` ids)
- * and prints what it wrote, including the planted anomalies and recurring problems.
+ * and prints what it wrote, including the planted anomalies and recurring problems; configures
+ * what the other analyses need to show something (see `configureDemo`).
  */
 export function registerDemo(program: Command): void {
   program
@@ -51,6 +53,7 @@ export function registerDemo(program: Command): void {
         const report = await ingestRecords(backend, data.incidents, (done) =>
           progress.update({ done, total: data.count, message: null }),
         ).finally(() => progress.stop());
+        const configured = await configureDemo(backend);
         const truth = data.truth;
         const anomalies = truth.anomalies.map((a) => ({
           kind: a.kind,
@@ -78,6 +81,7 @@ export function registerDemo(program: Command): void {
           end: data.end,
           anomalies,
           recurring,
+          configured,
         };
         if (options.json) {
           printJson(summary);
@@ -88,6 +92,11 @@ export function registerDemo(program: Command): void {
           `Wrote ${data.count} synthetic incidents${range} from ${data.start.toISOString()} to ` +
             `${data.end.toISOString()} into ${printable(summary.database)}: ${report.inserted} new, ${report.updated} updated.\n`,
         );
+        if (configured.length > 0) {
+          process.stdout.write(
+            `Configured for the analyses: ${configured.join(', ')} (insights serve's schedules calculate costs, train the models and fill the dashboard).\n`,
+          );
+        }
         if (anomalies.length > 0) {
           process.stdout.write(
             `\nPlanted anomalies:\n${renderTable(anomalies, [
