@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { insertIncidents, stormFixture } from '../../../test/support/anomaly-fixtures.ts';
+import { binomialTail } from '../src/anomaly/kernels/binomial-tail.ts';
 import { ksTwoSample } from '../src/anomaly/kernels/ks-two-sample.ts';
 import { quantileSorted, sortedCopy } from '../src/anomaly/kernels/order-stats.ts';
 import { calibrateSample, DelaySamples } from '../src/anomaly/run/sample-calibration.ts';
@@ -80,6 +81,33 @@ describe('delay samples shared by a run', () => {
       expect(reads).toHaveBeenCalledTimes(2); // by creation time, and sorted by delay: not 20 times
     } finally {
       reads.mockRestore();
+    }
+  });
+
+  it('test an escalation rate on the window against the rest of the range as one read of both would', async () => {
+    const db = internalContext(engine).db;
+    const delays = new DelaySamples(db, range);
+    // A window that runs past the range's end counts only what lies inside the range.
+    for (const [start, end] of [
+      ['2026-02-20T00:00:00Z', '2026-02-21T00:00:00Z'],
+      ['2026-03-09T12:00:00Z', '2026-03-11T00:00:00Z'],
+    ] as const) {
+      const window = { start: new Date(start), end: new Date(end) };
+      // The reference: one read of both counts, as the test was written before the totals were shared.
+      const row = await db.one(
+        `SELECT count(*) FILTER (inside) AS n_in, count(*) FILTER (inside AND escalation_level > 0) AS k_in,
+           count(*) FILTER (NOT inside) AS n_out, count(*) FILTER (NOT inside AND escalation_level > 0) AS k_out
+         FROM (SELECT escalation_level, created_at >= $start AND created_at < $end AS inside FROM incidents
+               WHERE created_at >= $from AND created_at < $to)`,
+        { ...range, ...window },
+      );
+      const [nIn, kIn, nOut, kOut] = ['n_in', 'k_in', 'n_out', 'k_out'].map((k) => Number(row?.[k]));
+      const p0 = (kOut ?? 0) / (nOut ?? 1);
+      const rise = (kIn ?? 0) / (nIn ?? 1) >= p0;
+      const got = await calibrateSample(db, 'escalation_rate', window, range, delays);
+      expect(got?.pValue).toBe(binomialTail(kIn ?? 0, nIn ?? 0, p0, rise ? 'upper' : 'lower'));
+      expect(got?.observed).toBe((100 * (kIn ?? 0)) / (nIn ?? 1));
+      expect(got?.expected).toBe(100 * p0);
     }
   });
 });

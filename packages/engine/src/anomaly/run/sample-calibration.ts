@@ -39,20 +39,17 @@ export async function calibrateSample(
   range: { from: Date; to: Date },
   delays: DelaySamples = new DelaySamples(db, range),
 ): Promise<SampleCalibration | undefined> {
-  const params = { from: range.from, to: range.to, start: window.start, end: window.end };
   if (metric === 'escalation_rate') {
-    const row = await db.one(
-      `SELECT count(*) FILTER (inside) AS n_in, count(*) FILTER (inside AND escalation_level > 0) AS k_in,
-         count(*) FILTER (NOT inside) AS n_out, count(*) FILTER (NOT inside AND escalation_level > 0) AS k_out
-       FROM (SELECT escalation_level, created_at >= $start AND created_at < $end AS inside FROM incidents
-             WHERE created_at >= $from AND created_at < $to)`,
-      params,
-    );
-    const nIn = Number(row?.['n_in'] ?? 0);
-    const nOut = Number(row?.['n_out'] ?? 0);
+    // The window's counts (within the range), and the rest's as the range's totals (read once per
+    // run) minus them.
+    const start = new Date(Math.max(window.start.getTime(), range.from.getTime()));
+    const end = new Date(Math.min(window.end.getTime(), range.to.getTime()));
+    const [inside, total] = await Promise.all([escalationCounts(db, start, end), delays.escalationTotals()]);
+    const nIn = inside.n;
+    const nOut = total.n - inside.n;
     if (nIn === 0 || nOut === 0) return undefined;
-    const kIn = Number(row?.['k_in'] ?? 0);
-    const p0 = Number(row?.['k_out'] ?? 0) / nOut;
+    const kIn = inside.k;
+    const p0 = (total.k - inside.k) / nOut;
     const rise = kIn / nIn >= p0;
     const spread = 300 * Math.sqrt((p0 * (1 - p0)) / nIn);
     return {
@@ -103,11 +100,18 @@ interface Delays {
  */
 export class DelaySamples {
   readonly #byMetric = new Map<SeriesMetric, Promise<Delays | undefined>>();
+  #escalation: Promise<EscalationCounts> | undefined;
 
   constructor(
     private readonly db: Database,
     private readonly range: { readonly from: Date; readonly to: Date },
   ) {}
+
+  /** Incidents and escalated incidents of the whole range, read once. */
+  escalationTotals(): Promise<EscalationCounts> {
+    this.#escalation ??= escalationCounts(this.db, this.range.from, this.range.to);
+    return this.#escalation;
+  }
 
   /** The delays of `metric` (undefined for a metric that is not a delay). */
   of(metric: SeriesMetric): Promise<Delays | undefined> {
@@ -141,6 +145,21 @@ export class DelaySamples {
       Float64Array.from((table.getChild(name)?.toArray() as Float64Array | undefined) ?? []);
     return { t: column(byTime, 't'), delay: column(byTime, 'delay'), sorted: column(byDelay, 'delay') };
   }
+}
+
+/** Incidents (`n`) and escalated incidents (`k`) created in a span. */
+interface EscalationCounts {
+  readonly n: number;
+  readonly k: number;
+}
+
+async function escalationCounts(db: Database, from: Date, to: Date): Promise<EscalationCounts> {
+  const row = await db.one(
+    `SELECT count(*) AS n, count(*) FILTER (escalation_level > 0) AS k FROM incidents
+     WHERE created_at >= $from AND created_at < $to`,
+    { from, to },
+  );
+  return { n: Number(row?.['n'] ?? 0), k: Number(row?.['k'] ?? 0) };
 }
 
 /** The first index of ascending `values` holding a value ≥ `x`. */
