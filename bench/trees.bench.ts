@@ -9,8 +9,12 @@
  * numbers and a sentinel for missing values: it has neither). The forest is also trained in two
  * halves on a 2-thread worker pool (trees 0–49 and 50–99, each worker binning its own copy of the
  * data) and merged: the same model, on both cores; that row's CPU time includes the pool's threads.
+ * Boosting is also trained on the pool (`boostOn`): one worker grows the trees, the other builds
+ * half the features' histograms of every large node over shared memory; the same model.
  *
  *   npx tsx --conditions=@incident-insights/source bench/trees.bench.ts [N ...]   (default 20000 100000)
+ *
+ * `TREES_BENCH_LEARNERS=boosting,boosting-pool` runs only the learners named (default: all).
  */
 
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,6 +28,7 @@ import {
   trainBoosted,
   trainForest,
 } from '../packages/engine/src/models/kernels/trees/index.ts';
+import { boostOn } from '../packages/engine/src/models/learn/trees.ts';
 import { WorkerPool } from '../packages/engine/src/workers/pool.ts';
 import {
   pythonTreeReference,
@@ -64,7 +69,11 @@ const learners = {
   forest: 'forest, 100 trees, depth 10, 1 thread',
   'forest-pool': 'forest, 100 trees, depth 10, 2 workers',
   boosting: 'boosting, 100 rounds, depth 6, 1 thread',
+  'boosting-pool': 'boosting, 100 rounds, depth 6, 2 workers',
 } as const;
+const chosen = (process.env.TREES_BENCH_LEARNERS ?? Object.keys(learners).join(','))
+  .split(',')
+  .filter((name): name is keyof typeof learners => name in learners);
 
 console.log(`load average at start: ${load()}`);
 console.log(
@@ -89,14 +98,17 @@ try {
     const test = sliceRows(all, rows, rows + testRows);
     const csv = path.join(directory, `train-${rows}.csv`);
     writeTreeCsv(csv, train, test);
-    for (const learner of Object.keys(learners) as (keyof typeof learners)[]) {
-      const algorithm = learner === 'boosting' ? 'boosting' : 'forest';
+    for (const learner of chosen) {
+      const algorithm = learner.startsWith('boosting') ? 'boosting' : 'forest';
+      const boosting = { task: 'binary', rounds: 100, maxDepth: 6, seed: 1 } as const;
       const run = await timed(() =>
         learner === 'forest'
           ? trainForest(train, { task: 'binary', trees: 100, maxDepth: 10, seed: 1 })
           : learner === 'forest-pool'
             ? forestOnPool(train)
-            : trainBoosted(train, { task: 'binary', rounds: 100, maxDepth: 6, seed: 1 }),
+            : learner === 'boosting-pool'
+              ? boostOn(train, boosting, pool)
+              : trainBoosted(train, boosting),
       );
       const prediction = predictTrees(run.value, test);
       if (prediction.task === 'regression') throw new Error('expected classes');

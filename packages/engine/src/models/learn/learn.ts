@@ -57,11 +57,19 @@ function checkSpec(rows: readonly TabularRow[], spec: TrainSpec): void {
 }
 
 /** Regression residuals (actual − predicted) of a model fitted on the head, on the held-out tail. */
-async function tailResiduals(rows: readonly TabularRow[], spec: TrainSpec): Promise<Float64Array> {
+async function tailResiduals(
+  rows: readonly TabularRow[],
+  spec: TrainSpec,
+  pool: WorkerPool | undefined,
+): Promise<Float64Array> {
   const cut = Math.floor(rows.length * (1 - residualHoldout));
   const head = rows.slice(0, cut);
   const tail = rows.slice(cut);
-  const model = await trainModel(head, { ...spec, task: 'regression' }, { intervals: false });
+  const model = await trainModel(
+    head,
+    { ...spec, task: 'regression' },
+    { intervals: false, ...(pool ? { pool } : {}) },
+  );
   const predicted = await predict(model, tail);
   return Float64Array.from(
     tail,
@@ -73,8 +81,8 @@ async function tailResiduals(rows: readonly TabularRow[], spec: TrainSpec): Prom
  * Trains `spec.algorithm` on `rows` (ordered oldest first: a regression's interval comes from
  * the newest 20% when the algorithm has no out-of-bag rows). Throws VALIDATION_ERROR naming the
  * field or configuration key at fault. With `options.pool`, the work runs on the pool's worker
- * threads (a forest's trees spread over them); without, in this thread. `options.intervals:
- * false` skips the regression residuals (and the extra fit they may cost).
+ * threads (a forest's trees spread over them, boosting's histograms over two); without, in this
+ * thread. `options.intervals: false` skips the regression residuals (and the extra fit they may cost).
  *
  * @example
  * const model = await trainModel(rows, { algorithm: 'XGBOOST', task: 'classification', target: 'severity',
@@ -89,7 +97,8 @@ export async function trainModel(
   checkSpec(rows, spec);
   const config = resolveConfig(spec.algorithm, spec.task, spec.config);
   const { pool } = options;
-  if (pool && spec.algorithm !== 'RANDOM_FOREST') {
+  // Trees spread their own work over the pool (a forest's trees, boosting's histograms).
+  if (pool && spec.algorithm !== 'RANDOM_FOREST' && spec.algorithm !== 'XGBOOST') {
     return pool.run<TrainedModel>(trainModelTaskName, { rows, spec, intervals: options.intervals !== false });
   }
   const seed = spec.seed ?? 1;
@@ -106,7 +115,7 @@ export async function trainModel(
   let residuals: TrainedModel['residuals'];
   if (spec.task === 'regression' && options.intervals !== false) {
     const out =
-      fitted.residuals ?? (rows.length >= 10 ? await tailResiduals(rows, spec) : new Float64Array([0]));
+      fitted.residuals ?? (rows.length >= 10 ? await tailResiduals(rows, spec, pool) : new Float64Array([0]));
     residuals = { q05: quantile(out, 0.05), q95: quantile(out, 0.95) };
   }
   const importance = fitted.importance;

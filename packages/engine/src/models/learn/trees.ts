@@ -18,12 +18,29 @@ import {
   trainBoosted,
   trainForest,
 } from '../kernels/trees/index.ts';
+import {
+  newSharedHistogramMemory,
+  type SharedHistogramMemory,
+  stopHistogramHelper,
+} from '../kernels/trees/shared-histograms.ts';
 import type { BoostedOptions } from '../kernels/trees/types.ts';
 import type { FitInput, FitResult, RawPrediction, TabularLearner } from './algorithm.ts';
 import type { RandomForestConfig, XgboostConfig } from './config.ts';
 import { treeMatrix } from './encoding.ts';
 import { forestPartTaskName } from './task-names.ts';
 import type { ModelFeature, TabularRow } from './types.ts';
+
+/** The worker task that trains a boosted ensemble with a helper thread (see {@link boostOn}). */
+export const boostedTaskName = 'models.learn.boosted';
+/** The worker task that serves a boosting's histograms until told to stop (`runHistogramHelper`). */
+export const histogramHelperTaskName = 'models.learn.histogram-helper';
+
+/** Payload of {@link boostedTaskName}. */
+export interface BoostedPayload {
+  readonly data: TreeTrainingData;
+  readonly options: BoostedOptions;
+  readonly shared: SharedHistogramMemory;
+}
 
 /** Payload of the worker task that trains trees `firstTree …` of a forest. */
 export interface ForestPartPayload {
@@ -80,6 +97,34 @@ async function trainForestOn(
     parts.push(pool.run<TreeModel>(forestPartTaskName, payload));
   }
   return mergeForests(await Promise.all(parts));
+}
+
+/**
+ * Boosting on the pool's two threads: one worker grows the trees, another builds half the
+ * features' histograms of every large node, over shared memory (`shared-histograms.ts`): the same
+ * model as {@link trainBoosted} on one thread. The grower starts first; if the helper cannot start
+ * (the pool is busy), the grower works alone, and the helper, once it starts, stops at once.
+ * Without a pool of two threads or more: one thread, in the caller.
+ */
+export async function boostOn(
+  data: TreeTrainingData,
+  options: BoostedOptions,
+  pool: WorkerPool | undefined,
+): Promise<TreeModel> {
+  const threads = pool ? (pool.options.threads ?? availableParallelism()) : 1;
+  if (!pool || threads < 2) return trainBoosted(data, options);
+  const shared = newSharedHistogramMemory(data.rows, data.columns);
+  // A copy: the pool moves (detaches) the buffers it sends.
+  const copy: TreeTrainingData = { ...data, values: data.values.slice(), target: data.target.slice() };
+  const payload: BoostedPayload = { data: copy, options, shared };
+  const grown = pool.run<TreeModel>(boostedTaskName, payload);
+  const helper = pool.run<number>(histogramHelperTaskName, { shared });
+  try {
+    return await grown;
+  } finally {
+    stopHistogramHelper(shared);
+    await helper.catch(() => 0);
+  }
 }
 
 /** Out-of-bag residuals of a regression forest: each row against the trees that did not draw it. */
@@ -181,7 +226,7 @@ export const xgboostLearner: TabularLearner = {
       minCategoryRows: config.min_data_per_group ?? 0,
       seed: input.seed,
     };
-    const model = trainBoosted(data, options);
+    const model = await boostOn(data, options, input.pool);
     return { state: model, trainingRows: data.rows, importance: importanceOf(model) };
   },
   predictRaw: (state, rows, { features }) => predictTreeModel(state, rows, features),

@@ -20,6 +20,7 @@ import { fitBins } from './binning.ts';
 import type { GrowSettings } from './grow-settings.ts';
 import { TreeGrower } from './grow-tree.ts';
 import { compileTree, leafOf, softmaxInPlace } from './predict.ts';
+import { parallelHistogramBuilder, type SharedHistogramMemory } from './shared-histograms.ts';
 import type { BoostedOptions, SerializedTree, TreeModel, TreeTrainingData } from './types.ts';
 import { checkTrainingData, resolveBoostedOptions } from './validate.ts';
 
@@ -44,14 +45,27 @@ function startingMargins(task: BoostedOptions['task'], classes: number, target: 
 /**
  * Trains a boosted ensemble on `data` (features column-major, `NaN` missing, categorical features
  * by code). Deterministic for a seed (the seed only matters with `subsample` or `colsample*` < 1).
- * Throws VALIDATION_ERROR on bad shapes, targets or options.
+ * With `shared` (from `newSharedHistogramMemory(rows, columns)`, its other side served by
+ * `runHistogramHelper` on another thread), large nodes' histograms are built on both threads:
+ * the same model, sooner. Throws VALIDATION_ERROR on bad shapes, targets or options.
  */
-export function trainBoosted(data: TreeTrainingData, options: BoostedOptions): TreeModel {
+export function trainBoosted(
+  data: TreeTrainingData,
+  options: BoostedOptions,
+  shared?: SharedHistogramMemory,
+): TreeModel {
   const checked = checkTrainingData(data, options);
   const o = resolveBoostedOptions(options);
   const { task, classes, categorical } = checked;
   const { rows, columns, target, values } = data;
-  const binned = fitBins(values, rows, columns, checked.isCategorical, checked.maxBins);
+  const fitted = fitBins(values, rows, columns, checked.isCategorical, checked.maxBins);
+  if (shared && (shared.rows !== rows || shared.columns !== columns)) {
+    throw new Error(
+      `shared histogram memory is for ${shared.rows} x ${shared.columns}, not ${rows} x ${columns}`,
+    );
+  }
+  shared?.bins.set(fitted.bins);
+  const binned = shared ? { ...fitted, bins: shared.bins } : fitted;
   const { lambda, alpha, eta } = o;
   const settings: GrowSettings = {
     criterion: {
@@ -77,14 +91,14 @@ export function trainBoosted(data: TreeTrainingData, options: BoostedOptions): T
       out[at] = (-t / ((totals[1] as number) + lambda)) * eta;
     },
   };
-  const grower = new TreeGrower(binned, settings);
+  const grower = new TreeGrower(binned, settings, shared ? parallelHistogramBuilder(shared) : undefined);
   const random = mulberry32(checked.seed);
   const outputs = task === 'multiclass' ? classes : 1;
   const baseScore = startingMargins(task, classes, target);
   const margins = new Float64Array(rows * outputs);
   for (let i = 0; i < rows; i++) margins.set(baseScore, i * outputs);
   const probabilities = new Float64Array(task === 'multiclass' ? rows * outputs : 0);
-  const stats = new Float64Array(2 * rows);
+  const stats = shared ? shared.stats : new Float64Array(2 * rows);
   const order = new Int32Array(rows);
   const inSample = new Uint8Array(rows);
   const allFeatures = Int32Array.from({ length: columns }, (_, j) => j);
@@ -123,8 +137,13 @@ export function trainBoosted(data: TreeTrainingData, options: BoostedOptions): T
         candidates.subarray(0, featuresPerTree).sort();
       }
       const perNode = Math.max(1, Math.floor(o.colsampleByNode * featuresPerTree));
-      // The grower reorders `order`; a fresh copy per class keeps every class on the same rows.
-      const rowsOfTree = outputs > 1 ? order.slice(0, count) : order;
+      // The grower reorders `order`; a fresh copy per class keeps every class on the same rows
+      // (with `shared`, the copy goes where the helper thread reads the rows).
+      let rowsOfTree: Int32Array = order;
+      if (shared) {
+        shared.order.set(order.subarray(0, count));
+        rowsOfTree = shared.order;
+      } else if (outputs > 1) rowsOfTree = order.slice(0, count);
       const grown = grower.grow(
         rowsOfTree,
         count,

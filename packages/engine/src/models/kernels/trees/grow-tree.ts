@@ -19,6 +19,7 @@ import {
   sumRows,
 } from './histogram.ts';
 import { partitionRows } from './partition.ts';
+import type { HistogramBuilder } from './shared-histograms.ts';
 import {
   newSplitRecord,
   newSplitScratch,
@@ -53,9 +54,14 @@ export class TreeGrower {
   private tree!: SerializedTree;
   private leaves!: { leafNode: number[]; leafStart: number[]; leafEnd: number[] };
 
+  /**
+   * `builder` fills a node's histograms: {@link buildHistograms} on this thread (the default), or
+   * a builder that shares the work with another thread and gives the same sums.
+   */
   constructor(
     private readonly binned: Binned,
     private readonly settings: GrowSettings,
+    private readonly builder: HistogramBuilder = buildHistograms,
   ) {
     const { columns, rows } = binned;
     this.channels = settings.criterion.channels;
@@ -146,7 +152,7 @@ export class TreeGrower {
   private build(buffer: HistogramBuffer, count: number, start: number, end: number): void {
     if (count === 0) return;
     const { bins, columns } = this.binned;
-    buildHistograms(
+    this.builder(
       buffer,
       this.pending,
       count,

@@ -77,15 +77,18 @@ export function buildHistograms(
     sums.fill(0, f * width, (f + 1) * width);
     buffer.ready[f] = 1;
   }
-  if (statistics.layout === 'pairs' && featureCount === columns) {
-    // Every feature (boosting without column sampling): feature k is k, its slots at k × width.
+  if (statistics.layout === 'pairs' && isRun(features, featureCount)) {
+    // A run of consecutive features (all of them, for boosting without column sampling, or half
+    // of them on each of two threads): no lookup of the feature list, about half the time.
     const stats = statistics.stats;
+    const first = featureCount > 0 ? (features[0] as number) : 0;
+    const last = first + featureCount;
     for (let r = start; r < end; r++) {
       const row = rows[r] as number;
       const g = stats[row << 1] as number;
       const h = stats[(row << 1) + 1] as number;
       const rowBase = row * columns;
-      for (let f = 0, offset = 0; f < columns; f++, offset += width) {
+      for (let f = first, offset = first * width; f < last; f++, offset += width) {
         const slot = offset + ((bins[rowBase + f] as number) << 1);
         sums[slot] = (sums[slot] as number) + g;
         sums[slot + 1] = (sums[slot + 1] as number) + h;
@@ -123,6 +126,12 @@ export function buildHistograms(
       sums[slot + last] = (sums[slot + last] as number) + weight;
     }
   }
+}
+
+/** Whether `features[0 … count − 1]` are consecutive ascending feature indices. */
+function isRun(features: Int32Array, count: number): boolean {
+  for (let k = 1; k < count; k++) if (features[k] !== (features[0] as number) + k) return false;
+  return true;
 }
 
 /** `target[feature] −= sibling[feature]`: a parent's histogram becomes its other child's. */
