@@ -13,11 +13,16 @@ function sourceFiles(dir: string): string[] {
     .map((e) => join(e.parentPath, e.name));
 }
 
-/** The npm packages a file imports (static and dynamic imports, `export ... from`), by package name. */
+/**
+ * The npm packages a file imports (static and dynamic imports, `export ... from`, and `require` of a
+ * module loaded through `createRequire`), by package name.
+ */
 function importedPackages(code: string): string[] {
-  const specifiers = [...code.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|^import\s+)'([^'.\s][^'\s]*)'/gm)].map(
-    (m) => m[1]!,
-  );
+  const specifiers = [
+    ...code.matchAll(
+      /(?:\bfrom\s+|\bimport\s*\(\s*|\brequire(?:\.resolve)?\(\s*|^import\s+)'([^'.\s][^'\s]*)'/gm,
+    ),
+  ].map((m) => m[1]!);
   return specifiers
     .filter((s) => !s.startsWith('node:') && !builtinModules.includes(s))
     .map((s) => (s.startsWith('@') ? s.split('/').slice(0, 2).join('/') : s.split('/')[0]!));
