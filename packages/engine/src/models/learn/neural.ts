@@ -2,7 +2,10 @@
  * NEURAL_NETWORK: a multilayer perceptron (ReLU layers, Adam; `models/kernels/neural`) on
  * standardised numeric and one-hot categorical columns, after scikit-learn's MLPClassifier /
  * MLPRegressor. A regression target is standardised for training (the network predicts z-scores,
- * turned back into values), which scikit-learn leaves to the caller.
+ * turned back into values), which scikit-learn leaves to the caller. With `early_stopping`, a
+ * regression's interval comes from the residuals on the 10% of rows held out to validate (out of
+ * sample for the weights, though they chose the epoch; drawn at random, not the newest), so the
+ * interval costs no second fit; without it, `trainModel` fits again on the oldest 80%.
  */
 
 import { type MlpModel, predictMlp, trainMlp } from '../kernels/neural/index.ts';
@@ -51,8 +54,16 @@ export const neuralNetworkLearner: TabularLearner = {
       earlyStopping: config.early_stopping,
       seed: input.seed,
     });
-    const state: NeuralState = { encoding, network, targetScale };
-    return { state, trainingRows: rows.length };
+    const { heldOutResiduals, ...kept } = network;
+    const state: NeuralState = { encoding, network: kept, targetScale };
+    if (heldOutResiduals === undefined || targetScale === null) return { state, trainingRows: rows.length };
+    // Early stopping's validation rows give the interval's residuals: no second fit.
+    const { sd } = targetScale;
+    return {
+      state,
+      trainingRows: rows.length,
+      residuals: Float64Array.from(heldOutResiduals, (r) => r * sd),
+    };
   },
 
   async predictRaw(state, rows, { features, task }): Promise<RawPrediction> {

@@ -2,7 +2,9 @@
  * SVM over libsvm compiled to WebAssembly (`libsvm-js` 0.2.1, its wasm build): C-SVC with Platt
  * probabilities for classification, epsilon-SVR for regression, on standardised numeric and
  * one-hot categorical columns. The solver's cost grows with the square of the rows, so training
- * uses at most `max_training_rows` rows (a stratified seeded sample). libsvm's own output is
+ * uses at most `max_training_rows` rows (a stratified seeded sample). Training passes libsvm only
+ * each row's non-zero columns (its native sparse format: `libsvm.ts`), so one-hot categories cost
+ * the solver one term per row each, not one per level. libsvm's own output is
  * silenced (a library must not print). The model is kept as libsvm's text serialisation, and
  * every prediction, also right after training, goes through that text, so a stored model predicts
  * exactly what the fresh one did. libsvm's labels are our class indices, so its probability
@@ -11,50 +13,19 @@
  * rows may differ slightly in their probabilities (a trained model always predicts the same).
  */
 
-import { createRequire } from 'node:module';
 import { EngineError } from '../../errors.ts';
 import type { FitInput, FitResult, RawPrediction, TabularLearner } from './algorithm.ts';
 import type { SvmConfig } from './config.ts';
 import { type DenseEncoding, denseMatrix, fitDenseEncoding } from './encoding.ts';
+import { type LibsvmClass, loadLibsvmModule, trainSparse } from './libsvm.ts';
 import { stratifiedSample } from './sampling.ts';
 
-/** The parts of libsvm-js's SVM class used here. */
-interface LibsvmInstance {
-  train(samples: ArrayLike<number>[], labels: number[]): void;
-  serializeModel(): string;
-  predictOne(sample: ArrayLike<number>): number;
-  predictOneProbability(sample: ArrayLike<number>): {
-    prediction: number;
-    estimates: { label: number; probability: number }[];
-  };
-  free(): void;
-}
-interface LibsvmClass {
-  new (options: Record<string, unknown>): LibsvmInstance;
-  load(serialized: string): LibsvmInstance;
-}
-
-let loading: Promise<LibsvmClass> | undefined;
-
 /**
- * Loads libsvm's WebAssembly build once per thread (Node's main thread or a worker: the module
- * reads its `.wasm` file beside it), with its print functions replaced by no-ops.
+ * Loads libsvm's WebAssembly build once per thread, its printing silenced; resolves to libsvm-js's
+ * SVM class.
  */
-export function loadLibsvm(): Promise<LibsvmClass> {
-  loading ??= (async () => {
-    const require = createRequire(import.meta.url);
-    const module = require('libsvm-js/out/wasm/libsvm.js') as {
-      load(): Promise<void>;
-      print: unknown;
-      printErr: unknown;
-    };
-    module.print = () => {};
-    module.printErr = () => {};
-    await module.load();
-    const bind = require('libsvm-js/src/loadSVM.js') as (m: unknown) => LibsvmClass;
-    return bind(module);
-  })();
-  return loading;
+export async function loadLibsvm(): Promise<LibsvmClass> {
+  return (await loadLibsvmModule()).SVM;
 }
 
 /** What an SVM model keeps. */
@@ -108,9 +79,9 @@ export const svmLearner: TabularLearner = {
     const labels = Array.from(picked, (i) =>
       target.task === 'classification' ? (target.codes[i] as number) : (target.values[i] as number),
     );
-    const SVM = await loadLibsvm();
+    const libsvm = await loadLibsvmModule();
     const classification = target.task === 'classification';
-    const svm = new SVM({
+    const svm = new libsvm.SVM({
       type: classification ? '0' : '3',
       kernel: kernels[config.kernel],
       degree: config.degree,
@@ -125,7 +96,7 @@ export const svmLearner: TabularLearner = {
       quiet: true,
     });
     try {
-      svm.train(rowsOf(x, rows.length, width), labels);
+      trainSparse(libsvm, svm, x, rows.length, width, labels, svm.getCommand([x.subarray(0, width)]));
       const state: SvmState = {
         encoding,
         model: svm.serializeModel(),

@@ -137,8 +137,8 @@ export function multiplyTransposed(
   }
 }
 
-/** Applies the epilogue to rows `first … first + count − 1` of C, just computed and still in cache. */
-function finishRows(
+/** Applies the epilogue to rows `first … first + count − 1` of C (m × n at `co`), just computed and still in cache. */
+export function finishRows(
   c: Float64Array,
   co: number,
   first: number,

@@ -1,4 +1,5 @@
 import { multiplyTransposed, type ProductEpilogue, transposeInto } from './gemm.ts';
+import { SparseFirstLayer } from './sparse-input.ts';
 import type { MlpTask } from './types.ts';
 
 /**
@@ -10,7 +11,9 @@ import type { MlpTask } from './types.ts';
  * Every product is {@link multiplyTransposed}, whose inner loop is a dot product of two
  * contiguous rows: forward, activations against weight rows; backward, the transposed deltas
  * against the transposed activations (the weight gradient, summed over the batch) and the deltas
- * against the transposed weights (the delta of the layer below).
+ * against the transposed weights (the delta of the layer below). With `sparseInput`, the first
+ * layer's forward product and weight gradient instead go through {@link SparseFirstLayer}, at a
+ * cost proportional to the non-zero inputs, with the same results.
  */
 export class MlpNetwork {
   readonly params: Float64Array;
@@ -31,11 +34,14 @@ export class MlpNetwork {
   /** Per layer, what the forward product and the backward product of the delta below finish with. */
   private readonly forwardEpilogues: ProductEpilogue[];
   private readonly backwardEpilogues: ProductEpilogue[];
+  /** The first layer on sparse input, or null for the dense product. */
+  private readonly sparseFirst: SparseFirstLayer | null;
 
   constructor(
     readonly sizes: readonly number[],
     readonly task: MlpTask,
     readonly capacity: number,
+    sparseInput = false,
   ) {
     this.weightOffset = [];
     this.biasOffset = [];
@@ -57,6 +63,9 @@ export class MlpNetwork {
       largestLayer = Math.max(largestLayer, (sizes[l] as number) * (sizes[l + 1] as number));
     }
     this.weightT = new Float64Array(largestLayer);
+    this.sparseFirst = sparseInput
+      ? new SparseFirstLayer(sizes[0] as number, sizes[1] as number, capacity)
+      : null;
     this.forwardEpilogues = [];
     this.backwardEpilogues = [];
     for (let l = 0; l + 1 < sizes.length; l++) {
@@ -97,7 +106,8 @@ export class MlpNetwork {
       const input = this.activations[l] as Float64Array;
       const wo = this.weightOffset[l] as number;
       const epilogue = this.forwardEpilogues[l] as ProductEpilogue;
-      multiplyTransposed(input, 0, w, wo, out, 0, rows, outWidth, inWidth, epilogue);
+      if (l === 0 && this.sparseFirst !== null) this.sparseFirst.forward(input, w, wo, out, rows, epilogue);
+      else multiplyTransposed(input, 0, w, wo, out, 0, rows, outWidth, inWidth, epilogue);
       if (l === last && this.task === 'classification') {
         for (let i = 0; i < rows; i++) softmaxRow(out, i * outWidth, outWidth);
       }
@@ -130,13 +140,15 @@ export class MlpNetwork {
       }
     }
     transposeInto(top, 0, rows, outWidth, this.deltasT[this.layerCount - 1] as Float64Array);
-    transposeInto(
-      this.activations[0] as Float64Array,
-      0,
-      rows,
-      sizes[0] as number,
-      this.activationsT[0] as Float64Array,
-    );
+    if (this.sparseFirst === null) {
+      transposeInto(
+        this.activations[0] as Float64Array,
+        0,
+        rows,
+        sizes[0] as number,
+        this.activationsT[0] as Float64Array,
+      );
+    }
     loss /= rows;
     let squares = 0;
     const { weightT } = this;
@@ -147,7 +159,12 @@ export class MlpNetwork {
       const wo = this.weightOffset[l] as number;
       const bo = this.biasOffset[l] as number;
       // weight gradient (width × inWidth) = deltaᵀ · input: rows of deltaᵀ against rows of inputᵀ
-      multiplyTransposed(deltaT, 0, this.activationsT[l] as Float64Array, 0, g, wo, width, inWidth, rows);
+      if (l === 0 && this.sparseFirst !== null) {
+        const input = this.activations[0] as Float64Array;
+        this.sparseFirst.gradient(input, this.deltas[0] as Float64Array, g, wo, rows);
+      } else {
+        multiplyTransposed(deltaT, 0, this.activationsT[l] as Float64Array, 0, g, wo, width, inWidth, rows);
+      }
       for (let j = 0; j < width; j++) {
         let sum = 0;
         for (let i = j * rows; i < (j + 1) * rows; i++) sum += deltaT[i] as number;

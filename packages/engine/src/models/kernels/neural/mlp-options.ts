@@ -11,6 +11,7 @@ const optionKeys = [
   'l2',
   'earlyStopping',
   'seed',
+  'sparseInput',
 ];
 /** The options with every default filled in. */
 export interface ResolvedMlpOptions extends Omit<MlpOptions, 'classes'> {
@@ -62,8 +63,13 @@ export function resolveMlpOptions(
   const earlyStopping = options.earlyStopping ?? false;
   if (typeof earlyStopping !== 'boolean') invalid('earlyStopping must be true or false', 'earlyStopping');
   if (earlyStopping && rows < 2) invalid('early stopping needs at least 2 rows (one to validate)', 'rows');
+  const sparseInput = options.sparseInput ?? 'auto';
+  if (sparseInput !== 'auto' && typeof sparseInput !== 'boolean') {
+    invalid(`sparseInput must be true, false or 'auto' (got ${String(sparseInput)})`, 'sparseInput');
+  }
   return {
     task,
+    sparseInput,
     classes,
     hidden,
     epochs: numberOption(options, 'epochs', 200, 1, 100_000, true),

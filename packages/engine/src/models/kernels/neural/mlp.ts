@@ -2,6 +2,7 @@ import { mulberry32 } from '../../../random/mulberry32.ts';
 import { MlpNetwork } from './mlp-network.ts';
 import { resolveMlpOptions } from './mlp-options.ts';
 import { Adam, initUniform, shuffleInPlace } from './optim.ts';
+import { nonZeroShare, sparseDensityCutoff } from './sparse-input.ts';
 import type { MlpModel, MlpOptions } from './types.ts';
 import { checkMatrix, invalid } from './validate.ts';
 
@@ -132,7 +133,11 @@ export function trainMlp(
   }
 
   const batch = Math.min(settings.batchSize, train.length);
-  const net = new MlpNetwork(sizes, settings.task, batch);
+  const sparse =
+    settings.sparseInput === 'auto'
+      ? nonZeroShare(x.subarray(0, rows * cols)) <= sparseDensityCutoff
+      : settings.sparseInput;
+  const net = new MlpNetwork(sizes, settings.task, batch, sparse);
   for (let l = 0; l < net.layerCount; l++) {
     const fanIn = sizes[l] as number;
     const fanOut = sizes[l + 1] as number;
@@ -173,7 +178,30 @@ export function trainMlp(
     if (stale > patience) break;
   }
   if (bestParams !== null) net.params.set(bestParams);
-  return { ...modelOf(net, yMean, ySd), epochs };
+  const model = { ...modelOf(net, yMean, ySd), epochs };
+  if (bestParams === null || classification) return model;
+  return { ...model, heldOutResiduals: heldOutResiduals(net, x, cols, targets, validation, ySd) };
+}
+
+/** actual − predicted on the held-out `rows`, in the target's units (the scaled residual times `ySd`). */
+function heldOutResiduals(
+  net: MlpNetwork,
+  x: Float32Array | Float64Array,
+  cols: number,
+  targets: Float64Array,
+  rows: Int32Array,
+  ySd: number,
+): number[] {
+  const residuals: number[] = [];
+  for (let from = 0; from < rows.length; from += net.capacity) {
+    const count = Math.min(net.capacity, rows.length - from);
+    gatherRows(net, x, cols, rows, from, count);
+    net.forward(count);
+    for (let r = 0; r < count; r++) {
+      residuals.push(((targets[rows[from + r] as number] as number) - (net.output[r] as number)) * ySd);
+    }
+  }
+  return residuals;
 }
 
 /** The plain-data model of a trained network; a regression's target scale goes into the output layer. */
@@ -230,7 +258,8 @@ function checkModel(model: MlpModel): number[] {
 export function predictMlp(model: MlpModel, x: Float32Array | Float64Array, rows: number): Float64Array {
   const sizes = checkModel(model);
   checkMatrix(x, rows, model.inputs, 0);
-  const net = new MlpNetwork(sizes, model.task, Math.min(rows, predictChunk));
+  const sparse = nonZeroShare(x.subarray(0, rows * model.inputs)) <= sparseDensityCutoff;
+  const net = new MlpNetwork(sizes, model.task, Math.min(rows, predictChunk), sparse);
   for (const [l, layer] of model.layers.entries()) {
     const wo = net.weightOffset[l] as number;
     for (let k = 0; k < layer.rows; k++) {

@@ -35,6 +35,12 @@ export interface MlpOptions {
   readonly earlyStopping: boolean;
   /** Seed of the engine's generator (mulberry32) for the initial weights, the split and the shuffles; default 1. */
   readonly seed: number;
+  /**
+   * The first layer's product over the non-zero inputs only (one-hot columns): `'auto'` (default)
+   * when at most a quarter of the training values are non-zero, `true` always, `false` never. The
+   * trained weights are the same either way (only the time differs).
+   */
+  readonly sparseInput: boolean | 'auto';
 }
 
 /**
@@ -56,6 +62,12 @@ export interface MlpModel {
   readonly outputs: number;
   /** Input side first; every layer but the last is followed by a ReLU. */
   readonly layers: MlpLayer[];
+  /**
+   * Regression with `earlyStopping`: actual − predicted (target units) on the held-out validation
+   * rows, with the kept weights. Out of sample for the weights, though those rows chose the epoch.
+   * Not needed to predict: a caller that stores the model may leave it out.
+   */
+  readonly heldOutResiduals?: number[];
   readonly task: MlpTask;
   /** Epochs the training ran before it stopped (at most `epochs`). */
   readonly epochs?: number;
