@@ -16,7 +16,7 @@ const sampleAndPart = fc
   .map(({ all, pick }) => {
     const part: number[] = [];
     const rest: number[] = [];
-    all.forEach((v, i) => (pick[i] ? part : rest).push(v / 4));
+    for (const [i, v] of all.entries()) (pick[i] ? part : rest).push(v / 4);
     return { all: all.map((v) => v / 4), part: Float64Array.from(part), rest: Float64Array.from(rest) };
   })
   .filter(({ part, rest }) => part.length > 0 && rest.length > 0);

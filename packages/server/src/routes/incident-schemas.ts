@@ -48,7 +48,7 @@ const predictionSource = {
  * models (the `score_incidents` job, every 5 minutes under `insights serve`); a key is present only
  * when a model of its type has scored the incident.
  */
-export const IncidentPredictionsSchema = z
+const IncidentPredictionsSchema = z
   .object({
     severity: z
       .object({

@@ -90,7 +90,7 @@ function select(a: Float64Array, left: number, right: number, k: number): void {
     const x = a[l]!;
     const y = a[mid]!;
     const z = a[r]!;
-    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    const pivot = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z));
     let lt = l;
     let gt = r;
     let i = l;

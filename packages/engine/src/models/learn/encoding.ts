@@ -8,14 +8,14 @@ import { EngineError } from '../../errors.ts';
 import type { FeatureValue, LearnTask, ModelFeature, TabularRow } from './types.ts';
 
 /** One-hot columns kept per categorical feature at most (the most frequent; the rest encode as all zeros). */
-export const maxOneHotCategories = 100;
+const maxOneHotCategories = 100;
 
 function invalid(message: string, field: string): never {
   throw new EngineError('VALIDATION_ERROR', message, { errors: [{ field, message }] });
 }
 
 /** A cell as a number: numbers as they are (non-finite = missing), booleans 1/0, numeric text parsed, else NaN. */
-export function numericValue(value: FeatureValue | undefined): number {
+function numericValue(value: FeatureValue | undefined): number {
   if (typeof value === 'number') return Number.isFinite(value) ? value : Number.NaN;
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (typeof value === 'string' && value.trim() !== '') {
@@ -26,7 +26,7 @@ export function numericValue(value: FeatureValue | undefined): number {
 }
 
 /** A cell as a category: its text (booleans 'true' / 'false'), or null when missing. */
-export function categoryValue(value: FeatureValue | undefined): string | null {
+function categoryValue(value: FeatureValue | undefined): string | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'number' && !Number.isFinite(value)) return null;
   return String(value);

@@ -4,18 +4,8 @@
  * and the naive baselines, and the worker tasks the models capability registers.
  */
 
-export { algorithmConfigSchema, resolveConfig } from './config.ts';
-export { maxOneHotCategories } from './encoding.ts';
+export { algorithmConfigSchema } from './config.ts';
 export { predict, trainModel } from './learn.ts';
-export {
-  forestPartTask,
-  forestPartTaskName,
-  learnTasks,
-  predictTask,
-  predictTaskName,
-  trainModelTask,
-  trainModelTaskName,
-} from './learn-tasks.ts';
 export {
   type ClassificationMetrics,
   classificationMetrics,

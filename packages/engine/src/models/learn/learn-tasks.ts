@@ -15,10 +15,8 @@ import {
 } from './trees.ts';
 import type { TabularPrediction, TabularRow, TrainedModel, TrainSpec } from './types.ts';
 
-export { forestPartTaskName, predictTaskName, trainModelTaskName };
-
 /** Worker task: `trainModel(rows, spec)` in the worker's thread. */
-export function trainModelTask(payload: {
+function trainModelTask(payload: {
   rows: readonly TabularRow[];
   spec: TrainSpec;
   intervals?: boolean;
@@ -27,7 +25,7 @@ export function trainModelTask(payload: {
 }
 
 /** Worker task: `predict(model, rows)` in the worker's thread. */
-export function predictTask(payload: {
+function predictTask(payload: {
   model: TrainedModel;
   rows: readonly TabularRow[];
 }): Promise<TabularPrediction[]> {
@@ -35,7 +33,7 @@ export function predictTask(payload: {
 }
 
 /** Worker task: part of a forest (`trainForest` with `firstTree`). */
-export function forestPartTask(payload: ForestPartPayload): TreeModel {
+function forestPartTask(payload: ForestPartPayload): TreeModel {
   return trainForest(payload.data, payload.options);
 }
 

@@ -24,7 +24,7 @@ import { stratifiedSample } from './sampling.ts';
  * Loads libsvm's WebAssembly build once per thread, its printing silenced; resolves to libsvm-js's
  * SVM class.
  */
-export async function loadLibsvm(): Promise<LibsvmClass> {
+async function loadLibsvm(): Promise<LibsvmClass> {
   return (await loadLibsvmModule()).SVM;
 }
 

@@ -36,7 +36,7 @@ const channels = 2;
  * Row-features below which a node's histograms are built on one thread: the hand-off costs a few
  * microseconds, about what 4,000 row-features take to sum.
  */
-export const parallelMinimumWork = 16_384;
+const parallelMinimumWork = 16_384;
 
 /** The memory the grower and its helper share; every array is backed by a `SharedArrayBuffer`. */
 export interface SharedHistogramMemory {
