@@ -1,50 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Engine, openEngine } from '../../src/index.ts';
-import { loadSyntheticIncidents } from '../../src/synth/loader.ts';
+import { describe, expect, it } from 'vitest';
+import { tabularDemo } from './tabular-demo.ts';
 
-// A small demo: 2,000 seeded synthetic incidents over the 60 days before a pinned clock.
-const clock = new Date('2025-01-01T00:00:00Z');
-let engine: Engine;
-
-beforeAll(async () => {
-  engine = await openEngine({ path: ':memory:', now: () => clock, workers: { threads: 2 } });
-  await loadSyntheticIncidents(engine, { seed: 7, count: 2000, days: 60 });
-}, 60_000);
-afterAll(async () => {
-  await engine.close();
-});
-
-// Small configurations keep the test fast; every algorithm of the tabular types.
-const configs = {
-  RANDOM_FOREST: { n_estimators: 20, max_depth: 6 },
-  XGBOOST: { n_estimators: 20, max_depth: 4 },
-  SVM: { max_training_rows: 800 },
-  NEURAL_NETWORK: { hidden_layer_sizes: [16], max_iter: 20 },
-} as const;
-type Algorithm = keyof typeof configs;
-const algorithms = Object.keys(configs) as Algorithm[];
-
-async function trainEach(
-  modelType:
-    | 'SEVERITY_PREDICTION'
-    | 'ESCALATION_PREDICTION'
-    | 'RESOLUTION_TIME_PREDICTION'
-    | 'COST_PREDICTION',
-) {
-  const results = [];
-  for (const algorithm of algorithms) {
-    const model = await engine.models.create({
-      name: `${modelType} ${algorithm}`,
-      model_type: modelType,
-      algorithm_type: algorithm,
-      model_config: { ...configs[algorithm] },
-      training_data_period_days: 60,
-    });
-    const outcome = await engine.models.trainNow(model.id);
-    results.push({ algorithm, model: await engine.models.get(model.id), outcome });
-  }
-  return results;
-}
+const { engine, trainEach } = tabularDemo();
 
 describe('tabular classifiers train to ACTIVE on demo data with every algorithm', () => {
   it('SEVERITY_PREDICTION: macro scores, per-class metrics, confusion matrix and the majority-class baseline', async () => {
@@ -57,7 +14,7 @@ describe('tabular classifiers train to ACTIVE on demo data with every algorithm'
         expect(s).toBeGreaterThanOrEqual(0);
         expect(s).toBeLessThanOrEqual(1);
       }
-      const performance = await engine.models.performance(model.id);
+      const performance = await engine().models.performance(model.id);
       expect(performance.task).toBe('classification');
       expect(performance.baseline.name).toBe('majority_class');
       const metrics = performance.metrics as { f1: number; confusion_matrix: { labels: string[] } };
@@ -71,7 +28,7 @@ describe('tabular classifiers train to ACTIVE on demo data with every algorithm'
   it('ESCALATION_PREDICTION: stores the probability of escalation per incident', async () => {
     for (const { algorithm, model, outcome } of await trainEach('ESCALATION_PREDICTION')) {
       expect([algorithm, outcome.error, model.status]).toEqual([algorithm, undefined, 'ACTIVE']);
-      const prediction = await engine.models.predict(model.id, {
+      const prediction = await engine().models.predict(model.id, {
         incidents: [
           {
             title: 'Checkout down',
