@@ -1,6 +1,7 @@
 import type { AlgorithmType, ModelStatus, ModelType } from '../schema/enums.ts';
 import type { Row } from '../store/database.ts';
 import type { ListSpec } from '../store/list-query.ts';
+import type { ModelDefinition } from './model-schema.ts';
 
 /**
  * A predictive model as the API shows it: the spec's fields (snake_case), plus `error_message`
@@ -9,17 +10,8 @@ import type { ListSpec } from '../store/list-query.ts';
  * "0" until the first training succeeds, then "1", "2", ...; `model_file_path` locates the
  * serving artefact: `duckdb:predictive_model_versions/<model id>/<version>`.
  */
-export interface PredictiveModelRecord {
+export interface PredictiveModelRecord extends ModelDefinition {
   id: string;
-  name: string;
-  description: string;
-  model_type: ModelType;
-  algorithm_type: AlgorithmType;
-  model_config: Record<string, unknown>;
-  feature_columns: string[];
-  target_column: string | null;
-  training_data_period_days: number;
-  min_training_samples: number;
   accuracy_score: number | null;
   precision_score: number | null;
   recall_score: number | null;
@@ -30,9 +22,6 @@ export interface PredictiveModelRecord {
   last_trained_at: string | null;
   training_duration_seconds: number | null;
   training_samples_count: number | null;
-  auto_retrain_enabled: boolean;
-  retrain_frequency_days: number;
-  performance_threshold: number;
   created_by: string | null;
   created_at: string;
   updated_at: string;
