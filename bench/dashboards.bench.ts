@@ -20,7 +20,7 @@ import { rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openEngine, systemActor } from '@incident-insights/engine';
+import { openEngine, systemActor, widgetTypes } from '@incident-insights/engine';
 import { serve } from '@incident-insights/server';
 import { freshCopy, preparedDatabase, writeBenchAnalyses } from './prepared-database.ts';
 import { timed } from './timer.ts';
@@ -53,19 +53,6 @@ function prepare() {
     },
   });
 }
-
-const widgetTypes = [
-  'kpi_summary',
-  'kpi_trend',
-  'anomaly_summary',
-  'recent_anomalies',
-  'cost_summary',
-  'cost_breakdown',
-  'insight_summary',
-  'recent_insights',
-  'heatmap',
-  'forecast',
-] as const;
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
