@@ -31,7 +31,7 @@ import { predictiveInsightRoutes } from './routes/predictive-insights.ts';
 import { predictiveModelRoutes } from './routes/predictive-models.ts';
 import { recurrenceAnalysisRoutes } from './routes/recurrence-analyses.ts';
 import { systemRoutes } from './routes/system.ts';
-import { allowedMethods, isPublicPath, routingPath } from './routing.ts';
+import { allowedMethods, isPublicPath, routingPath, staticRouteMethods } from './routing.ts';
 
 /**
  * Builds the HTTP API over an open engine: authentication, rate limits, errors, OpenAPI and one
@@ -108,6 +108,14 @@ export function createApp(engine: Engine, options: AppOptions = {}): OpenAPIHono
       if (limiter) await limiter(c, next);
       else await next();
     });
+  });
+  app.use(async (c, next) => {
+    const methods = staticRouteMethods(app, routingPath(c.req.raw));
+    if (!methods || methods.includes(c.req.method) || c.req.method === 'OPTIONS') return next();
+    return onError(
+      new ApiError(405, `Method "${c.req.method}" not allowed.`, { headers: { Allow: methods.join(', ') } }),
+      c,
+    );
   });
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'tokenAuth', securitySchemes.tokenAuth);

@@ -52,3 +52,30 @@ export function allowedMethods(
   for (const [handler] of router.match('ALL', path)[0]) for (const m of handler) methods.add(m);
   return [...methods];
 }
+
+const staticRoutes = new WeakMap<object, Map<string, string[]>>();
+
+/**
+ * The methods of the route registered for exactly `path` with no parameter in it, or undefined
+ * when none is. `/kpi-metrics/calculate/` is such a route (POST only) beside the parameterised
+ * `/kpi-metrics/{id}/`: a GET on it is a 405 for the action, not a 400 about an id.
+ */
+export function staticRouteMethods(
+  app: { readonly routes: readonly { method: string; path: string }[] },
+  path: string,
+): string[] | undefined {
+  let byPath = staticRoutes.get(app);
+  if (!byPath) {
+    const sets = new Map<string, Set<string>>();
+    for (const route of app.routes) {
+      if (route.method === 'ALL' || route.path.includes(':') || route.path.includes('*')) continue;
+      const methods = sets.get(route.path) ?? new Set<string>();
+      methods.add(route.method);
+      if (route.method === 'GET') methods.add('HEAD');
+      sets.set(route.path, methods);
+    }
+    byPath = new Map([...sets].map(([p, methods]) => [p, [...methods]]));
+    staticRoutes.set(app, byPath);
+  }
+  return byPath.get(path);
+}

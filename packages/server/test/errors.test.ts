@@ -63,6 +63,17 @@ describe('error responses', () => {
     expect(res.headers.get('allow')).toBe('GET, HEAD, POST');
   });
 
+  it('405, not a 400 about an id, for a wrong method on an action path that looks like an id', async () => {
+    // GET /kpi-metrics/calculate/ would otherwise match /kpi-metrics/{id}/ and fail the id's check.
+    const res = await s.fetch('/api/analytics/kpi-metrics/calculate/', { as: 'admin' });
+    await expectError(res, 405, 'METHOD_NOT_ALLOWED');
+    expect(res.headers.get('allow')).toBe('POST');
+    // Authentication still comes first, as in Django REST Framework.
+    expect((await s.fetch('/api/analytics/kpi-metrics/calculate/')).status).toBe(401);
+    // The summary, a GET action beside the {id} route, is unaffected.
+    expect((await s.fetch('/api/analytics/kpi-metrics/summary/', { as: 'viewer' })).status).toBe(200);
+  });
+
   it('415 for a JSON route called with another content type', async () => {
     const res = await s.fetch('/api/incidents/', {
       method: 'POST',
