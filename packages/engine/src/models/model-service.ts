@@ -1,5 +1,8 @@
+import type { Actor } from '../auth/policy.ts';
+import type { ActorAware } from '../auth/scoped-services.ts';
 import type { EngineContext } from '../context.ts';
 import { EngineError, notFound } from '../errors.ts';
+import type { JobService } from '../jobs/job-service.ts';
 import type { Job } from '../jobs/job-types.ts';
 import { type ListRequest, listPage, type Page } from '../store/list-query.ts';
 import type { ForecastPrediction } from './forecasters.ts';
@@ -51,14 +54,26 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
  * predictions for incident fields, stored incidents and count forecasts, and the predictions stored
  * on incidents (`score_incidents`). See the models README.
  */
-export class ModelService {
+export class ModelService implements ActorAware<ModelService> {
   readonly #context: EngineContext;
+  readonly #givenLearners: ModelLearners | undefined;
   readonly #learners: () => Promise<ModelLearners>;
+  readonly #actor: Actor | undefined;
 
-  /** `learners` replaces the learning library and feature layer (tests); default {@link loadLearners}. */
-  constructor(context: EngineContext, learners?: ModelLearners) {
+  /**
+   * `learners` replaces the learning library and feature layer (tests); default {@link loadLearners}.
+   * `actor` is who the training jobs it queues are asked for (see {@link withActor}).
+   */
+  constructor(context: EngineContext, learners?: ModelLearners, actor?: Actor) {
     this.#context = context;
+    this.#givenLearners = learners;
     this.#learners = learners ? () => Promise.resolve(learners) : loadLearners;
+    this.#actor = actor;
+  }
+
+  /** This service acting for `actor`: the training jobs it queues record who asked. */
+  withActor(actor: Actor): ModelService {
+    return new ModelService(this.#context, this.#givenLearners, actor);
   }
 
   /** One page of models; filters `model_type`, `status`. @throws EngineError VALIDATION_ERROR. */
@@ -158,15 +173,18 @@ export class ModelService {
     });
   }
 
-  /** Queues `train_predictive_models` for this model (202 with the job). @throws NOT_FOUND. */
-  async train(id: string, options: { force?: boolean } = {}): Promise<Job> {
+  /**
+   * Queues `train_predictive_models` for this model, asked for by this service's actor, or joins
+   * the equal job already queued or running (`deduplicated`). `force` as the job's parameter
+   * (absent: the job's default). @throws NOT_FOUND; FORBIDDEN when the actor may not train.
+   */
+  async train(id: string, options: { force?: boolean } = {}): Promise<{ job: Job; deduplicated: boolean }> {
     await this.get(id);
-    const jobs = this.#context.services['jobs'] as { submit(r: unknown): Promise<{ job: Job }> };
-    const { job } = await jobs.submit({
+    const jobs = this.#context.services['jobs'] as JobService;
+    return (this.#actor ? jobs.withActor(this.#actor) : jobs).submit({
       kind: 'train_predictive_models',
-      parameters: { model_id: id, force: options.force ?? true },
+      parameters: { model_id: id, ...(options.force === undefined ? {} : { force: options.force }) },
     });
-    return job;
   }
 
   /** Trains one model now, in this process (what the job runs). @throws NOT_FOUND; CANCELLED. */

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Engine, openEngine } from '../../src/index.ts';
+import { type Actor, type Engine, openEngine } from '../../src/index.ts';
 import { internalContext } from '../../src/internal.ts';
 import { loadLearners, type ModelLearners } from '../../src/models/model-learners.ts';
 import { ModelService } from '../../src/models/model-service.ts';
@@ -178,8 +178,18 @@ describe('train_predictive_models and score_incidents as jobs', () => {
     const runner = engine.jobs.startRunner({ pollMs: 10, schedules: false });
     try {
       const model = await engine.models.create(severity('by job'));
-      const job = await engine.models.train(model.id);
-      expect(job).toMatchObject({ kind: 'train_predictive_models', parameters: { model_id: model.id } });
+      const ana: Actor = { userId: '00000000-0000-4000-8000-000000000002', username: 'ana', roles: ['analyst'] };
+      const { job, deduplicated } = await engine.as(ana).models.train(model.id);
+      // The job records who asked, as a job submitted through engine.as(ana).jobs would.
+      expect(job).toMatchObject({
+        kind: 'train_predictive_models',
+        parameters: { model_id: model.id },
+        requested_by: ana.userId,
+        requested_by_username: 'ana',
+      });
+      expect(deduplicated).toBe(false);
+      const viewer: Actor = { userId: null, username: 'vera', roles: ['viewer'] };
+      await expect(engine.as(viewer).models.train(model.id)).rejects.toMatchObject({ code: 'FORBIDDEN' });
       const done = await engine.jobs.wait(job.id);
       expect([done.status, done.error]).toEqual(['SUCCEEDED', null]);
       expect((await engine.models.get(model.id)).status).toBe('ACTIVE');

@@ -190,13 +190,7 @@ export function predictiveModelRoutes() {
       const body = (c.req.valid('json') as z.infer<typeof TrainModelBody> | undefined) ?? {};
       const force = body.force ?? c.req.valid('query').force;
       const id = c.req.valid('param').id;
-      await c.var.engine.models.get(id);
-      // The job goes through the caller's own job service (what `engine.models.train` queues), so
-      // the job records who asked for it and an equal job already queued is answered instead.
-      const { job, deduplicated } = await c.var.engine.jobs.submit({
-        kind: 'train_predictive_models',
-        parameters: { model_id: id, ...(force === undefined ? {} : { force }) },
-      });
+      const { job, deduplicated } = await c.var.engine.models.train(id, force === undefined ? {} : { force });
       c.header('Location', `/api/jobs/${job.id}/`);
       c.header('X-Job-Deduplicated', String(deduplicated));
       return c.json(toJson(job) as unknown as z.infer<typeof JobSchema>, 202);
