@@ -178,7 +178,11 @@ describe('train_predictive_models and score_incidents as jobs', () => {
     const runner = engine.jobs.startRunner({ pollMs: 10, schedules: false });
     try {
       const model = await engine.models.create(severity('by job'));
-      const ana: Actor = { userId: '00000000-0000-4000-8000-000000000002', username: 'ana', roles: ['analyst'] };
+      const ana: Actor = {
+        userId: '00000000-0000-4000-8000-000000000002',
+        username: 'ana',
+        roles: ['analyst'],
+      };
       const { job, deduplicated } = await engine.as(ana).models.train(model.id);
       // The job records who asked, as a job submitted through engine.as(ana).jobs would.
       expect(job).toMatchObject({
