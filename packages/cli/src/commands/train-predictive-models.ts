@@ -1,6 +1,6 @@
 import { EngineError, type JsonValue } from '@incident-insights/engine';
 import type { Command } from 'commander';
-import { type Backend, withBackend } from '../backend/backend.ts';
+import { withBackend } from '../backend/backend.ts';
 import { runJobCommand } from '../backend/jobs.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { printable, printJson, renderTable } from '../format.ts';
@@ -21,6 +21,8 @@ type ScoreName = (typeof scoreNames)[number];
 interface TrainingOutcome {
   readonly model_id: string;
   readonly name: string;
+  readonly model_type: string;
+  readonly algorithm_type: string;
   readonly status: string;
   readonly version: string;
   readonly samples: number;
@@ -30,12 +32,6 @@ interface TrainingOutcome {
   readonly beats_baseline: boolean | null;
   readonly error?: { readonly code: string; readonly message: string };
 }
-
-/** An outcome with its model's type and algorithm, as the table and the JSON show it. */
-type ShownOutcome = TrainingOutcome & {
-  readonly model_type: string | null;
-  readonly algorithm_type: string | null;
-};
 
 /**
  * `insights train-predictive-models [--model-id ID] [--force] [--json]`: the spec's
@@ -74,7 +70,7 @@ export function registerTrainPredictiveModels(program: Command): void {
           },
           json: options.json ?? false,
         });
-        return withKinds(backend, outcomesOf(result));
+        return outcomesOf(result);
       });
       if (options.json) printJson(outcomes);
       else process.stdout.write(`${renderOutcomes(outcomes)}\n`);
@@ -96,28 +92,6 @@ function exitCodeOf(code: string): number {
   return Object.hasOwn(exitCodes, code) ? exitCodes[code as keyof typeof exitCodes] : 1;
 }
 
-/** The model's type and algorithm of each outcome, read where the database is (`-` if it is gone). */
-async function withKinds(backend: Backend, outcomes: readonly TrainingOutcome[]): Promise<ShownOutcome[]> {
-  const shown: ShownOutcome[] = [];
-  for (const outcome of outcomes) {
-    let model: { model_type: string; algorithm_type: string } | undefined;
-    try {
-      model =
-        backend.kind === 'engine'
-          ? await backend.engine.models.get(outcome.model_id)
-          : await backend.server.request('GET', `/api/analytics/predictive-models/${outcome.model_id}/`);
-    } catch {
-      model = undefined;
-    }
-    shown.push({
-      ...outcome,
-      model_type: model?.model_type ?? null,
-      algorithm_type: model?.algorithm_type ?? null,
-    });
-  }
-  return shown;
-}
-
 /** The outcomes of the job's result: `{ outcomes: [...] }`. */
 function outcomesOf(result: JsonValue): TrainingOutcome[] {
   const outcomes = (result as { outcomes?: unknown } | null)?.outcomes;
@@ -125,14 +99,14 @@ function outcomesOf(result: JsonValue): TrainingOutcome[] {
 }
 
 /** A score with its baseline's beside it: `0.871 (0.553)`; `-` for a score the task has not. */
-function withBaseline(outcome: ShownOutcome, name: ScoreName): string {
+function withBaseline(outcome: TrainingOutcome, name: ScoreName): string {
   const value = outcome.scores[name];
   const base = outcome.baseline[name];
   if (value === null || value === undefined) return '-';
   return `${value.toFixed(3)} (${base === null || base === undefined ? '-' : base.toFixed(3)})`;
 }
 
-function renderOutcomes(outcomes: readonly ShownOutcome[]): string {
+function renderOutcomes(outcomes: readonly TrainingOutcome[]): string {
   const trained = outcomes.filter((o) => o.status !== 'ERROR' && o.error === undefined).length;
   const head =
     outcomes.length === 0

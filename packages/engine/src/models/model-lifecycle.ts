@@ -12,6 +12,8 @@ import { trainModelVersion } from './model-training.ts';
 export interface TrainingOutcome {
   model_id: string;
   name: string;
+  model_type: PredictiveModelRecord['model_type'];
+  algorithm_type: PredictiveModelRecord['algorithm_type'];
   status: ModelStatus;
   /** The serving version after the training ("0" when none). */
   version: string;
@@ -148,6 +150,8 @@ export async function trainAndStore(
     return {
       model_id: model.id,
       name: model.name,
+      model_type: model.model_type,
+      algorithm_type: model.algorithm_type,
       status: 'ACTIVE',
       version: String(version),
       samples: result.samples,
@@ -170,6 +174,8 @@ export async function trainAndStore(
     return {
       model_id: model.id,
       name: model.name,
+      model_type: model.model_type,
+      algorithm_type: model.algorithm_type,
       status: after.status,
       version: after.version,
       samples: error instanceof EngineError ? sampleCount(error.details) : 0,
