@@ -11,11 +11,15 @@ export interface ServeProcess {
 }
 
 /**
- * Starts `insights serve --port 0 --log-level silent` from source on `db` with `args` added, and
- * collects its output. Waiting until it answers is the caller's choice (the "listening" line, the
+ * Starts `insights serve --port 0 --log-level silent` from source on `db` with `args` added (and
+ * `env` added to this process's environment), and collects its output. Waiting until it answers is the caller's choice (the "listening" line, the
  * runtime file).
  */
-export function spawnServe(db: string, args: readonly string[] = []): ServeProcess {
+export function spawnServe(
+  db: string,
+  args: readonly string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): ServeProcess {
   const child = spawn(
     process.execPath,
     [
@@ -30,7 +34,7 @@ export function spawnServe(db: string, args: readonly string[] = []): ServeProce
       'silent',
       ...args,
     ],
-    { cwd: repoRoot },
+    { cwd: repoRoot, env: { ...process.env, ...env } },
   );
   let out = '';
   let err = '';

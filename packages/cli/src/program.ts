@@ -3,6 +3,7 @@ import { registerAnalyzeRecurrence } from './commands/analyze-recurrence.ts';
 import { registerCalculateCosts } from './commands/calculate-costs.ts';
 import { registerCalculateKpis } from './commands/calculate-kpis.ts';
 import { registerCleanup } from './commands/cleanup.ts';
+import { registerDeliverWebhooks } from './commands/deliver-webhooks.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerModels } from './commands/models.ts';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerModels(program);
   registerCleanup(program);
   registerRefreshHeatmaps(program);
+  registerDeliverWebhooks(program);
   oneLineUsageErrors(program);
   return program;
 }

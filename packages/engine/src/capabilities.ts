@@ -11,6 +11,7 @@ import { kpiModule } from './kpi/module.ts';
 import { modelsModule } from './models/module.ts';
 import { recurrenceModule } from './recurrence/module.ts';
 import { type Migration, migrationList } from './store/migrations.ts';
+import { webhooksModule } from './webhooks/module.ts';
 import type { Task } from './workers/dispatch.ts';
 
 /**
@@ -30,6 +31,7 @@ export const capabilities = [
   costsModule,
   heatmapsModule,
   dashboardsModule,
+  webhooksModule,
   jobsModule,
 ] as const satisfies readonly CapabilityModule<string, unknown, never>[];
 

@@ -26,6 +26,7 @@ describe('can', () => {
     'incidents.write': [false, true, true],
     'incidents.delete': [false, false, true],
     'users.manage': [false, false, true],
+    'webhooks.manage': [false, false, true],
   };
 
   it.each(actions)('%s follows the role ladder; the system actor may do it', (action) => {

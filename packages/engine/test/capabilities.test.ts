@@ -69,6 +69,7 @@ describe('capability modules', () => {
       'costs',
       'heatmaps',
       'dashboards',
+      'webhooks',
       'jobs',
     ]);
   });

@@ -9,3 +9,4 @@ export type { RateLimitOptions } from './rate-limit/rate-limit.ts';
 export { MemoryRateLimitStore, type RateLimitStore, type WindowState } from './rate-limit/store.ts';
 export { type RuntimeFile, readRuntimeFile, runtimeFilePath } from './runtime-file.ts';
 export { type RunningServer, type ServeOptions, serve } from './serve.ts';
+export type { WebhookDrainOptions } from './webhook-drain.ts';

@@ -6,6 +6,7 @@ import { createApp } from './app.ts';
 import { createLogger } from './observability/logger.ts';
 import type { AppOptions } from './options.ts';
 import { newLocalCredential, removeRuntimeFile, writeRuntimeFile } from './runtime-file.ts';
+import { startWebhookDrain, type WebhookDrainOptions } from './webhook-drain.ts';
 
 /** Options of {@link serve}. */
 export interface ServeOptions {
@@ -37,6 +38,11 @@ export interface ServeOptions {
    * Default true.
    */
   readonly runtimeFile?: boolean;
+  /**
+   * The webhook drain beside the job runner: every second, when webhook deliveries are due, it
+   * queues a `deliver_webhooks` job. Runs whenever the job runner does; `false` turns it off.
+   */
+  readonly webhookDrain?: WebhookDrainOptions | false;
 }
 
 /** A listening server. */
@@ -76,6 +82,15 @@ export async function serve(engine: Engine, options: ServeOptions = {}): Promise
   const host = options.host ?? '127.0.0.1';
   const runner: JobRunner | undefined =
     options.jobs === false ? undefined : engine.jobs.startRunner(options.jobs ?? { schedules: false });
+  const drain =
+    runner === undefined || options.webhookDrain === false
+      ? undefined
+      : startWebhookDrain(engine, {
+          onError: (error) => {
+            if (logger) logger.warn({ err: error }, 'webhook drain: looking for due deliveries failed');
+          },
+          ...options.webhookDrain,
+        });
   let listening: { server: ReturnType<typeof serveNode>; address: AddressInfo };
   try {
     listening = await new Promise((resolve, reject) => {
@@ -85,6 +100,7 @@ export async function serve(engine: Engine, options: ServeOptions = {}): Promise
       s.once('error', reject);
     });
   } catch (error) {
+    await drain?.stop();
     await runner?.stop();
     throw error;
   }
@@ -118,7 +134,7 @@ export async function serve(engine: Engine, options: ServeOptions = {}): Promise
       // First, so that no command line sends work to a server that is going away.
       removeRuntime();
       process.off('exit', removeRuntime);
-      const runnerStopped = runner?.stop();
+      const runnerStopped = drain === undefined ? runner?.stop() : drain.stop().then(() => runner?.stop());
       const http = server as import('node:http').Server;
       const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
       // Keep-alive sockets that fall idle while draining are closed too, not left to time out.

@@ -10,7 +10,7 @@ import {
 } from '@incident-insights/engine';
 import { type OidcIssuer, serve } from '@incident-insights/server';
 import type { Command } from 'commander';
-import { withEngine } from '../engine-options.ts';
+import { hostList, withEngine } from '../engine-options.ts';
 import { printable } from '../format.ts';
 import { checkScheduleKinds, readScheduleConfig } from '../schedule-config.ts';
 
@@ -26,6 +26,7 @@ interface Options {
   anomalyWindow?: string;
   schedule: boolean;
   scheduleConfig?: string;
+  webhookAllow?: string;
 }
 
 /**
@@ -67,6 +68,10 @@ export function registerServe(program: Command): void {
       '--schedule-config <file>',
       'JSON file: the schedules, replacing the default ones: [{name, kind, parameters?, everySeconds, enabled?}]',
     )
+    .option(
+      '--webhook-allow <hosts>',
+      'comma-separated hosts webhooks may be delivered to although they are private or loopback addresses (env INSIGHTS_WEBHOOK_ALLOW)',
+    )
     .action(async (options: Options, command: Command) => {
       const port = positiveInt(options.port, '--port', true);
       const anomalyWindowHours =
@@ -88,52 +93,56 @@ export function registerServe(program: Command): void {
           : {}),
         ...(options.ratePerHour ? { perHour: positiveInt(options.ratePerHour, '--rate-per-hour') } : {}),
       };
-      await withEngine(command, async (engine) => {
-        if (schedules) checkScheduleKinds(options.scheduleConfig ?? '', schedules, engine);
-        // serve() checks the schedules' parameters before it listens: nothing is changed before that.
-        const server = await serve(engine, {
-          port,
-          host: options.host,
-          logLevel: options.logLevel,
-          handleSignals: false,
-          jobs: schedules === undefined ? {} : { schedules },
-          app: {
-            rateLimit,
-            ...(options.cors ? { corsOrigins: options.cors === '*' ? '*' : options.cors.split(',') } : {}),
-            ...(oidc ? { oidc } : {}),
-          },
-        }).catch((error: unknown) => {
-          throw schedules && isEngineError(error) && error.code === 'VALIDATION_ERROR'
-            ? new EngineError(
-                error.code,
-                `--schedule-config ${options.scheduleConfig}: ${error.message}`,
-                error.details,
-              )
-            : error;
-        });
-        // Signals are taken before anything is announced, so a SIGTERM is never the default kill.
-        const stopFollowing = new AbortController();
-        const shutDown = async () => {
-          process.off('SIGTERM', shutDown);
-          process.off('SIGINT', shutDown);
-          stopFollowing.abort();
-          await server.close();
-        };
-        process.once('SIGTERM', shutDown);
-        process.once('SIGINT', shutDown);
-        try {
-          await bootstrapAdmin(engine);
-          process.stderr.write(
-            `Incident Insights API listening on ${server.url}/api/ (docs: ${server.url}/api/docs)\n` +
-              `${describeSchedules(schedules)}\n`,
-          );
-          if (options.analyze) await queueAnalyses(engine, anomalyWindowHours, stopFollowing.signal);
-        } catch (error) {
-          await shutDown();
-          throw error;
-        }
-        await server.closed;
-      });
+      await withEngine(
+        command,
+        async (engine) => {
+          if (schedules) checkScheduleKinds(options.scheduleConfig ?? '', schedules, engine);
+          // serve() checks the schedules' parameters before it listens: nothing is changed before that.
+          const server = await serve(engine, {
+            port,
+            host: options.host,
+            logLevel: options.logLevel,
+            handleSignals: false,
+            jobs: schedules === undefined ? {} : { schedules },
+            app: {
+              rateLimit,
+              ...(options.cors ? { corsOrigins: options.cors === '*' ? '*' : options.cors.split(',') } : {}),
+              ...(oidc ? { oidc } : {}),
+            },
+          }).catch((error: unknown) => {
+            throw schedules && isEngineError(error) && error.code === 'VALIDATION_ERROR'
+              ? new EngineError(
+                  error.code,
+                  `--schedule-config ${options.scheduleConfig}: ${error.message}`,
+                  error.details,
+                )
+              : error;
+          });
+          // Signals are taken before anything is announced, so a SIGTERM is never the default kill.
+          const stopFollowing = new AbortController();
+          const shutDown = async () => {
+            process.off('SIGTERM', shutDown);
+            process.off('SIGINT', shutDown);
+            stopFollowing.abort();
+            await server.close();
+          };
+          process.once('SIGTERM', shutDown);
+          process.once('SIGINT', shutDown);
+          try {
+            await bootstrapAdmin(engine);
+            process.stderr.write(
+              `Incident Insights API listening on ${server.url}/api/ (docs: ${server.url}/api/docs)\n` +
+                `${describeSchedules(schedules)}\n`,
+            );
+            if (options.analyze) await queueAnalyses(engine, anomalyWindowHours, stopFollowing.signal);
+          } catch (error) {
+            await shutDown();
+            throw error;
+          }
+          await server.closed;
+        },
+        { webhookAllow: hostList(options.webhookAllow) },
+      );
     });
 }
 

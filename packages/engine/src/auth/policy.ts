@@ -31,7 +31,9 @@ export const systemActor: Actor = Object.freeze({
  * What an actor may be allowed to do. `resources.read`: read incidents, KPIs, analyses, anomalies;
  * `analyses.write`: create and change analyses (KPI metrics and measurements, recurrence analyses,
  * anomaly runs and their lifecycle, thresholds, maintenance windows); `incidents.write`: create and
- * change incidents; `incidents.delete`; `users.manage`: users and API tokens.
+ * change incidents; `incidents.delete`; `users.manage`: users and API tokens; `webhooks.manage`:
+ * webhook subscriptions and their deliveries (admin only: they carry secrets and
+ * reach out of the network).
  */
 export const actions = [
   'resources.read',
@@ -39,6 +41,7 @@ export const actions = [
   'incidents.write',
   'incidents.delete',
   'users.manage',
+  'webhooks.manage',
 ] as const;
 
 /** One of {@link actions}. */
@@ -51,6 +54,7 @@ const minimumRole: Readonly<Record<Action, Role>> = {
   'incidents.write': 'analyst',
   'incidents.delete': 'admin',
   'users.manage': 'admin',
+  'webhooks.manage': 'admin',
 };
 
 const rank: Readonly<Record<Role, number>> = { viewer: 1, analyst: 2, admin: 3 };
