@@ -51,7 +51,11 @@ describe('the anomaly lifecycle', () => {
     expect(resolved.resolved_by).toBe(user);
     expect(resolved.root_cause_analysis).toBe('Bad deploy of checkout 4.2');
     expect(resolved.impact_assessment).toBe('12% of orders failed for 40 minutes');
-    expect(resolved.actions_taken).toEqual(['rolled back', 'added canary']);
+    // Each entry with when and who (the user id: no user of that id exists to name).
+    expect(resolved.actions_taken).toEqual([
+      `2026-03-10T13:10:00.000Z ${user}: rolled back`,
+      `2026-03-10T13:10:00.000Z ${user}: added canary`,
+    ]);
     expect(resolved.review_outcome).toBe('CONFIRMED');
   });
 
@@ -69,7 +73,7 @@ describe('the anomaly lifecycle', () => {
     const after = await engine.anomalies.get(id);
     expect(after.status).toBe('RESOLVED');
     expect(after.review_outcome).toBe('FALSE_POSITIVE');
-    expect(after.actions_taken).toEqual(['closed as noise']);
+    expect(after.actions_taken).toEqual(['2026-03-10T12:00:00.000Z system: closed as noise']);
   });
 
   it('lets a review skip the acknowledgement and stamps it then', async () => {

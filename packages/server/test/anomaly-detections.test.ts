@@ -128,7 +128,8 @@ describe('/api/analytics/anomaly-detections/', () => {
       status: 'RESOLVED',
       root_cause_analysis: 'bad deploy',
       impact_assessment: 'checkout down 20 min',
-      actions_taken: ['rollback'],
+      // Appended with when and who (the admin user resolved it).
+      actions_taken: [expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z admin: rollback$/)],
     });
     expect(body['resolved_by']).toEqual(expect.any(String));
     const twice = await server.fetch(`/api/analytics/anomaly-detections/${id}/resolve/`, {

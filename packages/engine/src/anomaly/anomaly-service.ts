@@ -9,7 +9,13 @@ import { detectManySeries } from './detect/detect-many.ts';
 import { type AnomalyDetection, anomalySelect, rowToAnomaly } from './persist/anomaly-record.ts';
 import { type AnomalySummary, readAnomalySummary } from './persist/anomaly-summary.ts';
 import { AnomalyThresholdStore } from './persist/anomaly-thresholds.ts';
-import { type AnomalyAction, nextStatus } from './persist/lifecycle.ts';
+import {
+  type AnomalyAction,
+  actionNoteSchema,
+  actionNotesUpdate,
+  nextStatus,
+  parseNotes,
+} from './persist/lifecycle.ts';
 import { type AnomalyRunOptions, type AnomalyRunResult, runAnomalyDetection } from './run/anomaly-run.ts';
 
 const listSpec: ListSpec = {
@@ -40,12 +46,22 @@ const uuid = z.uuid();
 const userId = uuid.nullish();
 const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
 
+/** Who takes a lifecycle action, and the note they leave (appended to `actions_taken`). */
+export interface AnomalyActor {
+  /** The acting user's id; recorded as the acknowledger, reviewer or resolver. */
+  by?: string | null | undefined;
+  /** An action note, at most 2,000 characters; blank or absent adds nothing. */
+  note?: string | null | undefined;
+}
+
 /**
  * Body of `resolve`: the spec's resolution fields, in camelCase (stored as `resolved_by`,
- * `root_cause_analysis`, `impact_assessment`, `actions_taken`). `actionsTaken` may be one string or a list.
+ * `root_cause_analysis`, `impact_assessment`, `actions_taken`). `actionsTaken` may be one string or
+ * a list; each entry, then `note`, is appended to `actions_taken` with who and when.
  */
 export const anomalyResolveSchema = z.object({
   resolvedBy: userId,
+  note: actionNoteSchema,
   rootCauseAnalysis: z.string().trim().max(20_000).nullish(),
   impactAssessment: z.string().trim().max(20_000).nullish(),
   actionsTaken: z
@@ -135,36 +151,54 @@ export class AnomalyService {
   }
 
   /**
-   * DETECTED → INVESTIGATING; records who and when.
+   * DETECTED → INVESTIGATING (someone is investigating); records who and when, and appends the
+   * action note, if any, to `actions_taken` (see {@link AnomalyService.resolve}).
    *
-   * @throws EngineError NOT_FOUND; CONFLICT from any other status.
+   * @throws EngineError VALIDATION_ERROR for a bad user id or note; NOT_FOUND; CONFLICT from any other status.
    */
-  async acknowledge(id: string, actor: { by?: string | null } = {}): Promise<AnomalyDetection> {
+  async acknowledge(id: string, actor: AnomalyActor = {}): Promise<AnomalyDetection> {
     const by = parseActor(actor.by);
-    return this.transition(id, 'acknowledge', 'acknowledged_at = $now, acknowledged_by = $by::UUID', { by });
+    return this.transition(
+      id,
+      'acknowledge',
+      'acknowledged_at = $now, acknowledged_by = $by::UUID',
+      { by },
+      parseNotes([actor.note]),
+    );
   }
 
   /**
-   * DETECTED or INVESTIGATING → CONFIRMED (a real anomaly).
+   * DETECTED or INVESTIGATING → CONFIRMED (a real anomaly), with an optional action note.
    *
-   * @throws EngineError NOT_FOUND; CONFLICT from any other status.
+   * @throws EngineError VALIDATION_ERROR for a bad user id or note; NOT_FOUND; CONFLICT from any other status.
    */
-  async confirm(id: string, actor: { by?: string | null } = {}): Promise<AnomalyDetection> {
-    return this.review(id, 'confirm', 'CONFIRMED', parseActor(actor.by));
+  async confirm(id: string, actor: AnomalyActor = {}): Promise<AnomalyDetection> {
+    return this.review(id, 'confirm', 'CONFIRMED', parseActor(actor.by), parseNotes([actor.note]));
   }
 
   /**
-   * DETECTED or INVESTIGATING → FALSE_POSITIVE (counted in the summary's false-positive rate).
+   * DETECTED or INVESTIGATING → FALSE_POSITIVE (counted in the summary's false-positive rate),
+   * with an optional action note.
    *
-   * @throws EngineError NOT_FOUND; CONFLICT from any other status.
+   * @throws EngineError VALIDATION_ERROR for a bad user id or note; NOT_FOUND; CONFLICT from any other status.
    */
-  async markFalsePositive(id: string, actor: { by?: string | null } = {}): Promise<AnomalyDetection> {
-    return this.review(id, 'mark_false_positive', 'FALSE_POSITIVE', parseActor(actor.by));
+  async markFalsePositive(id: string, actor: AnomalyActor = {}): Promise<AnomalyDetection> {
+    return this.review(
+      id,
+      'mark_false_positive',
+      'FALSE_POSITIVE',
+      parseActor(actor.by),
+      parseNotes([actor.note]),
+    );
   }
 
   /**
    * Any status but RESOLVED → RESOLVED, recording resolved_at (the engine clock), resolved_by,
-   * root_cause_analysis, impact_assessment and actions_taken.
+   * and root_cause_analysis and impact_assessment when given (left out, the ones the run stored
+   * stay). Each of `actionsTaken`, then `note`, is appended
+   * (never replacing what earlier actions left) to `actions_taken` as
+   * `"<ISO time> <username, or user id, or system>: <text>"` and to `metadata.actions` as
+   * `{ at, by, user, action, note }`, as every lifecycle action does with its note.
    *
    * @throws EngineError VALIDATION_ERROR for a bad body; NOT_FOUND; CONFLICT when already resolved.
    */
@@ -176,17 +210,14 @@ export class AnomalyService {
       });
     }
     const r = parsed.data;
+    const by = r.resolvedBy ?? null;
     return this.transition(
       id,
       'resolve',
-      `resolved_at = $now, resolved_by = $by::UUID, root_cause_analysis = $rca, impact_assessment = $impact,
-       actions_taken = $actions`,
-      {
-        by: r.resolvedBy ?? null,
-        rca: r.rootCauseAnalysis ?? null,
-        impact: r.impactAssessment ?? null,
-        actions: r.actionsTaken,
-      },
+      `resolved_at = $now, resolved_by = $by::UUID, root_cause_analysis = coalesce($rca, root_cause_analysis),
+       impact_assessment = coalesce($impact, impact_assessment)`,
+      { by, rca: r.rootCauseAnalysis ?? null, impact: r.impactAssessment ?? null },
+      [...r.actionsTaken.filter((a) => a !== ''), ...(r.note ? [r.note] : [])],
     );
   }
 
@@ -195,6 +226,7 @@ export class AnomalyService {
     action: AnomalyAction,
     outcome: 'CONFIRMED' | 'FALSE_POSITIVE',
     by: string | null,
+    notes: string[],
   ): Promise<AnomalyDetection> {
     return this.transition(
       id,
@@ -202,28 +234,51 @@ export class AnomalyService {
       `review_outcome = $outcome, reviewed_at = $now, reviewed_by = $by::UUID,
        acknowledged_at = coalesce(acknowledged_at, $now), acknowledged_by = coalesce(acknowledged_by, $by::UUID)`,
       { outcome, by },
+      notes,
     );
   }
 
-  /** Checks and applies one lifecycle step in a transaction, so concurrent actions cannot both pass. */
+  /**
+   * Checks and applies one lifecycle step in a transaction, so concurrent actions cannot both
+   * pass; `notes` are appended with who and when (see {@link actionNotesUpdate}).
+   */
   private async transition(
     id: string,
     action: AnomalyAction,
     set: string,
     params: Record<string, string | string[] | null>,
+    notes: readonly string[],
   ): Promise<AnomalyDetection> {
     if (!uuid.safeParse(id).success) throw notFound('anomaly', id);
     await this.context.db.transaction(async (tx) => {
-      const rows = await tx.rows('SELECT status FROM anomaly_detections WHERE id = $id::UUID', { id });
-      const current = rows[0]?.['status'] as AnomalyStatus | undefined;
-      if (!current) throw notFound('anomaly', id);
+      const row = await tx.one(
+        'SELECT status, metadata::VARCHAR AS metadata FROM anomaly_detections WHERE id = $id::UUID',
+        {
+          id,
+        },
+      );
+      const current = row?.['status'] as AnomalyStatus | undefined;
+      if (!row || !current) throw notFound('anomaly', id);
       const to = nextStatus(id, current, action);
-      await tx.run(`UPDATE anomaly_detections SET status = $to, ${set} WHERE id = $id::UUID`, {
-        ...params,
-        id,
-        to,
-        now: this.context.now(),
+      const now = this.context.now();
+      const by = typeof params['by'] === 'string' ? params['by'] : null;
+      const notesUpdate = await actionNotesUpdate(tx, {
+        notes,
+        at: now,
+        by,
+        action,
+        metadata: row['metadata'],
       });
+      await tx.run(
+        `UPDATE anomaly_detections SET status = $to, ${set}${notesUpdate.set} WHERE id = $id::UUID`,
+        {
+          ...params,
+          ...notesUpdate.params,
+          id,
+          to,
+          now,
+        },
+      );
     });
     return this.get(id);
   }

@@ -38,7 +38,10 @@ const AnomalySchema = z
     resolved_at: z.string().datetime().nullable(),
     resolved_by: z.uuid().nullable(),
     metadata: z.record(z.string(), z.unknown()).openapi({
-      description: 'observed, expected, lower, upper, method, series_key, merged_detections, ...',
+      description:
+        'observed, expected, lower, upper, method, series_key, merged_detections, root_cause (the evidence ' +
+        'behind root_cause_analysis), impact (incidents, affected_users, downtime, cost, sla, mtta_minutes, ' +
+        'mttr_hours, severity_floor), actions (at, by, user, action, note of each action note), ...',
     }),
     series_key: z.string(),
     acknowledged_at: z.string().datetime().nullable(),
@@ -65,16 +68,25 @@ const SummarySchema = z
   })
   .openapi('AnomalySummary');
 
+const actionNote = z.string().max(2_000).nullish().openapi({
+  description:
+    'A note on the action, appended to actions_taken as "<ISO time> <username>: <note>" and to metadata.actions',
+});
+
 const ResolveBody = z
   .strictObject({
+    action_note: actionNote,
     root_cause_analysis: z.string().max(20_000).nullish(),
     impact_assessment: z.string().max(20_000).nullish(),
     actions_taken: z.union([z.string().max(2_000), z.array(z.string().max(2_000)).max(100)]).nullish(),
   })
   .openapi('AnomalyResolution');
 
-/** Body of acknowledge, confirm and false-positive: none, or an empty object (any field is refused). */
-const NoFields = z.strictObject({}).openapi('NoFields');
+/**
+ * Body of acknowledge, confirm and false-positive: none, or an object with at most an action note
+ * (any other field is refused).
+ */
+const ActionBody = z.strictObject({ action_note: actionNote }).openapi('AnomalyAction');
 
 const filters = {
   anomaly_type: q.oneOf(anomalyTypes),
@@ -89,8 +101,9 @@ const serialize = (a: AnomalyDetection) => toJson(a);
 /**
  * `/anomaly-detections/`: list (anomaly_type, severity, status, start_date, end_date, search,
  * ordering), summary, detail, the lifecycle actions acknowledge, confirm, false-positive and
- * resolve (analysts and admins; illegal transitions are 409), and `run/`, which queues a detection
- * run as a job (202).
+ * resolve (analysts and admins; illegal transitions are 409; each takes an optional `action_note`,
+ * appended to `actions_taken` with who and when), and `run/`, which queues a detection run as a
+ * job (202).
  */
 export function anomalyDetectionRoutes() {
   const app = createRouter();
@@ -154,7 +167,11 @@ export function anomalyDetectionRoutes() {
   const action = (
     path: string,
     summary: string,
-    run: (anomalies: AnomalyService, id: string, userId: string) => Promise<AnomalyDetection>,
+    run: (
+      anomalies: AnomalyService,
+      id: string,
+      actor: { by: string; note: string | null | undefined },
+    ) => Promise<AnomalyDetection>,
   ) =>
     app.openapi(
       createRoute({
@@ -165,7 +182,7 @@ export function anomalyDetectionRoutes() {
         middleware: [requireAllowed('analyses.write')],
         request: {
           params: IdParams,
-          body: { required: false, content: jsonContent(NoFields) },
+          body: { required: false, content: jsonContent(ActionBody) },
         },
         responses: {
           200: { description: 'The anomaly after the action', content: jsonContent(AnomalySchema) },
@@ -174,13 +191,19 @@ export function anomalyDetectionRoutes() {
       }),
       async (c) => {
         const user = currentPrincipal(c);
-        return c.json(serialize(await run(c.var.engine.anomalies, c.req.valid('param').id, user.id)), 200);
+        const body = (c.req.valid('json') as z.infer<typeof ActionBody> | undefined) ?? {};
+        const actor = { by: user.id, note: body.action_note };
+        return c.json(serialize(await run(c.var.engine.anomalies, c.req.valid('param').id, actor)), 200);
       },
     );
-  action('acknowledge', 'Acknowledge: DETECTED → INVESTIGATING', (a, id, by) => a.acknowledge(id, { by }));
-  action('confirm', 'Confirm: DETECTED or INVESTIGATING → CONFIRMED', (a, id, by) => a.confirm(id, { by }));
-  action('false-positive', 'Mark a false positive: DETECTED or INVESTIGATING → FALSE_POSITIVE', (a, id, by) =>
-    a.markFalsePositive(id, { by }),
+  action('acknowledge', 'Acknowledge (investigate): DETECTED → INVESTIGATING', (a, id, actor) =>
+    a.acknowledge(id, actor),
+  );
+  action('confirm', 'Confirm: DETECTED or INVESTIGATING → CONFIRMED', (a, id, actor) => a.confirm(id, actor));
+  action(
+    'false-positive',
+    'Mark a false positive: DETECTED or INVESTIGATING → FALSE_POSITIVE',
+    (a, id, actor) => a.markFalsePositive(id, actor),
   );
 
   app.openapi(
@@ -201,6 +224,7 @@ export function anomalyDetectionRoutes() {
       const body = (c.req.valid('json') as z.infer<typeof ResolveBody> | undefined) ?? {};
       const resolved = await c.var.engine.anomalies.resolve(c.req.valid('param').id, {
         resolvedBy: user.id,
+        note: body.action_note,
         rootCauseAnalysis: body.root_cause_analysis,
         impactAssessment: body.impact_assessment,
         actionsTaken: body.actions_taken,

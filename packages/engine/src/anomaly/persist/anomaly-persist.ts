@@ -2,8 +2,9 @@ import type { EventOutbox } from '../../events/outbox.ts';
 import type { AnomalySeverity } from '../../schema/enums.ts';
 import type { Database } from '../../store/database.ts';
 import { TimeSlice } from '../../store/time-slice.ts';
+import type { AnomalyToExplain, Impact, RootCause } from '../explain/explain-types.ts';
 import type { AnomalyDraft, AnomalyGroup } from '../run/anomaly-merge.ts';
-import { severityOf } from '../run/anomaly-wording.ts';
+import { atLeast, severityOf } from '../run/anomaly-wording.ts';
 
 /** What {@link persistGroups} did. */
 export interface PersistResult {
@@ -13,13 +14,95 @@ export interface PersistResult {
   readonly duplicates: number;
 }
 
+/** The root cause and impact of a group, stored with it; `null` when not computed. */
+interface GroupExplanation {
+  readonly rootCause: RootCause | null;
+  readonly impact: Impact | null;
+}
+
+/** Where and when a group lies, as stored and as the duplicate check sees it. */
+function shapeOf({ primary, members }: AnomalyGroup) {
+  const own = members.filter((m) => m.seriesKey === primary.seriesKey);
+  return {
+    own,
+    memberSeries: [...new Set(members.map((m) => m.seriesKey))],
+    /** The stored window: the union of the primary series' windows. */
+    start: new Date(Math.min(...own.map((m) => m.windowStart))),
+    end: new Date(Math.max(...own.map((m) => m.windowEnd))),
+    /** The span of every member, which the duplicate check compares. */
+    spanStart: new Date(Math.min(...members.map((m) => m.windowStart))),
+    spanEnd: new Date(Math.max(...members.map((m) => m.windowEnd))),
+    // The services of the anomaly's own evidence (the related incidents of its primary series),
+    // not of every view merged into it: a search storm also shows in the all-services total.
+    services: [...new Set(own.flatMap((m) => m.affectedServices))].sort(),
+  };
+}
+
+/**
+ * Whether an anomaly stored before lists one of the group's series in `member_series` with a
+ * window overlapping the group's span; anomalies in `excluding` (stored by this run) never count.
+ */
+async function isKnown(
+  db: Pick<Database, 'one'>,
+  group: AnomalyGroup,
+  excluding: readonly string[],
+): Promise<boolean> {
+  const shape = shapeOf(group);
+  const row = await db.one(
+    `SELECT 1 AS known FROM anomaly_detections WHERE list_has_any(member_series, $keys)
+     AND time_window_start < $end AND time_window_end > $start
+     ${excluding.length > 0 ? `AND id::VARCHAR NOT IN (${excluding.map((c) => `'${c}'`).join(', ')})` : ''} LIMIT 1`,
+    { keys: shape.memberSeries, start: shape.spanStart, end: shape.spanEnd },
+  );
+  return row !== undefined;
+}
+
+/**
+ * The groups not stored yet (see {@link persistGroups} for what counts as known), read before any
+ * write, so that their explanations can be computed outside the write transaction.
+ */
+export async function newGroups(
+  db: Database,
+  groups: readonly AnomalyGroup[],
+): Promise<{ fresh: AnomalyGroup[]; duplicates: number }> {
+  const fresh: AnomalyGroup[] = [];
+  for (const group of groups) if (!(await isKnown(db, group, []))) fresh.push(group);
+  return { fresh, duplicates: groups.length - fresh.length };
+}
+
+/** The groups as the explanations take them: what each will be stored as, in the same order. */
+export async function explainInputs(groups: readonly AnomalyGroup[]): Promise<AnomalyToExplain[]> {
+  const slice = new TimeSlice();
+  const inputs: AnomalyToExplain[] = [];
+  for (const [index, group] of groups.entries()) {
+    const shape = shapeOf(group);
+    inputs.push({
+      index,
+      anomalyType: group.primary.anomalyType,
+      seriesKey: group.primary.seriesKey,
+      memberSeries: shape.memberSeries,
+      windowStart: shape.start.getTime(),
+      windowEnd: shape.end.getTime(),
+      relatedIncidents: await distinctIds(shape.own, slice),
+      affectedServices: shape.services,
+      affectedMetrics: [...new Set(group.members.flatMap((m) => m.affectedMetrics))].sort(),
+      metadata: group.primary.metadata,
+    });
+  }
+  return inputs;
+}
+
 /**
  * Stores each merged group as one `anomaly_detections` row (status DETECTED) and appends one
  * ANOMALY_DETECTED event per new row, all in one transaction. A group is a duplicate, and skipped,
  * when an anomaly stored before this call lists one of its series in `member_series` and its
  * window overlaps the group's: re-running over the same window adds nothing and emits nothing,
- * and a first run on an empty database finds nothing already known. `affected_services` are the
- * services of the primary series' own related incidents.
+ * and a first run on an empty database finds nothing already known (the check is made again
+ * here, inside the transaction, after {@link newGroups} made it before the explanations).
+ * `affected_services` are the services of the primary series' own related incidents.
+ * `explanations[i]`, when given, is stored with `groups[i]`: `root_cause_analysis`,
+ * `impact_assessment`, `metadata.root_cause`, `metadata.impact`, and a severity raised to the
+ * impact's floor; the event carries both paragraphs.
  */
 export async function persistGroups(
   db: Database,
@@ -27,43 +110,35 @@ export async function persistGroups(
   groups: readonly AnomalyGroup[],
   modelId: string,
   detectedAt: Date,
+  explanations: readonly GroupExplanation[] = [],
 ): Promise<PersistResult> {
   return db.transaction(async (tx) => {
     const created: string[] = [];
     let duplicates = 0;
     const slice = new TimeSlice();
-    for (const { primary, members } of groups) {
+    for (const [index, group] of groups.entries()) {
       await slice.pause();
-      const memberSeries = [...new Set(members.map((m) => m.seriesKey))];
-      const own = members.filter((m) => m.seriesKey === primary.seriesKey);
-      const start = new Date(Math.min(...own.map((m) => m.windowStart)));
-      const ownEnd = new Date(Math.max(...own.map((m) => m.windowEnd)));
-      const end = new Date(Math.max(...members.map((m) => m.windowEnd)));
-      const dup = {
-        keys: memberSeries,
-        start: new Date(Math.min(...members.map((m) => m.windowStart))),
-        end,
-      };
+      const { primary, members } = group;
       // Only anomalies stored before this run are known: a group of this run that touches another
       // one is a different event (merging kept them apart) and is stored too.
-      const existing = await tx.rows(
-        `SELECT 1 FROM anomaly_detections WHERE list_has_any(member_series, $keys)
-         AND time_window_start < $end AND time_window_end > $start
-         ${created.length > 0 ? `AND id::VARCHAR NOT IN (${created.map((c) => `'${c}'`).join(', ')})` : ''} LIMIT 1`,
-        dup,
-      );
-      if (existing.length > 0) {
+      if (await isKnown(tx, group, created)) {
         duplicates++;
         continue;
       }
+      const shape = shapeOf(group);
+      const { own, start, end: ownEnd, services } = shape;
+      const explanation = explanations[index];
+      const rootCause = explanation?.rootCause ?? null;
+      const impact = explanation?.impact ?? null;
       const id = crypto.randomUUID();
       const confidence = Math.max(...members.map((m) => m.confidence));
-      const severity: AnomalySeverity = severityOf({
+      const scored: AnomalySeverity = severityOf({
         scoreRatio: primary.threshold > 0 ? primary.score / primary.threshold : Number.POSITIVE_INFINITY,
         confidence,
         relatedCount: primary.relatedIncidents.length,
         ...primary.impact,
       });
+      const severity = atLeast(scored, impact?.severityFloor ?? null);
       const metadata = {
         ...primary.metadata,
         series_key: primary.seriesKey,
@@ -77,10 +152,9 @@ export async function persistGroups(
           time_window_end: new Date(m.windowEnd).toISOString(),
           description: m.description,
         })),
+        ...(rootCause ? { root_cause: rootCause.evidence } : {}),
+        ...(impact ? { impact: impact.evidence } : {}),
       };
-      // The services of the anomaly's own evidence (the related incidents of its primary series),
-      // not of every view merged into it: a search storm also shows in the all-services total.
-      const services = [...new Set(own.flatMap((m) => m.affectedServices))].sort();
       const stamp = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
       const windows = new Set(own.map((m) => `${m.windowStart}-${m.windowEnd}`)).size;
       const description =
@@ -93,7 +167,7 @@ export async function persistGroups(
         type: primary.anomalyType,
         severity,
         key: primary.seriesKey,
-        members: memberSeries,
+        members: shape.memberSeries,
         confidence,
         score: primary.score,
         threshold: primary.threshold,
@@ -103,6 +177,8 @@ export async function persistGroups(
         services,
         metrics: [...new Set(members.flatMap((m) => m.affectedMetrics))].sort(),
         description,
+        rca: rootCause?.text || null,
+        impact: impact?.text || null,
         metadata: JSON.stringify(metadata),
         // One text value, split by DuckDB: binding 10⁵ ids one value each holds the event loop.
         related: (await distinctIds(own, slice)).join(','),
@@ -110,9 +186,11 @@ export async function persistGroups(
       await tx.run(
         `INSERT INTO anomaly_detections (id, model_id, anomaly_type, severity, status, series_key, member_series,
            confidence_score, anomaly_score, threshold_used, detected_at, time_window_start, time_window_end,
-           related_incidents, affected_services, affected_metrics, description, metadata)
+           related_incidents, affected_services, affected_metrics, description, root_cause_analysis,
+           impact_assessment, metadata)
          VALUES ($id::UUID, $model::UUID, $type, $severity, 'DETECTED', $key, $members, $confidence, $score,
-           $threshold, $at, $start, $end, CASE WHEN $related = '' THEN []::UUID[] ELSE string_split($related, ',')::UUID[] END, $services, $metrics, $description, $metadata::JSON)`,
+           $threshold, $at, $start, $end, CASE WHEN $related = '' THEN []::UUID[] ELSE string_split($related, ',')::UUID[] END,
+           $services, $metrics, $description, $rca, $impact, $metadata::JSON)`,
         row,
       );
       await events.append(tx, 'ANOMALY_DETECTED', {
@@ -126,6 +204,8 @@ export async function persistGroups(
         time_window_end: ownEnd.toISOString(),
         affected_services: services,
         description,
+        root_cause_analysis: row.rca,
+        impact_assessment: row.impact,
         model_id: modelId,
       });
       created.push(id);

@@ -23,12 +23,19 @@ export interface AnomalyDetection {
   affected_services: string[];
   affected_metrics: string[];
   description: string;
+  /** A short paragraph from the run (`metadata.root_cause` holds the evidence), or the resolver's. */
   root_cause_analysis: string | null;
+  /** A short paragraph from the run (`metadata.impact` holds the figures), or the resolver's. */
   impact_assessment: string | null;
+  /** Action notes in the order taken, each `"<ISO time> <username or user id>: <note>"`. */
   actions_taken: string[];
   resolved_at: Date | null;
   resolved_by: string | null;
-  /** Expected value, band, method(s), series keys and the detector settings that produced it. */
+  /**
+   * Expected value, band, method(s), series keys and the detector settings that produced it;
+   * `root_cause` and `impact` (the evidence behind the two paragraphs); `actions` (one
+   * `{ at, by, user, action, note }` per action note).
+   */
   metadata: Record<string, unknown>;
   /** The series the anomaly was found on (e.g. `incident_count:hour:service=checkout`). */
   series_key: string;

@@ -1,8 +1,10 @@
 import type { EngineContext } from '../../context.ts';
 import { EngineError } from '../../errors.ts';
 import type { Detection, DetectOptions, SeriesInput } from '../detect/detect.ts';
+import { assessImpacts } from '../explain/impact.ts';
+import { explainRootCauses } from '../explain/root-cause.ts';
 import { resolveAnomalyModel } from '../persist/anomaly-model.ts';
-import { persistGroups } from '../persist/anomaly-persist.ts';
+import { explainInputs, newGroups, persistGroups } from '../persist/anomaly-persist.ts';
 import { readThresholdSeries } from '../persist/anomaly-thresholds.ts';
 import type { AnomalyDraft } from './anomaly-merge.ts';
 import { mergeDrafts } from './anomaly-merge.ts';
@@ -59,7 +61,8 @@ export type DetectRunner = (series: readonly SeriesInput[], options: DetectOptio
 /**
  * The `run_anomaly_detection` command: builds the incident series over the model's history plus
  * the window, runs the five detector families, keeps detections that overlap the window, merges
- * those describing the same event, and stores each new anomaly with its ANOMALY_DETECTED event.
+ * those describing the same event, explains the new ones (root cause and impact, read before the
+ * write) and stores each new anomaly with its explanation and its ANOMALY_DETECTED event.
  *
  * @throws EngineError VALIDATION_ERROR for a bad window or model; NOT_FOUND for an unknown model.
  */
@@ -164,7 +167,24 @@ export async function runAnomalyDetection(
   }
   const groups = await mergeDrafts(drafts);
   progress(`${drafts.length} detections merged into ${groups.length} anomalies`);
-  const { created, duplicates } = await persistGroups(context.db, context.events, groups, model.id, now);
+  // Explanations are read before the write transaction, for the new groups only: a duplicate is
+  // not stored, so explaining it would be wasted work.
+  const known = await newGroups(context.db, groups);
+  const inputs = await explainInputs(known.fresh);
+  const explainRange = { from: historyFrom, to: end, start };
+  const causes = await explainRootCauses(context, inputs, explainRange);
+  const impacts = await assessImpacts(context, inputs, explainRange);
+  progress(`explained ${inputs.length} new anomalies (root cause and impact)`);
+  const stored = await persistGroups(
+    context.db,
+    context.events,
+    known.fresh,
+    model.id,
+    now,
+    inputs.map((_, i) => ({ rootCause: causes[i] ?? null, impact: impacts[i] ?? null })),
+  );
+  const created = stored.created;
+  const duplicates = known.duplicates + stored.duplicates;
   progress(
     `${created.length} new anomalies stored, ${duplicates} already known (stored by an earlier run with an overlapping window on the same series)`,
   );

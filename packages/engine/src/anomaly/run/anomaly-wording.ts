@@ -21,6 +21,12 @@ const levels: readonly AnomalySeverity[] = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']
  * 2. one level up for impact: a CRITICAL incident among the related ones, or at least 3 related
  *    incidents of which half or more are HIGH or CRITICAL, or 1,000 or more affected users;
  * 3. at most MEDIUM when confidence_score is below 0.9 (an uncertain anomaly never pages).
+ *
+ * The stored severity is then raised to the impact assessment's floor ({@link atLeast}): an SLA
+ * contract period the anomaly pushes below its target makes it at least HIGH; one it pushes near
+ * the target (80% or more of the period's downtime budget spent), 1,000 or more affected users, or
+ * a cost at or above the cost settings' `incident_cost_threshold` at least MEDIUM
+ * (`explain/impact-wording.ts`). The floor applies after step 3: a breached SLA is never LOW.
  */
 export function severityOf(input: SeverityInput): AnomalySeverity {
   const r = Number.isFinite(input.scoreRatio) ? input.scoreRatio : 4;
@@ -35,6 +41,12 @@ export function severityOf(input: SeverityInput): AnomalySeverity {
   }
   if (input.confidence < 0.9) level = Math.min(level, 1);
   return levels[Math.min(level, 3)] ?? 'LOW';
+}
+
+/** The higher of a severity and a floor (`null`: no floor). */
+export function atLeast(severity: AnomalySeverity, floor: AnomalySeverity | null): AnomalySeverity {
+  if (floor === null) return severity;
+  return levels.indexOf(floor) > levels.indexOf(severity) ? floor : severity;
 }
 
 /** A number as people read it: whole numbers plain, others with one decimal. */
