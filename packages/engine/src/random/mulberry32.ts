@@ -3,9 +3,17 @@
  * 32-bit state generator that passes gjrand's tests at this size. Reproducible on every platform
  * (only 32-bit integer arithmetic), which `Math.random` is not; O(1) per draw. Not for cryptography.
  *
- * The randomised kernels (isolation forest, the periodicity permutation test), the test fixtures and
- * the benchmarks all draw from here, so one seed means one stream everywhere. The synthetic-data
- * generator keeps its own xoshiro128** (`synth/random.ts`): its streams are part of the demo data.
+ * The randomised kernels (isolation forest, the periodicity permutation test, the tree and neural
+ * learners, sampling), the test fixtures and the benchmarks all draw from here, so one seed means one
+ * stream everywhere; `packages/engine/test/random.test.ts` fails if a second copy appears anywhere
+ * in the repository.
+ *
+ * Kept rather than pure-rand 8 (which fast-check brings): pure-rand has no mulberry32 (its generators
+ * are xoroshiro128+, xorshift128+, Mersenne Twister and a 32-bit LCG), so switching would change every
+ * seeded stream and with it the values that tests pin (that test's reference streams, the fixtures'
+ * series, the seeded models' results). The synthetic-data generator keeps its own xoshiro128**
+ * (`synth/random.ts`) for the same reason: its per-hour streams are the demo data and the data the
+ * synthetic tests and benchmark figures were measured on.
  */
 
 /** Raw generator: each call returns the next unsigned 32-bit integer of the stream of `seed`. */

@@ -1,9 +1,11 @@
+import { DDSketch } from '@datadog/sketches-js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   binValue,
   mergeInto,
   sketchBin,
+  sketchGamma,
   sketchOf,
   sketchQuantile,
   sketchRelativeError,
@@ -78,6 +80,19 @@ describe('DDSketch kernel', () => {
         expect(v - x).toBeLessThanOrEqual(sketchRelativeError * x * (1 + 1e-9));
       }),
     );
+  });
+
+  it("numbers its bins as DDSketch.proto's logarithmic mapping does (γ = 1.008, offset 0), by @datadog/sketches-js", () => {
+    // The library's relative accuracy α for our γ is (γ − 1) / (γ + 1); its key is ceil(log_γ x).
+    // Equal keys mean our stored bins can be written as the standard protobuf other DDSketch
+    // implementations read (bench/sketches.bench.ts writes one and reads it back with the library).
+    const mapping = new DDSketch({ relativeAccuracy: (sketchGamma - 1) / (sketchGamma + 1) }).mapping;
+    expect(mapping.gamma).toBeCloseTo(sketchGamma, 12);
+    const r = random(5);
+    for (let i = 0; i < 20_000; i++) {
+      const x = Math.exp(40 * r() - 10); // 4.5e-5 to 1.1e13: sub-second to centuries, in seconds
+      expect(sketchBin(x) + 0).toBe(mapping.key(x) + 0); // + 0: bin −0 and bin 0 are one bin
+    }
   });
 
   it('has no quantile when empty', () => {

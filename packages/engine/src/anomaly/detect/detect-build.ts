@@ -1,6 +1,6 @@
 import { type FlaggedPoint, mergeAlarms } from '../kernels/post-process.ts';
 import { type SeasonalEsdResult, seasonalHybridEsd } from '../kernels/seasonal-esd.ts';
-import { studentTCdf } from '../kernels/student-t.ts';
+import { studentTSf } from '../kernels/student-t.ts';
 import type { ResolvedSettings } from './detect-settings.ts';
 import { type Detection, type DetectorMethod, detectorFamilies, type SeriesInput } from './detect-types.ts';
 
@@ -42,7 +42,7 @@ export function esdPointPValue(r: number, m: number): number {
   const denom = (m - 1) ** 2 - m * r * r;
   if (!(denom > 0)) return 0;
   const t = Math.sqrt((m * (m - 2) * r * r) / denom);
-  return 2 * (1 - studentTCdf(t, m - 2));
+  return 2 * studentTSf(t, m - 2);
 }
 
 /** Merges the flagged points of one detector into alarms and builds a detection per alarm. */
