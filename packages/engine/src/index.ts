@@ -39,7 +39,7 @@ export {
 
 // ── Lists: every list takes a ListRequest<Filters> and answers a Page ──────────────────────────
 
-export type { AnomalyListFilters } from './anomaly/anomaly-service.ts';
+export type { AnomalyActor, AnomalyListFilters } from './anomaly/anomaly-service.ts';
 export type { AnomalyThresholdListFilters } from './anomaly/persist/anomaly-thresholds.ts';
 export type { TokenListFilters, UserListFilters } from './auth/auth-rules.ts';
 export type { IncidentListFilters } from './incidents/incident-row.ts';
@@ -147,6 +147,27 @@ export type { CostModelRecord, ServiceTierRecord, SlaContractRecord } from './co
 export type { CostAnalysisListFilters, CostAnalysisRecord } from './cost/cost-record.ts';
 export { type CostService, type CostValidation, defaultCostWindowHours } from './cost/cost-service.ts';
 export type { CostSummary } from './cost/cost-summary.ts';
+
+// ── Records and schemas: webhooks ──────────────────────────────────────────────────────────────
+
+export {
+  signWebhookBody,
+  verifyWebhookSignature,
+  type WebhookVerification,
+} from './webhooks/signature.ts';
+export type { WebhookListFilters, WebhookService } from './webhooks/webhook-service.ts';
+export {
+  type DeliveryAttempt,
+  type DeliveryPassResult,
+  type DeliveryRecord,
+  type DeliveryStatus,
+  deliveryStatuses,
+  type WebhookFilters,
+  type WebhookInput,
+  type WebhookOptions,
+  type WebhookRecord,
+  type WebhookWithSecret,
+} from './webhooks/webhook-types.ts';
 
 // ── Records and schemas: heatmaps ──────────────────────────────────────────────────────────────
 

@@ -119,12 +119,25 @@ export const methodActions: Readonly<Record<string, Action>> = {
   'dashboards.update': 'analyses.write',
   'dashboards.delete': 'analyses.write',
 
+  'webhooks.list': 'webhooks.manage',
+  'webhooks.get': 'webhooks.manage',
+  'webhooks.deliveries': 'webhooks.manage',
+  'webhooks.hasWork': 'webhooks.manage',
+  'webhooks.create': 'webhooks.manage',
+  'webhooks.update': 'webhooks.manage',
+  'webhooks.remove': 'webhooks.manage',
+  'webhooks.rotateSecret': 'webhooks.manage',
+  'webhooks.retryDelivery': 'webhooks.manage',
+  'webhooks.sendTest': 'webhooks.manage',
+  'webhooks.deliver': 'webhooks.manage',
+
   // Submitting also needs the kind's own action, checked by the service; run and startRunner are system only.
   'jobs.kinds': 'resources.read',
   'jobs.get': 'resources.read',
   'jobs.list': 'resources.read',
   'jobs.wait': 'resources.read',
   'jobs.schedules': 'resources.read',
+  'jobs.statistics': 'resources.read',
   'jobs.submit': 'resources.read',
   'jobs.cancel': 'analyses.write',
 };

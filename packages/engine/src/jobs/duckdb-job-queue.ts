@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { EngineError, notFound } from '../errors.ts';
 import type { Database, SqlParams, Transaction } from '../store/database.ts';
 import { type ListRequest, listPage, type Page } from '../store/list-query.ts';
-import type { FailOutcome, JobListFilters, JobQueue, NewJob } from './job-queue.ts';
+import type { FailOutcome, JobListFilters, JobQueue, JobStatistics, NewJob } from './job-queue.ts';
 import { jobListSpec, jobSelect, rowToJob } from './job-rows.ts';
-import type { Job, JobError, JobProgress, JsonValue } from './job-types.ts';
+import type { Job, JobError, JobProgress, JobStatus, JsonValue } from './job-types.ts';
 
 const active = `status IN ('QUEUED', 'RUNNING')`;
 
@@ -208,6 +208,35 @@ export class DuckDbJobQueue implements JobQueue {
 
   list(request: ListRequest<JobListFilters>): Promise<Page<Job>> {
     return listPage(this.db, jobListSpec, request, rowToJob);
+  }
+
+  async statistics(durationBounds: readonly number[]): Promise<JobStatistics[]> {
+    const params: Record<string, number> = {};
+    const atMost = durationBounds.map((bound, i) => {
+      params[`b${i}`] = bound;
+      return `count(*) FILTER (WHERE seconds <= $b${i}::DOUBLE)`;
+    });
+    const rows = await this.db.all(
+      `WITH timed AS (
+         SELECT kind, status,
+           CASE WHEN started_at IS NOT NULL AND finished_at IS NOT NULL
+             THEN date_diff('microsecond', started_at, finished_at) / 1e6 END AS seconds
+         FROM jobs)
+       SELECT kind, status, count(*) AS n, count(seconds) AS timed, coalesce(sum(seconds), 0) AS total,
+         [${atMost.length > 0 ? atMost.join(', ') : ''}]::BIGINT[] AS at_most
+       FROM timed GROUP BY kind, status ORDER BY kind, status`,
+      params,
+    );
+    return rows.map((row) => ({
+      kind: String(row['kind']),
+      status: row['status'] as JobStatus,
+      count: Number(row['n']),
+      durations: {
+        count: Number(row['timed']),
+        sumSeconds: Number(row['total']),
+        atMost: (row['at_most'] as unknown[]).map(Number),
+      },
+    }));
   }
 
   /** Applies `set` to a RUNNING job and returns it. */

@@ -19,6 +19,24 @@ export type JobListFilters = {
   readonly status?: JobStatus | undefined;
 };
 
+/** The stored jobs of one kind in one status, as {@link JobQueue.statistics} counts them. */
+export interface JobStatistics {
+  readonly kind: string;
+  readonly status: JobStatus;
+  /** Jobs of this kind in this status. */
+  readonly count: number;
+  /**
+   * Of these, the jobs that ran and ended (a start and an end time): each one's time from its last
+   * run's start to its end, in seconds.
+   */
+  readonly durations: {
+    readonly count: number;
+    readonly sumSeconds: number;
+    /** For each bound asked for, how many lasted at most that many seconds (cumulative counts). */
+    readonly atMost: readonly number[];
+  };
+}
+
 /** What to do with a job whose run ended in an error. */
 export type FailOutcome =
   /** Runs again, not before `runAfter` (the backoff); the error is kept on the job. */
@@ -83,4 +101,9 @@ export interface JobQueue {
   get(id: string): Promise<Job | undefined>;
   /** A page of jobs, newest first. */
   list(request: ListRequest<JobListFilters>): Promise<Page<Job>>;
+  /**
+   * Every kind and status that has jobs, with their count and the distribution of their durations
+   * over `durationBounds` (seconds, ascending): one aggregate over the stored jobs.
+   */
+  statistics(durationBounds: readonly number[]): Promise<JobStatistics[]>;
 }

@@ -4,7 +4,7 @@ import type { EngineContext } from '../context.ts';
 import { EngineError, notFound } from '../errors.ts';
 import type { ListRequest, Page } from '../store/list-query.ts';
 import { abortRun, executeJob } from './job-execution.ts';
-import type { JobListFilters } from './job-queue.ts';
+import type { JobListFilters, JobStatistics } from './job-queue.ts';
 import { type JobRequest, prepareJob } from './job-request.ts';
 import { type JobRunner, type JobRunnerOptions, PollingJobRunner } from './job-runner.ts';
 import { type Job, type JobKind, type JobProgress, jobStatuses } from './job-types.ts';
@@ -91,6 +91,39 @@ export class JobService implements ActorAware<JobService> {
       );
     }
     return this.#core.env.queue.list(request);
+  }
+
+  /**
+   * The stored jobs counted by kind and status (only the pairs that have jobs), each with the
+   * distribution of its durations (the jobs that ran and ended, from their last run's start to
+   * their end) over `durationBuckets`: upper bounds in seconds, ascending. One aggregate query,
+   * cheap enough for every scrape of `/metrics`.
+   *
+   * @throws EngineError VALIDATION_ERROR when a bound is not a finite positive number, the bounds
+   *   are not strictly ascending, or there are more than 50 of them.
+   */
+  statistics(options: { readonly durationBuckets?: readonly number[] } = {}): Promise<JobStatistics[]> {
+    const bounds = options.durationBuckets ?? [];
+    const valid =
+      Array.isArray(bounds) &&
+      bounds.length <= 50 &&
+      bounds.every(
+        (bound, i) =>
+          typeof bound === 'number' &&
+          Number.isFinite(bound) &&
+          bound > 0 &&
+          (i === 0 || bound > (bounds[i - 1] ?? 0)),
+      );
+    if (!valid) {
+      return Promise.reject(
+        new EngineError(
+          'VALIDATION_ERROR',
+          'durationBuckets must be at most 50 finite positive numbers of seconds in ascending order',
+          { field: 'durationBuckets' },
+        ),
+      );
+    }
+    return this.#core.env.queue.statistics(bounds);
   }
 
   /**

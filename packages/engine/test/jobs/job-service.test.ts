@@ -38,6 +38,7 @@ describe('engine.jobs.submit', () => {
       ['cleanup', 'analyses.write'],
       ['calculate_costs', 'analyses.write'],
       ['refresh_heatmaps', 'analyses.write'],
+      ['deliver_webhooks', 'webhooks.manage'],
     ]);
   });
 
@@ -81,6 +82,7 @@ describe('engine.jobs.submit', () => {
         'cleanup',
         'calculate_costs',
         'refresh_heatmaps',
+        'deliver_webhooks',
       ],
     });
     expect((await engine.jobs.list()).count).toBe(0);

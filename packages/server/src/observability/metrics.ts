@@ -1,40 +1,89 @@
+import type { WorkerPoolStats } from '@incident-insights/engine';
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AppEnv } from '../env.ts';
+import { JobMetrics, type JobSource } from './job-metrics.ts';
+import { processMetrics } from './process-metrics.ts';
 
-/** Upper bounds (seconds) of the latency histogram's buckets. */
-const buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
+/** Upper bounds (seconds) of the latency histogram's buckets (prom-client's defaults). */
+const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-interface Series {
-  count: number;
-  sum: number;
-  bucketCounts: number[];
+/** What the metrics read from the engine at each scrape (an `Engine` has both). */
+interface MetricsSource {
+  workerStats(): WorkerPoolStats;
+  readonly jobs: JobSource;
 }
 
+/** The worker pool's gauges: metric name, help text and the statistic it shows. */
+const poolGauges: readonly [name: string, help: string, stat: keyof WorkerPoolStats][] = [
+  ['insights_worker_pool_threads', 'Worker threads alive in the kernel pool.', 'threads'],
+  ['insights_worker_pool_queue_size', 'Kernel tasks waiting for a free worker thread.', 'queueSize'],
+  [
+    'insights_worker_pool_utilization',
+    'Share of the kernel pool capacity spent running tasks since it started, 0 to 1.',
+    'utilization',
+  ],
+  [
+    'insights_worker_pool_completed',
+    'Kernel tasks finished (successfully or not) since the pool started.',
+    'completed',
+  ],
+];
+
 /**
- * HTTP metrics in the Prometheus text exposition format (version 0.0.4): a request counter by
- * method, route pattern and status, and a latency histogram by method and route. Routes are the
- * registered patterns (`/api/incidents/:id/`), so label cardinality stays bounded.
+ * The server's Prometheus metrics (prom-client), in the text exposition format 0.0.4:
+ *
+ * - `http_requests_total{method, route, status}` and `http_request_duration_seconds{method, route}`
+ *   (a histogram), by registered route pattern (`/api/incidents/:id/`), so label cardinality
+ *   stays bounded; a request no route matched counts under `unmatched`;
+ * - the worker pool's gauges (`insights_worker_pool_*`) and the jobs' metrics (`insights_jobs_*`,
+ *   `insights_job_duration_seconds`), read from the engine at each scrape;
+ * - the process's metrics (CPU, memory, event-loop lag, garbage collection, handles: see
+ *   {@link processMetrics}).
+ *
+ * Each app has a registry of its own (never prom-client's global one), so several apps in one
+ * process count apart.
  */
-export class HttpMetrics {
-  private readonly requests = new Map<string, number>();
-  private readonly latency = new Map<string, Series>();
+export class ServerMetrics {
+  readonly #registry = new Registry();
+  readonly #requests: Counter<'method' | 'route' | 'status'>;
+  readonly #latency: Histogram<'method' | 'route'>;
+  readonly #jobs: JobMetrics;
+
+  constructor(engine: MetricsSource) {
+    const registers = [this.#registry];
+    this.#requests = new Counter({
+      name: 'http_requests_total',
+      help: 'HTTP requests by method, route and status.',
+      labelNames: ['method', 'route', 'status'],
+      registers,
+    });
+    this.#latency = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request latency in seconds.',
+      labelNames: ['method', 'route'],
+      buckets: latencyBuckets,
+      registers,
+    });
+    for (const [name, help, stat] of poolGauges) {
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(engine.workerStats()[stat]);
+        },
+      });
+    }
+    this.#jobs = new JobMetrics(engine.jobs, this.#registry);
+    processMetrics();
+  }
 
   /** Records one finished request. */
   observe(method: string, route: string, status: number, seconds: number): void {
-    const requestKey = labels({ method, route, status: String(status) });
-    this.requests.set(requestKey, (this.requests.get(requestKey) ?? 0) + 1);
-    const latencyKey = labels({ method, route });
-    let series = this.latency.get(latencyKey);
-    if (!series) {
-      series = { count: 0, sum: 0, bucketCounts: buckets.map(() => 0) };
-      this.latency.set(latencyKey, series);
-    }
-    series.count += 1;
-    series.sum += seconds;
-    buckets.forEach((bound, i) => {
-      if (seconds <= bound) series.bucketCounts[i] = (series.bucketCounts[i] ?? 0) + 1;
-    });
+    this.#requests.inc({ method, route, status: String(status) });
+    this.#latency.observe({ method, route }, seconds);
   }
 
   /** Middleware that times every request and records it under its matched route pattern. */
@@ -48,41 +97,14 @@ export class HttpMetrics {
     };
   }
 
-  /**
-   * The exposition text. `gauges` adds one gauge per entry (e.g. the worker pool's queue depth
-   * and utilisation), named `insights_<key>` in snake case.
-   */
-  render(gauges: Readonly<Record<string, number>> = {}): string {
-    const out: string[] = [
-      '# HELP http_requests_total HTTP requests by method, route and status.',
-      '# TYPE http_requests_total counter',
-    ];
-    for (const [key, n] of this.requests) out.push(`http_requests_total{${key}} ${n}`);
-    out.push(
-      '# HELP http_request_duration_seconds HTTP request latency in seconds.',
-      '# TYPE http_request_duration_seconds histogram',
-    );
-    for (const [key, series] of this.latency) {
-      buckets.forEach((bound, i) => {
-        out.push(`http_request_duration_seconds_bucket{${key},le="${bound}"} ${series.bucketCounts[i] ?? 0}`);
-      });
-      out.push(`http_request_duration_seconds_bucket{${key},le="+Inf"} ${series.count}`);
-      out.push(`http_request_duration_seconds_sum{${key}} ${series.sum}`);
-      out.push(`http_request_duration_seconds_count{${key}} ${series.count}`);
-    }
-    for (const [name, value] of Object.entries(gauges)) {
-      const metric = `insights_${name
-        .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-        .replace(/\W/g, '_')
-        .toLowerCase()}`;
-      out.push(`# TYPE ${metric} gauge`, `${metric} ${value}`);
-    }
-    return `${out.join('\n')}\n`;
+  /** The `Content-Type` of {@link render}'s text. */
+  get contentType(): string {
+    return this.#registry.contentType;
   }
-}
 
-function labels(values: Readonly<Record<string, string>>): string {
-  return Object.entries(values)
-    .map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`)
-    .join(',');
+  /** The exposition text: this app's metrics, then the process's. */
+  async render(): Promise<string> {
+    await this.#jobs.refresh();
+    return Registry.merge([this.#registry, processMetrics()]).metrics();
+  }
 }

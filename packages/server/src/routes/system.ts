@@ -1,17 +1,16 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Engine } from '@incident-insights/engine';
-import type { HttpMetrics } from '../observability/metrics.ts';
-import { docsPage } from '../openapi/docs-page.ts';
+import type { ServerMetrics } from '../observability/metrics.ts';
 import { jsonContent } from '../openapi/schemas.ts';
 import { createRouter } from '../router.ts';
 
 const Health = z.object({ status: z.string() }).openapi('Health');
 
 /**
- * Liveness, readiness, metrics and the API reference page. `/healthz` answers while the process
+ * Liveness, readiness and metrics. `/healthz` answers while the process
  * runs; `/readyz` also checks the store and answers 503 while shutting down.
  */
-export function systemRoutes(engine: Engine, metrics: HttpMetrics, isDraining: () => boolean) {
+export function systemRoutes(engine: Engine, metrics: ServerMetrics, isDraining: () => boolean) {
   const app = createRouter();
   app.openapi(
     createRoute({
@@ -55,16 +54,7 @@ export function systemRoutes(engine: Engine, metrics: HttpMetrics, isDraining: (
       summary: 'Prometheus metrics (text exposition format)',
       responses: { 200: { description: 'Metrics', content: { 'text/plain': { schema: z.string() } } } },
     }),
-    (c) => {
-      const gauges: Record<string, number> = {};
-      for (const [key, value] of Object.entries(engine.workerStats())) {
-        if (typeof value === 'number' && Number.isFinite(value)) gauges[`worker_pool_${key}`] = value;
-      }
-      return c.text(metrics.render(gauges), 200, {
-        'Content-Type': 'text/plain; version=0.0.4; charset=utf-8',
-      });
-    },
+    async (c) => c.text(await metrics.render(), 200, { 'Content-Type': metrics.contentType }),
   );
-  app.get('/api/docs/', (c) => c.html(docsPage));
   return app;
 }
