@@ -8,9 +8,9 @@ import { OidcVerifier } from './auth/oidc.ts';
 import type { AppEnv } from './env.ts';
 import { ApiError, onError } from './errors.ts';
 import { createLogger } from './observability/logger.ts';
-import { HttpMetrics } from './observability/metrics.ts';
+import { ServerMetrics } from './observability/metrics.ts';
 import { requestLog } from './observability/request-log.ts';
-import { securitySchemes } from './openapi/schemas.ts';
+import { serveApiDocumentation } from './openapi/api-documentation.ts';
 import type { AppOptions } from './options.ts';
 import { rateLimit } from './rate-limit/rate-limit.ts';
 import { anomalyDetectionRoutes } from './routes/anomaly-detections.ts';
@@ -31,6 +31,7 @@ import { predictiveInsightRoutes } from './routes/predictive-insights.ts';
 import { predictiveModelRoutes } from './routes/predictive-models.ts';
 import { recurrenceAnalysisRoutes } from './routes/recurrence-analyses.ts';
 import { systemRoutes } from './routes/system.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 import { allowedMethods, isPublicPath, routingPath, staticRouteMethods } from './routing.ts';
 
 /**
@@ -41,7 +42,7 @@ import { allowedMethods, isPublicPath, routingPath, staticRouteMethods } from '.
 export function createApp(engine: Engine, options: AppOptions = {}): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ getPath: routingPath });
   const logger = options.logger === false ? pino({ enabled: false }) : (options.logger ?? createLogger());
-  const metrics = new HttpMetrics();
+  const metrics = new ServerMetrics(engine);
   const oidc = options.oidc?.length ? new OidcVerifier(options.oidc) : undefined;
   const auth = authenticate(engine, oidc, options.localCredential);
   const limiter = options.rateLimit === false ? undefined : rateLimit(options.rateLimit);
@@ -118,25 +119,7 @@ export function createApp(engine: Engine, options: AppOptions = {}): OpenAPIHono
     );
   });
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'tokenAuth', securitySchemes.tokenAuth);
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', securitySchemes.bearerAuth);
-  app.openAPIRegistry.registerComponent('securitySchemes', 'sessionAuth', securitySchemes.sessionAuth);
-  app.doc31('/api/openapi.json', (c) => ({
-    openapi: '3.1.0',
-    info: {
-      title: 'Incident Insights API',
-      version: '0.1.0',
-      description:
-        'Analytics and predictive insights for incident management. Authenticate with an API token ' +
-        '(`Authorization: Token <key>`), an OpenID Connect bearer token, or a session cookie. ' +
-        'Input is strict: an unknown body field or query parameter is a 400 naming it, and so is a ' +
-        'query parameter given more than once (filters that take several values take them ' +
-        'comma-separated: `severity=HIGH,CRITICAL`). Error bodies are `{error, details, code}`, ' +
-        '`details` an object or null.',
-    },
-    servers: [{ url: new URL(c.req.url).origin }],
-    security: [{ tokenAuth: [] }, { bearerAuth: [] }, { sessionAuth: [] }],
-  }));
+  serveApiDocumentation(app);
 
   // Resources: one sub-app each (see packages/server/README.md). Add your line below.
   app.route('/', homeRoutes());
@@ -159,6 +142,7 @@ export function createApp(engine: Engine, options: AppOptions = {}): OpenAPIHono
   app.route('/api/analytics', costModelRoutes());
   app.route('/api/analytics', heatmapDataRoutes());
   app.route('/api/analytics', dashboardRoutes());
+  app.route('/api/analytics', webhookRoutes());
   app.route('/api', jobRoutes());
 
   checkTrailingSlashes(app);

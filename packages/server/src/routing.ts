@@ -1,5 +1,6 @@
 import { TrieRouter } from 'hono/router/trie-router';
 import { getPath } from 'hono/utils/url';
+import { docsAssetPaths } from './openapi/docs-page.ts';
 
 const publicPaths = new Set([
   '/',
@@ -8,6 +9,7 @@ const publicPaths = new Set([
   '/api/openapi.json',
   '/api/docs/',
   '/api/auth/login/',
+  ...docsAssetPaths,
 ]);
 
 /**
@@ -22,7 +24,10 @@ export function routingPath(request: Request): string {
   return last.includes('.') ? path : `${path}/`;
 }
 
-/** Paths served without authentication: the home page, health, readiness, the OpenAPI document and page, login. */
+/**
+ * Paths served without authentication: the home page, health, readiness, the OpenAPI document, the
+ * reference page and its assets, login.
+ */
 export function isPublicPath(path: string): boolean {
   return publicPaths.has(path);
 }

@@ -1,7 +1,15 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+/** Where the reference page and its assets are served. */
+const docsBase = '/api/docs/';
+
 /**
- * A self-contained API reference page (no external scripts, fonts or styles: it must work
- * offline). It loads `/api/openapi.json`, lists every operation with its parameters, request body
- * and responses, and offers a form to send a request with a token.
+ * The API reference page: Swagger UI (swagger-ui-dist, served from this server, nothing from
+ * elsewhere) over `/api/openapi.json`, with its operations, models, "Try it out" and the
+ * Authorize dialog for the token. The script is a file of its own so that the page's
+ * Content-Security-Policy can allow scripts from this origin only.
  */
 export const docsPage = `<!doctype html>
 <html lang="en">
@@ -9,116 +17,91 @@ export const docsPage = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Incident Insights API reference</title>
-<style>
-  body { font: 15px/1.45 system-ui, sans-serif; margin: 0; color: #1d2330; background: #f6f7f9; }
-  header { background: #1d2330; color: #fff; padding: 12px 24px; display: flex; gap: 16px; align-items: center; }
-  header h1 { font-size: 18px; margin: 0; flex: 1; }
-  header input { width: 360px; padding: 6px; border-radius: 4px; border: 0; }
-  main { max-width: 1100px; margin: 0 auto; padding: 16px 24px; }
-  details { background: #fff; border: 1px solid #dde1e7; border-radius: 6px; margin: 8px 0; }
-  summary { padding: 8px 12px; cursor: pointer; display: flex; gap: 12px; align-items: baseline; }
-  .m { font: 600 12px monospace; text-transform: uppercase; width: 56px; text-align: center; border-radius: 3px; padding: 2px 0; color: #fff; }
-  .get { background: #2f7de1; } .post { background: #2e9e5b; } .patch, .put { background: #c98a12; } .delete { background: #c43d3d; }
-  .p { font-family: monospace; } .s { color: #5b6472; }
-  .body { padding: 4px 16px 16px; border-top: 1px solid #eef0f3; }
-  table { border-collapse: collapse; width: 100%; font-size: 13px; } td, th { text-align: left; padding: 4px 6px; border-bottom: 1px solid #eef0f3; vertical-align: top; }
-  pre { background: #f1f3f6; padding: 8px; overflow: auto; max-height: 320px; font-size: 12px; }
-  textarea { width: 100%; min-height: 90px; font: 12px monospace; } button { padding: 5px 14px; }
-  .param { width: 220px; }
-</style>
+<link rel="icon" type="image/png" href="${docsBase}favicon-32x32.png">
+<link rel="stylesheet" href="${docsBase}swagger-ui.css">
 </head>
 <body>
-<header><h1>Incident Insights API</h1>
-<label>Token <input id="token" placeholder="API token (sent as Authorization: Token ...)"></label></header>
-<main id="root">Loading the OpenAPI document…</main>
-<script>
-const root = document.getElementById('root');
-const tokenInput = document.getElementById('token');
-tokenInput.value = sessionStorage.getItem('insights-token') || '';
-tokenInput.addEventListener('change', () => sessionStorage.setItem('insights-token', tokenInput.value));
-function el(tag, attrs, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
-  for (const c of children) e.append(c instanceof Node ? c : document.createTextNode(String(c ?? '')));
-  return e;
-}
-function resolve(doc, schema) {
-  if (schema && schema.$ref) return resolve(doc, schema.$ref.split('/').slice(1).reduce((o, k) => o[k], doc));
-  return schema;
-}
-function example(doc, schema, depth = 0) {
-  schema = resolve(doc, schema) || {};
-  if (schema.example !== undefined) return schema.example;
-  if (depth > 4) return null;
-  if (schema.enum) return schema.enum[0];
-  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
-  if (type === 'object' || schema.properties) {
-    const out = {};
-    for (const [k, v] of Object.entries(schema.properties || {})) out[k] = example(doc, v, depth + 1);
-    return out;
-  }
-  if (type === 'array') return [example(doc, schema.items, depth + 1)];
-  if (type === 'integer' || type === 'number') return 0;
-  if (type === 'boolean') return false;
-  if (schema.anyOf || schema.oneOf) return example(doc, (schema.anyOf || schema.oneOf)[0], depth + 1);
-  return type === 'string' ? (schema.format === 'date-time' ? new Date().toISOString() : 'string') : null;
-}
-function operation(doc, path, method, op) {
-  const params = op.parameters || [];
-  const inputs = {};
-  const rows = params.map((p) => {
-    const input = el('input', { class: 'param', placeholder: p.schema && p.schema.type || '' });
-    inputs[p.in + ':' + p.name] = input;
-    return el('tr', {}, el('td', {}, el('code', {}, p.name), p.required ? ' *' : ''), el('td', {}, p.in),
-      el('td', {}, (p.schema && (p.schema.description || p.description)) || p.description || ''), el('td', {}, input));
-  });
-  const json = op.requestBody && op.requestBody.content && op.requestBody.content['application/json'];
-  const body = json ? el('textarea', {}, JSON.stringify(example(doc, json.schema), null, 2)) : null;
-  const out = el('pre', {}, '');
-  const send = el('button', {}, 'Send');
-  send.addEventListener('click', async () => {
-    let url = path;
-    const query = new URLSearchParams();
-    for (const p of params) {
-      const v = inputs[p.in + ':' + p.name].value;
-      if (!v) continue;
-      if (p.in === 'path') url = url.replace('{' + p.name + '}', encodeURIComponent(v));
-      else if (p.in === 'query') query.set(p.name, v);
-    }
-    const headers = {};
-    if (tokenInput.value) headers.Authorization = 'Token ' + tokenInput.value;
-    if (body) headers['Content-Type'] = 'application/json';
-    out.textContent = '…';
-    const res = await fetch(url + (query.size ? '?' + query : ''), { method: method.toUpperCase(), headers, body: body ? body.value : undefined });
-    const text = await res.text();
-    let shown = text;
-    try { shown = JSON.stringify(JSON.parse(text), null, 2); } catch {}
-    out.textContent = res.status + ' ' + res.statusText + '\\n\\n' + shown;
-  });
-  const responses = Object.entries(op.responses || {}).map(([status, r]) => el('tr', {}, el('td', {}, status), el('td', {}, r.description || '')));
-  return el('details', {},
-    el('summary', {}, el('span', { class: 'm ' + method }, method), el('span', { class: 'p' }, path), el('span', { class: 's' }, op.summary || '')),
-    el('div', { class: 'body' },
-      op.description ? el('p', {}, op.description) : '',
-      rows.length ? el('table', {}, el('tr', {}, el('th', {}, 'parameter'), el('th', {}, 'in'), el('th', {}, 'description'), el('th', {}, 'value')), ...rows) : '',
-      json ? el('h4', {}, 'Request body (JSON)') : '', body || '',
-      el('h4', {}, 'Responses'), el('table', {}, ...responses),
-      el('p', {}, send), out));
-}
-fetch('/api/openapi.json').then((r) => r.json()).then((doc) => {
-  root.textContent = '';
-  root.append(el('p', {}, (doc.info && doc.info.description) || ''));
-  const groups = {};
-  for (const [path, item] of Object.entries(doc.paths || {})) {
-    for (const [method, op] of Object.entries(item)) {
-      if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
-      const tag = (op.tags && op.tags[0]) || 'other';
-      (groups[tag] ||= []).push(operation(doc, path, method, op));
-    }
-  }
-  for (const [tag, ops] of Object.entries(groups)) root.append(el('h2', {}, tag), ...ops);
-}).catch((e) => { root.textContent = 'Could not load /api/openapi.json: ' + e; });
-</script>
+<div id="swagger-ui"></div>
+<script src="${docsBase}swagger-ui-bundle.js"></script>
+<script src="${docsBase}docs-init.js"></script>
 </body>
 </html>
 `;
+
+/**
+ * Starts Swagger UI on the page. The online validator is off (it would send the document
+ * elsewhere). A key typed alone in the Authorize dialog's `tokenAuth` box is sent as
+ * `Authorization: Token <key>`; one typed with its scheme (`Token ...`, `Bearer ...`) as it is.
+ */
+const initScript = `window.ui = SwaggerUIBundle({
+  url: '/api/openapi.json',
+  dom_id: '#swagger-ui',
+  deepLinking: true,
+  validatorUrl: null,
+  displayOperationId: true,
+  presets: [SwaggerUIBundle.presets.apis],
+  layout: 'BaseLayout',
+  requestInterceptor: function (request) {
+    var value = request.headers && request.headers.Authorization;
+    if (value && !/^(Token|Bearer|Basic)\\s/i.test(value)) request.headers.Authorization = 'Token ' + value;
+    return request;
+  },
+});
+`;
+
+/**
+ * The page's Content-Security-Policy: everything from this origin only. `data:` images are the
+ * icons inlined in Swagger UI's stylesheet, not fetched from anywhere.
+ */
+export const docsContentSecurityPolicy = [
+  "default-src 'self'",
+  "img-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** A file of the page: its content type and where its bytes come from. */
+interface DocsAsset {
+  readonly contentType: string;
+  readonly load: () => Promise<string | Uint8Array<ArrayBuffer>>;
+}
+
+const require = createRequire(import.meta.url);
+const swaggerUiDir = dirname(require.resolve('swagger-ui-dist/package.json'));
+const fromSwaggerUi = (file: string) => async () => new Uint8Array(await readFile(join(swaggerUiDir, file)));
+
+const assets: Readonly<Record<string, DocsAsset>> = {
+  'swagger-ui.css': { contentType: 'text/css; charset=utf-8', load: fromSwaggerUi('swagger-ui.css') },
+  'swagger-ui-bundle.js': {
+    contentType: 'text/javascript; charset=utf-8',
+    load: fromSwaggerUi('swagger-ui-bundle.js'),
+  },
+  'favicon-32x32.png': { contentType: 'image/png', load: fromSwaggerUi('favicon-32x32.png') },
+  'docs-init.js': { contentType: 'text/javascript; charset=utf-8', load: async () => initScript },
+};
+
+/** The paths of the page's assets (each under `/api/docs/`), served without authentication. */
+export const docsAssetPaths: readonly string[] = Object.keys(assets).map((name) => docsBase + name);
+
+const loaded = new Map<string, Promise<string | Uint8Array<ArrayBuffer>>>();
+
+/**
+ * The content type and bytes of the asset at `path` (one of {@link docsAssetPaths}), read once
+ * from the installed swagger-ui-dist and then kept in memory.
+ */
+export async function docsAsset(
+  path: string,
+): Promise<{ contentType: string; body: string | Uint8Array<ArrayBuffer> } | undefined> {
+  const name = path.slice(docsBase.length);
+  const asset = path.startsWith(docsBase) && Object.hasOwn(assets, name) ? assets[name] : undefined;
+  if (!asset) return undefined;
+  let body = loaded.get(name);
+  if (!body) {
+    body = asset.load();
+    loaded.set(name, body);
+    body.catch(() => loaded.delete(name));
+  }
+  return { contentType: asset.contentType, body: await body };
+}

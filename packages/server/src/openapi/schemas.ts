@@ -17,7 +17,8 @@ const ErrorSchema = z
   })
   .openapi('Error');
 
-const errorDescriptions: Readonly<Record<number, string>> = {
+/** What each error status means, as the document describes it. */
+export const errorDescriptions: Readonly<Record<number, string>> = {
   400:
     'Invalid request: the message names the bad parameter or field. Unknown body fields and query ' +
     'parameters are refused by name, as is a query parameter given more than once.',
