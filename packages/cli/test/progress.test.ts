@@ -64,6 +64,32 @@ describe('progress on stderr', () => {
     expect(text()).toContain('37% 3/8 MTTA');
   });
 
+  it('on a terminal: a wide message kept as it is, a control character escaped, the terminal restored', () => {
+    const { stream, text } = capture(true);
+    const progress = startProgress({ label: 'ingest', json: false, stream });
+    progress.update(at(1, 4, '東京 🔥\u001b[2J\r'));
+    progress.stop();
+    progress.stop();
+    // 1/4 of the 30-cell bar, rounded: 8 cells filled (worked by hand).
+    expect(text()).toContain(`ingest ${'█'.repeat(8)}${'░'.repeat(22)} 25% 1/4 東京 🔥\\x1b[2J\\r`);
+    expect(text()).not.toContain('\u001b[2J');
+    expect(text()).not.toContain('\r');
+    // cli-progress hides the cursor and turns line wrapping off while it draws, then turns both
+    // back on and clears its line: nothing is left behind for the command's own output.
+    expect(text().indexOf('\u001b[?25l')).toBeLessThan(text().lastIndexOf('\u001b[?25h'));
+    expect(text().indexOf('\u001b[?7l')).toBeLessThan(text().lastIndexOf('\u001b[?7h'));
+    expect(text().endsWith('\u001b[2K')).toBe(true);
+  });
+
+  it('on a terminal with no total yet: what it does instead of a bar', () => {
+    const { stream, text } = capture(true);
+    const progress = startProgress({ label: 'run-anomaly-detection', json: false, stream });
+    progress.update(at(0, null, 'reading incidents'));
+    progress.stop();
+    expect(text()).toMatch(/run-anomaly-detection: reading incidents \(\d+ s\)/);
+    expect(text()).not.toContain('░');
+  });
+
   it('words a line with no total by what it does and for how long, control characters escaped', () => {
     expect(progressLine('ingest', at(0, null, 'reading a\x1b.csv'), 12_345)).toBe(
       'ingest: reading a\\x1b.csv (12 s)',
