@@ -25,6 +25,7 @@ import { type Engine, openEngine } from '@incident-insights/engine';
 import { internalContext } from '@incident-insights/engine/internal';
 import { loadSyntheticIncidents } from '@incident-insights/engine/synth';
 import type { AnomalyToExplain } from '../packages/engine/src/anomaly/explain/explain-types.ts';
+import { assessImpacts } from '../packages/engine/src/anomaly/explain/impact.ts';
 import { explainRootCauses } from '../packages/engine/src/anomaly/explain/root-cause.ts';
 import { mulberry32 } from '../packages/engine/src/random/mulberry32.ts';
 import { freshCopy, preparedDatabase } from './prepared-database.ts';
@@ -312,18 +313,14 @@ if (perfDir) {
       affectedMetrics: a.affected_metrics,
       metadata: a.metadata ?? {},
     }));
-    const explain = await timed(() =>
-      explainRootCauses(internalContext(engine), anomalies, {
-        from: run.value.historyStart,
-        to: at,
-        start: run.value.timeWindowStart,
-      }),
-    );
+    const range = { from: run.value.historyStart, to: at, start: run.value.timeWindowStart };
+    const explain = await timed(() => explainRootCauses(internalContext(engine), anomalies, range));
+    const impact = await timed(() => assessImpacts(internalContext(engine), anomalies, range));
     console.log(
       `1 M incidents: explanation inside the run (root cause + impact, new anomalies) ${(inRun / 1000).toFixed(2)} s = ${((100 * inRun) / (run.ms - inRun)).toFixed(1)}% on top of the rest of the run`,
     );
     console.log(
-      `1 M incidents: ${runHours} h run ${(run.ms / 1000).toFixed(1)} s (${run.value.anomaliesCreated} anomalies); explainRootCauses on them ${(explain.ms / 1000).toFixed(2)} s (CPU ${(explain.cpuMs / 1000).toFixed(2)} s) = ${((100 * explain.ms) / run.ms).toFixed(1)}% of the run`,
+      `1 M incidents: ${runHours} h run ${(run.ms / 1000).toFixed(1)} s (${run.value.anomaliesCreated} anomalies); explainRootCauses on them ${(explain.ms / 1000).toFixed(2)} s (CPU ${(explain.cpuMs / 1000).toFixed(2)} s) = ${((100 * explain.ms) / run.ms).toFixed(1)}% of the run; assessImpacts ${(impact.ms / 1000).toFixed(2)} s (CPU ${(impact.cpuMs / 1000).toFixed(2)} s)`,
     );
   } finally {
     await engine.close();

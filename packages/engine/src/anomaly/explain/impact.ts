@@ -11,9 +11,7 @@ import {
   type ContractPair,
   readBaseline,
   readContractDowntime,
-  readCosts,
-  readDowntime,
-  readTotals,
+  readRelatedFigures,
 } from './impact-sql.ts';
 import {
   type CostImpact,
@@ -63,9 +61,9 @@ export async function assessImpacts(
   const db = context.db;
   const to = range.to;
   const relation = await toRelation(anomalies);
-  const totals = byIdx(await readTotals(db, relation, to));
-  const downtime = await readDowntime(db, relation, to);
-  const costs = await readCosts(db, relation);
+  const related = await readRelatedFigures(db, relation, to);
+  const totals = byIdx(related.totals);
+  const { downtime, costs } = related;
   const baseline = byIdx(await readBaseline(db, relation, range.from, to));
   const sla = await slaImpacts(context, anomalies, relation, to);
   const settings = await getCostSettings(db);

@@ -257,6 +257,26 @@ describe('the impact of anomalies', () => {
     expect(empty?.evidence).toMatchObject({ incidents: 0, affected_users: 0, downtime_hours: 0 });
   });
 
+  it('counts the baseline up to a window start inside an hour, not to the hour around it', async () => {
+    // Search incidents before the window: 03-06 10:00 (acknowledged after 15 min) and S1 at 03-09
+    // 10:30 (after 20 min). A window from 10:40 has both in its baseline: (15 + 20) / 2 = 17.5 min;
+    // one from 10:20 has only the first (S1 is in the same hour, but after the start): 15 min.
+    const [after, before] = await assessImpacts(
+      internalContext(engine),
+      [10 * 60 + 40, 10 * 60 + 20].map((m, index) =>
+        anomaly({
+          index,
+          windowStart: minutes(at('09T00:00:00'), m).getTime(),
+          windowEnd: at('09T12:00:00').getTime(),
+          affectedServices: ['search'],
+        }),
+      ),
+      range,
+    );
+    expect(after?.evidence['mtta_minutes']).toMatchObject({ baseline: 17.5, baseline_incidents: 2 });
+    expect(before?.evidence['mtta_minutes']).toMatchObject({ baseline: 15, baseline_incidents: 1 });
+  });
+
   it('lists an SLA only when the anomaly lowers it, and a period NEAR its target raises to MEDIUM', async () => {
     // The 60 s outage X1 alone: it spends 60 / 86.4 = 69% of the budget, below the 80% of NEAR.
     const x1 = await internalContext(engine).db.one(
