@@ -28,6 +28,7 @@ import type { AnomalyToExplain } from '../packages/engine/src/anomaly/explain/ex
 import { assessImpacts } from '../packages/engine/src/anomaly/explain/impact.ts';
 import { explainRootCauses } from '../packages/engine/src/anomaly/explain/root-cause.ts';
 import { mulberry32 } from '../packages/engine/src/random/mulberry32.ts';
+import type { Row } from '../packages/engine/src/store/database.ts';
 import { freshCopy, preparedDatabase } from './prepared-database.ts';
 import { timed } from './timer.ts';
 
@@ -222,7 +223,78 @@ function found(plant: Plant, ranked: Ranked): boolean {
   return hit >= 0 && ranked.slice(1).some((r) => same(r, plant.truth[1 - hit]!));
 }
 
+/**
+ * The impact of each planted storm, with its planted incidents as the related ones, against a
+ * computation by hand in this file: the users summed, and per service the union of the incidents'
+ * intervals [created, resolved or `to`) by sorting and merging. Returns [checked, equal].
+ */
+async function checkImpacts(engine: Engine, plants: readonly Plant[], to: Date): Promise<[number, number]> {
+  const db = internalContext(engine).db;
+  const storms: AnomalyToExplain[] = [];
+  const rowsOf: Row[][] = [];
+  for (const plant of plants.filter((p) => p.anomaly.anomalyType === 'STATISTICAL')) {
+    const rows = await db.all(
+      `SELECT id::VARCHAR AS id, service, affected_users, created_at, resolved_at FROM incidents
+       WHERE external_id LIKE 'PLANT-%' AND external_id <> 'PLANT-DEPLOY' AND created_at >= $s AND created_at < $e`,
+      { s: new Date(plant.anomaly.windowStart), e: new Date(plant.anomaly.windowEnd) },
+    );
+    storms.push({
+      ...plant.anomaly,
+      index: storms.length,
+      relatedIncidents: rows.map((r) => String(r['id'])),
+    });
+    rowsOf.push(rows);
+  }
+  const impacts = await assessImpacts(internalContext(engine), storms, {
+    from: new Date(to.getTime() - (days - 1) * dayMs),
+    to,
+    start: new Date(to.getTime() - dayMs),
+  });
+  let equal = 0;
+  impacts.forEach((impact, i) => {
+    const rows = rowsOf[i]!;
+    const users = rows.reduce((sum, r) => sum + Number(r['affected_users'] ?? 0), 0);
+    const hours = new Map<string, number>();
+    for (const service of new Set(rows.map((r) => r['service']).filter((x) => x !== null))) {
+      const spans = rows
+        .filter((r) => r['service'] === service)
+        .map((r) => {
+          const start = (r['created_at'] as Date).getTime();
+          const resolved = r['resolved_at'] as Date | null;
+          return [start, Math.min(resolved ? resolved.getTime() : to.getTime(), to.getTime())] as const;
+        })
+        .filter(([a, b]) => b > a)
+        .sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+      let total = 0;
+      let [open, close] = [Number.NaN, Number.NaN];
+      for (const [a, b] of spans) {
+        if (a <= close) close = Math.max(close, b);
+        else {
+          if (close > open) total += close - open;
+          [open, close] = [a, b];
+        }
+      }
+      if (close > open) total += close - open;
+      hours.set(String(service), total / hourMs);
+    }
+    const figures = impact.evidence as {
+      affected_users: number;
+      downtime_by_service: { service: string; hours: number }[];
+    };
+    const downtimeEqual =
+      figures.downtime_by_service.length === hours.size &&
+      figures.downtime_by_service.every((d) => Math.abs(d.hours - (hours.get(d.service) ?? -1)) < 1e-3);
+    equal += Number(figures.affected_users === users && downtimeEqual);
+    impactTotals.users += users;
+    impactTotals.hours += [...hours.values()].reduce((a, b) => a + b, 0);
+  });
+  return [impacts.length, equal];
+}
+
 const tally = new Map<Kind, { n: number; ok: number }>();
+let impactChecks: [number, number] = [0, 0];
+/** What the checked impacts add up to (so that an equality of zeros would show). */
+const impactTotals = { users: 0, hours: 0 };
 let deploys = 0;
 let deploysNamed = 0;
 const samples: string[] = [];
@@ -244,6 +316,8 @@ for (let seed = 1; seed <= seeds; seed++) {
       plants.map((p) => p.anomaly),
       { from, to: end, start: new Date(end.getTime() - dayMs) },
     );
+    const [checked, equal] = await checkImpacts(engine, plants, end);
+    impactChecks = [impactChecks[0] + checked, impactChecks[1] + equal];
     plants.forEach((plant, i) => {
       const evidence = causes[i]!.evidence as {
         dimensions_ranked: Ranked;
@@ -280,6 +354,9 @@ console.log(
   `planted slice top-ranked: ${plantedOk}/${planted} = ${((100 * plantedOk) / planted).toFixed(1)}%`,
 );
 console.log(`deploy named: ${deploysNamed}/${deploys}`);
+console.log(
+  `impact of the planted storms (users, downtime per service) equal to the computation by hand: ${impactChecks[1]}/${impactChecks[0]} (${impactTotals.users} users, ${impactTotals.hours.toFixed(1)} h of downtime in all)`,
+);
 const spread = tally.get('spread storm');
 if (spread) console.log(`no-single-cause storms said to have no single slice: ${spread.ok}/${spread.n}`);
 for (const line of samples) console.log(`  ${line}`);
