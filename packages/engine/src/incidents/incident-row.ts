@@ -125,6 +125,7 @@ export type IncidentListFilters = {
 
 export const incidentListSpec: ListSpec = {
   from: 'incidents',
+  singleTable: true,
   select: incidentSelect,
   filters: {
     category: { column: 'category', op: 'in' },

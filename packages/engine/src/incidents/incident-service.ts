@@ -12,6 +12,7 @@ import {
   type ValidIncident,
 } from '../schema/incident.ts';
 import type { SqlParams } from '../store/database.ts';
+import { cachedAnswer, listCacheKey, listRequestKey } from '../store/list-cache.ts';
 import { type ListRequest, listPage, type Page } from '../store/list-query.ts';
 import {
   type IncidentListFilters,
@@ -64,7 +65,8 @@ export class IncidentService {
    * 8601 text). Search looks in title and description. Ordering: created_at, resolved_at, severity
    * (by rank), priority, status, service, team, title; default newest first.
    *
-   * The page's predictions are read in one query for its ids.
+   * The page's predictions are read in one query for its ids. A repeat of the same request with no
+   * write in between is answered from memory.
    *
    * @throws EngineError VALIDATION_ERROR for an unknown filter, ordering or bad page; NOT_FOUND for
    *   a page past the end.
@@ -74,18 +76,26 @@ export class IncidentService {
     for (const key of ['created_after', 'created_before']) {
       if (filters[key] !== undefined) filters[key] = toDate(filters[key], key);
     }
-    const page = await listPage(this.context.db, incidentListSpec, { ...request, filters }, toIncident);
-    return { ...page, results: await withPredictions(this.predictionReader(), page.results) };
+    const listed = { ...request, filters };
+    // The whole page, predictions included, is remembered until the next write (store/list-cache.ts).
+    return cachedAnswer(this.context.db, listRequestKey('incidents', listed), async () => {
+      const page = await listPage(this.context.db, incidentListSpec, listed, toIncident);
+      return { ...page, results: await withPredictions(this.predictionReader(), page.results) };
+    });
   }
 
   /**
-   * The incident with this id, with its stored predictions.
+   * The incident with this id, with its stored predictions; a repeat with no write in between is
+   * answered from memory.
    *
    * @throws EngineError NOT_FOUND.
    */
   async get(id: string): Promise<IncidentRecord> {
-    const [record] = await withPredictions(this.predictionReader(), [await this.stored(id)]);
-    return record as IncidentRecord;
+    // Remembered until the next write, like list pages (store/list-cache.ts).
+    return cachedAnswer(this.context.db, listCacheKey('incident', { id: String(id) }), async () => {
+      const [record] = await withPredictions(this.predictionReader(), [await this.stored(id)]);
+      return record as IncidentRecord;
+    });
   }
 
   /** The stored fields of the incident with this id (no predictions). @throws EngineError NOT_FOUND. */

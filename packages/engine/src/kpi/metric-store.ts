@@ -1,6 +1,7 @@
 import { notFound } from '../errors.ts';
 import type { AggregationType, MetricType } from '../schema/enums.ts';
 import type { Database, Row, Transaction } from '../store/database.ts';
+import { cachedAnswer, listRequestKey } from '../store/list-cache.ts';
 import { type ListRequest, type ListSpec, listPage, type Page } from '../store/list-query.ts';
 import type { MetricDefinition } from './metric-schema.ts';
 import { formatDecimal, metricTypeInfo } from './metric-types.ts';
@@ -97,8 +98,11 @@ export async function activeMetrics(db: Database): Promise<StoredMetric[]> {
 
 /** A page of metrics as the API shows them. */
 export async function listMetrics(db: Database, request: ListRequest): Promise<Page<KpiMetric>> {
-  const page = await listPage(db, metricListSpec, request, toStoredMetric);
-  return { ...page, results: await toApiMetrics(db, page.results) };
+  // Remembered until the next write (store/list-cache.ts).
+  return cachedAnswer(db, listRequestKey('kpi-metrics', request), async () => {
+    const page = await listPage(db, metricListSpec, request, toStoredMetric);
+    return { ...page, results: await toApiMetrics(db, page.results) };
+  });
 }
 
 /** Adds `measurement_count` and `latest_measurement` and formats decimals as the API shows them. */

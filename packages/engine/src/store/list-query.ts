@@ -1,5 +1,6 @@
 import { EngineError } from '../errors.ts';
 import type { Database, Row, SqlValue } from './database.ts';
+import { cachedAnswer, listCacheKey } from './list-cache.ts';
 
 /** How one filter parameter applies to a column. Values are always bound, never pasted. */
 type FilterOp =
@@ -34,6 +35,12 @@ export interface ListSpec {
   readonly defaultOrdering: string;
   /** A condition every listed row meets (fixed by code). */
   readonly where?: string;
+  /**
+   * `from` is one base table: a page is then read late-materialised, its rows picked by `rowid`
+   * over the narrow filter and order columns first and only those rows read in full (one
+   * statement, so one snapshot). Same rows in the same order; a deep page costs a fraction.
+   */
+  readonly singleTable?: boolean;
 }
 
 /** The filters of a resource with no typed filter set: values by parameter name. */
@@ -155,7 +162,9 @@ function buildOrderBy(spec: ListSpec, ordering: string | undefined): string {
 }
 
 /**
- * Reads one page of a resource with its total count.
+ * Reads one page of a resource with its total count. The count and the page are each remembered
+ * until the next write to the database (see `list-cache.ts`), so paging through one filter counts
+ * once and a repeated page costs no SQL.
  *
  * @throws EngineError VALIDATION_ERROR for a bad filter, ordering or page size;
  *   NOT_FOUND for a page past the end (as Django REST Framework answers), except page 1.
@@ -178,15 +187,21 @@ export async function listPage<T = Row>(
   }
   const { where, params } = buildWhere(spec, request);
   const orderBy = buildOrderBy(spec, request.ordering);
-  const countRow = await db.one<{ n: bigint }>(`SELECT count(*) AS n FROM ${spec.from} ${where}`, params);
-  const count = Number(countRow?.n ?? 0);
+  const countSql = `SELECT count(*) AS n FROM ${spec.from} ${where}`;
+  const count = await cachedAnswer(db, listCacheKey(countSql, params), async () => {
+    const countRow = await db.one<{ n: bigint }>(countSql, params);
+    return Number(countRow?.n ?? 0);
+  });
   if (page > 1 && (page - 1) * pageSize >= count) {
     throw new EngineError('NOT_FOUND', 'Invalid page.', { page, count });
   }
-  const rows = await db.all(
-    `SELECT ${spec.select ?? '*'} FROM ${spec.from} ${where} ${orderBy} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
-    params,
-  );
+  const window = `${orderBy} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`;
+  const select = spec.select ?? '*';
+  const sql = spec.singleTable
+    ? `SELECT ${select} FROM ${spec.from} WHERE rowid IN (SELECT rowid FROM ${spec.from} ${where} ${window}) ${orderBy}`
+    : `SELECT ${select} FROM ${spec.from} ${where} ${window}`;
+  // Counts and pages are remembered until the next write (see list-cache.ts).
+  const rows = await cachedAnswer(db, listCacheKey(sql, params), () => db.all(sql, params));
   return { count, page, pageSize, results: rows.map(map) };
 }
 
