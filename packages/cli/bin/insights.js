@@ -1,18 +1,20 @@
 #!/usr/bin/env node
-// The `insights` command. In the repository (the TypeScript sources next to this file and tsx
-// installed, as after `npm ci`) it runs the sources, so it works without a build and never runs a
-// stale one; an installed package, which ships only dist/, runs the build.
-import { existsSync } from 'node:fs';
+// The `insights` command. It runs the build (dist/) when it is there and up to date with the
+// sources (`npm ci` builds it), else, in the repository, the TypeScript sources through tsx, so it
+// never runs a stale build; an installed package, which ships only dist/, runs the build. See
+// entry.js for how freshness is decided.
 import { createRequire, register } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { chooseEntry } from './entry.js';
 
-const source = new URL('../src/main.ts', import.meta.url);
+const cliDir = fileURLToPath(new URL('..', import.meta.url));
 
-if (existsSync(source) && resolves('tsx/esm/api')) {
+if (chooseEntry(cliDir, { canRunSources: resolves('tsx/esm/api') }) === 'source') {
   // Workspace packages resolve to their sources under this condition (see their "exports").
   register('./source-condition.js', import.meta.url);
   const tsx = await import('tsx/esm/api');
   tsx.register();
-  await import(source.href);
+  await import(new URL('../src/main.ts', import.meta.url).href);
 } else {
   await import(new URL('../dist/main.js', import.meta.url).href);
 }

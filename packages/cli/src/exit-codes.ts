@@ -1,4 +1,5 @@
-import { type ErrorCode, type FieldError, isEngineError, type RowError } from '@incident-insights/engine';
+import type { FieldError, RowError } from '@incident-insights/engine';
+import { type ErrorCode, isEngineError } from '@incident-insights/engine/vocabulary';
 import { printable } from './format.ts';
 
 /**

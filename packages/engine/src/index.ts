@@ -124,11 +124,11 @@ export {
   type RecurrenceType,
   recurrenceTypes,
 } from './recurrence/kernels/find-recurrences.ts';
+export { defaultRecurrenceWindowHours } from './recurrence/recurrence-defaults.ts';
 export type { RecurrenceAnalysis } from './recurrence/recurrence-record.ts';
 export {
   type AnalyzeRecurrenceRequest,
   type AnalyzeRecurrenceResult,
-  defaultRecurrenceWindowHours,
   maxRecurrenceWindowHours,
   type ResolveRecurrenceRequest,
 } from './recurrence/recurrence-service.ts';

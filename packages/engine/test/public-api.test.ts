@@ -57,7 +57,7 @@ describe('the engine as the shells see it', () => {
     const manifest = JSON.parse(readFileSync(join(repoRoot, 'packages/engine/package.json'), 'utf8')) as {
       exports: Record<string, Record<string, string>>;
     };
-    expect(Object.keys(manifest.exports).sort()).toEqual(['.', './internal', './synth']);
+    expect(Object.keys(manifest.exports).sort()).toEqual(['.', './internal', './synth', './vocabulary']);
     for (const entry of Object.values(manifest.exports)) {
       const source = entry['@incident-insights/source']!;
       expect(statSync(join(repoRoot, 'packages/engine', source)).isFile()).toBe(true);

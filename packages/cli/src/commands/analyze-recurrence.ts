@@ -1,13 +1,11 @@
+import type { AnalyzeRecurrenceResult, RecurrenceAnalysis } from '@incident-insights/engine';
 import {
-  type AnalyzeRecurrenceResult,
   defaultRecurrenceWindowHours,
   instantOption,
-  type RecurrenceAnalysis,
   windowHoursOption,
-} from '@incident-insights/engine';
+} from '@incident-insights/engine/vocabulary';
 import type { Command } from 'commander';
-import { withBackend } from '../backend/backend.ts';
-import { runJobCommand } from '../backend/jobs.ts';
+import { runJobCommand, withBackend } from '../deferred.ts';
 import { type AsJson, printJson, renderTable } from '../format.ts';
 
 interface Options {

@@ -1,7 +1,6 @@
-import { instantOption, windowHoursOption } from '@incident-insights/engine';
+import { instantOption, windowHoursOption } from '@incident-insights/engine/vocabulary';
 import type { Command } from 'commander';
-import { withBackend } from '../backend/backend.ts';
-import { runJobCommand } from '../backend/jobs.ts';
+import { runJobCommand, withBackend } from '../deferred.ts';
 import { printJson } from '../format.ts';
 
 interface Options {

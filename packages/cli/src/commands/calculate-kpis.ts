@@ -1,7 +1,7 @@
-import { instantOption, type KpiMeasurement, windowHoursOption } from '@incident-insights/engine';
+import type { KpiMeasurement } from '@incident-insights/engine';
+import { instantOption, windowHoursOption } from '@incident-insights/engine/vocabulary';
 import type { Command } from 'commander';
-import { withBackend } from '../backend/backend.ts';
-import { runJobCommand } from '../backend/jobs.ts';
+import { runJobCommand, withBackend } from '../deferred.ts';
 import { type AsJson, printJson, renderTable } from '../format.ts';
 
 interface Options {

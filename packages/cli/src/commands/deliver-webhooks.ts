@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { withBackend } from '../backend/backend.ts';
-import { runJobCommand } from '../backend/jobs.ts';
+import { runJobCommand, withBackend } from '../deferred.ts';
 import { printJson } from '../format.ts';
 
 interface Options {

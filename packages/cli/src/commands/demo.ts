@@ -1,10 +1,7 @@
-import { EngineError } from '@incident-insights/engine';
-import { generateIncidents } from '@incident-insights/engine/synth';
+import { EngineError } from '@incident-insights/engine/vocabulary';
 import type { Command } from 'commander';
-import { withBackend } from '../backend/backend.ts';
 import { configureDemo } from '../backend/demo-setup.ts';
-import { countIncidents, ingestRecords } from '../backend/incident-calls.ts';
-import { databasePath } from '../engine-options.ts';
+import { countIncidents, ingestRecords, withBackend } from '../deferred.ts';
 import { printable, printJson, renderTable } from '../format.ts';
 import { startProgress } from '../progress.ts';
 
@@ -37,6 +34,11 @@ export function registerDemo(program: Command): void {
       const count = integer(options.incidents, '--incidents', 1);
       const seed = integer(options.seed, '--seed', Number.MIN_SAFE_INTEGER);
       const days = integer(options.days, '--days', 1);
+      // Imported here, not at the top: `insights --help` need not load the engine.
+      const [{ generateIncidents }, { databasePath }] = await Promise.all([
+        import('@incident-insights/engine/synth'),
+        import('../engine-options.ts'),
+      ]);
       await withBackend(command, async (backend) => {
         if (options.ifEmpty) {
           const existing = await countIncidents(backend);

@@ -1,15 +1,8 @@
-import {
-  type ColumnMapping,
-  EngineError,
-  type IngestFormat,
-  type IngestReport,
-  ingestFileExtensions,
-  ingestFormats,
-} from '@incident-insights/engine';
+import type { ColumnMapping, IngestFormat, IngestReport } from '@incident-insights/engine';
+import { EngineError, ingestFileExtensions, ingestFormats } from '@incident-insights/engine/vocabulary';
 import type { Command } from 'commander';
-import { withBackend } from '../backend/backend.ts';
-import { coverageOf, ingestFile } from '../backend/incident-calls.ts';
 import { coverageJson, describeCoverage } from '../data-range.ts';
+import { coverageOf, ingestFile, withBackend } from '../deferred.ts';
 import { printJson, renderTable } from '../format.ts';
 import { startProgress } from '../progress.ts';
 

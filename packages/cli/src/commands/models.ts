@@ -1,12 +1,8 @@
-import {
-  EngineError,
-  type ModelPrediction,
-  modelStatuses,
-  modelTypes,
-  type PredictiveModelRecord,
-} from '@incident-insights/engine';
+import type { ModelPrediction, PredictiveModelRecord } from '@incident-insights/engine';
+import { EngineError, modelStatuses, modelTypes } from '@incident-insights/engine/vocabulary';
 import type { Command } from 'commander';
-import { type Backend, withBackend } from '../backend/backend.ts';
+import type { Backend } from '../backend/backend.ts';
+import { withBackend } from '../deferred.ts';
 import { printJson, renderTable } from '../format.ts';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,7 +1,6 @@
-import { EngineError, heatmapTypes, timeGranularities } from '@incident-insights/engine';
+import { EngineError, heatmapTypes, timeGranularities } from '@incident-insights/engine/vocabulary';
 import type { Command } from 'commander';
-import { withBackend } from '../backend/backend.ts';
-import { runJobCommand } from '../backend/jobs.ts';
+import { runJobCommand, withBackend } from '../deferred.ts';
 import { printJson, renderTable } from '../format.ts';
 
 interface Options {

@@ -1,12 +1,7 @@
-import {
-  type AnomalyDetection,
-  type AnomalySummary,
-  instantOption,
-  windowHoursOption,
-} from '@incident-insights/engine';
+import type { AnomalyDetection, AnomalySummary } from '@incident-insights/engine';
+import { instantOption, windowHoursOption } from '@incident-insights/engine/vocabulary';
 import type { Command } from 'commander';
-import { withBackend } from '../backend/backend.ts';
-import { runJobCommand } from '../backend/jobs.ts';
+import { runJobCommand, withBackend } from '../deferred.ts';
 import { type AsJson, printJson, renderTable } from '../format.ts';
 
 interface Options {

@@ -1,18 +1,9 @@
 import { readFileSync } from 'node:fs';
-import {
-  type Engine,
-  EngineError,
-  isEngineError,
-  type Job,
-  type JsonValue,
-  type ScheduleConfig,
-  windowHoursOption,
-} from '@incident-insights/engine';
-import { type OidcIssuer, serve } from '@incident-insights/server';
+import type { Engine, Job, JsonValue, ScheduleConfig } from '@incident-insights/engine';
+import { EngineError, isEngineError, windowHoursOption } from '@incident-insights/engine/vocabulary';
+import type { OidcIssuer } from '@incident-insights/server';
 import type { Command } from 'commander';
-import { hostList, withEngine } from '../engine-options.ts';
 import { printable } from '../format.ts';
-import { checkScheduleKinds, readScheduleConfig } from '../schedule-config.ts';
 
 interface Options {
   port: string;
@@ -79,6 +70,13 @@ export function registerServe(program: Command): void {
           ? undefined
           : windowHoursOption('--anomaly-window', options.anomalyWindow);
       const oidc = readOidc(options.oidcConfig);
+      // Imported here, not at the top: `insights --help` need not load the engine and the server.
+      const [{ serve }, { hostList, withEngine }, { checkScheduleKinds, readScheduleConfig }] =
+        await Promise.all([
+          import('@incident-insights/server'),
+          import('../engine-options.ts'),
+          import('../schedule-config.ts'),
+        ]);
       if (!options.schedule && options.scheduleConfig !== undefined) {
         throw new EngineError('VALIDATION_ERROR', '--no-schedule and --schedule-config exclude each other');
       }

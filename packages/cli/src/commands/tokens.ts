@@ -1,7 +1,6 @@
-import { EngineError } from '@incident-insights/engine';
+import { EngineError } from '@incident-insights/engine/vocabulary';
 import type { Command } from 'commander';
-import { createToken, findUser, listAllTokens, revokeToken } from '../backend/auth-calls.ts';
-import { withBackend } from '../backend/backend.ts';
+import { createToken, findUser, listAllTokens, revokeToken, withBackend } from '../deferred.ts';
 import { printable, printJson, renderTable } from '../format.ts';
 
 /**

@@ -1,7 +1,7 @@
-import { EngineError, type JsonValue } from '@incident-insights/engine';
+import type { JsonValue } from '@incident-insights/engine';
+import { EngineError } from '@incident-insights/engine/vocabulary';
 import type { Command } from 'commander';
-import { withBackend } from '../backend/backend.ts';
-import { runJobCommand } from '../backend/jobs.ts';
+import { runJobCommand, withBackend } from '../deferred.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { printable, printJson, renderTable } from '../format.ts';
 

@@ -1,7 +1,7 @@
-import { EngineError, type Role, roles, type User } from '@incident-insights/engine';
+import type { Role, User } from '@incident-insights/engine';
+import { EngineError, roles } from '@incident-insights/engine/vocabulary';
 import type { Command } from 'commander';
-import { deactivateUser, listAllUsers } from '../backend/auth-calls.ts';
-import { withBackend } from '../backend/backend.ts';
+import { deactivateUser, listAllUsers, withBackend } from '../deferred.ts';
 import { type AsJson, printable, printJson, renderTable } from '../format.ts';
 
 /**

@@ -4,6 +4,7 @@ import { queryArrow } from '../store/arrow-bridge.ts';
 import { type ListRequest, listPage, type Page } from '../store/list-query.ts';
 import type { RecurrenceGroup } from './kernels/find-recurrences.ts';
 import { checkFilters, checkOptions, type RecurrenceRunOptions } from './recurrence-checks.ts';
+import { defaultRecurrenceWindowHours } from './recurrence-defaults.ts';
 import { planAnalysis, type WindowIncidents } from './recurrence-plan.ts';
 import type { RecurrenceListFilters } from './recurrence-record.ts';
 import {
@@ -15,8 +16,6 @@ import {
 import { findRecurrencesPayload, findRecurrencesTaskName } from './recurrence-task.ts';
 import { runOn, write } from './recurrence-writes.ts';
 
-/** Hours analysed when a request names no window: 30 days. */
-export const defaultRecurrenceWindowHours = 720;
 /** Longest window accepted: 10 years. */
 export const maxRecurrenceWindowHours = 87_600;
 
