@@ -19,6 +19,7 @@ import { join, resolve } from 'node:path';
 import { openEngine } from '@incident-insights/engine';
 import { serve } from '@incident-insights/server';
 import autocannon from 'autocannon';
+import { mulberry32 } from '../packages/engine/src/random/mulberry32.ts';
 import { timed } from './timer.ts';
 
 const incidents = Number(process.env['BENCH_INCIDENTS'] ?? 200_000);
@@ -30,18 +31,6 @@ const generator = resolve(
   process.env['BENCH_GENERATOR'] ?? '../shared/peers/drf-rest-framework/gen_incidents.py',
 );
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
-
-/** A seeded pseudo-random sequence (mulberry32), so every run asks the same requests. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** The pristine database: generated and ingested on the first run, reused afterwards. */
 async function pristine(): Promise<string> {
@@ -109,7 +98,8 @@ const server = await serve(engine, {
   app: { rateLimit: false, logger: false },
 });
 
-const random = seeded(14);
+// Seeded, so every run asks the same requests.
+const random = mulberry32(14);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 const draws = (count: number, make: () => string): string[] => Array.from({ length: count }, make);
 const total = await engine.incidents.count();
