@@ -1,4 +1,5 @@
 import { EngineError, notFound } from '../errors.ts';
+import { parseInput } from '../input/parse-input.ts';
 import type { Database, Row } from '../store/database.ts';
 import {
   type CostModelInput,
@@ -6,7 +7,6 @@ import {
   type CostSettingsInput,
   costModelInput,
   costSettingsInput,
-  parseInput,
   type ServiceTierInput,
   type SlaContractInput,
   serviceTierInput,

@@ -1,6 +1,4 @@
 import { z } from 'zod';
-import { EngineError } from '../errors.ts';
-import { zodIssuesToFieldErrors } from '../input/field-errors.ts';
 import { instantParameter } from '../jobs/job-kind-helpers.ts';
 
 /** A money amount as text, at most 16 digits and 2 decimals: `"1250.00"`. */
@@ -111,22 +109,3 @@ export const costSettingsInput = z
   .strict();
 export type CostSettingsInput = z.input<typeof costSettingsInput>;
 export type CostSettings = z.output<typeof costSettingsInput>;
-
-/**
- * Parses `value` with `schema`.
- *
- * @throws EngineError VALIDATION_ERROR `invalid <what>` with the field errors; nothing is changed.
- */
-export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const errors = zodIssuesToFieldErrors(parsed.error.issues);
-    const first = errors[0];
-    throw new EngineError(
-      'VALIDATION_ERROR',
-      `invalid ${what}${first ? `: ${first.field} ${first.message}` : ''}`,
-      { errors: errors as never },
-    );
-  }
-  return parsed.data;
-}

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { EngineError } from '../errors.ts';
-import { zodIssuesToFieldErrors } from '../input/field-errors.ts';
+import { parseInput } from '../input/parse-input.ts';
 import { anomalySeverities, eventTypes } from '../schema/enums.ts';
 import type { WebhookOptions } from './webhook-types.ts';
 
@@ -31,25 +30,6 @@ export const webhookInputSchema = z
 
 /** A partial update: the same fields, each optional, still strict. */
 export const webhookPatchSchema = webhookInputSchema.partial().strict();
-
-/**
- * Parses `value` with `schema`.
- *
- * @throws EngineError VALIDATION_ERROR `invalid <what>: <field> <message>` with every field error.
- */
-export function parseWebhookInput<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const errors = zodIssuesToFieldErrors(parsed.error.issues);
-    const first = errors[0];
-    throw new EngineError(
-      'VALIDATION_ERROR',
-      `invalid ${what}${first ? `: ${first.field} ${first.message}` : ''}`,
-      { errors: errors as never, ...(first ? { field: first.field } : {}) },
-    );
-  }
-  return parsed.data;
-}
 
 /** {@link WebhookOptions} with every default filled in. */
 export type ResolvedWebhookOptions = Required<Omit<WebhookOptions, 'allowHosts'>> & {
@@ -91,5 +71,5 @@ const optionsSchema = z
  * @throws EngineError VALIDATION_ERROR for a bad option.
  */
 export function resolveWebhookOptions(options: WebhookOptions | undefined): ResolvedWebhookOptions {
-  return parseWebhookInput(optionsSchema, options ?? {}, 'webhooks option') as ResolvedWebhookOptions;
+  return parseInput(optionsSchema, options ?? {}, 'webhooks option') as ResolvedWebhookOptions;
 }

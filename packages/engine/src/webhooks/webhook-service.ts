@@ -3,13 +3,13 @@ import { Agent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { EngineContext } from '../context.ts';
 import { EngineError, notFound } from '../errors.ts';
+import { parseInput } from '../input/parse-input.ts';
 import { mulberry32 } from '../random/mulberry32.ts';
 import { type ListRequest, listPage, type Page } from '../store/list-query.ts';
 import { type AttemptDeps, type AttemptResult, attemptDelivery, dueSelect } from './delivery-attempt.ts';
 import { hasDeliveryWork, runDeliveryPass } from './delivery-pass.ts';
 import { allowSet, checkWebhookUrl, type ResolveAll, systemResolveAll } from './url-check.ts';
 import {
-  parseWebhookInput,
   type ResolvedWebhookOptions,
   resolveWebhookOptions,
   webhookInputSchema,
@@ -114,7 +114,7 @@ export class WebhookService {
    *   http(s), carries credentials or resolves to a refused address); nothing is stored.
    */
   async create(input: WebhookInput, actor: { by?: string | null } = {}): Promise<WebhookWithSecret> {
-    const parsed = parseWebhookInput(webhookInputSchema, input, 'webhook');
+    const parsed = parseInput(webhookInputSchema, input, 'webhook');
     await checkWebhookUrl(parsed.url, this.deps.allowed, this.resolveAll);
     const by = actor.by ?? null;
     const id = crypto.randomUUID();
@@ -148,7 +148,7 @@ export class WebhookService {
    */
   async update(id: string, patch: Partial<WebhookInput>): Promise<WebhookRecord> {
     const current = await this.get(id);
-    const parsed = parseWebhookInput(webhookPatchSchema, patch, 'webhook');
+    const parsed = parseInput(webhookPatchSchema, patch, 'webhook');
     if (parsed.url !== undefined) await checkWebhookUrl(parsed.url, this.deps.allowed, this.resolveAll);
     const active = parsed.is_active ?? current.is_active;
     const reenabled = parsed.is_active === true && !current.is_active;
