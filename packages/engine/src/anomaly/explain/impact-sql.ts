@@ -85,16 +85,7 @@ export async function readRelatedFigures(
        SELECT idx, service, created_at AS s, least(coalesce(resolved_at, $to), $to) AS e
        FROM ri WHERE service IS NOT NULL AND created_at < $to
      ),
-     brk AS (
-       SELECT idx, service, s, e, CASE WHEN s <= max(e) OVER (PARTITION BY idx, service ORDER BY s, e
-         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) THEN 0 ELSE 1 END AS b
-       FROM iv WHERE e > s
-     ),
-     grp AS (
-       SELECT idx, service, s, e, sum(b) OVER (PARTITION BY idx, service ORDER BY s, e ROWS UNBOUNDED PRECEDING) AS g
-       FROM brk
-     ),
-     isl AS (SELECT idx, service, min(s) AS s, max(e) AS e FROM grp GROUP BY idx, service, g),
+     isl AS (${islands('iv', 'idx, service')}),
      down AS (
        SELECT idx, service, sum(epoch(e) - epoch(s)) AS seconds, count(*) AS periods
        FROM isl GROUP BY idx, service
@@ -190,16 +181,20 @@ export function readBaseline(db: Database, a: AnomalyRelation, from: Date, to: D
   );
 }
 
-/** Merges intervals `(pair, v, s, e)` of `source` into islands per `(pair, v)`. */
-function islands(source: string): string {
-  return `SELECT pair, v, min(s) AS s, max(e) AS e FROM (
-      SELECT pair, v, s, e, sum(brk) OVER (PARTITION BY pair, v ORDER BY s, e ROWS UNBOUNDED PRECEDING) AS g
+/**
+ * Merges the intervals `(s, e)` of `source` into islands per group of `keys` (gaps-and-islands: a
+ * running max of ends marks where a new island begins), so that overlapping or touching intervals
+ * count once. Empty intervals are left out. `keys` is SQL text of this file, never input.
+ */
+function islands(source: string, keys: string): string {
+  return `SELECT ${keys}, min(s) AS s, max(e) AS e FROM (
+      SELECT ${keys}, s, e, sum(brk) OVER (PARTITION BY ${keys} ORDER BY s, e ROWS UNBOUNDED PRECEDING) AS g
       FROM (
-        SELECT pair, v, s, e, CASE WHEN s <= max(e) OVER (PARTITION BY pair, v ORDER BY s, e
+        SELECT ${keys}, s, e, CASE WHEN s <= max(e) OVER (PARTITION BY ${keys} ORDER BY s, e
           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) THEN 0 ELSE 1 END AS brk
         FROM ${source} WHERE e > s
       )
-    ) GROUP BY pair, v, g`;
+    ) GROUP BY ${keys}, g`;
 }
 
 /**
@@ -240,8 +235,8 @@ export function readContractDowntime(
          AND m.start_at < p.pe AND m.end_at > p.ps
        CROSS JOIN (VALUES (0), (1)) AS v(v)
      ),
-     down_isl AS (${islands('ov')}),
-     mw_isl AS (${islands('mw')}),
+     down_isl AS (${islands('ov', 'pair, v')}),
+     mw_isl AS (${islands('mw', 'pair, v')}),
      down AS (SELECT pair, v, sum(epoch(e) - epoch(s)) AS d FROM down_isl GROUP BY pair, v),
      maint AS (SELECT pair, sum(epoch(e) - epoch(s)) AS m FROM mw_isl WHERE v = 1 GROUP BY pair),
      overlap AS (
