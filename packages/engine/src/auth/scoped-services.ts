@@ -125,6 +125,7 @@ export const methodActions: Readonly<Record<string, Action>> = {
   'webhooks.hasWork': 'webhooks.manage',
   'webhooks.create': 'webhooks.manage',
   'webhooks.update': 'webhooks.manage',
+  'webhooks.replace': 'webhooks.manage',
   'webhooks.remove': 'webhooks.manage',
   'webhooks.rotateSecret': 'webhooks.manage',
   'webhooks.retryDelivery': 'webhooks.manage',

@@ -141,6 +141,17 @@ export class WebhookService {
   }
 
   /**
+   * Replaces every field, as a PUT does: `url` and `event_types` are required, and a field left out
+   * takes its default (`description` empty, active, no filters).
+   *
+   * @throws EngineError NOT_FOUND; VALIDATION_ERROR as {@link create}; nothing is changed.
+   */
+  async replace(id: string, input: WebhookInput): Promise<WebhookRecord> {
+    parseInput(webhookInputSchema, input, 'webhook'); // a whole subscription, not a patch
+    return this.update(id, { description: '', is_active: true, filters: {}, ...input });
+  }
+
+  /**
    * Changes some fields; a new URL is checked again. `is_active: true` re-enables a disabled
    * subscription (clearing its reason and failure count); `is_active: false` disables it by hand.
    *

@@ -129,10 +129,10 @@ export function webhookRoutes() {
       }),
       async (c) => {
         const { id } = c.req.valid('param');
-        const body = c.req.valid('json') as Partial<WebhookInput>;
-        // A replacement sets every field: those left out take their defaults.
-        const input = method === 'put' ? { description: '', is_active: true, filters: {}, ...body } : body;
-        return c.json(serialize(await c.var.engine.webhooks.update(id, input)), 200);
+        const body = c.req.valid('json') as WebhookInput;
+        const webhooks = c.var.engine.webhooks;
+        const changed = method === 'put' ? await webhooks.replace(id, body) : await webhooks.update(id, body);
+        return c.json(serialize(changed), 200);
       },
     );
   }
