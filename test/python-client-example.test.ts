@@ -149,7 +149,11 @@ describe('the CLI beside the same server', () => {
     expect(outcome).toMatchObject({ model_id: modelId, status: 'ACTIVE', version: '2' });
     const cleanup = await runInsights(['--db', db, 'cleanup', '--json']);
     expect(cleanup.code, cleanup.stderr).toBe(0);
-    expect(JSON.parse(cleanup.stdout)).toEqual({ insights_deleted: 0, measurements_deleted: 0 });
+    expect(JSON.parse(cleanup.stdout)).toEqual({
+      insights_deleted: 0,
+      measurements_deleted: 0,
+      jobs_deleted: 0,
+    });
     const jobs = (await api<{ results: { kind: string; status: string }[] }>('/api/jobs/?page_size=100'))
       .body;
     const kinds = jobs.results.filter((j) => j.status === 'SUCCEEDED').map((j) => j.kind);

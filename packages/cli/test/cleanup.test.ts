@@ -72,6 +72,10 @@ describe('insights cleanup', () => {
         ['--measurements-older-than-days', '3.5'],
         '--measurements-older-than-days must be a whole number of days',
       ],
+      [
+        ['--finished-jobs-older-than-days', '-1'],
+        '--finished-jobs-older-than-days must be a whole number of days',
+      ],
     ] as const) {
       const run = await insights(['cleanup', ...args]);
       expect(run.code, run.stderr).toBe(2);
@@ -95,13 +99,14 @@ describe('insights cleanup', () => {
     ]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual({ insights_deleted: 1, measurements_deleted: 2 });
+    expect(JSON.parse(run.stdout)).toEqual({ insights_deleted: 1, measurements_deleted: 2, jobs_deleted: 0 });
     expect(await remaining()).toEqual({ insights: 3, measurements: 1 });
 
     // 5 days takes the insight expired 10 days ago; the ones not expired, or never expiring, stay.
     const five = await insights(['cleanup', '--expired-insights-days', '5']);
     expect(five.code).toBe(0);
-    expect(five.stdout).toBe('Deleted 1 expired insight and 0 KPI measurements.\n');
+    // The job records of these runs finished moments ago: none is older than a day.
+    expect(five.stdout).toBe('Deleted 1 expired insight, 0 KPI measurements and 0 finished job records.\n');
     expect(await remaining()).toEqual({ insights: 2, measurements: 1 });
   });
 });

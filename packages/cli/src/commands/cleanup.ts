@@ -6,6 +6,7 @@ import { printJson } from '../format.ts';
 interface Options {
   expiredInsightsDays?: string;
   measurementsOlderThanDays?: string;
+  finishedJobsOlderThanDays?: string;
   json?: boolean;
 }
 
@@ -34,20 +35,26 @@ function daysOption(name: string, text: string): number {
 interface CleanupResult {
   readonly insights_deleted: number;
   readonly measurements_deleted: number;
+  readonly jobs_deleted: number;
 }
 
 /**
- * `insights cleanup [--expired-insights-days N] [--measurements-older-than-days N] [--json]`: the
- * retention the spec's best practices ask for, as a `cleanup` job (the server's schedule runs it
- * daily): deletes predictive insights expired more than N days ago and KPI measurements older than
- * N days, and says how many of each. An option not given keeps the engine's default retention.
+ * `insights cleanup [--expired-insights-days N] [--measurements-older-than-days N]
+ * [--finished-jobs-older-than-days N] [--json]`: the retention the spec's best practices ask for,
+ * as a `cleanup` job (the server's schedule runs it daily): deletes predictive insights expired
+ * more than N days ago, KPI measurements older than N days and job records finished more than N
+ * days ago, and says how many of each. An option not given keeps the engine's default retention.
  */
 export function registerCleanup(program: Command): void {
   program
     .command('cleanup')
-    .description('Delete expired predictive insights and old KPI measurements')
+    .description('Delete expired predictive insights, old KPI measurements and old job records')
     .option('--expired-insights-days <days>', 'delete insights expired more than this many days ago')
     .option('--measurements-older-than-days <days>', 'delete KPI measurements older than this many days')
+    .option(
+      '--finished-jobs-older-than-days <days>',
+      'delete job records finished more than this many days ago',
+    )
     .option('--json', 'print the counts as JSON')
     .action(async (options: Options, command: Command) => {
       const expired =
@@ -58,6 +65,10 @@ export function registerCleanup(program: Command): void {
         options.measurementsOlderThanDays === undefined
           ? undefined
           : daysOption('--measurements-older-than-days', options.measurementsOlderThanDays);
+      const jobs =
+        options.finishedJobsOlderThanDays === undefined
+          ? undefined
+          : daysOption('--finished-jobs-older-than-days', options.finishedJobsOlderThanDays);
       const result = await withBackend(command, (backend) =>
         runJobCommand(backend, {
           label: 'cleanup',
@@ -65,17 +76,18 @@ export function registerCleanup(program: Command): void {
           parameters: {
             ...(expired === undefined ? {} : { expired_insights_days: expired }),
             ...(older === undefined ? {} : { measurements_older_than_days: older }),
+            ...(jobs === undefined ? {} : { finished_jobs_older_than_days: jobs }),
           },
           json: options.json ?? false,
         }),
       );
-      const { insights_deleted, measurements_deleted } = result as unknown as CleanupResult;
+      const { insights_deleted, measurements_deleted, jobs_deleted } = result as unknown as CleanupResult;
       if (options.json) {
-        printJson({ insights_deleted, measurements_deleted });
+        printJson({ insights_deleted, measurements_deleted, jobs_deleted });
         return;
       }
       process.stdout.write(
-        `Deleted ${plural(insights_deleted, 'expired insight')} and ${plural(measurements_deleted, 'KPI measurement')}.\n`,
+        `Deleted ${plural(insights_deleted, 'expired insight')}, ${plural(measurements_deleted, 'KPI measurement')} and ${plural(jobs_deleted, 'finished job record')}.\n`,
       );
     });
 }

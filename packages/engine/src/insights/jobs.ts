@@ -45,18 +45,23 @@ export const generateInsightsJob = defineJobKind({
 
 const days = z.number().int().min(1).max(maxRetentionDays);
 const cleanupParameters = z
-  .object({ expired_insights_days: days.optional(), measurements_older_than_days: days.optional() })
+  .object({
+    expired_insights_days: days.optional(),
+    measurements_older_than_days: days.optional(),
+    finished_jobs_older_than_days: days.optional(),
+  })
   .strict();
 
 /**
  * `cleanup`: the spec's regular cleanup: deletes insights expired more than
  * `expired_insights_days` (default 30) days ago and KPI measurements older than
- * `measurements_older_than_days` (default 365) days, in one transaction. Result:
- * `{ insights_deleted, measurements_deleted }`.
+ * `measurements_older_than_days` (default 365) days and job records finished more than
+ * `finished_jobs_older_than_days` (default 30) days ago, in one transaction. Result:
+ * `{ insights_deleted, measurements_deleted, jobs_deleted }`.
  */
 export const cleanupJob = defineJobKind({
   kind: 'cleanup',
-  description: 'Delete expired predictive insights and old KPI measurements.',
+  description: 'Delete expired predictive insights, old KPI measurements and old job records.',
   parameters: cleanupParameters,
   action: 'analyses.write',
   scope: () => 'all',
@@ -70,11 +75,14 @@ export const cleanupJob = defineJobKind({
       ...(p.measurements_older_than_days === undefined
         ? {}
         : { measurementsOlderThanDays: p.measurements_older_than_days }),
+      ...(p.finished_jobs_older_than_days === undefined
+        ? {}
+        : { finishedJobsOlderThanDays: p.finished_jobs_older_than_days }),
     });
     context.progress({
       done: 1,
       total: 1,
-      message: `${result.insights_deleted} insights and ${result.measurements_deleted} measurements deleted`,
+      message: `${result.insights_deleted} insights, ${result.measurements_deleted} measurements and ${result.jobs_deleted} job records deleted`,
     });
     return toJsonValue(result);
   },

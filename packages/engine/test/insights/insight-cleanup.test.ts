@@ -71,6 +71,7 @@ describe('cleanup', () => {
     expect(await e.insights.cleanup({ expiredInsightsDays: 30, measurementsOlderThanDays: 90 })).toEqual({
       insights_deleted: 2,
       measurements_deleted: 2,
+      jobs_deleted: 0,
     });
     expect(await remaining(e)).toEqual({
       insights: ['insight 2', 'insight 3', 'insight 4'],
@@ -79,12 +80,49 @@ describe('cleanup', () => {
     expect(await e.insights.cleanup({ expiredInsightsDays: 30, measurementsOlderThanDays: 90 })).toEqual({
       insights_deleted: 0,
       measurements_deleted: 0,
+      jobs_deleted: 0,
     });
   });
 
   it('keeps 30 days of expired insights and 365 days of measurements by default', async () => {
     const e = await stocked();
-    expect(await e.insights.cleanup({})).toEqual({ insights_deleted: 2, measurements_deleted: 0 });
+    expect(await e.insights.cleanup({})).toEqual({
+      insights_deleted: 2,
+      measurements_deleted: 0,
+      jobs_deleted: 0,
+    });
+  });
+
+  it("deletes job records finished more than N days ago, keeping live jobs and each schedule's last", async () => {
+    const e = await stocked();
+    const db = internalContext(e).db;
+    // Now is 1 June. Finished 40 days ago: a SUCCEEDED, a FAILED, and a CANCELLED one that is a
+    // schedule's last job; finished 10 days ago: one SUCCEEDED; created 100 days ago and never
+    // run: one QUEUED. With 30 days kept, the first two go.
+    const jobs: [string, string, string | null][] = [
+      ['old succeeded', 'SUCCEEDED', '2024-04-22 00:00:00'],
+      ['old failed', 'FAILED', '2024-04-22 00:00:00'],
+      ['schedule last', 'CANCELLED', '2024-04-22 00:00:00'],
+      ['recent', 'SUCCEEDED', '2024-05-22 00:00:00'],
+      ['queued', 'QUEUED', null],
+    ];
+    for (const [scope, status, finished] of jobs) {
+      await db.run(
+        `INSERT INTO jobs (id, kind, scope, parameters, status, max_attempts, created_at, run_after, finished_at,
+           requested_by_username)
+         VALUES (uuid(), 'cleanup', $scope, '{}', $status, 3, TIMESTAMP '2024-02-22', TIMESTAMP '2024-02-22',
+           $finished::TIMESTAMP, 'system')`,
+        { scope, status, finished },
+      );
+    }
+    await db.run(
+      `INSERT INTO job_schedules (name, kind, last_slot_at, last_run_at, last_job_id)
+       SELECT 'cleanup', 'cleanup', finished_at, finished_at, id::VARCHAR FROM jobs WHERE scope = 'schedule last'`,
+    );
+    expect(await e.insights.cleanup({})).toMatchObject({ jobs_deleted: 2 });
+    const left = await db.all('SELECT scope FROM jobs ORDER BY scope');
+    expect(left.map((r) => r['scope'])).toEqual(['queued', 'recent', 'schedule last']);
+    expect(await e.insights.cleanup({ finishedJobsOlderThanDays: 5 })).toMatchObject({ jobs_deleted: 1 });
   });
 
   it('refuses a bad day count and deletes nothing', async () => {
@@ -92,6 +130,7 @@ describe('cleanup', () => {
     for (const bad of [
       { expiredInsightsDays: 0 },
       { measurementsOlderThanDays: 1.5 },
+      { finishedJobsOlderThanDays: 0 },
       { expiredInsightsDays: 40_000 },
     ]) {
       const error = await e.insights.cleanup(bad).catch((x: unknown) => x);
@@ -122,7 +161,10 @@ describe('cleanup', () => {
       parameters: { expired_insights_days: 60, measurements_older_than_days: 100 },
     });
     // 60 days before 1 June is 2 April 00:00: only the 1 April insight; 100 days is 22 February: only the 1 February measurement.
-    expect([job.status, job.result]).toEqual(['SUCCEEDED', { insights_deleted: 1, measurements_deleted: 1 }]);
+    expect([job.status, job.result]).toEqual([
+      'SUCCEEDED',
+      { insights_deleted: 1, measurements_deleted: 1, jobs_deleted: 0 },
+    ]);
     const error = await e.jobs
       .submit({ kind: 'cleanup', parameters: { expired_insights_days: 0 } })
       .catch((x: unknown) => x);
