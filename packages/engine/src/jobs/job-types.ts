@@ -65,6 +65,9 @@ export interface Job {
   readonly schedule: string | null;
 }
 
+/** The runner's lanes: see {@link JobKind.lane}. */
+export type JobLane = 'standard' | 'express';
+
 /** What a handler gets while it runs a job. */
 export interface JobRunContext<Parameters> {
   readonly jobId: string;
@@ -112,6 +115,11 @@ export interface JobKind<Parameters = unknown> {
   readonly onInterrupted: 'requeue' | 'fail';
   /** Runs in all, the first included, before an error is final (default 3). */
   readonly maxAttempts?: number;
+  /**
+   * `express` for a short kind that must not wait behind a long analysis (webhook delivery): a
+   * runner runs one express job at a time beside its `concurrency` standard ones. Default `standard`.
+   */
+  readonly lane?: JobLane;
   /** Does the work and returns the result summary the API shows and the CLI prints. */
   readonly run: (context: JobRunContext<Parameters>) => Promise<JsonValue>;
 }

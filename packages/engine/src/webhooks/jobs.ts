@@ -8,6 +8,7 @@ import type { WebhookService } from './webhook-service.ts';
  * delivery attempted). No parameters; one scope, so two requests share one run. The server drains
  * continuously by polling `hasWork`; `insights deliver-webhooks` runs it for batch use. Result:
  * `{ events_read, deliveries_created, attempted, succeeded, retrying, dead_lettered, disabled }`.
+ * Runs in the express lane, so a delivery never waits for a long analysis to finish.
  */
 export const deliverWebhooksJob = defineJobKind({
   kind: 'deliver_webhooks',
@@ -16,6 +17,7 @@ export const deliverWebhooksJob = defineJobKind({
   action: 'webhooks.manage',
   scope: () => 'all',
   onInterrupted: 'requeue',
+  lane: 'express',
   run: async (context) => {
     const webhooks = serviceOf<WebhookService>(context, 'webhooks');
     throwIfAborted(context);

@@ -76,6 +76,16 @@ const testKinds: JobKind[] = [
       return { finished: true };
     },
   }),
+  defineJobKind({
+    kind: 'quick',
+    description: 'a short job of the express lane',
+    parameters: empty,
+    action: 'analyses.write',
+    scope: () => 'all',
+    onInterrupted: 'requeue',
+    lane: 'express',
+    run: async () => ({ quick: true }),
+  }),
 ];
 
 async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
@@ -171,6 +181,34 @@ describe('an idle runner', () => {
     const before = db.generation;
     await new Promise((resolve) => setTimeout(resolve, 100)); // about 20 polls
     expect(db.generation).toBe(before);
+    await runner.stop();
+  });
+});
+
+describe('lanes', () => {
+  it('runs an express job while a long standard job holds the only standard slot', async () => {
+    const jobs = await jobsWith();
+    const runner = jobs.startRunner({ schedules: false, pollMs: 5 });
+    const long = (await jobs.submit({ kind: 'blocking' })).job;
+    await until(
+      () => jobs.get(long.id),
+      (j) => j.status === 'RUNNING',
+    );
+    const waiting = (await jobs.submit({ kind: 'chatty' })).job;
+    const quick = (await jobs.submit({ kind: 'quick' })).job;
+    const done = await until(
+      () => jobs.get(quick.id),
+      (j) => j.status === 'SUCCEEDED',
+    );
+    expect(done.result).toEqual({ quick: true });
+    // The standard lane still runs one job at a time: the second standard job waits.
+    expect((await jobs.get(waiting.id)).status).toBe('QUEUED');
+    expect((await jobs.get(long.id)).status).toBe('RUNNING');
+    release();
+    await until(
+      () => jobs.get(waiting.id),
+      (j) => j.status === 'SUCCEEDED',
+    );
     await runner.stop();
   });
 });
