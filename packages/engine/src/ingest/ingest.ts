@@ -3,6 +3,7 @@ import { EngineError } from '../errors.ts';
 import { StagingWriter } from '../store/incident-staging.ts';
 import { openSource } from './source.ts';
 import { mergeStaged } from './staging.ts';
+import { ingestTextInSql } from './text-in-sql.ts';
 import {
   type IngestOptions,
   type IngestReport,
@@ -16,7 +17,9 @@ import { validateBatch } from './validate.ts';
  * Reads, validates and upserts incidents from `source` in ONE transaction: batches stream from the
  * reader through validation into a staging table, and the staged rows are merged into `incidents`
  * at the end, so the call writes all of it or nothing. Without `skipInvalid`, the first invalid
- * record stops the staging but reading goes on, so the error lists every bad row.
+ * record stops the staging but reading goes on, so the error lists every bad row. A CSV or TSV
+ * file whose rows are all plainly valid is read, checked and staged in DuckDB instead
+ * (`ingestTextInSql`), with the same outcome.
  *
  * @throws EngineError VALIDATION_ERROR `N invalid rows ...` with `details.errors` (row, line, field,
  *   message; at most {@link maxReportedErrors}) when a record is invalid and `skipInvalid` is off;
@@ -29,6 +32,8 @@ export async function ingestIncidents(
   options: IngestOptions = {},
 ): Promise<IngestReport> {
   const skipInvalid = options.skipInvalid ?? false;
+  const inSql = await ingestTextInSql(context, source, options);
+  if (inSql) return inSql;
   return context.db.transaction(async (tx) => {
     const batches = openSource(source, tx);
     const writer = await StagingWriter.open(tx);

@@ -15,7 +15,8 @@ import type { FieldSource } from './column-mapping.ts';
  * - text must start and end with a printable ASCII character (so JS `trim()` would change nothing)
  *   and its UTF-8 byte length (never less than its UTF-16 length) must be within the limit;
  * - timestamps must be from 1970 on (so truncating microseconds to milliseconds agrees with JS);
- * - `id` must be null (given ids take the schema path, as in `fastValidate`).
+ * - a given `id` must be a UUID as `z.uuid()` spells it (a VARCHAR as written, a UUID column as
+ *   DuckDB prints it, lower case, which is how the JS path reads it too).
  */
 export interface SqlCheck {
   /** Boolean expression over the source columns: the row is plainly valid. */
@@ -51,8 +52,12 @@ const enumValues: Record<string, readonly string[]> = {
   status: incidentStatuses,
 };
 
+/** `z.uuid()`'s pattern (zod/v4/core regexes), for RE2: a UUID of versions 1 to 8, or nil, or max. */
+export const uuidPattern =
+  '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff';
+
 /** A DuckDB identifier, quoted. Column names come from the file, so they are quoted, never pasted. */
-function quoteIdentifier(name: string): string {
+export function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
@@ -87,12 +92,19 @@ export function buildSqlCheck(
     const x = ref(c.name);
     const type = typeOf(c.name);
     if (c.name === 'id') {
-      if (x) conditions.push(`${x} IS NULL`);
-      values.push('CAST(NULL AS VARCHAR)');
+      if (!x) {
+        values.push('CAST(NULL AS VARCHAR)');
+        continue;
+      }
+      if (type !== 'UUID' && !textTypes.has(type!)) return undefined;
+      const id = type === 'UUID' ? `CAST(${x} AS VARCHAR)` : x;
+      conditions.push(`(${x} IS NULL OR regexp_full_match(${id}, '${uuidPattern}'))`);
+      values.push(id);
       continue;
     }
     if (x === undefined) {
-      if (c.required && c.kind !== 'int') return undefined;
+      // A missing status is derived from the timestamps (below), as the schema derives it.
+      if (c.required && c.kind !== 'int' && c.name !== 'status') return undefined;
       values.push(c.kind === 'int' && c.required ? '0' : 'NULL');
       if (c.kind === 'timestamp') ms[c.name] = 'NULL';
       continue;
@@ -108,7 +120,9 @@ export function buildSqlCheck(
       case 'enum': {
         if (!textTypes.has(type!)) return undefined;
         const allowed = (enumValues[c.name] ?? []).map((v) => `'${v}'`).join(', ');
-        conditions.push(c.required ? `${x} IN (${allowed})` : `(${x} IS NULL OR ${x} IN (${allowed}))`);
+        // `status` is stored NOT NULL but optional on input: derived from the timestamps when absent.
+        const required = c.required && c.name !== 'status';
+        conditions.push(required ? `${x} IN (${allowed})` : `(${x} IS NULL OR ${x} IN (${allowed}))`);
         values.push(x);
         break;
       }

@@ -39,15 +39,26 @@ export async function mergeStaged(
      FROM ${stagingTable}`,
   )) as { n: bigint; e: bigint; d: bigint; i: bigint; stored: bigint };
   const empty = shape.stored === 0n;
-  if (shape.n === shape.e && shape.e === shape.d && shape.i === 0n) {
-    // The common bulk case (every row has an external id, none twice, no ids given): no
-    // de-duplication or id bookkeeping is needed, so merge straight from the staging table.
-    const source = `(SELECT _row, ${select}, external_id FROM ${stagingTable})`;
-    return merge(tx, source, 'uuid()', now, empty, incidentsWritten);
+  const uniqueExternalIds = shape.n === shape.e && shape.e === shape.d;
+  if (uniqueExternalIds && (shape.i === 0n || (empty && (await distinctIds(tx)) === shape.i))) {
+    // The common bulk case (every row has an external id, none twice, and either no ids given or,
+    // into an empty table, no id twice): no de-duplication or id bookkeeping is needed, and no
+    // given id can belong to another incident, so merge straight from the staging table.
+    const source = `(SELECT _row, id, ${select}, external_id FROM ${stagingTable})`;
+    return merge(
+      tx,
+      source,
+      shape.i === 0n ? 'uuid()' : 'coalesce(CAST(s.id AS UUID), uuid())',
+      now,
+      empty,
+      incidentsWritten,
+    );
   }
+  // Rows staged in SQL leave `_row` empty: their place in the staging table is their source order.
   await tx.run(`CREATE OR REPLACE TEMP TABLE ${sourceTable} AS
     WITH s AS MATERIALIZED (
-      SELECT *, coalesce(CAST(id AS UUID), uuid()) AS uid FROM ${stagingTable}
+      SELECT * REPLACE (coalesce(_row, CAST(row_number() OVER (ORDER BY rowid) AS INTEGER)) AS _row), coalesce(CAST(id AS UUID), uuid()) AS uid
+      FROM ${stagingTable}
     )
     SELECT _row, uid AS id, coalesce(external_id, CAST(uid AS VARCHAR)) AS external_id, ${select}
     FROM s
@@ -70,6 +81,14 @@ export async function mergeStaged(
   const result = await merge(tx, sourceTable, 's.id', now, empty, incidentsWritten);
   await tx.run(`DROP TABLE ${sourceTable}`);
   return result;
+}
+
+/** How many distinct ids the staged rows give. */
+async function distinctIds(tx: Transaction): Promise<bigint> {
+  const row = await tx.one<{ n: bigint }>(
+    `SELECT count(DISTINCT CAST(id AS UUID)) AS n FROM ${stagingTable}`,
+  );
+  return row?.n ?? -1n;
 }
 
 /**

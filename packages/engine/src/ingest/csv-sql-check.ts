@@ -1,0 +1,129 @@
+import { incidentStatuses, priorities, severities } from '../schema/enums.ts';
+import { incidentColumns, maxCount } from '../schema/incident.ts';
+import type { FieldSource } from './column-mapping.ts';
+import { quoteIdentifier, type SqlCheck, uuidPattern } from './sql-check.ts';
+
+/**
+ * The twin of `buildSqlCheck` for text sources (CSV, TSV) that DuckDB reads with every column as
+ * VARCHAR: SQL that says, per row, "plainly valid", and the SQL that turns such a row into its
+ * staged values, exactly what `tabularRecord` + `fastValidate` give for the same cells. It accepts
+ * only a subset of what the schema accepts; a file with any other row goes through the JS path,
+ * which gives the verdict and the messages. An empty cell is no value (as `tabularRecord` says).
+ * The subset:
+ *
+ * - text starts and ends with a printable ASCII character (JS `trim()` would change nothing) and
+ *   its UTF-8 byte length (never less than its UTF-16 length) is within the limit;
+ * - an id is a UUID as `z.uuid()` spells it (kept as written, as the schema does);
+ * - a timestamp is `YYYY-MM-DD`, or `YYYY-MM-DDTHH:MM:SS` with 1 to 3 decimals or none and an
+ *   optional `Z` (a local time is UTC, as `isoToDate` says), names a real day, from 1970 on;
+ * - a count is 1 to 10 ASCII digits, at most the INTEGER maximum;
+ * - tags are printable ASCII not starting with `[` (no JSON array), split on `;` and trimmed as
+ *   `tabularRecord` splits them, at most 50 of at most 100 characters.
+ */
+export function buildTextSqlCheck(
+  sources: readonly FieldSource[],
+  names: readonly string[],
+): SqlCheck | undefined {
+  const column = new Map(sources.map((s) => [s.field, s.index]));
+  const conditions: string[] = [];
+  const values: string[] = [];
+  const ms: Record<string, string> = {};
+  for (const c of incidentColumns) {
+    const index = column.get(c.name);
+    if (index === undefined) {
+      // A missing status is derived from the timestamps (below), as the schema derives it.
+      if (c.required && c.kind !== 'int' && c.name !== 'status') return undefined;
+      values.push(c.name === 'id' ? 'CAST(NULL AS VARCHAR)' : c.kind === 'int' && c.required ? '0' : 'NULL');
+      if (c.kind === 'timestamp') ms[c.name] = 'NULL';
+      continue;
+    }
+    // Text sources have no nulls: an empty cell is no value.
+    const x = `nullif(${quoteIdentifier(names[index]!)}, '')`;
+    // `status` is stored NOT NULL but optional on input: derived from the timestamps when absent.
+    const required = c.required && c.name !== 'status';
+    const optional = (condition: string) =>
+      required ? `(${x} IS NOT NULL AND ${condition})` : `(${x} IS NULL OR ${condition})`;
+    switch (c.kind) {
+      case 'uuid':
+        conditions.push(optional(`regexp_full_match(${x}, '${uuidPattern}')`));
+        values.push(x);
+        break;
+      case 'text': {
+        const [min, max] = textLimits[c.name] ?? [0, 10_000];
+        conditions.push(optional(plainText(x, min, max)));
+        values.push(x);
+        break;
+      }
+      case 'enum':
+        conditions.push(optional(`${x} IN (${(enumValues[c.name] ?? []).map((v) => `'${v}'`).join(', ')})`));
+        values.push(x);
+        break;
+      case 'timestamp': {
+        const epoch = `epoch_ms(try_cast(${x} AS TIMESTAMP))`;
+        ms[c.name] = `(CASE WHEN ${x} IS NULL THEN NULL ELSE ${epoch} END)`;
+        conditions.push(
+          optional(
+            `regexp_full_match(${x}, '${timestampPattern}') AND ${epoch} BETWEEN 0 AND 253402300799999`,
+          ),
+        );
+        values.push(`CAST(${epoch} AS DOUBLE)`);
+        break;
+      }
+      case 'int': {
+        const number = `try_cast(${x} AS BIGINT)`;
+        conditions.push(
+          `(${x} IS NULL OR (regexp_full_match(${x}, '[0-9]{1,10}') AND ${number} <= ${maxCount}))`,
+        );
+        values.push(c.required ? `CAST(coalesce(${number}, 0) AS INTEGER)` : `CAST(${number} AS INTEGER)`);
+        break;
+      }
+      case 'text[]': {
+        const list = `list_filter(list_transform(string_split(trim(${x}), ';'), t -> trim(t)), t -> t <> '')`;
+        conditions.push(
+          optional(
+            `regexp_full_match(${x}, '[\\x20-\\x7E]*') AND NOT starts_with(trim(${x}), '[') AND len(${list}) <= 50 AND list_bool_and(list_transform(${list}, t -> strlen(t) <= 100)) IS NOT false`,
+          ),
+        );
+        values.push(`CASE WHEN ${x} IS NULL THEN NULL ELSE ${list} END`);
+        break;
+      }
+    }
+  }
+  const created = ms['created_at']!;
+  for (const later of ['acknowledged_at', 'resolved_at', 'closed_at']) {
+    const at = ms[later];
+    if (at && at !== 'NULL') conditions.push(`(${at} IS NULL OR ${at} >= ${created})`);
+  }
+  const statusIndex = incidentColumns.findIndex((c) => c.name === 'status');
+  const given = values[statusIndex]!;
+  const derived = `CASE WHEN ${ms['closed_at']} IS NOT NULL THEN 'CLOSED' WHEN ${ms['resolved_at']} IS NOT NULL THEN 'RESOLVED' WHEN ${ms['acknowledged_at']} IS NOT NULL THEN 'ACKNOWLEDGED' ELSE 'OPEN' END`;
+  values[statusIndex] = given === 'NULL' ? derived : `coalesce(${given}, ${derived})`;
+  return { predicate: conditions.length > 0 ? conditions.join(' AND ') : 'true', values };
+}
+
+/** `YYYY-MM-DD`, or a date-time to the second with up to 3 decimals and an optional `Z` (RE2). */
+const timestampPattern =
+  '[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,3})?Z?)?';
+
+/** Shortest and longest text of each text field, as the schema has them. */
+const textLimits: Record<string, [number, number]> = {
+  external_id: [1, 200],
+  title: [1, 500],
+  description: [0, 10_000],
+  category: [0, 200],
+  subcategory: [0, 200],
+  service: [0, 200],
+  team: [0, 200],
+};
+
+const enumValues: Record<string, readonly string[]> = {
+  severity: severities,
+  priority: priorities,
+  status: incidentStatuses,
+};
+
+/** Non-empty text whose first and last characters are printable ASCII (code points 33..126). */
+function plainText(x: string, min: number, max: number): string {
+  const bounds = `strlen(${x}) BETWEEN ${Math.max(min, 1)} AND ${max}`;
+  return `(${bounds} AND ord(${x}[1]) BETWEEN 33 AND 126 AND ord(${x}[-1]) BETWEEN 33 AND 126)`;
+}
