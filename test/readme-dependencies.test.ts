@@ -11,6 +11,7 @@ const manifests = [
   { file: 'packages/engine/package.json', heading: '### `packages/engine`' },
   { file: 'packages/server/package.json', heading: '### `packages/server`' },
   { file: 'packages/cli/package.json', heading: '### `packages/cli`' },
+  { file: 'packages/web/package.json', heading: '### `packages/web`' },
 ] as const;
 
 /** One line of a list: the packages it names and whether it marks them `(dev)`. */

@@ -17,6 +17,7 @@ const backend = () => import('./backend/backend.ts');
 const jobs = () => import('./backend/jobs.ts');
 const authCalls = () => import('./backend/auth-calls.ts');
 const incidentCalls = () => import('./backend/incident-calls.ts');
+const reportCalls = () => import('./backend/report-calls.ts');
 
 /** {@link import('./backend/backend.ts').withBackend}, loaded on first call. */
 export const withBackend = deferred(backend, 'withBackend');
@@ -34,3 +35,5 @@ export const ingestFile = deferred(incidentCalls, 'ingestFile');
 export const ingestRecords = deferred(incidentCalls, 'ingestRecords');
 export const coverageOf = deferred(incidentCalls, 'coverageOf');
 export const countIncidents = deferred(incidentCalls, 'countIncidents');
+/** {@link import('./backend/report-calls.ts').dashboardReportHtml}, loaded on first call. */
+export const dashboardReportHtml = deferred(reportCalls, 'dashboardReportHtml');

@@ -8,6 +8,7 @@ import { registerDemo } from './commands/demo.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerModels } from './commands/models.ts';
 import { registerRefreshHeatmaps } from './commands/refresh-heatmaps.ts';
+import { registerReport } from './commands/report.ts';
 import { registerRunAnomalyDetection } from './commands/run-anomaly-detection.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerTokens } from './commands/tokens.ts';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerModels(program);
   registerCleanup(program);
   registerRefreshHeatmaps(program);
+  registerReport(program);
   registerDeliverWebhooks(program);
   oneLineUsageErrors(program);
   return program;

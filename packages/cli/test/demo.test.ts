@@ -35,14 +35,16 @@ describe('insights demo', () => {
     // The window ends at the current hour.
     expect(Date.now() - Date.parse(summary.end)).toBeLessThan(2 * 3_600_000);
 
-    // What the other analyses need: a cost model and a contract, three models, the spec's dashboard.
+    // What the other analyses need: a cost model and a contract, three models, the spec's dashboard,
+    // and the overview of every widget type that the web page opens.
     expect(summary.configured).toEqual([
       'cost model',
       'SLA contract',
       'predictive model',
       'predictive model',
       'predictive model',
-      'dashboard',
+      'executive dashboard',
+      'operations overview dashboard',
     ]);
 
     const again = await insights(['demo', '--if-empty'], { INSIGHTS_DB: db });
@@ -63,7 +65,10 @@ describe('insights demo', () => {
           .map((m) => m.model_type)
           .sort(),
       ).toEqual(['ESCALATION_PREDICTION', 'INCIDENT_PREDICTION', 'SEVERITY_PREDICTION']);
-      expect((await engine.dashboards.list()).results.map((d) => d.name)).toEqual(['Executive Dashboard']);
+      expect((await engine.dashboards.list()).results.map((d) => d.name).sort()).toEqual([
+        'Executive Dashboard',
+        'Operations Overview',
+      ]);
       expect((await engine.costs.listModels()).map((m) => m.name)).toEqual(['Demo standard tier']);
     } finally {
       await engine.close();

@@ -215,6 +215,7 @@ export {
   type CleanupOptions,
   type CleanupResult,
   defaultExpiredInsightsDays,
+  defaultFinishedJobsOlderThanDays,
   defaultMeasurementsOlderThanDays,
 } from './insights/cleanup.ts';
 export {

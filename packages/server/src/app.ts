@@ -19,9 +19,9 @@ import { apiRootRoutes } from './routes/api-root.ts';
 import { authRoutes } from './routes/auth.ts';
 import { costAnalysisRoutes } from './routes/cost-analyses.ts';
 import { costModelRoutes } from './routes/cost-models.ts';
+import { dashboardReportRoutes } from './routes/dashboard-report.ts';
 import { dashboardRoutes } from './routes/dashboards.ts';
 import { heatmapDataRoutes } from './routes/heatmap-data.ts';
-import { homeRoutes } from './routes/home.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { kpiMeasurementRoutes } from './routes/kpi-measurements.ts';
@@ -31,6 +31,7 @@ import { predictiveInsightRoutes } from './routes/predictive-insights.ts';
 import { predictiveModelRoutes } from './routes/predictive-models.ts';
 import { recurrenceAnalysisRoutes } from './routes/recurrence-analyses.ts';
 import { systemRoutes } from './routes/system.ts';
+import { webAppRoutes } from './routes/web-app.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { allowedMethods, isPublicPath, routingPath, staticRouteMethods } from './routing.ts';
 
@@ -122,7 +123,7 @@ export function createApp(engine: Engine, options: AppOptions = {}): OpenAPIHono
   serveApiDocumentation(app);
 
   // Resources: one sub-app each (see packages/server/README.md). Add your line below.
-  app.route('/', homeRoutes());
+  app.route('/', webAppRoutes(options.webRoot));
   app.route('/', systemRoutes(engine, metrics, options.isDraining ?? (() => false)));
   app.route('/api/auth', authRoutes(options));
   app.route('/api', incidentRoutes());
@@ -142,6 +143,7 @@ export function createApp(engine: Engine, options: AppOptions = {}): OpenAPIHono
   app.route('/api/analytics', costModelRoutes());
   app.route('/api/analytics', heatmapDataRoutes());
   app.route('/api/analytics', dashboardRoutes());
+  app.route('/api/analytics', dashboardReportRoutes());
   app.route('/api/analytics', webhookRoutes());
   app.route('/api', jobRoutes());
 

@@ -7,6 +7,7 @@ export { createLogger, escapeLogLine, type LoggerOptions } from './observability
 export type { AppOptions } from './options.ts';
 export type { RateLimitOptions } from './rate-limit/rate-limit.ts';
 export { MemoryRateLimitStore, type RateLimitStore, type WindowState } from './rate-limit/store.ts';
+export { type DashboardReport, renderDashboardReportFor } from './routes/dashboard-report.ts';
 export { type RuntimeFile, readRuntimeFile, runtimeFilePath } from './runtime-file.ts';
 export { type RunningServer, type ServeOptions, serve } from './serve.ts';
 export type { WebhookDrainOptions } from './webhook-drain.ts';

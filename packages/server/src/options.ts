@@ -32,6 +32,11 @@ export interface AppOptions {
    * file beside the database for the command line on the same machine. Default: none.
    */
   readonly localCredential?: string;
+  /**
+   * Folder of the built web page served at `/` (`index.html` and `assets/`). Default:
+   * `packages/web/dist/app`; when it holds no `index.html`, `/` says how to build it.
+   */
+  readonly webRoot?: string;
   /** Reports shutdown in progress: `/readyz` then answers 503. Set by `serve`. */
   readonly isDraining?: () => boolean;
 }

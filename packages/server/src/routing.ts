@@ -25,11 +25,11 @@ export function routingPath(request: Request): string {
 }
 
 /**
- * Paths served without authentication: the home page, health, readiness, the OpenAPI document, the
- * reference page and its assets, login.
+ * Paths served without authentication: the web page and its assets (`/assets/...`), health,
+ * readiness, the OpenAPI document, the reference page and its assets, login.
  */
 export function isPublicPath(path: string): boolean {
-  return publicPaths.has(path);
+  return publicPaths.has(path) || path.startsWith('/assets/');
 }
 
 const routers = new WeakMap<object, TrieRouter<string[]>>();

@@ -127,6 +127,10 @@ describe('authentication', () => {
     const session = cookies.find((c) => c.startsWith('insights_session='));
     expect(session).toMatch(/HttpOnly/);
     expect(session).toMatch(/SameSite=Lax/);
+    // The default 14 days as a length the browser counts on its own clock, whatever the server's
+    // clock says (here 2026-01-01, not the browser's date).
+    expect(session).toMatch(/; Max-Age=1209600(;|$)/);
+    expect(session).not.toMatch(/Expires=/);
     const cookie = (session ?? '').split(';')[0] ?? '';
 
     const read = await me({ Cookie: cookie });

@@ -5,8 +5,9 @@ import type { Backend } from './backend.ts';
  * What `insights demo` configures beside its incidents, so that a first start shows every analysis
  * with something in it: a cost model for every service (USD, a downtime, revenue, responder,
  * reputation and compliance price), an SLA contract on the payments service, three predictive
- * models (tomorrow's incidents, a new incident's severity, its escalation) and the spec's own
- * executive dashboard. The schedules of `insights serve` then calculate costs, train the models,
+ * models (tomorrow's incidents, a new incident's severity, its escalation), the spec's own
+ * executive dashboard and an operations overview holding every widget type (the web page's first
+ * view). The schedules of `insights serve` then calculate costs, train the models,
  * produce insights and fill the dashboard. An item already there (same name) is left alone, so a
  * second `insights demo` adds nothing.
  */
@@ -103,6 +104,66 @@ const dashboard = {
   refresh_interval_seconds: 300,
 };
 
+/** Every widget type on one page, open to every signed-in user: what the web page opens first. */
+const overview = {
+  name: 'Operations Overview',
+  description: 'Every analysis at a glance: KPIs, anomalies, forecasts, costs and when incidents happen',
+  dashboard_type: 'OPERATIONAL',
+  layout_config: { rows: 5, columns: 4 },
+  widget_configs: [
+    { type: 'kpi_summary', title: 'KPIs', position: { row: 0, column: 0 }, size: { width: 4, height: 1 } },
+    { type: 'kpi_trend', title: 'KPI trend', position: { row: 1, column: 0 }, size: { width: 2, height: 1 } },
+    {
+      type: 'forecast',
+      title: 'Incident forecast',
+      position: { row: 1, column: 2 },
+      size: { width: 2, height: 1 },
+    },
+    {
+      type: 'recent_anomalies',
+      title: 'Recent anomalies',
+      position: { row: 2, column: 0 },
+      size: { width: 2, height: 1 },
+    },
+    {
+      type: 'heatmap',
+      title: 'Incidents by weekday and hour',
+      position: { row: 2, column: 2 },
+      size: { width: 2, height: 1 },
+      options: { heatmap_type: 'INCIDENT_FREQUENCY', time_granularity: 'HOURLY' },
+    },
+    {
+      type: 'anomaly_summary',
+      title: 'Anomalies',
+      position: { row: 3, column: 0 },
+      size: { width: 1, height: 1 },
+    },
+    {
+      type: 'insight_summary',
+      title: 'Insights',
+      position: { row: 3, column: 1 },
+      size: { width: 1, height: 1 },
+    },
+    { type: 'cost_summary', title: 'Cost', position: { row: 3, column: 2 }, size: { width: 2, height: 1 } },
+    {
+      type: 'cost_breakdown',
+      title: 'Cost by type',
+      position: { row: 4, column: 0 },
+      size: { width: 2, height: 1 },
+    },
+    {
+      type: 'recent_insights',
+      title: 'Recent insights',
+      position: { row: 4, column: 2 },
+      size: { width: 2, height: 1 },
+    },
+  ],
+  is_public: true,
+  allowed_roles: [],
+  auto_refresh_enabled: true,
+  refresh_interval_seconds: 60,
+};
+
 const named = (items: readonly { name?: unknown }[], name: string) => items.some((i) => i.name === name);
 const results = <T>(page: { results: T[] }) => page.results;
 
@@ -152,20 +213,27 @@ const items: readonly DemoItem[] = [
         engine ? engine.models.create({ ...model }) : api('POST', '/api/analytics/predictive-models/', model),
     }),
   ),
-  {
-    what: 'dashboard',
-    exists: async ({ engine, api }) =>
-      named(
+  ...(
+    [
+      [dashboard, 'executive dashboard'],
+      [overview, 'operations overview dashboard'],
+    ] as const
+  ).map(
+    ([board, what]): DemoItem => ({
+      what,
+      exists: async ({ engine, api }) =>
+        named(
+          engine
+            ? results(await engine.dashboards.list({ pageSize: 100 }))
+            : results(await api('GET', '/api/analytics/dashboard-configurations/?page_size=100')),
+          board.name,
+        ),
+      create: ({ engine, api }) =>
         engine
-          ? results(await engine.dashboards.list({ pageSize: 100 }))
-          : results(await api('GET', '/api/analytics/dashboard-configurations/?page_size=100')),
-        dashboard.name,
-      ),
-    create: ({ engine, api }) =>
-      engine
-        ? engine.dashboards.create(dashboard)
-        : api('POST', '/api/analytics/dashboard-configurations/', dashboard),
-  },
+          ? engine.dashboards.create(board)
+          : api('POST', '/api/analytics/dashboard-configurations/', board),
+    }),
+  ),
 ];
 
 /** Configures what is missing of the demo's cost model, contract, models and dashboard; returns what it created. */

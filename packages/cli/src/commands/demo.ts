@@ -96,7 +96,7 @@ export function registerDemo(program: Command): void {
         );
         if (configured.length > 0) {
           process.stdout.write(
-            `Configured for the analyses: ${configured.join(', ')} (insights serve's schedules calculate costs, train the models and fill the dashboard).\n`,
+            `Configured for the analyses: ${configured.join(', ')} (insights serve's schedules calculate costs, train the models and fill the dashboards).\n`,
           );
         }
         if (anomalies.length > 0) {

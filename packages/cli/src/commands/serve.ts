@@ -129,7 +129,7 @@ export function registerServe(program: Command): void {
           try {
             await bootstrapAdmin(engine);
             process.stderr.write(
-              `Incident Insights API listening on ${server.url}/api/ (docs: ${server.url}/api/docs)\n` +
+              `Incident Insights API listening on ${server.url}/api/ (docs: ${server.url}/api/docs; web page: ${server.url}/)\n` +
                 `${describeSchedules(schedules)}\n`,
             );
             if (options.analyze) await queueAnalyses(engine, anomalyWindowHours, stopFollowing.signal);

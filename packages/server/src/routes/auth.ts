@@ -125,7 +125,13 @@ export function authRoutes(options: AppOptions) {
     async (c) => {
       const { username, password } = c.req.valid('json');
       const result = await c.var.engine.auth.login(username, password, options.sessionTtlSeconds);
-      const cookie = { path: '/', secure, sameSite: 'Lax', expires: result.expiresAt } as const;
+      // Max-Age, not Expires: the browser counts the session's length on its own clock, so a
+      // server whose clock differs from the client's still hands out a cookie that lives as long.
+      const maxAge = Math.max(
+        1,
+        Math.round((result.expiresAt.getTime() - c.var.engine.now().getTime()) / 1000),
+      );
+      const cookie = { path: '/', secure, sameSite: 'Lax', maxAge } as const;
       setCookie(c, sessionCookie, result.sessionKey, { ...cookie, httpOnly: true });
       setCookie(c, csrfCookie, result.csrfToken, cookie);
       return c.json(

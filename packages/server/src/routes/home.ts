@@ -1,15 +1,16 @@
-import { Hono } from 'hono';
-import type { AppEnv } from '../env.ts';
-
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 /**
- * The page `GET /` shows a person who opens the server in a browser: what it is, where the API
- * reference and the OpenAPI document are, and how to sign in (API token or session login). Plain
- * HTML with no external assets; served without authentication.
+ * The page `GET /` shows a person who opens the server in a browser when the web page is not built
+ * (see `web-app.ts`): what it is, where the API reference and the OpenAPI document are, and how to
+ * sign in (API token or session login). With `webPageMissing`, it begins with the command that
+ * builds the web page. Plain HTML with no external assets; served without authentication.
  */
-export function homePage(origin: string): string {
+export function homePage(origin: string, options: { webPageMissing?: boolean } = {}): string {
   const base = escapeHtml(origin);
+  const missing = options.webPageMissing
+    ? `<p class="notice" role="status"><strong>The web page is not built.</strong> Build it with <code>npm run build -w packages/web</code> (or <code>npm ci</code>, which builds it), then reload this page. The API below works without it.</p>\n`
+    : '';
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -21,12 +22,13 @@ export function homePage(origin: string): string {
   code, pre { font: 14px ui-monospace, monospace; background: #f1f3f6; border-radius: 4px; }
   code { padding: 1px 4px; } pre { padding: 10px 12px; overflow: auto; }
   h1 { margin-bottom: 4px; } .lead { color: #5b6472; margin-top: 0; }
+  .notice { border-left: 4px solid #9a5b00; background: #fff6e5; padding: 8px 12px; }
 </style>
 </head>
 <body>
 <h1>Incident Insights</h1>
 <p class="lead">Analytics and predictive insights for incident management: KPIs (MTTA, MTTR, MTBF, availability, ...), recurring incidents and anomalies, over HTTP.</p>
-<h2>Explore the API</h2>
+${missing}<h2>Explore the API</h2>
 <ul>
   <li><a href="/api/docs/">API reference</a>: every operation, with a form to try it with your token.</li>
   <li><a href="/api/openapi.json">OpenAPI document</a> (<code>/api/openapi.json</code>), for client generators.</li>
@@ -46,11 +48,4 @@ export function homePage(origin: string): string {
 </body>
 </html>
 `;
-}
-
-/** `GET /`: the {@link homePage}. */
-export function homeRoutes() {
-  const app = new Hono<AppEnv>();
-  app.get('/', (c) => c.html(homePage(new URL(c.req.url).origin)));
-  return app;
 }

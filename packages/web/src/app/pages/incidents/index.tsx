@@ -1,0 +1,2 @@
+export { IncidentDetailPage } from './detail.tsx';
+export { IncidentsPage } from './list.tsx';
