@@ -16,6 +16,14 @@ export interface CliRun {
 export const sourceRunner = ['--import', 'tsx', '--conditions=@incident-insights/source'] as const;
 
 /**
+ * Node arguments that run the `insights` binary as a user runs it: the bundle of the build when
+ * it is fresh, else the sources through tsx (`packages/cli/bin/entry.js` decides;
+ * `INSIGHTS_RUN=source`, `dist` or `bundle` in the environment forces one). A fresh build starts a
+ * command about three times faster than tsx on the sources (bench/RESULTS.md, "CLI start-up").
+ */
+export const insightsRunner = ['packages/cli/bin/insights.js'] as const;
+
+/**
  * Runs `script` (a path from the repository root) on the sources as a child process, with `env`
  * added to this process's environment, and resolves (never rejects) with its exit code and output.
  */
@@ -24,10 +32,15 @@ export function runScript(
   args: readonly string[] = [],
   env: NodeJS.ProcessEnv = {},
 ): Promise<CliRun> {
+  return runNode([...sourceRunner, script, ...args], env);
+}
+
+/** Runs node with `nodeArgs` from the repository root (see {@link runScript}). */
+function runNode(nodeArgs: readonly string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
   return new Promise((done) => {
     execFile(
       process.execPath,
-      [...sourceRunner, script, ...args],
+      nodeArgs,
       { cwd: repoRoot, env: { ...process.env, ...env } },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
@@ -37,9 +50,9 @@ export function runScript(
   });
 }
 
-/** Runs the real `insights` CLI from source (see {@link runScript}). */
+/** Runs the real `insights` CLI (see {@link insightsRunner}), with `env` added to this process's environment. */
 export function runInsights(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
-  return runScript('packages/cli/src/main.ts', args, env);
+  return runNode([...insightsRunner, ...args], env);
 }
 
 /** Incidents stored in the database file `db` (what a CLI run left behind), read through the library. */

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { repoRoot, sourceRunner } from './run-cli.ts';
+import { insightsRunner, repoRoot } from './run-cli.ts';
 
 /** An `insights serve` child process and what it has printed so far. */
 export interface ServeProcess {
@@ -11,7 +11,7 @@ export interface ServeProcess {
 }
 
 /**
- * Starts `insights serve --port 0 --log-level silent` from source on `db` with `args` added (and
+ * Starts `insights serve --port 0 --log-level silent` (see `insightsRunner`) on `db` with `args` added (and
  * `env` added to this process's environment), and collects its output. Waiting until it answers is the caller's choice (the "listening" line, the
  * runtime file).
  */
@@ -22,18 +22,7 @@ export function spawnServe(
 ): ServeProcess {
   const child = spawn(
     process.execPath,
-    [
-      ...sourceRunner,
-      'packages/cli/src/main.ts',
-      '--db',
-      db,
-      'serve',
-      '--port',
-      '0',
-      '--log-level',
-      'silent',
-      ...args,
-    ],
+    [...insightsRunner, '--db', db, 'serve', '--port', '0', '--log-level', 'silent', ...args],
     { cwd: repoRoot, env: { ...process.env, ...env } },
   );
   let out = '';

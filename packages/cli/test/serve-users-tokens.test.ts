@@ -6,7 +6,8 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '../../..');
-const cli = ['--import', 'tsx', '--conditions=@incident-insights/source', 'packages/cli/src/main.ts'];
+// The binary: the bundle of the build when it is fresh, else the sources through tsx.
+const cli = ['packages/cli/bin/insights.js'];
 const dir = mkdtempSync(path.join(tmpdir(), 'insights-cli-'));
 const run = promisify(execFile);
 

@@ -21,7 +21,7 @@ const after = new Date('2026-06-01T11:00:00Z');
 let layouts = 0;
 
 /**
- * A fake workspace (packages/{engine,server,cli}) with the real binary copied in: sources written
+ * A fake workspace (packages/{engine,server,web,cli}) with the real binary copied in: sources written
  * at `before`, each package's build stamp (tsconfig.tsbuildinfo) at `builtAt`, and a main.ts and
  * dist/main.js that print which one ran. Returns the CLI package's directory.
  */
@@ -31,9 +31,10 @@ function workspace(): string {
   cpSync(resolve(import.meta.dirname, '../bin'), join(cli, 'bin'), { recursive: true });
   write(join(cli, 'src/main.ts'), "const ran: string = 'source';\nconsole.log(ran);\n", before);
   write(join(cli, 'dist/main.js'), "console.log('dist');\n", builtAt);
-  for (const name of ['engine', 'server'])
+  write(join(cli, 'dist/bundle/main.js'), "console.log('bundle');\n", builtAt);
+  for (const name of ['engine', 'server', 'web'])
     write(join(packages, name, 'src/deep/module.ts'), 'export {};\n', before);
-  for (const name of ['engine', 'server', 'cli'])
+  for (const name of ['engine', 'server', 'web', 'cli'])
     write(join(packages, name, 'tsconfig.tsbuildinfo'), '{}', builtAt);
   return cli;
 }
@@ -47,14 +48,28 @@ function write(path: string, text: string, time: Date): void {
 const withTsx = { canRunSources: true, env: {} };
 
 describe('choosing what insights runs', () => {
-  it('runs the build when every package was built after its newest source', () => {
-    expect(chooseEntry(workspace(), withTsx)).toBe('dist');
+  it('runs the bundle of the build when every package was built after its newest source', () => {
+    expect(chooseEntry(workspace(), withTsx)).toBe('bundle');
+  });
+
+  it("runs dist/ when the bundle is missing or older than one package's build", () => {
+    const noBundle = workspace();
+    rmSync(join(noBundle, 'dist/bundle'), { recursive: true });
+    expect(chooseEntry(noBundle, withTsx)).toBe('dist');
+    const rebuilt = workspace(); // `tsc -b` again without bundling
+    write(join(rebuilt, '../engine/tsconfig.tsbuildinfo'), '{}', after);
+    write(join(rebuilt, '../engine/src/deep/module.ts'), 'export const changed = 1;\n', after);
+    expect(chooseEntry(rebuilt, withTsx)).toBe('dist');
   });
 
   it('runs the sources when one file deep in another package changed after the build', () => {
     const cli = workspace();
     write(join(cli, '../engine/src/deep/module.ts'), 'export const changed = 1;\n', after);
     expect(chooseEntry(cli, withTsx)).toBe('source');
+    // The web package's report code is part of the build too (`insights report`).
+    const web = workspace();
+    write(join(web, '../web/src/deep/module.ts'), 'export const changed = 1;\n', after);
+    expect(chooseEntry(web, withTsx)).toBe('source');
   });
 
   it('runs the sources when the build is missing or was never stamped', () => {
@@ -67,12 +82,14 @@ describe('choosing what insights runs', () => {
   });
 
   it('runs the build when there are no sources (an installed package) or no tsx to run them', () => {
-    const installed = workspace();
+    const installed = workspace(); // ships dist/ without the build stamps
     rmSync(join(installed, 'src'), { recursive: true });
+    for (const name of ['engine', 'server', 'web', 'cli'])
+      rmSync(join(installed, '..', name, 'tsconfig.tsbuildinfo'));
     expect(chooseEntry(installed, withTsx)).toBe('dist');
     const stale = workspace();
     write(join(stale, 'src/main.ts'), "console.log('source');\n", after);
-    expect(chooseEntry(stale, { canRunSources: false, env: {} })).toBe('dist');
+    expect(chooseEntry(stale, { canRunSources: false, env: {} })).toBe('bundle');
   });
 
   it('obeys INSIGHTS_RUN, which benchmarks use to time either path', () => {
@@ -80,15 +97,18 @@ describe('choosing what insights runs', () => {
     expect(chooseEntry(cli, { canRunSources: true, env: { INSIGHTS_RUN: 'source' } })).toBe('source');
     write(join(cli, 'src/main.ts'), "console.log('source');\n", after);
     expect(chooseEntry(cli, { canRunSources: true, env: { INSIGHTS_RUN: 'dist' } })).toBe('dist');
+    expect(chooseEntry(cli, { canRunSources: true, env: { INSIGHTS_RUN: 'bundle' } })).toBe('bundle');
   });
 });
 
 describe('the insights binary on a fake workspace', () => {
   const env = { ...process.env, INSIGHTS_RUN: '' };
 
-  it('runs dist/main.js when the build is fresh and src/main.ts through tsx once a source is newer', async () => {
+  it('runs the bundle, or dist/main.js, when the build is fresh and src/main.ts through tsx once a source is newer', async () => {
     const cli = workspace();
     const bin = join(cli, 'bin/insights.js');
+    expect((await run(process.execPath, [bin], { env })).stdout).toBe('bundle\n');
+    rmSync(join(cli, 'dist/bundle'), { recursive: true });
     expect((await run(process.execPath, [bin], { env })).stdout).toBe('dist\n');
     write(join(cli, '../server/src/deep/module.ts'), 'export const changed = 1;\n', after);
     expect((await run(process.execPath, [bin], { env })).stdout).toBe('source\n');

@@ -1,5 +1,5 @@
 import type { Engine } from '@incident-insights/engine';
-import { readRuntimeFile } from '@incident-insights/server';
+import { readRuntimeFile } from '@incident-insights/server/runtime-file';
 import type { Command } from 'commander';
 import { databasePath, withEngine } from '../engine-options.ts';
 import { ServerClient } from './server-client.ts';

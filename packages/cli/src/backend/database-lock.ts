@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { EngineError } from '@incident-insights/engine';
-import { readRuntimeFile, runtimeFilePath } from '@incident-insights/server';
+import { readRuntimeFile, runtimeFilePath } from '@incident-insights/server/runtime-file';
 
 /**
  * DuckDB's refusal to open a file another process holds: `IO Error: Could not set lock on file

@@ -1,5 +1,5 @@
 import { EngineError, type ErrorCode } from '@incident-insights/engine';
-import type { RuntimeFile } from '@incident-insights/server';
+import type { RuntimeFile } from '@incident-insights/server/runtime-file';
 import { exitCodes } from '../exit-codes.ts';
 
 /** A query string's values; `undefined` ones are left out. */
@@ -60,6 +60,14 @@ export class ServerClient {
     const body = parseJson(text);
     if (!response.ok) throw errorOf(response, body, text);
     return body as T;
+  }
+
+  /** Sends one GET request and returns its body as text (an HTML page, a CSV file). @throws EngineError */
+  async text(path: string, query: Query = {}): Promise<string> {
+    const response = await this.#send('GET', path, { query });
+    const text = await response.text();
+    if (!response.ok) throw errorOf(response, parseJson(text), text);
+    return text;
   }
 
   /** Every item of a paginated list, page after page (100 a page). @throws EngineError */
