@@ -6,8 +6,10 @@
  * file, served by `insights serve --no-schedule` with `--rate-per-minute`/`--rate-per-hour` raised.
  * Each endpoint is first checked to answer 200 with the same count on both; then the same wrk load
  * (`-t2 -c16 -d10s --latency`, a Lua script sending a list of varied paths) runs on the peer and on
- * ours in turn. Prints a markdown table of requests a second, p99 and the ratio, with the machine's
- * load at the start and the end.
+ * ours in turn. Then the writes (`writes.ts`): a POST loop on each side (wrk, a new JSON body each
+ * request) and the bulk load of the whole file (the peer's `load_incidents --truncate`, our
+ * `POST /api/incidents/bulk/`). Prints a markdown table of requests a second, p99 and the ratio,
+ * with the machine's load at the start and the end.
  *
  * Needs wrk and the peer's Debian packages (python3-django, python3-djangorestframework,
  * python3-django-filters, gunicorn); it says which are missing and installs nothing. `WRK` names
@@ -27,6 +29,14 @@ import { type Server, startServer } from '../insights-process.ts';
 import { type Catalog, csvVocabulary, type Endpoint, endpoints } from './endpoints.ts';
 import { prepareOurs } from './ours.ts';
 import { generateIncidents, missingPeerPackages, type Peer, peerDirectory, startPeer } from './peer.ts';
+import {
+  type BulkFigures,
+  incidentPost,
+  metricPost,
+  oursBulkLoad,
+  peerBulkLoad,
+  postLoop,
+} from './writes.ts';
 import { type Load, type WrkFigures, wrk, wrkInstalled } from './wrk.ts';
 
 const { values: args } = parseArgs({
@@ -109,6 +119,15 @@ async function check(endpoint: Endpoint, sides: readonly Side[]): Promise<{ coun
   return { counts: `${peer[0]} / ${ours[0]}`, same: peer.join() === ours.join() };
 }
 
+/**
+ * Waits until `side` answers a small request: requests still queued from the last load (a slow
+ * endpoint leaves many behind in the peer's sync workers) are served first, so the next load
+ * starts on an idle server.
+ */
+async function drained(side: Side): Promise<void> {
+  await getJson(side, '/api/analytics/kpi-metrics/?page_size=1');
+}
+
 const freePort = () =>
   new Promise<number>((done, fail) => {
     const server = createServer();
@@ -152,6 +171,7 @@ try {
 
   const rows: string[] = [];
   const notes: string[] = [];
+  const cell = (f: WrkFigures) => `${formatRps(f.rps)} (${formatMs(f.p99)})`;
   for (const endpoint of endpoints) {
     const checked = await check(endpoint, sides);
     if (!checked.same) notes.push(`${endpoint.label}: counts differ (DRF / ours: ${checked.counts})`);
@@ -159,6 +179,7 @@ try {
     for (const side of sides) {
       const paths = endpoint.paths(side.catalog as Catalog);
       log(`${side.name}: ${endpoint.label} over ${paths.length} paths`);
+      await drained(side);
       figures.push(await wrk(side.url, paths, side.token, load, join(dir, 'paths.lua')));
     }
     const [drf, mine] = figures as [WrkFigures, WrkFigures];
@@ -166,13 +187,42 @@ try {
       if (f.failed > 0)
         notes.push(`${endpoint.label}: ${name} had ${f.failed} failed of ${f.requests} requests`);
     }
-    const cell = (f: WrkFigures) => `${formatRps(f.rps)} (${formatMs(f.p99)})`;
     const ratio = drf.rps > 0 ? `${formatRatio(mine.rps / drf.rps)}` : '∞';
     rows.push(`| ${endpoint.label} | ${checked.counts} | ${cell(drf)} | ${cell(mine)} | ${ratio} |`);
   }
 
+  // Writes, after every read: a POST loop on each side, then the bulk load of the whole file.
+  for (const loop of [metricPost, incidentPost]) {
+    const onPeer = loop === metricPost;
+    const figures: (WrkFigures | undefined)[] = [];
+    for (const side of sides) {
+      if (side.name === 'DRF' && !onPeer) {
+        figures.push(undefined);
+        continue;
+      }
+      log(`${side.name}: ${loop.label}`);
+      await drained(side);
+      const f = await postLoop(side.url, side.token, loop, load, dir);
+      if (f.failed > 0)
+        notes.push(`${loop.label}: ${side.name} had ${f.failed} failed of ${f.requests} requests`);
+      figures.push(f);
+    }
+    const [drf, mine] = figures;
+    const ratio = drf && mine && drf.rps > 0 ? formatRatio(mine.rps / drf.rps) : '—';
+    rows.push(`| ${loop.label} | — | ${drf ? cell(drf) : '—'} | ${mine ? cell(mine) : '—'} | ${ratio} |`);
+  }
+  for (const side of sides) await drained(side);
+  log('DRF: load_incidents --truncate');
+  const peerBulk = peerBulkLoad(peerDir, join(dir, 'drf-peer'), csv, count);
+  log(`ours: POST /api/incidents/bulk/ (${count} rows of CSV)`);
+  const ourBulk = await oursBulkLoad(ours.url, prepared.token, csv);
+  const bulkCell = (b: BulkFigures) => `${formatRps(b.rows / b.seconds)} rows/s (${b.seconds.toFixed(1)} s)`;
+  rows.push(
+    `| bulk load of the file (DRF \`load_incidents --truncate\`; ours \`POST /api/incidents/bulk/\`, an upsert of the same rows) | ${peerBulk.rows} / ${ourBulk.rows} | ${bulkCell(peerBulk)} | ${bulkCell(ourBulk)} | ${formatRatio(peerBulk.seconds / ourBulk.seconds)} |`,
+  );
+
   const lines = [
-    `API reads against the DRF peer: ${count} incidents (gen_incidents.py, --now ${nowIso}),`,
+    `API reads and writes against the DRF peer: ${count} incidents (gen_incidents.py, --now ${nowIso}),`,
     `wrk -t${load.threads} -c${load.connections} -d${load.seconds}s --latency; load average (1/5/15 min) at start ${loadAtStart}, at end ${loadAverage()}`,
     '',
     '| endpoint | count (DRF / ours) | DRF rps (p99) | ours rps (p99) | ratio |',

@@ -53,6 +53,29 @@ end
 `;
 }
 
+/**
+ * The wrk script that posts `body` to `path`, each request with `%s` in the body replaced by its
+ * own number (`thread-request`), so every request creates a new record.
+ */
+function postScript(path: string, body: string, token: string): string {
+  return `wrk.method = "POST"
+wrk.headers["Authorization"] = ${lua(`Token ${token}`)}
+wrk.headers["Content-Type"] = "application/json"
+local counter = 0
+local next_id = 0
+setup = function(thread)
+  thread:set("tid", next_id)
+  next_id = next_id + 1
+end
+request = function()
+  counter = counter + 1
+  local n = tostring(tid or 0) .. "-" .. tostring(counter)
+  local body = string.gsub(${lua(body)}, "%%s", n)
+  return wrk.format("POST", ${lua(path)}, nil, body)
+end
+`;
+}
+
 /** A wrk latency figure (`12.5ms`, `1.20s`, `850.00us`) in ms. */
 function milliseconds(text: string): number {
   const match = /^([\d.]+)(us|ms|s|m)$/.exec(text);
@@ -75,7 +98,7 @@ function parse(report: string): WrkFigures {
 }
 
 /** Runs wrk against `base` over `paths` (script written to `scriptFile`). */
-export async function wrk(
+export function wrk(
   base: string,
   paths: readonly string[],
   token: string,
@@ -83,6 +106,23 @@ export async function wrk(
   scriptFile: string,
 ): Promise<WrkFigures> {
   writeFileSync(scriptFile, script(paths, token));
+  return runWrk(base, load, scriptFile);
+}
+
+/** Runs wrk posting `body` to `path` on `base`, a new number in each body (see {@link postScript}). */
+export function wrkPost(
+  base: string,
+  path: string,
+  body: string,
+  token: string,
+  load: Load,
+  scriptFile: string,
+): Promise<WrkFigures> {
+  writeFileSync(scriptFile, postScript(path, body, token));
+  return runWrk(base, load, scriptFile);
+}
+
+async function runWrk(base: string, load: Load, scriptFile: string): Promise<WrkFigures> {
   const { stdout } = await run(
     wrkCommand,
     [

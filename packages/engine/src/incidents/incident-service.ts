@@ -80,7 +80,7 @@ export class IncidentService {
     // The whole page, predictions included, is remembered until the next write (store/list-cache.ts).
     return cachedAnswer(this.context.db, listRequestKey('incidents', listed), async () => {
       const page = await listPage(this.context.db, incidentListSpec, listed, toIncident);
-      return { ...page, results: await withPredictions(this.predictionReader(), page.results) };
+      return { ...page, results: await withPredictions(await this.storedPredictionReader(), page.results) };
     });
   }
 
@@ -93,7 +93,7 @@ export class IncidentService {
   async get(id: string): Promise<IncidentRecord> {
     // Remembered until the next write, like list pages (store/list-cache.ts).
     return cachedAnswer(this.context.db, listCacheKey('incident', { id: String(id) }), async () => {
-      const [record] = await withPredictions(this.predictionReader(), [await this.stored(id)]);
+      const [record] = await withPredictions(await this.storedPredictionReader(), [await this.stored(id)]);
       return record as IncidentRecord;
     });
   }
@@ -225,6 +225,23 @@ export class IncidentService {
   /** The models capability, which stores predictions on incidents (absent while the engine opens). */
   private predictionReader(): PredictionReader | undefined {
     return this.context.services['models'] as PredictionReader | undefined;
+  }
+
+  /**
+   * {@link predictionReader} while any prediction is stored, else `undefined` (every incident then
+   * shows `predictions: null`, as it would from the reader): whether any is stored is remembered
+   * until the predictions table is written, so a page or a detail costs no predictions query
+   * before a model has scored anything.
+   */
+  private async storedPredictionReader(): Promise<PredictionReader | undefined> {
+    const reader = this.predictionReader();
+    if (!reader) return undefined;
+    const sql = 'SELECT EXISTS (SELECT 1 FROM incident_predictions) AS stored';
+    const db = this.context.db;
+    const stored = await cachedAnswer(db, listCacheKey(sql, {}), async () => {
+      return Boolean((await db.one<{ stored: boolean }>(sql))?.stored);
+    });
+    return stored ? reader : undefined;
   }
 
   /** Number of stored incidents. */

@@ -5,6 +5,7 @@ import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ConnectionLane } from './connection-lane.ts';
 import { bind, type Row, type SqlParams } from './sql-values.ts';
 import { type Transaction, transactionOn } from './transaction.ts';
+import { everyTable, readNames, TableGenerations, WriteLog } from './write-generations.ts';
 
 export { bind, type Row, type SqlParams, type SqlValue } from './sql-values.ts';
 export type { Transaction } from './transaction.ts';
@@ -14,6 +15,9 @@ const defaultReaders = 4;
 
 /** The database whose background work the current async context is (see {@link Database.inBackground}). */
 const backgroundWork = new AsyncLocalStorage<Database>();
+
+/** Where the reads of the current async context note the names they read (see {@link Database.recordingReads}). */
+const readRecorder = new AsyncLocalStorage<Set<string>>();
 
 /**
  * The DuckDB shell: one database instance, a writer connection whose work is serialised by an
@@ -27,13 +31,11 @@ export class Database {
   private readonly instance: DuckDBInstance;
   /** The connection that writes; only touched while holding the lock. */
   private readonly writer: DuckDBConnection;
-  /** {@link writer} behind the narrow {@link Transaction} methods. */
-  private readonly writerTransaction: Transaction;
   private readonly readers: ConnectionLane;
   private readonly backgroundReaders: ConnectionLane;
   private lock: Promise<unknown> = Promise.resolve();
   private closed = false;
-  private finishedWrites = 0;
+  private readonly tableGenerations = new TableGenerations();
 
   private constructor(
     path: string,
@@ -45,7 +47,6 @@ export class Database {
     this.path = path;
     this.instance = instance;
     this.writer = writer;
-    this.writerTransaction = transactionOn(writer);
     this.readers = new ConnectionLane(readers);
     this.backgroundReaders = new ConnectionLane([backgroundReader]);
   }
@@ -72,7 +73,9 @@ export class Database {
   /** Runs a read query on committed data and returns its rows as JS objects. */
   async all<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T[]> {
     const { values, types } = bind(params);
-    return this.withReader(async (conn) => {
+    const recorded = readRecorder.getStore();
+    if (recorded) for (const name of readNames(sql)) recorded.add(name);
+    return this.lend(async (conn) => {
       const reader = await conn.runAndReadAll(sql, values, types);
       return reader.getRowObjectsJS() as T[];
     });
@@ -82,8 +85,38 @@ export class Database {
    * Lends a reader connection to `work` for its whole duration (a streamed result must be drained
    * before anything else runs on its connection), waiting when all are busy. The raw connection is
    * for the store's own readers (`queryArrow`); capability code reads with {@link all} and {@link one}.
+   * `sql`, the one statement `work` runs, lets {@link recordingReads} note the names it reads
+   * rather than every table.
    */
-  async withReader<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+  async withReader<T>(work: (conn: DuckDBConnection) => Promise<T>, sql?: string): Promise<T> {
+    // What a raw connection reads is not known unless its statement is given: then its names.
+    const recorded = readRecorder.getStore();
+    if (recorded && sql === undefined) recorded.add(everyTable);
+    else if (recorded && sql !== undefined) for (const name of readNames(sql)) recorded.add(name);
+    return this.lend(work);
+  }
+
+  /**
+   * Runs `work` noting the names (identifiers) of every statement it reads with ({@link all},
+   * {@link one}; {@link withReader} notes every table), so a cache can learn which tables an
+   * answer came from and keep it while only other tables are written (see {@link generationOf}).
+   */
+  async recordingReads<T>(work: () => Promise<T>): Promise<{ value: T; names: Set<string> }> {
+    const names = new Set<string>();
+    const value = await readRecorder.run(names, work);
+    // A recording around this one read all of it too.
+    const outer = readRecorder.getStore();
+    if (outer) for (const name of names) outer.add(name);
+    return { value, names };
+  }
+
+  /** Notes `names` as read by the current recording, if any (an answer served from a cache). */
+  noteReads(names: Iterable<string>): void {
+    const recorded = readRecorder.getStore();
+    if (recorded) for (const name of names) recorded.add(name);
+  }
+
+  private lend<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
     this.assertOpen();
     const lane = backgroundWork.getStore() === this ? this.backgroundReaders : this.readers;
     return lane.lend(work);
@@ -139,7 +172,22 @@ export class Database {
    * one process write a database file, and in this process every write passes through here.
    */
   get generation(): number {
-    return this.finishedWrites;
+    return this.tableGenerations.of([everyTable]);
+  }
+
+  /**
+   * The write generation of some tables (names as {@link recordingReads} gives them; `*` for every
+   * table): it moves when a write section that touched one of them finishes. A section's statements
+   * are read for their target table; one whose target is not certain (DDL, several statements, a
+   * bulk writer on the raw connection) counts as a write of every table.
+   */
+  generationOf(tables: Iterable<string>): number {
+    return this.tableGenerations.of(tables);
+  }
+
+  /** The table generations now, for {@link TableGenerations.of} later (see {@link generationOf}). */
+  generationsNow(): TableGenerations {
+    return this.tableGenerations.snapshot();
   }
 
   /**
@@ -153,11 +201,12 @@ export class Database {
     this.lock = new Promise<void>((resolve) => {
       release = resolve;
     });
+    const log = new WriteLog();
     try {
       await previous;
-      return await work(this.writerTransaction);
+      return await work(transactionOn(this.writer, log));
     } finally {
-      this.finishedWrites++;
+      this.tableGenerations.finished(log);
       release();
     }
   }

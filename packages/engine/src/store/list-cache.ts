@@ -1,4 +1,5 @@
 import type { Database, SqlParams, SqlValue } from './database.ts';
+import { everyTable } from './write-generations.ts';
 
 /**
  * What a database's list cache holds at most, in rows: a page weighs its rows, a count or a single
@@ -7,16 +8,25 @@ import type { Database, SqlParams, SqlValue } from './database.ts';
  */
 const listCacheRows = 20_000;
 
+/** One remembered answer: its value and weight, the tables it was read from and their generation then. */
+interface CacheEntry {
+  readonly value: unknown;
+  readonly weight: number;
+  readonly generation: number;
+  readonly tables: ReadonlySet<string>;
+}
+
 /**
- * Answers of list queries (counts, pages, records) remembered for one database while its write
- * generation ({@link Database.generation}) stays the same. Every write through the database moves
- * the generation, and the first access that sees a new generation drops every entry, so an answer
- * is only ever served to a read that started after the same writes as the read that made it. The
- * entries are kept in least-recently-used order, their total weight bounded by `capacity`.
+ * Answers of list queries (counts, pages, records) remembered for one database. Each answer keeps
+ * the names of the tables it was read from and their write generation when the read began
+ * ({@link Database.generationOf}); it is served only while that generation is unchanged, so an
+ * answer is only ever served to a read that started after the same writes to those tables as the
+ * read that made it, and a write to another table (a token's `last_used_at`, a job record) leaves
+ * it in place. The entries are kept in least-recently-used order, their total weight bounded by
+ * `capacity`.
  */
 export class ListCache {
-  private readonly entries = new Map<string, { readonly value: unknown; readonly weight: number }>();
-  private generation = -1;
+  private readonly entries = new Map<string, CacheEntry>();
   private weight = 0;
 
   constructor(private readonly capacity: number = listCacheRows) {}
@@ -26,27 +36,45 @@ export class ListCache {
     return this.entries.size;
   }
 
-  /** The answer stored under `key` at `generation`, or `undefined`; marks it recently used. */
-  get(generation: number, key: string): unknown {
-    this.moveTo(generation);
+  /**
+   * The answer stored under `key` when it was made at `generation` (a number, or the generation
+   * now of the tables the answer was read from), else `undefined` (a stale answer is dropped);
+   * marks it recently used.
+   */
+  get(generation: number | ((tables: ReadonlySet<string>) => number), key: string): unknown {
+    return this.entry(generation, key)?.value;
+  }
+
+  /** Like {@link get} but the whole entry, with the tables the answer was read from. */
+  entry(generation: number | ((tables: ReadonlySet<string>) => number), key: string): CacheEntry | undefined {
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
+    const now = typeof generation === 'number' ? generation : generation(entry.tables);
+    if (entry.generation !== now) {
+      this.remove(key);
+      return undefined;
+    }
     this.entries.delete(key);
     this.entries.set(key, entry);
-    return entry.value;
+    return entry;
   }
 
   /**
-   * Stores `value` (of `weight`, at least 1) under `key` for `generation`: the generation read
-   * before the query ran, so an answer computed while a write was landing goes with that generation.
+   * Stores `value` (of `weight`, at least 1) under `key`, read from `tables` at `generation`: the
+   * generation those tables had before the query ran, so an answer computed while a write was
+   * landing goes with the older generation and is never served after it.
    */
-  set(generation: number, key: string, value: unknown, weight = 1): void {
-    this.moveTo(generation);
-    if (generation !== this.generation) return;
+  set(
+    generation: number,
+    key: string,
+    value: unknown,
+    weight = 1,
+    tables: ReadonlySet<string> = everyTables,
+  ): void {
     const entryWeight = Math.max(1, weight);
     if (entryWeight > this.capacity) return;
     this.remove(key);
-    this.entries.set(key, { value, weight: entryWeight });
+    this.entries.set(key, { value, weight: entryWeight, generation, tables });
     this.weight += entryWeight;
     while (this.weight > this.capacity) this.remove(this.entries.keys().next().value as string);
   }
@@ -57,15 +85,9 @@ export class ListCache {
     this.entries.delete(key);
     this.weight -= entry.weight;
   }
-
-  private moveTo(generation: number): void {
-    if (generation > this.generation) {
-      this.entries.clear();
-      this.weight = 0;
-      this.generation = generation;
-    }
-  }
 }
+
+const everyTables: ReadonlySet<string> = new Set([everyTable]);
 
 const caches = new WeakMap<Database, ListCache>();
 
@@ -81,9 +103,10 @@ function listCacheOf(db: Database): ListCache {
 
 /**
  * The answer of `compute`, from the list cache of `db` when an answer under `key` was made since
- * the last write; otherwise computed and remembered. Answers are kept and handed out as structured
- * clones (plain data: objects, arrays, `Date`s), so a caller that changes what it was given never
- * changes the cache. `key` `undefined` computes without caching.
+ * the last write to the tables it was read from; otherwise computed and remembered, with the names
+ * of the tables its statements read (see {@link Database.recordingReads}). Answers are kept and
+ * handed out as structured clones (plain data: objects, arrays, `Date`s), so a caller that changes
+ * what it was given never changes the cache. `key` `undefined` computes without caching.
  */
 export async function cachedAnswer<T>(
   db: Database,
@@ -92,11 +115,14 @@ export async function cachedAnswer<T>(
 ): Promise<T> {
   if (key === undefined) return compute();
   const cache = listCacheOf(db);
-  const generation = db.generation;
-  const hit = cache.get(generation, key);
-  if (hit !== undefined) return structuredClone(hit) as T;
-  const answer = await compute();
-  cache.set(generation, key, structuredClone(answer), rowsOf(answer));
+  const hit = cache.entry((tables) => db.generationOf(tables), key);
+  if (hit !== undefined) {
+    db.noteReads(hit.tables);
+    return structuredClone(hit.value) as T;
+  }
+  const before = db.generationsNow();
+  const { value: answer, names } = await db.recordingReads(compute);
+  cache.set(before.of(names), key, structuredClone(answer), rowsOf(answer), names);
   return answer;
 }
 

@@ -1,6 +1,7 @@
 import { EngineError } from '../errors.ts';
 import type { Database, Row, SqlValue } from './database.ts';
 import { cachedAnswer, listCacheKey } from './list-cache.ts';
+import { indexedPage } from './ordered-index.ts';
 
 /** How one filter parameter applies to a column. Values are always bound, never pasted. */
 type FilterOp =
@@ -187,6 +188,15 @@ export async function listPage<T = Row>(
   }
   const { where, params } = buildWhere(spec, request);
   const orderBy = buildOrderBy(spec, request.ordering);
+  const window = `${orderBy} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`;
+  const select = spec.select ?? '*';
+  if (spec.singleTable) {
+    // Count and page through the list's ordered row ids (ordered-index.ts), the same rows as below.
+    const sql = `SELECT ${select} FROM ${spec.from} WHERE rowid IN (SELECT rowid FROM ${spec.from} ${where} ${window}) ${orderBy}`;
+    const list = { from: spec.from, select, where, orderBy };
+    const indexed = await indexedPage(db, list, params, page, pageSize, sql);
+    if (indexed) return { count: indexed.count, page, pageSize, results: indexed.rows.map(map) };
+  }
   const countSql = `SELECT count(*) AS n FROM ${spec.from} ${where}`;
   const count = await cachedAnswer(db, listCacheKey(countSql, params), async () => {
     const countRow = await db.one<{ n: bigint }>(countSql, params);
@@ -195,8 +205,6 @@ export async function listPage<T = Row>(
   if (page > 1 && (page - 1) * pageSize >= count) {
     throw new EngineError('NOT_FOUND', 'Invalid page.', { page, count });
   }
-  const window = `${orderBy} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`;
-  const select = spec.select ?? '*';
   const sql = spec.singleTable
     ? `SELECT ${select} FROM ${spec.from} WHERE rowid IN (SELECT rowid FROM ${spec.from} ${where} ${window}) ${orderBy}`
     : `SELECT ${select} FROM ${spec.from} ${where} ${window}`;

@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { bind, type Row, type SqlParams } from './sql-values.ts';
+import type { WriteLog } from './write-generations.ts';
 
 /**
  * What a write section of the database hands out: statements inside one transaction (or, for
@@ -27,14 +28,19 @@ interface ColumnsResult {
 
 /** The store's implementation: a DuckDB connection behind the {@link Transaction} methods. */
 class ConnectionTransaction implements Transaction {
-  constructor(readonly connection: DuckDBConnection) {}
+  constructor(
+    readonly connection: DuckDBConnection,
+    readonly log?: WriteLog,
+  ) {}
 
   async run(sql: string, params?: SqlParams): Promise<void> {
+    this.log?.statement(sql);
     const { values, types } = bind(params);
     await this.connection.run(sql, values, types);
   }
 
   async rows<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T[]> {
+    this.log?.statement(sql);
     const { values, types } = bind(params);
     const reader = await this.connection.runAndReadAll(sql, values, types);
     return reader.getRowObjectsJS() as T[];
@@ -45,15 +51,16 @@ class ConnectionTransaction implements Transaction {
   }
 
   async columns(sql: string, params?: SqlParams): Promise<ColumnsResult> {
+    this.log?.statement(sql);
     const { values, types } = bind(params);
     const reader = await this.connection.runAndReadAll(sql, values, types);
     return { columns: reader.getColumnsJS() as unknown[][], rowCount: reader.currentRowCount };
   }
 }
 
-/** Wraps a connection (store only). */
-export function transactionOn(connection: DuckDBConnection): Transaction {
-  return new ConnectionTransaction(connection);
+/** Wraps a connection (store only); `log`, when given, notes the tables each statement writes. */
+export function transactionOn(connection: DuckDBConnection, log?: WriteLog): Transaction {
+  return new ConnectionTransaction(connection, log);
 }
 
 /**
@@ -63,6 +70,10 @@ export function transactionOn(connection: DuckDBConnection): Transaction {
  * @throws Error for an object the store did not make.
  */
 export function connectionOf(tx: Transaction): DuckDBConnection {
-  if (tx instanceof ConnectionTransaction) return tx.connection;
+  if (tx instanceof ConnectionTransaction) {
+    // What is written through the raw connection cannot be told apart: count it as every table.
+    tx.log?.anything();
+    return tx.connection;
+  }
   throw new Error('not a transaction of this store');
 }
