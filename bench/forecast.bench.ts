@@ -15,9 +15,11 @@
  * the same folds and series with what a model gets when its `model_config` and `feature_columns`
  * are empty (the algorithms' defaults, `defaultForecastFeatures` of the granularity), on a 2-thread
  * worker pool with the real learners, scored by the same `scoreFolds` (rows "model: ...").
- * `--no-models` leaves them out. CPU seconds count this process and its worker threads.
+ * `--no-models` leaves them out; `--models=A,B` runs only those. CPU seconds count this process
+ * and its worker threads.
  *
  *   npx tsx --conditions=@incident-insights/source bench/forecast.bench.ts [--no-hourly] [--no-models]
+ *     [--models=LSTM,XGBOOST]
  */
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -38,15 +40,14 @@ import { timed } from './timer.ts';
 const folds = 4;
 const withHourly = !process.argv.includes('--no-hourly');
 const withModels = !process.argv.includes('--no-models');
+const chosenModels = process.argv
+  .find((a) => a.startsWith('--models='))
+  ?.slice('--models='.length)
+  .split(',');
 /** The algorithms of INCIDENT_PREDICTION, each through `fitAndForecast` as a trained model runs it. */
-const modelAlgorithms: readonly Algorithm[] = [
-  'ARIMA',
-  'PROPHET',
-  'LSTM',
-  'RANDOM_FOREST',
-  'XGBOOST',
-  'NEURAL_NETWORK',
-];
+const modelAlgorithms: readonly Algorithm[] = (
+  ['ARIMA', 'PROPHET', 'LSTM', 'RANDOM_FOREST', 'XGBOOST', 'NEURAL_NETWORK'] as const
+).filter((a) => chosenModels === undefined || chosenModels.includes(a));
 const zip = '/work/shared/data/incident_event_log.zip';
 const reference = new URL('../packages/engine/test/forecast/statsmodels-reference.py', import.meta.url)
   .pathname;

@@ -9,8 +9,9 @@ import { startServer } from './support/test-server.ts';
 
 /**
  * Every (model type, algorithm) pair the spec's enums allow together, with settings small enough to
- * train in about a second on demo data. COST_PREDICTION learns from cost analyses, which demo data
- * holds only once costs are calculated; it is covered by the models' own tests.
+ * train in about a second on demo data. COST_PREDICTION learns from cost analyses: the demo
+ * database gets the cost model and SLA contract `insights demo` configures, and its costs are
+ * calculated (a calculate_costs job, or `insights calculate-costs`) before the models train.
  */
 const small = {
   RANDOM_FOREST: { n_estimators: 10, max_depth: 4 },
@@ -30,7 +31,12 @@ const pairs: { model_type: string; algorithm_type: string; model_config: Record<
     algorithm_type,
     model_config: small[algorithm_type],
   })),
-  ...['SEVERITY_PREDICTION', 'ESCALATION_PREDICTION', 'RESOLUTION_TIME_PREDICTION'].flatMap((model_type) =>
+  ...[
+    'SEVERITY_PREDICTION',
+    'ESCALATION_PREDICTION',
+    'RESOLUTION_TIME_PREDICTION',
+    'COST_PREDICTION',
+  ].flatMap((model_type) =>
     (['RANDOM_FOREST', 'XGBOOST', 'SVM', 'NEURAL_NETWORK'] as const).map((algorithm_type) => ({
       model_type,
       algorithm_type,
@@ -40,9 +46,45 @@ const pairs: { model_type: string; algorithm_type: string; model_config: Record<
   { model_type: 'ANOMALY_DETECTION', algorithm_type: 'ISOLATION_FOREST', model_config: {} },
 ];
 
-/** 1,200 seeded synthetic incidents over the 45 days before `end`. */
+/** Hours of the window the costs are calculated over: the demo's 45 days and one more. */
+const costWindowHours = 46 * 24;
+
+/**
+ * 1,200 seeded synthetic incidents over the 45 days before `end`, with the cost model (every
+ * service) and the SLA contract (payments) of `insights demo` (packages/cli/src/backend/demo-setup.ts).
+ */
 async function demo(engine: Engine, end: Date): Promise<void> {
   await loadSyntheticIncidents(engine, { seed: 5, count: 1200, days: 45, end });
+  const since = '2000-01-01T00:00:00Z';
+  await engine.costs.setServiceTier({ service: '*', service_tier: 'standard', business_unit: 'digital' });
+  await engine.costs.createModel({
+    name: 'Demo standard tier',
+    service_tier: 'standard',
+    business_unit: 'digital',
+    currency: 'USD',
+    effective_from: since,
+    downtime_cost_per_hour: '1200.00',
+    revenue_per_hour: '8000.00',
+    lost_revenue_share: { LOW: '0.01', MEDIUM: '0.05', HIGH: '0.20', CRITICAL: '0.60' },
+    responder_hourly_rate: '85.00',
+    responders: 2,
+    reputation_cost_per_user: '0.40',
+    compliance_cost_per_incident: '1500.00',
+    compliance_tags: ['pci'],
+    compliance_categories: ['security'],
+  });
+  await engine.costs.createContract({
+    name: 'Demo payments availability',
+    service: 'payments',
+    period: 'MONTH',
+    availability_target: 99.9,
+    penalty_tiers: [
+      { below: 99.9, amount: '2500.00' },
+      { below: 99.5, amount: '10000.00' },
+    ],
+    currency: 'USD',
+    effective_from: since,
+  });
 }
 
 describe('every model type with every algorithm that fits it', () => {
@@ -50,6 +92,16 @@ describe('every model type with every algorithm that fits it', () => {
     const now = new Date('2026-03-01T00:00:00Z');
     const server = await startServer({ engine: { now: () => now }, populate: (e) => demo(e, now) });
     try {
+      const costs = await server.fetch('/api/jobs/', {
+        method: 'POST',
+        as: 'analyst',
+        json: { kind: 'calculate_costs', parameters: { time_window: costWindowHours } },
+      });
+      expect(costs.status, await costs.clone().text()).toBe(202);
+      const costJob = (await costs.json()) as { id: string };
+      const calculated = await server.engine.jobs.wait(costJob.id, { signal: AbortSignal.timeout(60_000) });
+      expect(calculated.status).toBe('SUCCEEDED');
+      expect((calculated.result as { created: number }).created).toBeGreaterThan(100);
       for (const pair of pairs) {
         const name = `${pair.model_type} ${pair.algorithm_type}`;
         const created = await server.fetch('/api/analytics/predictive-models/', {
@@ -99,7 +151,14 @@ describe('every model type with every algorithm that fits it', () => {
       } finally {
         await engine.close();
       }
-      const run = await runInsights(['train-predictive-models', '--json'], { INSIGHTS_DB: db });
+      const env = { INSIGHTS_DB: db };
+      const costs = await runInsights(
+        ['calculate-costs', '--time-window', `${costWindowHours}`, '--json'],
+        env,
+      );
+      expect([costs.code, costs.stderr]).toEqual([0, '']);
+      expect((JSON.parse(costs.stdout) as { created: number }).created).toBeGreaterThan(100);
+      const run = await runInsights(['train-predictive-models', '--json'], env);
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       const outcomes = JSON.parse(run.stdout) as { name: string; status: string; version: string }[];

@@ -1,6 +1,7 @@
 /**
  * libsvm compiled to WebAssembly (`libsvm-js` 0.2.1, its wasm build), loaded once per thread with
- * its printing silenced, and a sparse training entry. libsvm's native row format is sparse (only
+ * its printing silenced, a sparse training entry, and a model reader for texts of any size
+ * ({@link loadModel}). libsvm's native row format is sparse (only
  * the non-zero features, as index:value nodes), but libsvm-js's `train` writes every feature of
  * every row, zeros included; on one-hot columns each kernel evaluation then walks hundreds of
  * zeros. {@link trainSparse} writes only the non-zero features into the problem libsvm-js
@@ -26,7 +27,7 @@ export interface LibsvmInstance {
 }
 
 /** libsvm-js's SVM class. */
-export interface LibsvmClass {
+interface LibsvmClass {
   new (options: Record<string, unknown>): LibsvmInstance;
   load(serialized: string): LibsvmInstance;
 }
@@ -36,8 +37,11 @@ interface LibsvmModule {
   load(): Promise<void>;
   print: unknown;
   printErr: unknown;
+  HEAPU8: Uint8Array;
   HEAP32: Int32Array;
   HEAPF64: Float64Array;
+  _malloc(bytes: number): number;
+  _free(pointer: number): void;
   cwrap(name: string, returns: string | null, args: string[]): (...args: unknown[]) => number;
 }
 
@@ -49,6 +53,8 @@ export interface Libsvm {
   readonly createProblem: (rows: number, nodesPerRow: number) => number;
   /** `libsvm_train_problem(problem, command)`: the trained model's pointer. */
   readonly trainProblem: (problem: number, command: string) => number;
+  /** `deserialize_model(text)`: the model read from a NUL-terminated text in the module's heap (0 when unreadable). */
+  readonly deserializeModel: (text: number) => number;
 }
 
 let loading: Promise<Libsvm> | undefined;
@@ -70,6 +76,7 @@ export function loadLibsvmModule(): Promise<Libsvm> {
       module,
       createProblem: module.cwrap('create_svm_nodes', 'number', ['number', 'number']),
       trainProblem: module.cwrap('libsvm_train_problem', 'number', ['number', 'string']),
+      deserializeModel: module.cwrap('deserialize_model', 'number', ['number']),
     };
   })();
   return loading;
@@ -124,4 +131,34 @@ export function trainSparse(
     float64[(yPointer >> 3) + i] = labels[i] as number;
   }
   owner.model = libsvm.trainProblem(problem, command);
+}
+
+/**
+ * A libsvm-js instance holding the model of libsvm's text serialisation `text`, to predict with
+ * (free it after). libsvm-js's own `SVM.load` hands the text to C through Emscripten's `ccall`,
+ * which copies a string onto the module's 5 MB stack, reserving 4 bytes a character: a model text
+ * over about 1.3 MB (some 7,000 support vectors of a dozen features) overflows that stack into the
+ * heap and the model is read corrupted (predictions of NaN, or of one class only). This copies the
+ * text into memory from the heap's allocator instead. Throws when libsvm cannot read the text.
+ */
+export function loadModel(libsvm: Libsvm, text: string): LibsvmInstance {
+  const bytes = new TextEncoder().encode(text);
+  const { module } = libsvm;
+  const pointer = module._malloc(bytes.length + 1);
+  if (pointer === 0) throw new Error(`libsvm could not allocate ${bytes.length + 1} bytes for a model text`);
+  try {
+    // Read the view after the allocation: memory growth replaces it.
+    const heap = module.HEAPU8;
+    heap.set(bytes, pointer);
+    heap[pointer + bytes.length] = 0;
+    const model = libsvm.deserializeModel(pointer);
+    if (model === 0) throw new Error('libsvm could not read the model text');
+    const svm = new libsvm.SVM({});
+    const owner = svm as unknown as { model: number | null; _deserialized: boolean };
+    owner.model = model;
+    owner._deserialized = true;
+    return svm;
+  } finally {
+    module._free(pointer);
+  }
 }

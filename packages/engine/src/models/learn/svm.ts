@@ -4,29 +4,23 @@
  * one-hot categorical columns. The solver's cost grows with the square of the rows, so training
  * uses at most `max_training_rows` rows (a stratified seeded sample). Training passes libsvm only
  * each row's non-zero columns (its native sparse format: `libsvm.ts`), so one-hot categories cost
- * the solver one term per row each, not one per level. libsvm's own output is
- * silenced (a library must not print). The model is kept as libsvm's text serialisation, and
- * every prediction, also right after training, goes through that text, so a stored model predicts
- * exactly what the fresh one did. libsvm's labels are our class indices, so its probability
- * estimates map straight to the model's classes. The Platt fit's internal cross-validation draws
- * from the C library's `rand()`, which libsvm-js does not let us seed: two trainings on the same
- * rows may differ slightly in their probabilities (a trained model always predicts the same).
+ * the solver one term per row each, not one per level. libsvm's own output is silenced (a library
+ * must not print). The model is kept as libsvm's text serialisation, and every prediction, also
+ * right after training, goes through that text, so a stored model predicts exactly what the fresh
+ * one did (read back by `loadModel` of `libsvm.ts`: libsvm-js's own `load` corrupts a text over
+ * about 1.3 MB, some 7,000 support vectors). libsvm's labels are our class indices, so its
+ * probability estimates map straight to the model's classes. The Platt fit's internal
+ * cross-validation draws from the C library's `rand()`, which libsvm-js does not let us seed: two
+ * trainings on the same rows may differ slightly in their probabilities (a trained model always
+ * predicts the same).
  */
 
 import { EngineError } from '../../errors.ts';
 import type { FitInput, FitResult, RawPrediction, TabularLearner } from './algorithm.ts';
 import type { SvmConfig } from './config.ts';
 import { type DenseEncoding, denseMatrix, fitDenseEncoding } from './encoding.ts';
-import { type LibsvmClass, loadLibsvmModule, trainSparse } from './libsvm.ts';
+import { loadLibsvmModule, loadModel, trainSparse } from './libsvm.ts';
 import { stratifiedSample } from './sampling.ts';
-
-/**
- * Loads libsvm's WebAssembly build once per thread, its printing silenced; resolves to libsvm-js's
- * SVM class.
- */
-async function loadLibsvm(): Promise<LibsvmClass> {
-  return (await loadLibsvmModule()).SVM;
-}
 
 /** What an SVM model keeps. */
 interface SvmState {
@@ -112,8 +106,7 @@ export const svmLearner: TabularLearner = {
     const { encoding, model, probability } = state as SvmState;
     const x = denseMatrix(rows, features, encoding);
     const samples = rowsOf(x, rows.length, encoding.width);
-    const SVM = await loadLibsvm();
-    const svm = SVM.load(model);
+    const svm = loadModel(await loadLibsvmModule(), model);
     try {
       if (task === 'regression') return { values: Float64Array.from(samples, (s) => svm.predictOne(s)) };
       const probabilities = new Float64Array(rows.length * classes);
