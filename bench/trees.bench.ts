@@ -14,7 +14,12 @@
  *
  *   npx tsx --conditions=@incident-insights/source bench/trees.bench.ts [N ...]   (default 20000 100000)
  *
- * `TREES_BENCH_LEARNERS=boosting,boosting-pool` runs only the learners named (default: all).
+ * `TREES_BENCH_LEARNERS=boosting,boosting-pool` runs only the learners named (default: all);
+ * `TREES_BENCH_REFERENCE=off` skips the Python side (its cells stay empty).
+ * Peak memory: "ours peak RSS" is the high-water resident memory of this process so far
+ * (`process.resourceUsage().maxRSS`, the pool's threads included, the data and CSV too), so it is
+ * the learner's own only for the first learner and size of a run: run one learner and one size per
+ * process to measure it; "ref peak RSS" is the Python process's (`resource.getrusage`).
  */
 
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -45,7 +50,14 @@ const load = () =>
   loadavg()
     .map((x) => x.toFixed(1))
     .join(' ');
-const pool = new WorkerPool({ threads: 2, entry: new URL('./trees.worker.ts', import.meta.url) });
+// Workers at the bench's own priority (the engine's pool lowers its workers' by 10, which on a busy
+// machine starves them against the unniced reference), kept alive between learners.
+const pool = new WorkerPool({
+  threads: 2,
+  entry: new URL('./trees.worker.ts', import.meta.url),
+  niceIncrement: 0,
+  idleTimeoutMs: 600_000,
+});
 
 /** The 100-tree forest trained as two halves on the pool, merged (each worker gets its own copy). */
 async function forestOnPool(train: TreeTrainingData): Promise<TreeModel> {
@@ -71,15 +83,16 @@ const learners = {
   boosting: 'boosting, 100 rounds, depth 6, 1 thread',
   'boosting-pool': 'boosting, 100 rounds, depth 6, 2 workers',
 } as const;
+const skipReference = process.env.TREES_BENCH_REFERENCE === 'off';
 const chosen = (process.env.TREES_BENCH_LEARNERS ?? Object.keys(learners).join(','))
   .split(',')
   .filter((name): name is keyof typeof learners => name in learners);
 
 console.log(`load average at start: ${load()}`);
 console.log(
-  '| rows | learner | ours wall s | ours CPU s | reference | ref wall s | ref CPU s | wall ratio | CPU ratio | macro-F1 ours | macro-F1 ref |',
+  '| rows | learner | ours wall s | ours CPU s | reference | ref wall s | ref CPU s | wall ratio | CPU ratio | macro-F1 ours | macro-F1 ref | ours peak RSS MB | ref peak RSS MB |',
 );
-console.log('| ---: | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log('| ---: | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 try {
   // Warm the pool's two workers (module load), outside the timings.
   // Each call gets fresh data: the pool transfers (detaches) the buffers it sends.
@@ -97,7 +110,7 @@ try {
     const train = sliceRows(all, 0, rows);
     const test = sliceRows(all, rows, rows + testRows);
     const csv = path.join(directory, `train-${rows}.csv`);
-    writeTreeCsv(csv, train, test);
+    if (!skipReference) writeTreeCsv(csv, train, test);
     for (const learner of chosen) {
       const algorithm = learner.startsWith('boosting') ? 'boosting' : 'forest';
       const boosting = { task: 'binary', rounds: 100, maxDepth: 6, seed: 1 } as const;
@@ -112,28 +125,33 @@ try {
       );
       const prediction = predictTrees(run.value, test);
       if (prediction.task === 'regression') throw new Error('expected classes');
-      const reference = pythonTreeReference({
-        csv,
-        algorithm,
-        task: 'binary',
-        categorical: [9, 10, 11],
-        trees: 100,
-        maxDepth: algorithm === 'forest' ? 10 : 6,
-        threads: 2,
-        ours: prediction.labels,
-      });
+      const reference = skipReference
+        ? undefined
+        : pythonTreeReference({
+            csv,
+            algorithm,
+            task: 'binary',
+            categorical: [9, 10, 11],
+            trees: 100,
+            maxDepth: algorithm === 'forest' ? 10 : 6,
+            threads: 2,
+            ours: prediction.labels,
+          });
+      const f = (x: number | undefined, digits: number) => (x === undefined ? '' : x.toFixed(digits));
       const cells = [
         rows.toLocaleString('en'),
         learners[learner],
-        (run.ms / 1000).toFixed(2),
-        (run.cpuMs / 1000).toFixed(2),
-        reference.library,
-        reference.fitSeconds.toFixed(2),
-        reference.fitCpuSeconds.toFixed(2),
-        (run.ms / 1000 / reference.fitSeconds).toFixed(2),
-        (run.cpuMs / 1000 / reference.fitCpuSeconds).toFixed(2),
-        reference.ours.toFixed(4),
-        reference.reference.toFixed(4),
+        f(run.ms / 1000, 2),
+        f(run.cpuMs / 1000, 2),
+        reference?.library ?? '(not run)',
+        f(reference?.fitSeconds, 2),
+        f(reference?.fitCpuSeconds, 2),
+        f(reference && run.ms / 1000 / reference.fitSeconds, 2),
+        f(reference && run.cpuMs / 1000 / reference.fitCpuSeconds, 2),
+        f(reference?.ours, 4),
+        f(reference?.reference, 4),
+        f(process.resourceUsage().maxRSS / 1024, 0),
+        f(reference?.peakRssMb, 0),
       ];
       console.log(`| ${cells.join(' | ')} |`);
     }

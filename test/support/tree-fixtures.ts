@@ -111,6 +111,8 @@ export interface TreeReferenceResult {
   readonly fitSeconds: number;
   readonly fitCpuSeconds: number;
   readonly library: string;
+  /** The Python process's peak resident memory (`ru_maxrss`), MB. */
+  readonly peakRssMb?: number;
 }
 
 const referenceScript = `
@@ -156,7 +158,9 @@ p = m.predict(Xt)
 ours = np.asarray(s['ours'])
 from sklearn.metrics import f1_score, r2_score
 score = (lambda a: f1_score(yt, a, average='macro')) if clf else (lambda a: r2_score(yt, a))
-print(json.dumps({'ours': score(ours), 'reference': score(p), 'fitSeconds': fit, 'fitCpuSeconds': cpu, 'library': lib}))
+import resource
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({'ours': score(ours), 'reference': score(p), 'fitSeconds': fit, 'fitCpuSeconds': cpu, 'library': lib, 'peakRssMb': rss}))
 `;
 
 /**

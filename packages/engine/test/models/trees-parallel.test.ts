@@ -2,10 +2,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { syntheticTreeData } from '../../../../test/support/tree-fixtures.ts';
 import { buildHistograms, HistogramPool } from '../../src/models/kernels/trees/histogram.ts';
 import { predictTrees, type TreeModel, trainBoosted } from '../../src/models/kernels/trees/index.ts';
+import { partitionRows } from '../../src/models/kernels/trees/partition.ts';
 import {
+  HelperLink,
   newSharedHistogramMemory,
   stopHistogramHelper,
 } from '../../src/models/kernels/trees/shared-histograms.ts';
+import { newSplitRecord } from '../../src/models/kernels/trees/split-record.ts';
+import {
+  halvedHistogramBuilder,
+  parallelPartitioner,
+} from '../../src/models/kernels/trees/two-thread-kernels.ts';
 import type { BoostedOptions } from '../../src/models/kernels/trees/types.ts';
 import { predict, trainModel } from '../../src/models/learn/index.ts';
 import { boostedTaskName, boostOn, histogramHelperTaskName } from '../../src/models/learn/trees.ts';
@@ -71,21 +78,120 @@ describe('histograms of a run of consecutive features', () => {
   });
 });
 
-describe('boosting on two threads (feature-parallel histograms over shared memory)', () => {
-  // 3,000 rows x 12 features: the root and the large nodes (>= 16,384 row-features) are shared.
+/** Seeded bins (40 per feature) and (g, h) pairs of `rows` rows, and every row in order. */
+function seededRows(rows: number, columns: number, seed: number) {
+  const random = mulberry32(seed);
+  return {
+    bins: Uint8Array.from({ length: rows * columns }, () => Math.floor(random() * 40)),
+    stats: Float64Array.from({ length: 2 * rows }, () => random() - 0.5),
+    order: Int32Array.from({ length: rows }, (_, i) => i),
+  };
+}
+
+describe('boosting kernels in two halves of a node', () => {
+  it("a large node's histogram is the first half's sums plus the second half's", () => {
+    // 20,000 rows x 2 features (40,000 row-features, over the 16,384 threshold): rows 0-9,999
+    // summed, rows 10,000-19,999 summed, then added, bin by bin.
+    const rows = 20_000;
+    const { bins, stats, order } = seededRows(rows, 2, 23);
+    const statistics = { layout: 'pairs', stats } as const;
+    const histograms = new HistogramPool(2, 2);
+    const [halved, first, second, scratch] = [0, 1, 2, 3].map(() => histograms.acquire()) as [
+      ReturnType<HistogramPool['acquire']>,
+      ReturnType<HistogramPool['acquire']>,
+      ReturnType<HistogramPool['acquire']>,
+      ReturnType<HistogramPool['acquire']>,
+    ];
+    const both = Int32Array.of(0, 1);
+    halvedHistogramBuilder(scratch)(halved, both, 2, 2, bins, 2, order, 0, rows, statistics);
+    buildHistograms(first, both, 2, 2, bins, 2, order, 0, 10_000, statistics);
+    buildHistograms(second, both, 2, 2, bins, 2, order, 10_000, rows, statistics);
+    expect(halved.sums).toEqual(first.sums.map((x, k) => x + (second.sums[k] as number)));
+    expect([...halved.ready]).toEqual([1, 1]);
+    // A small node (300 rows x 2 features) is one running sum, as before.
+    const small = histograms.acquire();
+    const direct = histograms.acquire();
+    halvedHistogramBuilder(scratch)(small, both, 2, 2, bins, 2, order, 100, 400, statistics);
+    buildHistograms(direct, both, 2, 2, bins, 2, order, 100, 400, statistics);
+    expect(small.sums).toEqual(direct.sums);
+  });
+
+  it('a partition split with the helper thread is the stable one-thread partition', async () => {
+    // 40,000 rows x 3 features; split on feature 1 at bin 17 (bins 0-17 left, missing right),
+    // rows 1,000-39,499 of a shuffled order (over the 16,384-row threshold, so the helper takes
+    // the second half).
+    const rows = 40_000;
+    const columns = 3;
+    const seeded = seededRows(rows, columns, 29);
+    const shared = newSharedHistogramMemory(rows, columns);
+    shared.bins.set(seeded.bins);
+    const random = mulberry32(31);
+    const shuffled = Int32Array.from(seeded.order);
+    for (let i = rows - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [shuffled[i], shuffled[j]] = [shuffled[j] as number, shuffled[i] as number];
+    }
+    shared.order.set(shuffled);
+    const best = newSplitRecord(2);
+    best.feature = 1;
+    best.thresholdBin = 17;
+    best.missingLeft = false;
+    const binned = {
+      bins: shared.bins,
+      rows,
+      columns,
+      binCount: new Int32Array(columns),
+      edges: [],
+      codes: [],
+    };
+    const expected = Int32Array.from(shuffled);
+    const expectedMiddle = partitionRows(
+      { ...binned, bins: seeded.bins },
+      expected,
+      new Int32Array(rows),
+      new Uint8Array(256),
+      best,
+      1_000,
+      39_500,
+    );
+    const helper = pool.run<number>(histogramHelperTaskName, { shared });
+    while (Atomics.load(shared.control, helperState) !== 1) await new Promise((r) => setTimeout(r, 5));
+    const partition = parallelPartitioner(new HelperLink(shared));
+    const middle = partition(
+      binned,
+      shared.order,
+      new Int32Array(rows),
+      new Uint8Array(256),
+      best,
+      1_000,
+      39_500,
+    );
+    stopHistogramHelper(shared);
+    expect(await helper).toBe(1);
+    expect(middle).toBe(expectedMiddle);
+    expect(shared.order).toEqual(expected);
+  });
+});
+
+describe('boosting on two threads (row halves of large nodes over shared memory)', () => {
+  // 20,000 rows x 12 features: the large nodes' histograms (>= 16,384 row-features) and the root's
+  // partition and every tree's margin step (>= 16,384 rows) are split with the helper.
   const cases: [string, BoostedOptions][] = [
-    ['binary', { task: 'binary', rounds: 8, maxDepth: 6, seed: 3 }],
-    ['multiclass', { task: 'multiclass', classes: 3, rounds: 4, maxDepth: 5, seed: 4, subsample: 0.8 }],
-    ['regression', { task: 'regression', rounds: 6, maxDepth: 6, seed: 5, colsampleByTree: 0.75 }],
+    ['binary', { task: 'binary', rounds: 6, maxDepth: 6, seed: 3 }],
+    ['multiclass', { task: 'multiclass', classes: 3, rounds: 3, maxDepth: 5, seed: 4, subsample: 0.8 }],
+    ['regression', { task: 'regression', rounds: 5, maxDepth: 6, seed: 5, colsampleByTree: 0.75 }],
   ];
   for (const [task, options] of cases) {
     it(`grows exactly the one-thread trees (${task})`, async () => {
-      const data = syntheticTreeData(3_000, 11, options.task, 0.05);
+      const data = syntheticTreeData(20_000, 11, options.task, 0.05);
       const alone = trainBoosted(data, options);
       const { model, served } = await boostWithHelper(data, options);
-      // Each feature's histogram sums the same rows in the same order on either thread, so the
-      // models are equal to the last bit, not merely close.
-      expect(served).toBeGreaterThan(0);
+      // Both learners add the same two halves of each large node's sums, and partitions and
+      // margin steps are row by row, so the models are equal to the last bit, not merely close.
+      // Hand-offs: histograms of the large nodes, the root's partition, and (one output, every
+      // row) the margin step of each tree.
+      const trees = model.trees.length;
+      expect(served).toBeGreaterThan(options.task === 'multiclass' ? 2 * trees : 3 * trees);
       expect(model).toEqual(alone);
       expect(predictTrees(model, data)).toEqual(predictTrees(alone, data));
     });

@@ -114,8 +114,10 @@ export async function boostOn(
   const threads = pool ? (pool.options.threads ?? availableParallelism()) : 1;
   if (!pool || threads < 2) return trainBoosted(data, options);
   const shared = newSharedHistogramMemory(data.rows, data.columns);
-  // A copy: the pool moves (detaches) the buffers it sends.
-  const copy: TreeTrainingData = { ...data, values: data.values.slice(), target: data.target.slice() };
+  // The features go to the grower in the shared memory (the helper bins half of them); the
+  // target as a copy: the pool moves (detaches) the buffers it sends.
+  shared.values.set(data.values);
+  const copy: TreeTrainingData = { ...data, values: shared.values, target: data.target.slice() };
   const payload: BoostedPayload = { data: copy, options, shared };
   const grown = pool.run<TreeModel>(boostedTaskName, payload);
   const helper = pool.run<number>(histogramHelperTaskName, { shared });

@@ -69,6 +69,91 @@ function binOf(edges: Float64Array, x: number): number {
   return low;
 }
 
+/** What one feature's bins stand for: cut values (numeric) or category codes (categorical). */
+export interface ColumnBins {
+  /** Numeric: upper edges of the bins; categorical: empty. */
+  readonly edges: Float64Array;
+  /** Categorical: the code of each bin; numeric: empty. */
+  readonly codes: number[];
+  /** Value bins (the missing bin not counted). */
+  readonly binCount: number;
+}
+
+/**
+ * Fits the bins of feature `j` of the column-major `values` on all `rows` rows. `present` is
+ * scratch of at least `rows` numbers.
+ */
+export function fitColumn(
+  values: Float64Array,
+  rows: number,
+  j: number,
+  categorical: boolean,
+  maxBins: number,
+  present: Float64Array,
+): ColumnBins {
+  const offset = j * rows;
+  if (categorical) {
+    const counts = new Map<number, number>();
+    for (let i = 0; i < rows; i++) {
+      const code = values[offset + i] as number;
+      if (!Number.isNaN(code)) counts.set(code, (counts.get(code) ?? 0) + 1);
+    }
+    const codes = [...counts.entries()]
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .slice(0, missingBin)
+      .map(([code]) => code);
+    return { edges: new Float64Array(0), codes, binCount: codes.length };
+  }
+  let count = 0;
+  for (let i = 0; i < rows; i++) {
+    const x = values[offset + i] as number;
+    if (!Number.isNaN(x)) present[count++] = x;
+  }
+  const edges = quantileEdges(present.slice(0, count).sort(), maxBins);
+  return { edges, codes: [], binCount: count === 0 ? 0 : edges.length + 1 };
+}
+
+/**
+ * Writes the bins of rows `from … to − 1` of every feature into the row-major `bins`, by the
+ * fitted `columns` (see {@link fitColumn}).
+ */
+export function binRows(
+  values: Float64Array,
+  rows: number,
+  columns: readonly ColumnBins[],
+  bins: Uint8Array,
+  from: number,
+  to: number,
+): void {
+  const width = columns.length;
+  columns.forEach((column, j) => {
+    const offset = j * rows;
+    if (column.edges.length === 0 && column.codes.length > 0) {
+      const binByCode = new Map(column.codes.map((code, bin) => [code, bin]));
+      for (let i = from; i < to; i++)
+        bins[i * width + j] = binByCode.get(values[offset + i] as number) ?? missingBin;
+      return;
+    }
+    const edges = column.edges;
+    for (let i = from; i < to; i++) {
+      const x = values[offset + i] as number;
+      bins[i * width + j] = Number.isNaN(x) ? missingBin : binOf(edges, x);
+    }
+  });
+}
+
+/** The {@link Binned} of fitted columns and their bins. */
+export function binnedOf(columns: readonly ColumnBins[], bins: Uint8Array, rows: number): Binned {
+  return {
+    bins,
+    rows,
+    columns: columns.length,
+    binCount: Int32Array.from(columns, (column) => column.binCount),
+    edges: columns.map((column) => column.edges),
+    codes: columns.map((column) => column.codes),
+  };
+}
+
 /**
  * Fits the bins on the given (training) rows and bins them. `values` is column-major
  * (`values[j * rows + i]`); `isCategorical[j]` marks category codes. The bins come out row-major.
@@ -80,46 +165,11 @@ export function fitBins(
   isCategorical: Uint8Array,
   maxBins: number,
 ): Binned {
-  const bins = new Uint8Array(rows * columns);
-  const binCount = new Int32Array(columns);
-  const edges: Float64Array[] = [];
-  const codes: number[][] = [];
   const present = new Float64Array(rows);
-  for (let j = 0; j < columns; j++) {
-    const offset = j * rows;
-    if (isCategorical[j]) {
-      const counts = new Map<number, number>();
-      for (let i = 0; i < rows; i++) {
-        const code = values[offset + i] as number;
-        if (!Number.isNaN(code)) counts.set(code, (counts.get(code) ?? 0) + 1);
-      }
-      const kept = [...counts.entries()]
-        .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-        .slice(0, missingBin)
-        .map(([code]) => code);
-      const binByCode = new Map(kept.map((code, bin) => [code, bin]));
-      for (let i = 0; i < rows; i++) {
-        bins[i * columns + j] = binByCode.get(values[offset + i] as number) ?? missingBin;
-      }
-      edges.push(new Float64Array(0));
-      codes.push(kept);
-      binCount[j] = kept.length;
-      continue;
-    }
-    let count = 0;
-    for (let i = 0; i < rows; i++) {
-      const x = values[offset + i] as number;
-      if (!Number.isNaN(x)) present[count++] = x;
-    }
-    const sorted = present.slice(0, count).sort();
-    const columnEdges = quantileEdges(sorted, maxBins);
-    for (let i = 0; i < rows; i++) {
-      const x = values[offset + i] as number;
-      bins[i * columns + j] = Number.isNaN(x) ? missingBin : binOf(columnEdges, x);
-    }
-    edges.push(columnEdges);
-    codes.push([]);
-    binCount[j] = count === 0 ? 0 : columnEdges.length + 1;
-  }
-  return { bins, rows, columns, binCount, edges, codes };
+  const fitted = Array.from({ length: columns }, (_, j) =>
+    fitColumn(values, rows, j, isCategorical[j] === 1, maxBins, present),
+  );
+  const bins = new Uint8Array(rows * columns);
+  binRows(values, rows, fitted, bins, 0, rows);
+  return binnedOf(fitted, bins, rows);
 }

@@ -16,16 +16,20 @@
  */
 
 import { mulberry32 } from '../../../random/mulberry32.ts';
-import { fitBins } from './binning.ts';
+import { binSlots } from './binning.ts';
+import { fillGradients, logisticLoss, squaredErrorLoss } from './boosted-step.ts';
 import type { GrowSettings } from './grow-settings.ts';
 import { TreeGrower } from './grow-tree.ts';
 import { compileTree, leafOf, softmaxInPlace } from './predict.ts';
-import { parallelHistogramBuilder, type SharedHistogramMemory } from './shared-histograms.ts';
+import { HelperLink, type SharedHistogramMemory } from './shared-histograms.ts';
+import {
+  fitBinsInHalves,
+  halvedHistogramBuilder,
+  parallelPartitioner,
+  stepInHalves,
+} from './two-thread-kernels.ts';
 import type { BoostedOptions, SerializedTree, TreeModel, TreeTrainingData } from './types.ts';
 import { checkTrainingData, resolveBoostedOptions } from './validate.ts';
-
-/** Hessians are kept at or above this, so a leaf of confident rows stays finite. */
-const minHessian = 1e-16;
 
 /** The starting margins: mean (regression), log-odds (binary) or log class shares (multiclass). */
 function startingMargins(task: BoostedOptions['task'], classes: number, target: ArrayLike<number>): number[] {
@@ -46,8 +50,9 @@ function startingMargins(task: BoostedOptions['task'], classes: number, target: 
  * Trains a boosted ensemble on `data` (features column-major, `NaN` missing, categorical features
  * by code). Deterministic for a seed (the seed only matters with `subsample` or `colsample*` < 1).
  * With `shared` (from `newSharedHistogramMemory(rows, columns)`, its other side served by
- * `runHistogramHelper` on another thread), large nodes' histograms are built on both threads:
- * the same model, sooner. Throws VALIDATION_ERROR on bad shapes, targets or options.
+ * `runHistogramHelper` on another thread), large nodes' histograms and partitions and the margin
+ * updates are split between both threads: the same model, sooner. A large node's histogram is the
+ * sum over the first half of its rows plus the sum over the second half, with or without `shared`. Throws VALIDATION_ERROR on bad shapes, targets or options.
  */
 export function trainBoosted(
   data: TreeTrainingData,
@@ -58,13 +63,14 @@ export function trainBoosted(
   const o = resolveBoostedOptions(options);
   const { task, classes, categorical } = checked;
   const { rows, columns, target, values } = data;
-  const fitted = fitBins(values, rows, columns, checked.isCategorical, checked.maxBins);
   if (shared && (shared.rows !== rows || shared.columns !== columns)) {
     throw new Error(
       `shared histogram memory is for ${shared.rows} x ${shared.columns}, not ${rows} x ${columns}`,
     );
   }
-  shared?.bins.set(fitted.bins);
+  const link = shared ? new HelperLink(shared) : undefined;
+  const fitted = fitBinsInHalves(values, rows, columns, checked.isCategorical, checked.maxBins, link);
+  if (shared && fitted.bins !== shared.bins) shared.bins.set(fitted.bins);
   const binned = shared ? { ...fitted, bins: shared.bins } : fitted;
   const { lambda, alpha, eta } = o;
   const settings: GrowSettings = {
@@ -91,11 +97,22 @@ export function trainBoosted(
       out[at] = (-t / ((totals[1] as number) + lambda)) * eta;
     },
   };
-  const grower = new TreeGrower(binned, settings, shared ? parallelHistogramBuilder(shared) : undefined);
+  const scratch = { sums: new Float64Array(columns * binSlots * 2), ready: new Uint8Array(columns) };
+  const grower = new TreeGrower(binned, settings, {
+    build: halvedHistogramBuilder(scratch, link),
+    ...(link ? { partition: parallelPartitioner(link) } : {}),
+  });
   const random = mulberry32(checked.seed);
   const outputs = task === 'multiclass' ? classes : 1;
   const baseScore = startingMargins(task, classes, target);
-  const margins = new Float64Array(rows * outputs);
+  // A single-output loss on every row: each tree's step updates its rows' margins and their next
+  // gradients together (split between the threads), instead of a pass for each.
+  const stepped = outputs === 1 && o.subsample >= 1;
+  const loss = task === 'regression' ? squaredErrorLoss : logisticLoss;
+  const margins = shared && outputs === 1 ? shared.margins : new Float64Array(rows * outputs);
+  const targetValues = shared ? shared.target : new Float64Array(rows);
+  for (let i = 0; i < rows; i++) targetValues[i] = target[i] as number;
+  const leafScratch = new Float64Array(3 * 64);
   for (let i = 0; i < rows; i++) margins.set(baseScore, i * outputs);
   const probabilities = new Float64Array(task === 'multiclass' ? rows * outputs : 0);
   const stats = shared ? shared.stats : new Float64Array(2 * rows);
@@ -124,7 +141,7 @@ export function trainBoosted(
       if (keep) order[count++] = i;
     }
     for (let k = 0; k < outputs; k++) {
-      fillGradients(task, k, outputs, target, margins, probabilities, stats);
+      if (!stepped || round === 0) fillGradients(task, k, outputs, target, margins, probabilities, stats);
       // Features of this tree: all, or a random subset (partial Fisher–Yates), in ascending order.
       candidates.set(allFeatures);
       if (featuresPerTree < columns) {
@@ -154,13 +171,9 @@ export function trainBoosted(
         random,
       );
       const value = grown.tree.value;
-      grown.leafNode.forEach((node, leaf) => {
-        const weight = value[node] as number;
-        for (let r = grown.leafStart[leaf] as number; r < (grown.leafEnd[leaf] as number); r++) {
-          const at = (rowsOfTree[r] as number) * outputs + k;
-          margins[at] = (margins[at] as number) + weight;
-        }
-      });
+      if (stepped) {
+        stepInHalves(loss, grown, value, rowsOfTree, count, margins, targetValues, stats, leafScratch, link);
+      } else addLeafWeights(grown, value, rowsOfTree, margins, outputs, k);
       if (count < rows) {
         const compiled = compileTree(grown.tree);
         for (let i = 0; i < rows; i++) {
@@ -189,34 +202,21 @@ export function trainBoosted(
   };
 }
 
-/** Writes (g, h) of output `k` for every row into `stats`, interleaved. */
-function fillGradients(
-  task: BoostedOptions['task'],
-  k: number,
-  outputs: number,
-  target: ArrayLike<number>,
+/** Adds each leaf's weight to output `k` of the margins of the rows it holds. */
+function addLeafWeights(
+  leaves: { leafNode: readonly number[]; leafStart: readonly number[]; leafEnd: readonly number[] },
+  value: readonly number[],
+  rows: Int32Array,
   margins: Float64Array,
-  probabilities: Float64Array,
-  stats: Float64Array,
+  outputs: number,
+  k: number,
 ): void {
-  const rows = target.length;
-  if (task === 'regression') {
-    for (let i = 0; i < rows; i++) {
-      stats[2 * i] = (margins[i] as number) - (target[i] as number);
-      stats[2 * i + 1] = 1;
-    }
-  } else if (task === 'binary') {
-    for (let i = 0; i < rows; i++) {
-      const z = margins[i] as number;
-      const p = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-      stats[2 * i] = p - (target[i] as number);
-      stats[2 * i + 1] = Math.max(p * (1 - p), minHessian);
-    }
-  } else {
-    for (let i = 0; i < rows; i++) {
-      const p = probabilities[i * outputs + k] as number;
-      stats[2 * i] = p - ((target[i] as number) === k ? 1 : 0);
-      stats[2 * i + 1] = Math.max(p * (1 - p), minHessian);
+  for (let leaf = 0; leaf < leaves.leafNode.length; leaf++) {
+    const weight = value[leaves.leafNode[leaf] as number] as number;
+    const end = leaves.leafEnd[leaf] as number;
+    for (let r = leaves.leafStart[leaf] as number; r < end; r++) {
+      const at = (rows[r] as number) * outputs + k;
+      margins[at] = (margins[at] as number) + weight;
     }
   }
 }

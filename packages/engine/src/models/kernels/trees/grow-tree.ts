@@ -13,13 +13,13 @@ import type { GrownTree, GrowSettings } from './grow-settings.ts';
 import {
   buildHistograms,
   type HistogramBuffer,
+  type HistogramBuilder,
   HistogramPool,
   type RowStatistics,
   subtractFeatureHistogram,
   sumRows,
 } from './histogram.ts';
-import { partitionRows } from './partition.ts';
-import type { HistogramBuilder } from './shared-histograms.ts';
+import { partitionRows, type RowPartitioner } from './partition.ts';
 import {
   newSplitRecord,
   newSplitScratch,
@@ -54,15 +54,21 @@ export class TreeGrower {
   private tree!: SerializedTree;
   private leaves!: { leafNode: number[]; leafStart: number[]; leafEnd: number[] };
 
+  private readonly builder: HistogramBuilder;
+  private readonly partition: RowPartitioner;
+
   /**
-   * `builder` fills a node's histograms: {@link buildHistograms} on this thread (the default), or
-   * a builder that shares the work with another thread and gives the same sums.
+   * `kernels.build` fills a node's histograms ({@link buildHistograms} by default) and
+   * `kernels.partition` splits its rows ({@link partitionRows} by default): boosting passes
+   * kernels that split large nodes in two halves of their rows, for two threads.
    */
   constructor(
     private readonly binned: Binned,
     private readonly settings: GrowSettings,
-    private readonly builder: HistogramBuilder = buildHistograms,
+    kernels: { readonly build?: HistogramBuilder; readonly partition?: RowPartitioner } = {},
   ) {
+    this.builder = kernels.build ?? buildHistograms;
+    this.partition = kernels.partition ?? partitionRows;
     const { columns, rows } = binned;
     this.channels = settings.criterion.channels;
     this.pool = new HistogramPool(columns, this.channels);
@@ -196,7 +202,7 @@ export class TreeGrower {
     }
     const feature = best.feature;
     this.gain[feature] = (this.gain[feature] as number) + best.gain;
-    const middle = partitionRows(this.binned, this.rows, this.moved, this.lookup, best, start, end);
+    const middle = this.partition(this.binned, this.rows, this.moved, this.lookup, best, start, end);
     tree.feature[id] = feature;
     tree.missingLeft[id] = best.missingLeft ? 1 : 0;
     if (best.thresholdBin >= 0) {

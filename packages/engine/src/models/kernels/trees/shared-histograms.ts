@@ -1,42 +1,55 @@
 /**
- * Feature-parallel histograms for boosting on two threads over shared memory. The thread growing
- * the trees (the grower) and a helper thread share the binned matrix, the per-row (g, h) pairs,
- * the node's row indices and a scratch histogram buffer, all in `SharedArrayBuffer`s. For a large
- * node the grower hands the second half of the node's features to the helper, builds the first
- * half itself, waits, and copies the helper's histograms into the node's buffer. Every feature's
- * histogram is summed over the same rows in the same order either way, so the trees are exactly
- * those of one thread. Small nodes, a helper that has not started yet or has stopped, and any
- * array outside the shared memory all fall back to building on the grower's thread: the helper
- * only ever makes training faster, never different, and its absence never blocks.
+ * Boosting on two threads over shared memory: the thread growing the trees (the grower) and a
+ * helper thread share the binned matrix, the per-row (g, h) pairs, margins and targets, the tree's
+ * row indices and scratch space, all in `SharedArrayBuffer`s. For a large node the grower hands
+ * the second half of the node's rows to the helper (their histograms, or their share of the
+ * node's partition), does the first half itself, waits and joins the halves; after each tree the
+ * helper updates the margins and gradients of half the rows (`two-thread-kernels.ts`). The
+ * one-thread learner joins the same halves the same way, so the trees are exactly those of one
+ * thread. A helper that has not started yet or has stopped leaves its half to the grower: the
+ * helper only ever makes training faster, never different, and its absence never blocks.
  *
  * Synchronisation: `Atomics` on a small control array (command number, done number, state).
  */
 
-import { binSlots } from './binning.ts';
+import { binRows, binSlots, type ColumnBins, fitColumn } from './binning.ts';
+import { type SingleOutputLoss, stepRows } from './boosted-step.ts';
 import { buildHistograms, type HistogramBuffer, type RowStatistics } from './histogram.ts';
+import { splitRange } from './partition.ts';
 
 /** Control slots. */
 const command = 0;
 const done = 1;
 const state = 2;
 const stopFlag = 3;
-const startSlot = 4;
-const endSlot = 5;
-const countSlot = 6;
-const featureSlots = 8;
+const jobSlot = 4;
+const fromSlot = 5;
+const toSlot = 6;
+const countSlot = 7;
+const featureSlot = 8;
+const lossSlot = 9;
+const resultSlot = 10;
+const featureSlots = 16;
 
 /** Helper states (0: not started yet). */
 const running = 1;
 const gone = 2;
 
+/** Jobs the helper does on rows `order[from … to − 1]`. */
+const histogramJob = 1;
+const partitionJob = 2;
+const stepJob = 3;
+const fitColumnsJob = 4;
+const binRowsJob = 5;
+
 /** Two channels (g, h) per bin: boosting's histograms. */
 const channels = 2;
 
-/**
- * Row-features below which a node's histograms are built on one thread: the hand-off costs a few
- * microseconds, about what 4,000 row-features take to sum.
- */
-const parallelMinimumWork = 16_384;
+/** Leaves of one tree the shared leaf table holds (a deeper tree's step runs on the grower alone). */
+export const sharedLeafCapacity = 4096;
+
+/** Polls of a flag before sleeping on it: a few microseconds, about a hand-off's wake-up. */
+const spins = 2000;
 
 /** The memory the grower and its helper share; every array is backed by a `SharedArrayBuffer`. */
 export interface SharedHistogramMemory {
@@ -49,8 +62,24 @@ export interface SharedHistogramMemory {
   readonly stats: Float64Array;
   /** The rows of the tree being grown (reordered in place by the grower). */
   readonly order: Int32Array;
+  /** Scratch for partitions: the rows going right. */
+  readonly moved: Int32Array;
+  /** The side of every bin of the split being applied (see `fillSideTable`). */
+  readonly lookup: Uint8Array;
   /** The helper's histograms, laid out as a `HistogramBuffer`'s sums. */
   readonly sums: Float64Array;
+  /** Margins of a single-output loss (regression, binary). */
+  readonly margins: Float64Array;
+  /** Training target of a single-output loss. */
+  readonly target: Float64Array;
+  /** The last tree's leaves: (first position, end position, weight) each. */
+  readonly leaves: Float64Array;
+  /** The training features, column-major (see `TreeTrainingData.values`). */
+  readonly values: Float64Array;
+  /** Fitted bins of each feature: its edges or codes at `binSlots × j`. */
+  readonly binTable: Float64Array;
+  /** Of each feature: how many edges or codes (`2j`) and its bin count (`2j + 1`). */
+  readonly binSizes: Int32Array;
 }
 
 function shared<T>(make: (buffer: SharedArrayBuffer) => T, bytes: number): T {
@@ -66,80 +95,114 @@ export function newSharedHistogramMemory(rows: number, columns: number): SharedH
     bins: shared((b) => new Uint8Array(b), rows * columns),
     stats: shared((b) => new Float64Array(b), 16 * rows),
     order: shared((b) => new Int32Array(b), 4 * rows),
+    moved: shared((b) => new Int32Array(b), 4 * rows),
+    lookup: shared((b) => new Uint8Array(b), binSlots),
     sums: shared((b) => new Float64Array(b), 8 * columns * binSlots * channels),
+    margins: shared((b) => new Float64Array(b), 8 * rows),
+    target: shared((b) => new Float64Array(b), 8 * rows),
+    leaves: shared((b) => new Float64Array(b), 24 * sharedLeafCapacity),
+    values: shared((b) => new Float64Array(b), 8 * rows * columns),
+    binTable: shared((b) => new Float64Array(b), 8 * binSlots * columns),
+    binSizes: shared((b) => new Int32Array(b), 8 * columns),
   };
 }
 
-/** Same signature as {@link buildHistograms}: how the grower fills a node's histograms. */
-export type HistogramBuilder = typeof buildHistograms;
+/** Writes feature `j`'s fitted bins into the shared table. */
+export function writeColumnBins(memory: SharedHistogramMemory, j: number, column: ColumnBins): void {
+  const list = column.codes.length > 0 ? column.codes : column.edges;
+  memory.binTable.set(list, j * binSlots);
+  memory.binSizes[2 * j] = list.length;
+  memory.binSizes[2 * j + 1] = column.binCount;
+}
 
-/** The grower's side: a {@link HistogramBuilder} that gives half the features of large nodes to the helper. */
-export function parallelHistogramBuilder(memory: SharedHistogramMemory): HistogramBuilder {
-  const { control } = memory;
-  const width = binSlots * channels;
-  let issued = Atomics.load(control, command);
-  return (buffer, features, featureCount, channelCount, bins, columns, rows, start, end, statistics) => {
-    const useHelper =
-      featureCount >= 2 &&
-      (end - start) * featureCount >= parallelMinimumWork &&
-      channelCount === channels &&
-      Atomics.load(control, state) === running &&
-      statistics.layout === 'pairs' &&
-      statistics.stats.buffer === memory.stats.buffer &&
-      rows.buffer === memory.order.buffer &&
-      bins.buffer === memory.bins.buffer;
-    if (!useHelper) {
-      buildHistograms(
-        buffer,
-        features,
-        featureCount,
-        channelCount,
-        bins,
-        columns,
-        rows,
-        start,
-        end,
-        statistics,
-      );
-      return;
-    }
-    const half = featureCount >> 1;
-    const theirs = featureCount - half;
-    control[startSlot] = start;
-    control[endSlot] = end;
-    control[countSlot] = theirs;
-    for (let k = 0; k < theirs; k++) control[featureSlots + k] = features[half + k] as number;
-    issued++;
-    Atomics.store(control, command, issued);
-    Atomics.notify(control, command);
-    buildHistograms(buffer, features, half, channelCount, bins, columns, rows, start, end, statistics);
-    for (;;) {
+/** Reads feature `j`'s fitted bins from the shared table. */
+export function readColumnBins(memory: SharedHistogramMemory, j: number, categorical: boolean): ColumnBins {
+  const at = j * binSlots;
+  const list = memory.binTable.slice(at, at + (memory.binSizes[2 * j] as number));
+  const binCount = memory.binSizes[2 * j + 1] as number;
+  return categorical
+    ? { edges: new Float64Array(0), codes: Array.from(list), binCount }
+    : { edges: list, codes: [], binCount };
+}
+
+/** The grower's end of the hand-offs: issues a job on rows `order[from … to − 1]` and waits for it. */
+export class HelperLink {
+  private issued: number;
+
+  constructor(readonly memory: SharedHistogramMemory) {
+    this.issued = Atomics.load(memory.control, command);
+  }
+
+  /** Whether the helper serves now (else the grower does every half itself). */
+  get available(): boolean {
+    return Atomics.load(this.memory.control, state) === running;
+  }
+
+  /** Hands the helper a histogram job over `features[0 … count − 1]`. */
+  histograms(features: Int32Array, count: number, from: number, to: number): void {
+    const control = this.memory.control;
+    control[countSlot] = count;
+    for (let k = 0; k < count; k++) control[featureSlots + k] = features[k] as number;
+    this.issue(histogramJob, from, to);
+  }
+
+  /** Hands the helper its share of a partition on `feature` by the side table in `memory.lookup`. */
+  partition(feature: number, from: number, to: number): void {
+    this.memory.control[featureSlot] = feature;
+    this.issue(partitionJob, from, to);
+  }
+
+  /** Hands the helper the margin step of `leafCount` leaves in `memory.leaves`. */
+  step(loss: SingleOutputLoss, leafCount: number, from: number, to: number): void {
+    this.memory.control[lossSlot] = loss;
+    this.memory.control[countSlot] = leafCount;
+    this.issue(stepJob, from, to);
+  }
+
+  /**
+   * Hands the helper the fitting of the odd features' bins (`categorical[j]` marks category
+   * codes), read from `memory.values` and written to the shared table.
+   */
+  fitOddColumns(categorical: Uint8Array, maxBins: number): void {
+    const control = this.memory.control;
+    for (let j = 0; j < categorical.length; j++) control[featureSlots + j] = categorical[j] as number;
+    control[countSlot] = maxBins;
+    this.issue(fitColumnsJob, 0, 0);
+  }
+
+  /** Hands the helper the binning of rows `from … to − 1` of every feature, by the shared table. */
+  binRows(from: number, to: number): void {
+    this.issue(binRowsJob, from, to);
+  }
+
+  /** The partition job's count of rows sent left (after {@link HelperLink.finish} returned true). */
+  get result(): number {
+    return this.memory.control[resultSlot] as number;
+  }
+
+  /**
+   * Waits for the last job: true once the helper has done it, false if the helper stopped
+   * without doing it (the grower then does it itself).
+   */
+  finish(): boolean {
+    const control = this.memory.control;
+    for (let spin = 0; ; spin++) {
       const finished = Atomics.load(control, done);
-      if (finished === issued) break;
-      if (Atomics.load(control, state) !== running) {
-        // The helper is gone mid-task: build its half here.
-        buildHistograms(
-          buffer,
-          features.subarray(half),
-          theirs,
-          channelCount,
-          bins,
-          columns,
-          rows,
-          start,
-          end,
-          statistics,
-        );
-        return;
-      }
-      Atomics.wait(control, done, finished, 50);
+      if (finished === this.issued) return true;
+      if (Atomics.load(control, state) !== running) return false;
+      if (spin >= spins) Atomics.wait(control, done, finished, 50);
     }
-    for (let k = half; k < featureCount; k++) {
-      const at = (features[k] as number) * width;
-      buffer.sums.set(memory.sums.subarray(at, at + width), at);
-      buffer.ready[features[k] as number] = 1;
-    }
-  };
+  }
+
+  private issue(job: number, from: number, to: number): void {
+    const control = this.memory.control;
+    control[jobSlot] = job;
+    control[fromSlot] = from;
+    control[toSlot] = to;
+    this.issued++;
+    Atomics.store(control, command, this.issued);
+    Atomics.notify(control, command);
+  }
 }
 
 /** Tells the helper to stop (it returns once it sees this; a helper that has not started returns at once). */
@@ -148,8 +211,38 @@ export function stopHistogramHelper(memory: SharedHistogramMemory): void {
   Atomics.notify(memory.control, command);
 }
 
+/** Does the job in the control slots. */
+function serve(memory: SharedHistogramMemory, target: HistogramBuffer, statistics: RowStatistics): void {
+  const { control, columns, bins, order } = memory;
+  const from = control[fromSlot] as number;
+  const to = control[toSlot] as number;
+  const count = control[countSlot] as number;
+  const job = control[jobSlot] as number;
+  if (job === histogramJob) {
+    const features = control.subarray(featureSlots, featureSlots + count);
+    buildHistograms(target, features, count, channels, bins, columns, order, from, to, statistics);
+  } else if (job === partitionJob) {
+    const feature = control[featureSlot] as number;
+    control[resultSlot] = splitRange(bins, columns, feature, memory.lookup, order, memory.moved, from, to);
+  } else if (job === stepJob) {
+    const loss = control[lossSlot] as SingleOutputLoss;
+    stepRows(loss, order, memory.leaves, count, from, to, memory.margins, memory.target, memory.stats);
+  } else if (job === fitColumnsJob) {
+    const present = new Float64Array(memory.rows);
+    for (let j = 1; j < columns; j += 2) {
+      const categorical = control[featureSlots + j] === 1;
+      writeColumnBins(memory, j, fitColumn(memory.values, memory.rows, j, categorical, count, present));
+    }
+  } else if (job === binRowsJob) {
+    const fitted = Array.from({ length: columns }, (_, j) =>
+      readColumnBins(memory, j, control[featureSlots + j] === 1),
+    );
+    binRows(memory.values, memory.rows, fitted, bins, from, to);
+  }
+}
+
 /**
- * The helper's side: builds the histograms the grower hands over until {@link stopHistogramHelper}.
+ * The helper's side: does the jobs the grower hands over until {@link stopHistogramHelper}.
  * Blocks its thread (run it on a worker of its own). Returns the number of hand-offs served.
  */
 export function runHistogramHelper(memory: SharedHistogramMemory): number {
@@ -159,28 +252,18 @@ export function runHistogramHelper(memory: SharedHistogramMemory): number {
   const statistics: RowStatistics = { layout: 'pairs', stats: memory.stats };
   let seen = Atomics.load(control, command);
   let served = 0;
+  let idle = 0;
   Atomics.store(control, state, running);
   try {
     while (Atomics.load(control, stopFlag) === 0) {
       const next = Atomics.load(control, command);
       if (next === seen) {
-        Atomics.wait(control, command, seen, 100);
+        if (++idle >= spins) Atomics.wait(control, command, seen, 100);
         continue;
       }
+      idle = 0;
       seen = next;
-      const count = control[countSlot] as number;
-      buildHistograms(
-        target,
-        control.subarray(featureSlots, featureSlots + count),
-        count,
-        channels,
-        memory.bins,
-        columns,
-        memory.order,
-        control[startSlot] as number,
-        control[endSlot] as number,
-        statistics,
-      );
+      serve(memory, target, statistics);
       served++;
       Atomics.store(control, done, next);
       Atomics.notify(control, done);
