@@ -11,17 +11,31 @@ export interface Sample {
   readonly ok: boolean;
 }
 
-/** Loads `url` with `connections` connections until `stop` resolves; every response is sampled. */
+/**
+ * Loads `url` with `connections` connections until `stop` resolves; every response is sampled.
+ * With `nextPath`, each request asks for the path it returns (on `url`'s origin), so that a run can
+ * vary its pages and measure the engine rather than one cached answer.
+ */
 export function loadUntil(
   url: string,
   token: string,
   connections: number,
   stop: Promise<unknown>,
+  nextPath?: () => string,
 ): Promise<Sample[]> {
   const samples: Sample[] = [];
+  const requests: autocannon.Request[] | undefined = nextPath
+    ? [{ setupRequest: (request) => ({ ...request, path: nextPath() }) }]
+    : undefined;
   return new Promise((done, fail) => {
     const instance = autocannon(
-      { url, connections, duration: 3600, headers: { Authorization: `Token ${token}` } },
+      {
+        url,
+        connections,
+        duration: 3600,
+        headers: { Authorization: `Token ${token}` },
+        ...(requests ? { requests } : {}),
+      },
       (error: unknown) => (error ? fail(error) : done(samples)),
     );
     instance.on('response', (_client, status, _bytes, ms) => {

@@ -3,6 +3,7 @@
  *
  * 1. Reads while a job runs: `insights serve` (a child process, no schedule, rate limits out of the
  *    way) answers `GET /api/analytics/kpi-metrics/summary/` and `GET /api/incidents/?page_size=20`
+ *    (pages drawn at random from the first 5,000, so that the list's caches do not answer it all)
  *    under a steady load (autocannon, both at once). p50 and p99 of each, idle, then while a
  *    `run_anomaly_detection` job over the whole span (posted to `POST /api/jobs/`) runs, then idle
  *    again; only responses received while the job was RUNNING count for the loaded figures. Goal:
@@ -23,6 +24,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openEngine } from '@incident-insights/engine';
+import { mulberry32Uint32 } from '../packages/engine/src/random/mulberry32.ts';
 import { type Figures, figures, loadUntil, type Sample } from './http-load.ts';
 import { runCli, type Server, startServer } from './insights-process.ts';
 import { freshCopy, preparedDatabase } from './prepared-database.ts';
@@ -69,8 +71,18 @@ function prepare() {
 
 const endpoints = {
   summary: '/api/analytics/kpi-metrics/summary/',
-  incidents: '/api/incidents/?page_size=20',
+  incidents: '/api/incidents/?page_size=20&page=P',
 } as const;
+
+/**
+ * The incidents list's pages, drawn at random (seeded) from the newest 100,000 incidents: the list
+ * caches rows it has read, so one repeated path would measure the cache, not the reads. The summary
+ * has no parameters: it is one question, answered from its cache until the incidents change.
+ */
+function incidentPages(): () => string {
+  const draw = mulberry32Uint32(42);
+  return () => `/api/incidents/?page_size=20&page=${1 + (draw() % 5000)}`;
+}
 
 type Endpoint = keyof typeof endpoints;
 type Samples = Record<Endpoint, Sample[]>;
@@ -80,7 +92,7 @@ type Result = Record<Endpoint, Figures>;
 async function measure(server: Server, token: string, stop: Promise<unknown>): Promise<Samples> {
   const [summary, incidents] = await Promise.all([
     loadUntil(`${server.url}${endpoints.summary}`, token, connections, stop),
-    loadUntil(`${server.url}${endpoints.incidents}`, token, connections, stop),
+    loadUntil(`${server.url}/api/incidents/`, token, connections, stop, incidentPages()),
   ]);
   return { summary, incidents };
 }
