@@ -1,7 +1,13 @@
-import { incidentStatuses, priorities, severities } from '../schema/enums.ts';
 import { incidentColumns, maxCount } from '../schema/incident.ts';
 import type { FieldSource } from './column-mapping.ts';
-import { quoteIdentifier, type SqlCheck, uuidPattern } from './sql-check.ts';
+import {
+  enumValues,
+  finishCheck,
+  quoteIdentifier,
+  type SqlCheck,
+  textLimits,
+  uuidPattern,
+} from './sql-check.ts';
 
 /**
  * The twin of `buildSqlCheck` for text sources (CSV, TSV) that DuckDB reads with every column as
@@ -89,38 +95,12 @@ export function buildTextSqlCheck(
       }
     }
   }
-  const created = ms['created_at']!;
-  for (const later of ['acknowledged_at', 'resolved_at', 'closed_at']) {
-    const at = ms[later];
-    if (at && at !== 'NULL') conditions.push(`(${at} IS NULL OR ${at} >= ${created})`);
-  }
-  const statusIndex = incidentColumns.findIndex((c) => c.name === 'status');
-  const given = values[statusIndex]!;
-  const derived = `CASE WHEN ${ms['closed_at']} IS NOT NULL THEN 'CLOSED' WHEN ${ms['resolved_at']} IS NOT NULL THEN 'RESOLVED' WHEN ${ms['acknowledged_at']} IS NOT NULL THEN 'ACKNOWLEDGED' ELSE 'OPEN' END`;
-  values[statusIndex] = given === 'NULL' ? derived : `coalesce(${given}, ${derived})`;
-  return { predicate: conditions.length > 0 ? conditions.join(' AND ') : 'true', values };
+  return finishCheck(conditions, values, ms);
 }
 
 /** `YYYY-MM-DD`, or a date-time to the second with up to 3 decimals and an optional `Z` (RE2). */
 const timestampPattern =
   '[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,3})?Z?)?';
-
-/** Shortest and longest text of each text field, as the schema has them. */
-const textLimits: Record<string, [number, number]> = {
-  external_id: [1, 200],
-  title: [1, 500],
-  description: [0, 10_000],
-  category: [0, 200],
-  subcategory: [0, 200],
-  service: [0, 200],
-  team: [0, 200],
-};
-
-const enumValues: Record<string, readonly string[]> = {
-  severity: severities,
-  priority: priorities,
-  status: incidentStatuses,
-};
 
 /** Non-empty text whose first and last characters are printable ASCII (code points 33..126). */
 function plainText(x: string, min: number, max: number): string {

@@ -37,7 +37,8 @@ const intTypes = new Set([
   'UINTEGER',
   'UBIGINT',
 ]);
-const maxLength: Record<string, [number, number]> = {
+/** Shortest and longest text of each text field, as the schema has them. */
+export const textLimits: Readonly<Record<string, readonly [number, number]>> = {
   external_id: [1, 200],
   title: [1, 500],
   description: [0, 10_000],
@@ -46,7 +47,8 @@ const maxLength: Record<string, [number, number]> = {
   service: [0, 200],
   team: [0, 200],
 };
-const enumValues: Record<string, readonly string[]> = {
+/** The allowed values of each enumerated field. */
+export const enumValues: Readonly<Record<string, readonly string[]>> = {
   severity: severities,
   priority: priorities,
   status: incidentStatuses,
@@ -112,7 +114,7 @@ export function buildSqlCheck(
     switch (c.kind) {
       case 'text': {
         if (!textTypes.has(type!)) return undefined;
-        const [min, max] = maxLength[c.name] ?? [0, 10_000];
+        const [min, max] = textLimits[c.name] ?? [0, 10_000];
         conditions.push(c.required ? plainText(x, min, max) : `(${x} IS NULL OR ${plainText(x, min, max)})`);
         values.push(x);
         break;
@@ -152,12 +154,24 @@ export function buildSqlCheck(
       }
     }
   }
+  return finishCheck(conditions, values, ms);
+}
+
+/**
+ * The rules every format's set-wise check ends with: each later timestamp (`ms`: the SQL of each
+ * timestamp field in epoch milliseconds, `NULL` when unmapped) not before `created_at`, and the
+ * status the schema derives from the timestamps when none is given (rewritten in `values`).
+ */
+export function finishCheck(
+  conditions: string[],
+  values: string[],
+  ms: Readonly<Record<string, string>>,
+): SqlCheck {
   const created = ms['created_at']!;
   for (const later of ['acknowledged_at', 'resolved_at', 'closed_at']) {
     const at = ms[later];
     if (at && at !== 'NULL') conditions.push(`(${at} IS NULL OR ${at} >= ${created})`);
   }
-  // The status the schema derives when none is given.
   const statusIndex = incidentColumns.findIndex((c) => c.name === 'status');
   const given = values[statusIndex]!;
   const derived = `CASE WHEN ${ms['closed_at']} IS NOT NULL THEN 'CLOSED' WHEN ${ms['resolved_at']} IS NOT NULL THEN 'RESOLVED' WHEN ${ms['acknowledged_at']} IS NOT NULL THEN 'ACKNOWLEDGED' ELSE 'OPEN' END`;
