@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type Engine, openEngine } from '@incident-insights/engine';
 import { loadSyntheticIncidents } from '@incident-insights/engine/synth';
 import { describe, expect, it } from 'vitest';
+import { demoContract, demoCostModel, demoServiceTier } from '../packages/cli/src/backend/demo-setup.ts';
 import { runInsights } from './support/run-cli.ts';
 import { startServer } from './support/test-server.ts';
 
@@ -55,36 +56,9 @@ const costWindowHours = 46 * 24;
  */
 async function demo(engine: Engine, end: Date): Promise<void> {
   await loadSyntheticIncidents(engine, { seed: 5, count: 1200, days: 45, end });
-  const since = '2000-01-01T00:00:00Z';
-  await engine.costs.setServiceTier({ service: '*', service_tier: 'standard', business_unit: 'digital' });
-  await engine.costs.createModel({
-    name: 'Demo standard tier',
-    service_tier: 'standard',
-    business_unit: 'digital',
-    currency: 'USD',
-    effective_from: since,
-    downtime_cost_per_hour: '1200.00',
-    revenue_per_hour: '8000.00',
-    lost_revenue_share: { LOW: '0.01', MEDIUM: '0.05', HIGH: '0.20', CRITICAL: '0.60' },
-    responder_hourly_rate: '85.00',
-    responders: 2,
-    reputation_cost_per_user: '0.40',
-    compliance_cost_per_incident: '1500.00',
-    compliance_tags: ['pci'],
-    compliance_categories: ['security'],
-  });
-  await engine.costs.createContract({
-    name: 'Demo payments availability',
-    service: 'payments',
-    period: 'MONTH',
-    availability_target: 99.9,
-    penalty_tiers: [
-      { below: 99.9, amount: '2500.00' },
-      { below: 99.5, amount: '10000.00' },
-    ],
-    currency: 'USD',
-    effective_from: since,
-  });
+  await engine.costs.setServiceTier(demoServiceTier);
+  await engine.costs.createModel(demoCostModel);
+  await engine.costs.createContract(demoContract);
 }
 
 describe('every model type with every algorithm that fits it', () => {

@@ -1,5 +1,10 @@
 import type { Engine } from '@incident-insights/engine';
 import { loadSyntheticIncidents } from '@incident-insights/engine/synth';
+import {
+  demoCostModel,
+  demoServiceTier,
+  executiveDashboard,
+} from '../../packages/cli/src/backend/demo-setup.ts';
 import { startServer, type TestServer } from '../support/test-server.ts';
 
 /**
@@ -11,22 +16,6 @@ const pinnedNow = new Date('2026-06-01T00:00:00Z');
 
 /** Session length of the test server: eight days. */
 export const sessionSeconds = 8 * 86_400;
-
-/** The spec's example dashboard, as `insights demo` creates it. */
-const executiveDashboard = {
-  name: 'Executive Dashboard',
-  description: 'High-level metrics for executives',
-  dashboard_type: 'EXECUTIVE',
-  layout_config: { rows: 2, columns: 3 },
-  widget_configs: [
-    { type: 'kpi_summary', position: { row: 0, column: 0 }, size: { width: 2, height: 1 } },
-    { type: 'anomaly_summary', position: { row: 0, column: 2 }, size: { width: 1, height: 1 } },
-  ],
-  is_public: false,
-  allowed_roles: ['executive', 'manager'],
-  auto_refresh_enabled: true,
-  refresh_interval_seconds: 300,
-} as const;
 
 /** The analyses `insights serve --analyze` runs, in the order it runs them, as jobs of the engine. */
 const analyses: readonly { kind: string; parameters?: Record<string, unknown> }[] = [
@@ -47,23 +36,8 @@ const analyses: readonly { kind: string; parameters?: Record<string, unknown> }[
  */
 async function populate(engine: Engine): Promise<void> {
   await loadSyntheticIncidents(engine, { seed: 4, count: 1500, days: 30, end: engine.now() });
-  await engine.costs.setServiceTier({ service: '*', service_tier: 'standard', business_unit: 'digital' });
-  await engine.costs.createModel({
-    name: 'Demo standard tier',
-    service_tier: 'standard',
-    business_unit: 'digital',
-    currency: 'USD',
-    effective_from: '2000-01-01T00:00:00Z',
-    downtime_cost_per_hour: '1200.00',
-    revenue_per_hour: '8000.00',
-    lost_revenue_share: { LOW: '0.01', MEDIUM: '0.05', HIGH: '0.20', CRITICAL: '0.60' },
-    responder_hourly_rate: '85.00',
-    responders: 2,
-    reputation_cost_per_user: '0.40',
-    compliance_cost_per_incident: '1500.00',
-    compliance_tags: ['pci'],
-    compliance_categories: ['security'],
-  });
+  await engine.costs.setServiceTier(demoServiceTier);
+  await engine.costs.createModel(demoCostModel);
   await engine.models.create({
     name: 'Demo severity predictor',
     model_type: 'SEVERITY_PREDICTION',
@@ -76,10 +50,7 @@ async function populate(engine: Engine): Promise<void> {
     algorithm_type: 'PROPHET',
     model_config: { granularity: 'day' },
   });
-  await engine.dashboards.create({
-    ...executiveDashboard,
-    widget_configs: [...executiveDashboard.widget_configs],
-  });
+  await engine.dashboards.create(executiveDashboard);
   for (const analysis of analyses) {
     const job = await engine.jobs.run(analysis);
     if (job.status !== 'SUCCEEDED')

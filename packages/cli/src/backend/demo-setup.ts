@@ -28,7 +28,8 @@ interface Calls {
 
 const since = '2000-01-01T00:00:00Z';
 
-const costModel = {
+/** The demo's cost model: every service's standard tier, in USD. */
+export const demoCostModel = {
   name: 'Demo standard tier',
   service_tier: 'standard',
   business_unit: 'digital',
@@ -45,7 +46,8 @@ const costModel = {
   compliance_categories: ['security'],
 };
 
-const contract = {
+/** The demo's SLA contract: the payments service's monthly availability, with two penalty tiers. */
+export const demoContract = {
   name: 'Demo payments availability',
   service: 'payments',
   period: 'MONTH' as const,
@@ -88,8 +90,8 @@ const models = [
   },
 ] as const;
 
-/** The spec's own example body, unchanged. */
-const dashboard = {
+/** The spec's own example dashboard body, unchanged. */
+export const executiveDashboard = {
   name: 'Executive Dashboard',
   description: 'High-level metrics for executives',
   dashboard_type: 'EXECUTIVE',
@@ -164,6 +166,9 @@ const overview = {
   refresh_interval_seconds: 60,
 };
 
+/** Every service in the demo's standard tier, which {@link demoCostModel} prices. */
+export const demoServiceTier = { service: '*', service_tier: 'standard', business_unit: 'digital' };
+
 const named = (items: readonly { name?: unknown }[], name: string) => items.some((i) => i.name === name);
 const results = <T>(page: { results: T[] }) => page.results;
 
@@ -173,16 +178,15 @@ const items: readonly DemoItem[] = [
     exists: async ({ engine, api }) =>
       named(
         engine ? await engine.costs.listModels() : results(await api('GET', '/api/analytics/cost-models/')),
-        costModel.name,
+        demoCostModel.name,
       ),
     create: async ({ engine, api }) => {
-      const tier = { service: '*', service_tier: 'standard', business_unit: 'digital' };
       if (engine) {
-        await engine.costs.setServiceTier(tier);
-        return engine.costs.createModel(costModel);
+        await engine.costs.setServiceTier(demoServiceTier);
+        return engine.costs.createModel(demoCostModel);
       }
-      await api('PUT', '/api/analytics/cost-models/service-tiers/', tier);
-      return api('POST', '/api/analytics/cost-models/', costModel);
+      await api('PUT', '/api/analytics/cost-models/service-tiers/', demoServiceTier);
+      return api('POST', '/api/analytics/cost-models/', demoCostModel);
     },
   },
   {
@@ -192,12 +196,12 @@ const items: readonly DemoItem[] = [
         engine
           ? await engine.costs.listContracts()
           : results(await api('GET', '/api/analytics/cost-models/sla-contracts/')),
-        contract.name,
+        demoContract.name,
       ),
     create: ({ engine, api }) =>
       engine
-        ? engine.costs.createContract(contract)
-        : api('POST', '/api/analytics/cost-models/sla-contracts/', contract),
+        ? engine.costs.createContract(demoContract)
+        : api('POST', '/api/analytics/cost-models/sla-contracts/', demoContract),
   },
   ...models.map(
     (model): DemoItem => ({
@@ -215,7 +219,7 @@ const items: readonly DemoItem[] = [
   ),
   ...(
     [
-      [dashboard, 'executive dashboard'],
+      [executiveDashboard, 'executive dashboard'],
       [overview, 'operations overview dashboard'],
     ] as const
   ).map(
