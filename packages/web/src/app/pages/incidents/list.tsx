@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { Api, DrfPage } from '../../api.ts';
 import { useLoad } from '../shared/load.ts';
-import { Pager, SortHeader, when } from '../shared/pager.tsx';
+import { Pager, SortHeader, usePaging, when } from '../shared/pager.tsx';
 import { LoadStates } from '../shared/states.tsx';
 import {
   type Incident,
@@ -80,8 +80,7 @@ export function IncidentsPage(props: { api: Api }) {
   const [filters, setFilters] = useState<IncidentFilters>(noFilters);
   const [draft, setDraft] = useState<IncidentFilters>(noFilters);
   const edit: Edit = (name, value) => setDraft((d) => ({ ...d, [name]: value }));
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(25);
+  const { page, pageSize, setPage, pagerProps } = usePaging();
   const [ordering, setOrdering] = useState('-created_at');
   const loaded = useLoad(
     () =>
@@ -164,16 +163,7 @@ export function IncidentsPage(props: { api: Api }) {
                 </tbody>
               </table>
             </div>
-            <Pager
-              page={data}
-              pageNumber={page}
-              pageSize={pageSize}
-              onPage={setPage}
-              onPageSize={(size) => {
-                setPageSize(size);
-                setPage(1);
-              }}
-            />
+            <Pager {...pagerProps(data)} />
           </>
         )}
       </LoadStates>

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Api, DrfPage } from '../../api.ts';
 import { isActive, type Job, JobProgress } from '../shared/job.tsx';
 import { messageOf, useLoad } from '../shared/load.ts';
-import { Pager, when } from '../shared/pager.tsx';
+import { Pager, usePaging, when } from '../shared/pager.tsx';
 import { LoadStates, Notice } from '../shared/states.tsx';
 
 const jobStatuses = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
@@ -13,8 +13,7 @@ const pollMilliseconds = 2000;
 export function JobsPage(props: { api: Api }) {
   const [kind, setKind] = useState('');
   const [status, setStatus] = useState('');
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(25);
+  const { page, pageSize, setPage, pagerProps } = usePaging();
   const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const kinds = useLoad(
     () => props.api.get<{ kind: string; description: string }[]>('/api/jobs/kinds/'),
@@ -130,16 +129,7 @@ export function JobsPage(props: { api: Api }) {
                 </tbody>
               </table>
             </div>
-            <Pager
-              page={data}
-              pageNumber={page}
-              pageSize={pageSize}
-              onPage={setPage}
-              onPageSize={(size) => {
-                setPageSize(size);
-                setPage(1);
-              }}
-            />
+            <Pager {...pagerProps(data)} />
           </>
         )}
       </LoadStates>

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { Api, DrfPage } from '../../api.ts';
 import { messageOf, useLoad } from '../shared/load.ts';
-import { Pager, when } from '../shared/pager.tsx';
+import { Pager, usePaging, when } from '../shared/pager.tsx';
 import { LoadStates, Notice } from '../shared/states.tsx';
 
 /** A recurrence analysis as `/api/analytics/recurrence-analyses/` returns it (the fields shown). */
@@ -59,8 +59,7 @@ function ResolveForm(props: { onResolve: (notes: string) => Promise<void>; onCan
 export function RecurrencePage(props: { api: Api }) {
   const [type, setType] = useState('');
   const [resolved, setResolved] = useState('');
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(25);
+  const { page, pageSize, setPage, pagerProps } = usePaging();
   const [resolving, setResolving] = useState<string | null>(null);
   const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const loaded = useLoad(
@@ -168,16 +167,7 @@ export function RecurrencePage(props: { api: Api }) {
                 </tbody>
               </table>
             </div>
-            <Pager
-              page={data}
-              pageNumber={page}
-              pageSize={pageSize}
-              onPage={setPage}
-              onPageSize={(size) => {
-                setPageSize(size);
-                setPage(1);
-              }}
-            />
+            <Pager {...pagerProps(data)} />
           </>
         )}
       </LoadStates>

@@ -1,3 +1,4 @@
+import { useState } from 'preact/hooks';
 import type { DrfPage } from '../../api.ts';
 
 /** Page sizes offered; the API clamps above 100. */
@@ -49,6 +50,26 @@ export function Pager(props: {
       </label>
     </nav>
   );
+}
+
+/**
+ * The page number and size of a DRF list, and the {@link Pager}'s props for a loaded page: a new
+ * page size goes back to page 1 (callers do the same with `setPage(1)` when a filter changes).
+ */
+export function usePaging(initialSize = 25) {
+  const [page, setPage] = useState(1);
+  const [pageSize, setPageSize] = useState(initialSize);
+  const pagerProps = (data: DrfPage<unknown>) => ({
+    page: data,
+    pageNumber: page,
+    pageSize,
+    onPage: setPage,
+    onPageSize: (size: number) => {
+      setPageSize(size);
+      setPage(1);
+    },
+  });
+  return { page, pageSize, setPage, pagerProps };
 }
 
 /** A column header that orders the list by `field` (again: descending), with `aria-sort`. */
