@@ -115,6 +115,7 @@ export const methodActions: Readonly<Record<string, Action>> = {
   'dashboards.list': 'resources.read',
   'dashboards.get': 'resources.read',
   'dashboards.data': 'resources.read',
+  'dashboards.trendMeasurements': 'resources.read',
   'dashboards.create': 'analyses.write',
   'dashboards.update': 'analyses.write',
   'dashboards.delete': 'analyses.write',

@@ -4,6 +4,7 @@ import type { CostService } from '../cost/cost-service.ts';
 import type { HeatmapService } from '../heatmaps/heatmap-service.ts';
 import type { InsightService } from '../insights/insight-service.ts';
 import type { KpiService } from '../kpi/kpi-service.ts';
+import type { KpiMeasurement } from '../kpi/records.ts';
 import {
   type DashboardDataKey,
   listWidgetLimit,
@@ -76,7 +77,7 @@ export function planDashboardData(widgets: readonly WidgetConfig[]): DashboardDa
 
 /** The services a dashboard's data is read from (the engine's own, unscoped). */
 export interface DashboardSources {
-  kpis: Pick<KpiService, 'summary'>;
+  kpis: Pick<KpiService, 'summary' | 'list' | 'measurements'>;
   anomalies: Pick<AnomalyService, 'summary' | 'list'>;
   insights: Pick<InsightService, 'summary' | 'list'>;
   heatmaps: Pick<HeatmapService, 'list'>;
@@ -136,6 +137,33 @@ export async function readDashboardData(
     data[key] = values[i];
   });
   return { ...data, last_updated: now } as DashboardData;
+}
+
+/** Measurements of each metric a KPI trend widget draws, newest first. */
+const trendMeasurementsPerMetric = 60;
+
+/**
+ * The KPI measurement history the `kpi_trend` widgets among `widgets` draw: the newest
+ * {@link trendMeasurementsPerMetric} of each active metric they name (every active metric when a
+ * widget names none), as `GET /kpi-measurements/` lists them; none without such a widget.
+ */
+export async function readTrendMeasurements(
+  widgets: readonly WidgetConfig[],
+  kpis: DashboardSources['kpis'],
+): Promise<KpiMeasurement[]> {
+  const trends = widgets.filter((w) => w.type === 'kpi_trend');
+  if (trends.length === 0) return [];
+  const everyMetric = trends.some((w) => w.options?.metrics === undefined);
+  const wanted = new Set(trends.flatMap((w) => w.options?.metrics ?? []));
+  const metrics = (await kpis.list({ pageSize: 100, filters: { is_active: true } })).results.filter(
+    (metric) => everyMetric || wanted.has(metric.metric_type),
+  );
+  const pages = await Promise.all(
+    metrics.map((metric) =>
+      kpis.measurements({ pageSize: trendMeasurementsPerMetric, filters: { metric_id: metric.id } }),
+    ),
+  );
+  return pages.flatMap((page) => page.results);
 }
 
 /**

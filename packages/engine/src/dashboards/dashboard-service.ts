@@ -3,6 +3,7 @@ import { type Actor, canViewDashboard, permissionRole, systemActor } from '../au
 import type { ActorAware } from '../auth/scoped-services.ts';
 import type { EngineContext } from '../context.ts';
 import { EngineError, notFound } from '../errors.ts';
+import type { KpiMeasurement } from '../kpi/records.ts';
 import { defaultPageSize, type ListRequest, maxPageSize, type Page } from '../store/list-query.ts';
 import type { SqlValue } from '../store/sql-values.ts';
 import { dashboardTypes } from './dashboard-config.ts';
@@ -12,6 +13,7 @@ import {
   dashboardDataEtag,
   planDashboardData,
   readDashboardData,
+  readTrendMeasurements,
 } from './dashboard-data.ts';
 import {
   checkDashboardInput,
@@ -197,6 +199,17 @@ export class DashboardService implements ActorAware<DashboardService> {
       if (this.#core.cache.get(id) === entry) this.#core.cache.delete(id);
     });
     return result;
+  }
+
+  /**
+   * The KPI measurement history the `kpi_trend` widgets of a dashboard the actor may see draw (see
+   * {@link readTrendMeasurements}): what the web page and the report plot beside its data.
+   *
+   * @throws EngineError NOT_FOUND when there is none, or the actor may not see it.
+   */
+  async trendMeasurements(id: string): Promise<KpiMeasurement[]> {
+    const dashboard = await this.get(id);
+    return readTrendMeasurements(dashboard.widget_configs, this.#sources().kpis);
   }
 
   #sources(): DashboardSources {

@@ -6,35 +6,10 @@ import { q } from '../lists/query.ts';
 import { errorResponses, IdParams } from '../openapi/schemas.ts';
 import { createRouter } from '../router.ts';
 
-/** Measurements of each metric a KPI trend widget draws, newest first. */
-const trendMeasurementsPerMetric = 60;
-
 /** A value as the API would send it: bigints as numbers, dates as ISO strings. */
 function asApiJson<T>(value: unknown): T {
   return JSON.parse(JSON.stringify(toJson(value))) as T;
 }
-
-/**
- * The KPI measurement history of a dashboard's `kpi_trend` widgets (their metric types, or every
- * active metric when a widget names none), as `GET /kpi-measurements/` shows it.
- */
-async function trendMeasurements(engine: Engine, widgets: readonly DashboardWidget[]): Promise<unknown[]> {
-  const trends = widgets.filter((w) => w.type === 'kpi_trend');
-  if (trends.length === 0) return [];
-  const everyMetric = trends.some((w) => w.options?.metrics === undefined);
-  const wanted = new Set(trends.flatMap((w) => w.options?.metrics ?? []));
-  const metrics = (await engine.kpis.list({ pageSize: 100, filters: { is_active: true } })).results.filter(
-    (metric) => everyMetric || wanted.has(metric.metric_type),
-  );
-  const pages = await Promise.all(
-    metrics.map((metric) =>
-      engine.kpis.measurements({ pageSize: trendMeasurementsPerMetric, filters: { metric_id: metric.id } }),
-    ),
-  );
-  return pages.flatMap((page) => page.results);
-}
-
-type DashboardWidget = { type: string; options?: { metrics?: string[] | undefined } | undefined };
 
 /** What a report was made of, and a file name for it. */
 export interface DashboardReport {
@@ -53,7 +28,7 @@ export async function renderDashboardReportFor(engine: Engine, id: string): Prom
   const dashboard = await engine.dashboards.get(id);
   const [{ data }, measurements] = await Promise.all([
     engine.dashboards.data(id),
-    trendMeasurements(engine, dashboard.widget_configs),
+    engine.dashboards.trendMeasurements(id),
   ]);
   const generatedAt = engine.now();
   const input: DashboardReportInput = {
