@@ -6,6 +6,7 @@ import type { DashboardConfig, DashboardData, WidgetConfig } from '../src/app/da
 import { DashboardView } from '../src/app/dashboards/view.tsx';
 import type { WidgetProps } from '../src/app/widgets/frame.tsx';
 import { KpiSummaryWidget } from '../src/app/widgets/kpi-summary.tsx';
+import { KpiTrendWidget } from '../src/app/widgets/kpi-trend.tsx';
 import { RecentAnomaliesWidget } from '../src/app/widgets/recent-anomalies.tsx';
 import { RecentInsightsWidget } from '../src/app/widgets/recent-insights.tsx';
 import { anomaly, fakeApi, insight, kpi } from './app-fixtures.ts';
@@ -100,6 +101,41 @@ describe('KPI tiles', () => {
     );
     expect(widgetRoot().dataset.state).toBe('error');
     expect(widgetRoot().querySelector('[role="alert"]')?.textContent).toContain('boom');
+  });
+});
+
+describe('KPI trend', () => {
+  it('opens on the first KPI that has a value, not on one without any yet', async () => {
+    const { api } = fakeApi({
+      'GET /api/analytics/kpi-metrics/': {
+        count: 2,
+        next: null,
+        previous: null,
+        results: [
+          { id: 'm1', name: 'Metric MTBF', metric_type: 'MTBF' },
+          { id: 'm2', name: 'Metric MTTR', metric_type: 'MTTR' },
+        ],
+      },
+      'GET /api/analytics/kpi-measurements/': {
+        count: 1,
+        next: null,
+        previous: null,
+        results: [
+          {
+            metric: 'm2',
+            value: '3.50',
+            period_start: '2026-01-01T09:00:00Z',
+            period_end: '2026-01-01T10:00:00Z',
+          },
+        ],
+      },
+    });
+    const data = { kpi_summary: [kpi('MTBF', { current_value: null }), kpi('MTTR')] };
+    render(<KpiTrendWidget {...props(at('kpi_trend'), data, { api })} />, root);
+    await flush(); // the metrics
+    await flush(); // the measurements
+    expect(root.querySelector<HTMLSelectElement>('select')!.value).toBe('Metric MTTR');
+    expect(widgetRoot().dataset.state).toBe('ready');
   });
 });
 

@@ -14,13 +14,17 @@ interface KpiMetricJson {
 
 /**
  * `kpi_trend`: the measurement history (`/api/analytics/kpi-measurements/`, the latest 100
- * periods) of one of the widget's KPIs, chosen in a list, with its target as a dashed line.
+ * periods) of one of the widget's KPIs, chosen in a list (at first the first one with a value),
+ * with its target as a dashed line.
  * Reloaded when the dashboard's data changes.
  */
 export function KpiTrendWidget(props: WidgetProps) {
   const items = widgetKpis(props.widget, props.data?.kpi_summary);
   const [chosen, setChosen] = useState<string | null>(null);
-  const item = items.find((i) => i.metric_name === chosen) ?? items[0];
+  // Until one is chosen, the first KPI that has a value: a KPI with none yet (MTBF before two
+  // outages) would open the widget on an empty chart.
+  const item =
+    items.find((i) => i.metric_name === chosen) ?? items.find((i) => i.current_value !== null) ?? items[0];
   const selectId = `${props.headingId}-metric`;
 
   const history = useLoad(
