@@ -1,4 +1,5 @@
 import type { AlgorithmType, ModelType } from '../schema/enums.ts';
+import type { AnomalyReviews } from './anomaly-reviews.ts';
 import type { ClassificationMetrics, RegressionMetrics } from './model-learners.ts';
 
 /** The spec's four scores. */
@@ -25,6 +26,8 @@ export interface AnomalyMetrics {
   detections: number;
   /** Detections per 1,000 points. */
   detections_per_1000_points: number;
+  /** How people reviewed the anomalies the model stored (added when the performance is read). */
+  reviews?: AnomalyReviews;
 }
 
 /** The task a model's type performs. */

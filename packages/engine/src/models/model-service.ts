@@ -5,6 +5,7 @@ import { EngineError, notFound } from '../errors.ts';
 import type { JobService } from '../jobs/job-service.ts';
 import type { Job } from '../jobs/job-types.ts';
 import { type ListRequest, listPage, type Page } from '../store/list-query.ts';
+import { readAnomalyReviews, systemModelReport, withAnomalyReviews } from './anomaly-reviews.ts';
 import type { ForecastPrediction } from './forecasters.ts';
 import { loadLearners, type ModelLearners } from './model-learners.ts';
 import {
@@ -13,7 +14,7 @@ import {
   type TrainNowOptions,
   trainAndStore,
 } from './model-lifecycle.ts';
-import type { ModelPerformance } from './model-performance.ts';
+import type { ModelPerformance, ModelPerformanceReport } from './model-performance.ts';
 import {
   forecastWithModel,
   type ModelPrediction,
@@ -226,16 +227,29 @@ export class ModelService implements ActorAware<ModelService> {
     return live.accuracy !== null && live.accuracy < model.performance_threshold;
   }
 
-  /** The serving version's evaluation, baseline and live accuracy. @throws NOT_FOUND (also when never trained). */
+  /**
+   * The serving version's evaluation, baseline and live accuracy. An anomaly model's report adds
+   * the reviews of the anomalies it stored; the system anomaly model, configured rather than
+   * trained, reports those reviews alone.
+   *
+   * @throws EngineError NOT_FOUND (also when never trained).
+   */
   async performance(id: string): Promise<ModelPerformance> {
     const model = await this.get(id);
     const version = servingVersion(model);
-    if (version === 0)
+    const anomalyModel = model.model_type === 'ANOMALY_DETECTION';
+    const reviews = anomalyModel ? await readAnomalyReviews(this.#context.db, id) : null;
+    let report: ModelPerformanceReport;
+    if (model.is_system_model && reviews) report = systemModelReport(model, reviews);
+    else if (version === 0)
       throw new EngineError('NOT_FOUND', `model ${id} has not been trained yet`, {
         id,
         status: model.status,
       });
-    const report = await readPerformance(this.#context.db, id, version);
+    else {
+      const stored = await readPerformance(this.#context.db, id, version);
+      report = reviews ? withAnomalyReviews(stored, reviews) : stored;
+    }
     const live = await this.liveAccuracy(id);
     return {
       model_id: id,

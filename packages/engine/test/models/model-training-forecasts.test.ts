@@ -138,6 +138,13 @@ describe('ANOMALY_DETECTION', () => {
     expect(performance).toMatchObject({ task: 'anomaly', beats_baseline: null, baseline: { name: 'none' } });
     expect(metrics.points).toBe(60 * 24);
     expect(performance.verdict).toContain(`found ${metrics.detections} anomalies in 1440 hours`);
+    // Nothing stored under it yet: the reviews read when the performance is asked for are empty.
+    expect(performance.metrics).toMatchObject({
+      reviews: { detections: 0, reviewed: 0, review_precision: null },
+    });
+    expect(performance.notes.at(-1)).toBe(
+      'Since training, none of its 0 stored anomalies has been reviewed yet.',
+    );
     await expect(engine.models.predict(model.id, {})).rejects.toMatchObject({ code: 'UNSUPPORTED' });
   }, 60_000);
 });

@@ -179,7 +179,8 @@ export const PredictionSchema = z
 
 const metricsDescription =
   'Classifiers: accuracy, precision, recall, f1 (macro), per_class, confusion_matrix (rows actual, ' +
-  'columns predicted). Regressors: mae, rmse, r2, mape. Forecasts: mase, smape, coverage, mae.';
+  'columns predicted). Regressors: mae, rmse, r2, mape. Forecasts: mase, smape, coverage, mae. ' +
+  'Anomaly models: points, detections, and reviews (how people reviewed the anomalies stored under it).';
 
 /** `GET /predictive-models/{id}/performance/`: the serving version's evaluation beside its baseline. */
 export const PerformanceSchema = z
