@@ -1,18 +1,6 @@
 import type { Database } from '../store/database.ts';
-import type { AnomalyMetrics, ModelPerformanceReport } from './model-performance.ts';
+import type { AnomalyMetrics, AnomalyReviews, ModelPerformanceReport } from './model-performance.ts';
 import type { PredictiveModelRecord } from './model-record.ts';
-
-/** How the anomalies an ANOMALY_DETECTION model stored fared with the people who reviewed them. */
-export interface AnomalyReviews {
-  /** Anomalies stored under the model. */
-  detections: number;
-  /** Of those, marked CONFIRMED or FALSE_POSITIVE (kept after resolution). */
-  reviewed: number;
-  confirmed: number;
-  false_positives: number;
-  /** confirmed / reviewed; null while nothing is reviewed. */
-  review_precision: number | null;
-}
 
 /** Counts the model's stored anomalies and their review outcomes. */
 export async function readAnomalyReviews(db: Database, modelId: string): Promise<AnomalyReviews> {

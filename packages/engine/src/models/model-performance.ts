@@ -1,5 +1,4 @@
 import type { AlgorithmType, ModelType } from '../schema/enums.ts';
-import type { AnomalyReviews } from './anomaly-reviews.ts';
 import type { ClassificationMetrics, RegressionMetrics } from './model-learners.ts';
 
 /** The spec's four scores. */
@@ -16,6 +15,18 @@ export interface ForecastMetrics {
   smape: number;
   coverage: number | null;
   mae: number;
+}
+
+/** How the anomalies an ANOMALY_DETECTION model stored fared with the people who reviewed them. */
+export interface AnomalyReviews {
+  /** Anomalies stored under the model. */
+  detections: number;
+  /** Of those, marked CONFIRMED or FALSE_POSITIVE (kept after resolution). */
+  reviewed: number;
+  confirmed: number;
+  false_positives: number;
+  /** confirmed / reviewed; null while nothing is reviewed. */
+  review_precision: number | null;
 }
 
 /** What an anomaly model found over its training window. */
