@@ -1,14 +1,16 @@
 /**
- * API read throughput on 200,000 incidents: requests/s and p99 (autocannon) of the list endpoints
- * (incidents first page, deep page, filtered, searched, ordered; an incident's detail; KPI metrics;
- * KPI measurements), each request asking for a different page, filter, search or id drawn from a
+ * API read throughput on 200,000 incidents: requests/s, p50 and p99 (autocannon) of the list endpoints
+ * (incidents first page, deep page, filtered, searched, ordered; an incident's detail, also over the
+ * 100 newest incidents as bench/api-vs-drf asks it; KPI metrics; KPI measurements; the KPI
+ * summary), each request asking for a different page, filter, search or id drawn from a
  * seeded sequence, so what is measured is the engine and not one remembered answer. Each endpoint
  * is loaded twice: "varied" (each request a new draw from thousands) and "repeated" (a cycle of 8
  * requests, i.e. what a dashboard polling the same pages sees).
  *
  * Data: the Django peer's generator (`gen_incidents.py 200000 FILE --now 2026-06-01T00:00:00Z`)
  * ingested once into `BENCH_DIR` (default a folder in the system's temp dir), then copied for the run;
- * `BENCH_INCIDENTS` changes the count.
+ * `BENCH_INCIDENTS` changes the count, `BENCH_SECONDS` the load of each phase (5 s), and
+ * `BENCH_ONLY` (comma-separated parts of endpoint names, e.g. `detail,summary`) picks endpoints.
  *
  * Run: npx tsx --conditions=@incident-insights/source bench/api-reads.bench.ts
  */
@@ -56,7 +58,7 @@ async function pristine(): Promise<string> {
 
 interface Result {
   requests: { average: number };
-  latency: { p99: number; average: number };
+  latency: { p50: number; p99: number; average: number };
   non2xx: number;
   errors: number;
 }
@@ -135,6 +137,8 @@ for (let page = 1; page <= 50; page++) {
   ids.push(...one.results.map((i) => i.id));
 }
 const metricCount = (await engine.kpis.list({})).count;
+const newest = (await engine.incidents.list({ pageSize: 100 })).results.map((i) => i.id);
+const only = process.env['BENCH_ONLY']?.split(',').filter((part) => part.length > 0);
 
 const endpoints: [string, () => string][] = [
   [
@@ -157,11 +161,16 @@ const endpoints: [string, () => string][] = [
     () => `/api/incidents/?ordering=${pick(orderings)}&page=${1 + Math.floor(random() * 200)}`,
   ],
   ['incident detail', () => `/api/incidents/${pick(ids)}/`],
+  // The first request of each of these 100 reads the database; every later one is a cached answer.
+  ['incident detail (100 newest)', () => `/api/incidents/${pick(newest)}/`],
   ['kpi-measurements list', () => `/api/analytics/kpi-measurements/?page=${1 + Math.floor(random() * 10)}`],
+  // One path: every request asks the same summary (its windows end at the last complete hour).
+  ['kpi summary', () => '/api/analytics/kpi-metrics/summary/'],
 ];
 
 const rows: string[] = [];
 for (const [name, make] of endpoints) {
+  if (only && !only.some((part) => name.includes(part))) continue;
   for (const [mode, paths] of [
     ['varied', draws(20_000, make)],
     ['repeated', draws(8, make)],
@@ -170,7 +179,7 @@ for (const [name, make] of endpoints) {
     await new Promise((settled) => setTimeout(settled, settleMs));
     const r = await load(server.url, key, paths);
     rows.push(
-      `| ${name} | ${mode} | ${Math.round(r.requests.average)} | ${r.latency.average.toFixed(1)} | ${r.latency.p99} | ${r.non2xx + r.errors} |`,
+      `| ${name} | ${mode} | ${Math.round(r.requests.average)} | ${r.latency.average.toFixed(1)} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx + r.errors} |`,
     );
     log(rows.at(-1) ?? '');
   }
@@ -179,8 +188,8 @@ process.stdout.write(
   [
     `Node ${process.version}, ${availableParallelism()} cores, ${total} incidents, autocannon ${connections} connections x ${seconds} s each, rate limiter and logging off; load average ${loadavg()[0]?.toFixed(1)} at the end.`,
     '',
-    '| endpoint | requests | req/s | mean ms | p99 ms | non-2xx |',
-    '| --- | --- | ---: | ---: | ---: | ---: |',
+    '| endpoint | requests | req/s | mean ms | p50 ms | p99 ms | non-2xx |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
     '',
   ].join('\n'),

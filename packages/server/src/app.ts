@@ -99,6 +99,9 @@ export function createApp(engine: Engine, options: AppOptions = {}): OpenAPIHono
   const limitUpload = limitBody(uploadLimitBytes);
   app.use(async (c, next) => {
     c.set('engine', engine);
+    // A GET or HEAD has no body to limit, and asking for one would make the Node adapter build a
+    // whole fetch Request (headers copied, two abort controllers) for every read.
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     return (routingPath(c.req.raw).endsWith('/bulk/') ? limitUpload : limitJson)(c, next);
   });
   app.use(async (c, next) => {

@@ -31,7 +31,8 @@ const hourMs = 3_600_000;
  * is remembered in memory against the database's write generation, so a summary after no write runs
  * no freshness query and writes nothing; the rollup windows of all metrics are read in at most three
  * statements; exact values of MTBF, MTBSI and AVAILABILITY are cached per definition and window
- * while the incidents and the maintenance windows are unchanged.
+ * while the incidents and the maintenance windows are unchanged; and the whole answer is remembered
+ * until the next write or the next hour (its windows end at the last complete hour).
  */
 export class KpiSummarizer {
   /**
@@ -45,6 +46,14 @@ export class KpiSummarizer {
   private summaryMetrics: StoredMetric[] = [];
   /** Rollup keys whose stored state matches the incidents version (row count and watermark) noted. */
   private readonly freshRollups = new Map<string, string>();
+  /**
+   * The last summary computed, with the end of its windows and the database write generation it was
+   * read at: the answer depends on nothing else, so it is served again until a write lands or the
+   * clock enters the next hour.
+   */
+  private lastAnswer:
+    | { readonly end: number; readonly generation: number; readonly items: KpiSummaryItem[] }
+    | undefined;
 
   constructor(
     private readonly context: EngineContext,
@@ -54,6 +63,7 @@ export class KpiSummarizer {
   /** Forgets that the rollups stored under `key` are fresh (call after deleting them). */
   forgetRollups(key: string): void {
     this.freshRollups.delete(key);
+    this.lastAnswer = undefined;
   }
 
   /**
@@ -62,11 +72,28 @@ export class KpiSummarizer {
    * with the trend against the previous window of the same length and whether the target is met.
    * Reads the hourly rollups, bringing them up to date incrementally first. When nothing was written
    * to the database since the last summary, no freshness query runs at all; the rollup windows of
-   * all metrics (current and previous) are then read in at most three statements.
+   * all metrics (current and previous) are then read in at most three statements, and when the
+   * windows' end is also unchanged (the clock is still in the same hour) the last answer is served
+   * again without any statement.
    */
   async summary(): Promise<KpiSummaryItem[]> {
     const now = this.context.now();
     const end = summaryEnd(now);
+    const db = this.context.db;
+    const last = this.lastAnswer;
+    if (last && last.end === end.getTime() && last.generation === db.generation) {
+      return structuredClone(last.items);
+    }
+    const items = await this.computeSummary(now, end);
+    // The state read was validated at summaryGeneration (freshSummaryMetrics); if no write landed
+    // since, the answer is exactly that generation's and stays good until the next write.
+    if (this.summaryGeneration === db.generation) {
+      this.lastAnswer = { end: end.getTime(), generation: db.generation, items: structuredClone(items) };
+    }
+    return items;
+  }
+
+  private async computeSummary(now: Date, end: Date): Promise<KpiSummaryItem[]> {
     const metrics = await this.freshSummaryMetrics(now);
     const periods = metrics.map((metric) => {
       const windowMs = metric.time_window_hours * hourMs;
