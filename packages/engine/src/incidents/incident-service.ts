@@ -12,8 +12,10 @@ import {
   type ValidIncident,
 } from '../schema/incident.ts';
 import type { SqlParams } from '../store/database.ts';
+import { GroupCommit } from '../store/group-commit.ts';
 import { cachedAnswer, listCacheKey, listRequestKey } from '../store/list-cache.ts';
 import { type ListRequest, listPage, type Page } from '../store/list-query.ts';
+import { insertIncidents, type NewIncident } from './incident-insert.ts';
 import {
   type IncidentListFilters,
   type IncidentRecord,
@@ -43,9 +45,12 @@ export interface IncidentCoverage {
  */
 export class IncidentService {
   private readonly context: EngineContext;
+  /** Single creates, written in batches of those that arrive together. */
+  private readonly creates: GroupCommit<NewIncident, Incident>;
 
   constructor(context: EngineContext) {
     this.context = context;
+    this.creates = new GroupCommit(context.db, insertIncidents);
   }
 
   /**
@@ -110,30 +115,27 @@ export class IncidentService {
 
   /**
    * Creates one incident; id and external id are generated when absent (the external id is then the id).
+   * Creates that arrive while another write runs are written together in one transaction, each
+   * answered with its own record or error ({@link GroupCommit}).
    *
-   * @throws EngineError VALIDATION_ERROR (field-level `details.errors`); CONFLICT when the id or
-   *   external id is taken.
+   * @throws EngineError VALIDATION_ERROR (field-level `details.errors`); CONFLICT when the given id
+   *   or the external id is taken (by a stored incident or an earlier create of the same batch; a
+   *   generated id, a random UUID, is not looked up).
    */
   async create(input: IncidentInput): Promise<IncidentRecord> {
     const valid = validateOne(input);
     const id = valid.id ?? randomUUID();
     const externalId = valid.external_id ?? id;
-    const now = this.context.now();
-    await this.context.db.transaction(async (tx) => {
-      const taken = await tx.rows(
-        'SELECT 1 FROM incidents WHERE id = TRY_CAST($id AS UUID) OR external_id = $external_id LIMIT 1',
-        { id, external_id: externalId },
-      );
-      if (taken.length > 0) {
-        throw new EngineError('CONFLICT', `an incident with id ${id} or external_id ${externalId} exists`, {
-          id,
-          external_id: externalId,
-        });
-      }
-      const { sql, params } = insertStatement({ ...valid, id, external_id: externalId }, now);
-      await tx.run(sql, params as SqlParams);
+    // Creates that arrive together share one transaction (store/group-commit.ts).
+    const incident = await this.creates.submit({
+      valid,
+      id,
+      idGiven: valid.id !== null,
+      externalId,
+      now: this.context.now(),
     });
-    return this.get(id);
+    const [record] = await withPredictions(await this.storedPredictionReader(), [incident]);
+    return record as IncidentRecord;
   }
 
   /**
@@ -268,15 +270,6 @@ function validateOne(input: unknown): ValidIncident {
 
 function derivedStatus(r: Incident): string {
   return r.closed_at ? 'CLOSED' : r.resolved_at ? 'RESOLVED' : r.acknowledged_at ? 'ACKNOWLEDGED' : 'OPEN';
-}
-
-function insertStatement(valid: ValidIncident & { id: string; external_id: string }, now: Date) {
-  const params: Record<string, unknown> = { ...pick(valid as Record<string, unknown>, writable), now };
-  return {
-    sql: `INSERT INTO incidents (${writable.join(', ')}, ingested_at, updated_at)
-          VALUES (${writable.map((c) => `$${c}`).join(', ')}, $now, $now)`,
-    params,
-  };
 }
 
 function pick(values: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {

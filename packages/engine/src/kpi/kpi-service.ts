@@ -2,6 +2,7 @@ import { assertMetricChangeable } from '../auth/policy.ts';
 import type { EngineContext } from '../context.ts';
 import { EngineError } from '../errors.ts';
 import { type ZodIssueLike, zodIssuesToFieldErrors } from '../input/field-errors.ts';
+import { GroupCommit } from '../store/group-commit.ts';
 import type { ListRequest, Page } from '../store/list-query.ts';
 import type { Period } from './calculator.ts';
 import { parseFormula } from './formula/parser.ts';
@@ -9,6 +10,7 @@ import { type KpiOptions, type OutageRule, outageRule } from './kpi-options.ts';
 import { MaintenanceWindows } from './maintenance-windows.ts';
 import { type CalculationResult, exec, type MeasureBatch, measureMetric, sampleKey } from './measure.ts';
 import { listMeasurements, type MeasurementListFilters } from './measurement-store.ts';
+import { insertMetrics, type NewMetric } from './metric-create.ts';
 import {
   type MetricCreateInput,
   type MetricDefinition,
@@ -19,7 +21,6 @@ import {
 import type { KpiMetricListFilters } from './metric-store.ts';
 import {
   activeMetrics,
-  insertMetric,
   listMetrics,
   readMetric,
   type StoredMetric,
@@ -63,6 +64,8 @@ export class KpiService {
   readonly maintenanceWindows: MaintenanceWindows;
   private readonly summarizer: KpiSummarizer;
   private readonly rule: OutageRule;
+  /** Client creates, written in batches of those that arrive together. */
+  private readonly creates: GroupCommit<NewMetric, KpiMetric>;
 
   /** @throws EngineError VALIDATION_ERROR for bad {@link KpiOptions}. */
   constructor(
@@ -72,6 +75,7 @@ export class KpiService {
     this.rule = outageRule(options);
     this.maintenanceWindows = new MaintenanceWindows(context.db, context.now);
     this.summarizer = new KpiSummarizer(context, this.rule);
+    this.creates = new GroupCommit(context.db, insertMetrics);
   }
 
   /**
@@ -94,17 +98,13 @@ export class KpiService {
     options: { createdBy?: string | undefined } = {},
   ): Promise<KpiMetric> {
     const definition = this.validate(input);
-    const id = crypto.randomUUID();
-    await this.context.db.transaction((tx) =>
-      insertMetric(tx, {
-        ...definition,
-        id,
-        is_system_metric: false,
-        created_by: options.createdBy ?? null,
-        at: this.context.now(),
-      }),
-    );
-    return this.get(id);
+    // Creates that arrive together share one transaction (store/group-commit.ts).
+    return this.creates.submit({
+      definition,
+      id: crypto.randomUUID(),
+      createdBy: options.createdBy ?? null,
+      at: this.context.now(),
+    });
   }
 
   /**

@@ -56,7 +56,7 @@ const metricListSpec: ListSpec = {
 };
 
 /** Converts a row of {@link metricSelect} to a {@link StoredMetric}. */
-function toStoredMetric(r: Row): StoredMetric {
+export function toStoredMetric(r: Row): StoredMetric {
   return {
     id: String(r['id']),
     name: String(r['name']),
@@ -119,38 +119,40 @@ export async function toApiMetrics(db: Database, metrics: readonly StoredMetric[
     { ids: metrics.map((m) => m.id) },
   );
   const byId = new Map(stats.map((s) => [String(s['metric_id']), s]));
-  return metrics.map((m) => {
-    const s = byId.get(m.id);
-    return {
-      id: m.id,
-      name: m.name,
-      description: m.description,
-      metric_type: m.metric_type,
-      aggregation_type: m.aggregation_type,
-      incident_categories: [...m.incident_categories],
-      incident_severities: [...m.incident_severities],
-      incident_priorities: [...m.incident_priorities],
-      services: [...m.services],
-      teams: [...m.teams],
-      calculation_formula: m.calculation_formula,
-      time_window_hours: m.time_window_hours,
-      target_value: formatDecimal(m.target_value),
-      is_active: m.is_active,
-      is_system_metric: m.is_system_metric,
-      created_by_username: m.created_by_username,
-      created_at: m.created_at,
-      updated_at: m.updated_at,
-      measurement_count: Number(s?.['n'] ?? 0),
-      latest_measurement: s
-        ? {
-            value: formatDecimal(s['value'] === null ? null : Number(s['value'])),
-            unit: String(s['unit'] ?? metricTypeInfo[m.metric_type].unit),
-            calculated_at: s['calculated_at'] as Date,
-            incident_count: Number(s['incident_count']),
-          }
-        : null,
-    };
-  });
+  return metrics.map((m) => apiMetric(m, byId.get(m.id)));
+}
+
+/** A metric as the API shows it, from its stored fields and its measurement statistics, if any. */
+export function apiMetric(m: StoredMetric, s: Row | undefined): KpiMetric {
+  return {
+    id: m.id,
+    name: m.name,
+    description: m.description,
+    metric_type: m.metric_type,
+    aggregation_type: m.aggregation_type,
+    incident_categories: [...m.incident_categories],
+    incident_severities: [...m.incident_severities],
+    incident_priorities: [...m.incident_priorities],
+    services: [...m.services],
+    teams: [...m.teams],
+    calculation_formula: m.calculation_formula,
+    time_window_hours: m.time_window_hours,
+    target_value: formatDecimal(m.target_value),
+    is_active: m.is_active,
+    is_system_metric: m.is_system_metric,
+    created_by_username: m.created_by_username,
+    created_at: m.created_at,
+    updated_at: m.updated_at,
+    measurement_count: Number(s?.['n'] ?? 0),
+    latest_measurement: s
+      ? {
+          value: formatDecimal(s['value'] === null ? null : Number(s['value'])),
+          unit: String(s['unit'] ?? metricTypeInfo[m.metric_type].unit),
+          calculated_at: s['calculated_at'] as Date,
+          incident_count: Number(s['incident_count']),
+        }
+      : null,
+  };
 }
 
 /** Inserts a metric row inside the caller's transaction. */

@@ -7,7 +7,7 @@ import { bind, type Row, type SqlParams } from './sql-values.ts';
 import { type Transaction, transactionOn } from './transaction.ts';
 import { everyTable, readNames, TableGenerations, WriteLog } from './write-generations.ts';
 
-export { bind, type Row, type SqlParams, type SqlValue } from './sql-values.ts';
+export { bind, type Row, type SqlParams, type SqlValue, typedList } from './sql-values.ts';
 export type { Transaction } from './transaction.ts';
 
 /** Reader connections a database opens unless told otherwise. */
@@ -195,6 +195,25 @@ export class Database {
    * commits by itself); most writes want {@link transaction}.
    */
   async exclusive<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    const { value } = await this.section(async (tx) => ({ value: await work(tx), written: 1, unwritten: 0 }));
+    return value;
+  }
+
+  /**
+   * Like {@link exclusive}, for a writer that gathers the writes of several callers into one section
+   * (`GroupCommit`, store only): the section counts as the sections those writes would have been
+   * one by one, `written` of them writing the tables its statements wrote and `unwritten` of them
+   * (writes refused, e.g. a conflict) none, so every generation moves as it would have.
+   */
+  async exclusiveGathered<T>(
+    work: (tx: Transaction) => Promise<{ value: T; written: number; unwritten: number }>,
+  ): Promise<T> {
+    return (await this.section(work)).value;
+  }
+
+  private async section<T>(
+    work: (tx: Transaction) => Promise<{ value: T; written: number; unwritten: number }>,
+  ): Promise<{ value: T }> {
     this.assertOpen();
     const previous = this.lock;
     let release!: () => void;
@@ -202,11 +221,15 @@ export class Database {
       release = resolve;
     });
     const log = new WriteLog();
+    let counted = { written: 1, unwritten: 0 };
     try {
       await previous;
-      return await work(transactionOn(this.writer, log));
+      const done = await work(transactionOn(this.writer, log));
+      counted = done;
+      return done;
     } finally {
-      this.tableGenerations.finished(log);
+      for (let i = 0; i < counted.written; i++) this.tableGenerations.finished(log);
+      for (let i = 0; i < counted.unwritten; i++) this.tableGenerations.finished(new WriteLog());
       release();
     }
   }
