@@ -3,7 +3,7 @@
  * sizes, filters, search terms, incidents) so that it measures the engine and not one cached answer.
  * The lists are built the same way on both servers from what the data holds.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 
 /** What the varied paths are built from. */
 export interface Catalog {
@@ -19,6 +19,8 @@ export interface Catalog {
 
 /** One benchmarked endpoint. */
 export interface Endpoint {
+  /** Its short name for `--endpoints`. */
+  readonly name: string;
   /** As printed in the table. */
   readonly label: string;
   readonly paths: (catalog: Catalog) => string[];
@@ -36,18 +38,22 @@ function deepPages(incidentCount: number): number[] {
 /** The issue's endpoints that both servers have (the anomaly list has no peer equivalent). */
 export const endpoints: readonly Endpoint[] = [
   {
+    name: 'kpi-metrics',
     label: '`GET /api/analytics/kpi-metrics/`',
     paths: () => range(10, 20).map((size) => `/api/analytics/kpi-metrics/?page_size=${size}`),
   },
   {
+    name: 'first-page',
     label: '`GET /api/incidents/?page_size=20` (first page; sizes 11 to 30)',
     paths: () => range(11, 20).map((size) => `/api/incidents/?page_size=${size}`),
   },
   {
+    name: 'deep-page',
     label: '`GET /api/incidents/?page=5000` (deep: pages 5,000 to 5,099, or the last 100)',
     paths: (c) => deepPages(c.incidentCount).map((page) => `/api/incidents/?page_size=20&page=${page}`),
   },
   {
+    name: 'filter',
     label: '`GET /api/incidents/?service=&severity=` (every pair)',
     paths: (c) =>
       c.services.flatMap((service) =>
@@ -55,22 +61,27 @@ export const endpoints: readonly Endpoint[] = [
       ),
   },
   {
+    name: 'search',
     label: '`GET /api/incidents/?search=` (title phrases)',
     paths: (c) => c.titlePhrases.map((phrase) => `/api/incidents/?search=${encodeURIComponent(phrase)}`),
   },
   {
+    name: 'ordering',
     label: '`GET /api/incidents/?ordering=priority` (pages 1 to 50)',
     paths: () => range(1, 50).map((page) => `/api/incidents/?ordering=priority&page=${page}`),
   },
   {
+    name: 'detail',
     label: '`GET /api/incidents/{id}/` (100 incidents)',
     paths: (c) => c.incidentIds.map((id) => `/api/incidents/${id}/`),
   },
   {
+    name: 'measurements',
     label: '`GET /api/analytics/kpi-measurements/`',
     paths: () => range(10, 20).map((size) => `/api/analytics/kpi-measurements/?page_size=${size}`),
   },
   {
+    name: 'summary',
     label: '`GET /api/analytics/kpi-metrics/summary/`',
     paths: () => ['/api/analytics/kpi-metrics/summary/'],
   },
@@ -81,7 +92,7 @@ export const endpoints: readonly Endpoint[] = [
  * sixth, `service` ninth; the generator writes no quoted fields in the first rows read here).
  */
 export function csvVocabulary(csv: string): Pick<Catalog, 'services' | 'severities' | 'titlePhrases'> {
-  const lines = readFileSync(csv, 'utf8').slice(0, 2_000_000).split('\n').slice(1, 20_000);
+  const lines = fileHead(csv, 2_000_000).split('\n').slice(1, -1).slice(0, 20_000); // the last may be cut
   const services = new Set<string>();
   const severities = new Set<string>();
   const phrases = new Set<string>();
@@ -97,4 +108,39 @@ export function csvVocabulary(csv: string): Pick<Catalog, 'services' | 'severiti
   }
   const sorted = (set: Set<string>) => [...set].sort();
   return { services: sorted(services), severities: sorted(severities), titlePhrases: sorted(phrases) };
+}
+
+/** The first `bytes` of a file as text (a 2,000,000-incident file is larger than a string can hold). */
+function fileHead(file: string, bytes: number): string {
+  const buffer = Buffer.alloc(bytes);
+  const fd = openSync(file, 'r');
+  try {
+    return buffer.subarray(0, readSync(fd, buffer, 0, bytes, 0)).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** What `--endpoints` may name beyond the reads: the POST loops and the bulk load. */
+const writeNames = ['post', 'bulk'] as const;
+
+/**
+ * The names `--endpoints` selects (a comma-separated list of {@link Endpoint.name}s and
+ * {@link writeNames}; `writes` stands for both writes), or every name when the list is absent.
+ * An unknown name is an error that lists the known ones.
+ */
+export function selectedNames(list: string | undefined): Set<string> {
+  const known = [...endpoints.map((e) => e.name), ...writeNames];
+  if (list === undefined) return new Set(known);
+  const names = list
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '')
+    .flatMap((name) => (name === 'writes' ? [...writeNames] : [name]));
+  const unknown = names.filter((name) => !known.includes(name));
+  if (unknown.length > 0 || names.length === 0)
+    throw new Error(
+      `--endpoints: unknown ${unknown.join(', ') || '(empty list)'}; known: ${known.join(', ')}, writes`,
+    );
+  return new Set(names);
 }

@@ -1,6 +1,7 @@
 /**
  * The Django REST Framework peer (`../shared/peers/drf-rest-framework`): what it needs installed, its
- * data generator, and its server started by its own `run.sh` with all state in a folder of ours.
+ * data generator, and its server started by its own `run.sh` with all state in a folder of ours, on
+ * SQLite or on PostgreSQL.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -18,6 +19,9 @@ export function peerDirectory(option: string | undefined): string {
 
 const python = process.env['PYTHON'] ?? '/usr/bin/python3';
 
+/** The peer's database: its default SQLite file, or a PostgreSQL database on the local cluster. */
+export type PeerDatabase = 'sqlite' | 'postgres';
+
 /** Python modules the peer imports, with the Debian package that provides each. */
 const pythonModules: readonly (readonly [module: string, debianPackage: string])[] = [
   ['django', 'python3-django'],
@@ -26,11 +30,28 @@ const pythonModules: readonly (readonly [module: string, debianPackage: string])
   ['gunicorn', 'gunicorn'],
 ];
 
+/** Runs a command with its output discarded; whether it could be started at all. */
+const commandRuns = (command: string, args: readonly string[], env = process.env) =>
+  spawnSync(command, args, { env, stdio: 'ignore' }).error === undefined;
+
 /** The Debian packages of the peer's stack that are missing; installing them is left to the caller. */
-export function missingPeerPackages(): string[] {
-  return pythonModules
+export function missingPeerPackages(database: PeerDatabase): string[] {
+  const modules =
+    database === 'postgres' ? [...pythonModules, ['psycopg2', 'python3-psycopg2'] as const] : pythonModules;
+  const missing = modules
     .filter(([module]) => spawnSync(python, ['-c', `import ${module}`], { stdio: 'ignore' }).status !== 0)
     .map(([, debianPackage]) => debianPackage);
+  if (database === 'postgres' && !commandRuns('pg_lsclusters', ['-h'])) missing.push('postgresql');
+  return missing;
+}
+
+/**
+ * Why the peer cannot run on PostgreSQL here, or undefined when it can: its `run.sh` starts the
+ * cluster with `pg_ctlcluster` and creates a missing cluster, role and database, all of which take root.
+ */
+export function postgresUnavailable(): string | undefined {
+  if (process.getuid?.() === 0) return undefined;
+  return 'the peer on PostgreSQL needs root: its run.sh starts the cluster (pg_ctlcluster) and creates the role and database as the postgres user';
 }
 
 /** Writes `count` incidents ending at `now` to `file` with the peer's generator (seed 42, 90 days). */
@@ -44,39 +65,68 @@ export function generateIncidents(peer: string, count: number, now: string, file
 export interface Peer {
   readonly url: string;
   readonly token: string;
+  /** Stops gunicorn; on PostgreSQL also drops the run's database and stops the cluster if `run.sh` started it. */
   stop(): void;
 }
 
+/** The peer failed to start: a one-line reason (its own messages went to stderr above it). */
+export class PeerNotStarted extends Error {}
+
 /**
- * Starts the peer with its `run.sh`: SQLite under `state`, `csv` loaded, KPIs calculated, 2 gunicorn
- * sync workers on `port`, its KPI clock pinned to `now`. Throttling stays off (the peer's default),
- * which is the peer's rate limit raised out of the way.
+ * The environment of the peer's scripts: state under `state`, KPI clock pinned to `now`, throttling
+ * off (the peer's rate limit raised out of the way), the database chosen. On PostgreSQL the database
+ * is this run's own (`drf_peer_bench_<pid>`), so metrics and measurements of an earlier run (the
+ * SQLite file is new each run) never change the counts compared.
  */
-export function startPeer(options: {
-  readonly peer: string;
+export function peerEnvironment(options: {
   readonly state: string;
-  readonly csv: string;
-  readonly port: number;
   readonly now: string;
-}): Peer {
-  const env = {
+  readonly database: PeerDatabase;
+}): NodeJS.ProcessEnv {
+  return {
     ...process.env,
     DRF_PEER_VAR: options.state,
     DRF_PEER_NOW: options.now,
     DRF_PEER_THROTTLE: '0',
+    DRF_PEER_DB: options.database,
+    ...(options.database === 'postgres'
+      ? { DRF_PEER_PG_NAME: process.env['DRF_PEER_PG_NAME'] ?? `drf_peer_bench_${process.pid}` }
+      : {}),
   };
-  const out = execFileSync(join(options.peer, 'run.sh'), [options.csv, String(options.port), '2'], {
+}
+
+/**
+ * Starts the peer with its `run.sh`: its database (`env`, from {@link peerEnvironment}), `csv`
+ * loaded, KPIs calculated, 2 gunicorn sync workers on `port`. On PostgreSQL `run.sh` starts the
+ * cluster (and, as root, creates the role and database); {@link Peer.stop} undoes that. When it
+ * fails, whatever it started is stopped and {@link PeerNotStarted} says so in one line.
+ */
+export function startPeer(options: {
+  readonly peer: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly csv: string;
+  readonly port: number;
+}): Peer {
+  const { peer, env } = options;
+  const stop = () => {
+    execFileSync(join(peer, 'stop.sh'), ['--keep-db'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const database = env['DRF_PEER_DB'] === 'postgres' ? env['DRF_PEER_PG_NAME'] : undefined;
+    if (database) commandRuns('dropdb', ['--if-exists', '--force', database], env);
+    execFileSync(join(peer, 'stop.sh'), [], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  };
+  const started = spawnSync(join(peer, 'run.sh'), [options.csv, String(options.port), '2'], {
     env,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 20,
   });
-  const token = out.trim().split('\n').at(-1)?.trim() ?? '';
-  if (!/^[0-9a-f]{40}$/.test(token)) throw new Error(`the peer printed no token: ${out}`);
-  return {
-    url: `http://127.0.0.1:${options.port}`,
-    token,
-    stop: () => {
-      execFileSync(join(options.peer, 'stop.sh'), [], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-    },
-  };
+  const token = started.stdout?.trim().split('\n').at(-1)?.trim() ?? '';
+  if (started.status !== 0 || !/^[0-9a-f]{40}$/.test(token)) {
+    stop();
+    const reason = started.error?.message ?? `run.sh exited with ${started.status}`;
+    throw new PeerNotStarted(
+      `the DRF peer did not start on ${env['DRF_PEER_DB']} (${reason}; its messages are above; --keep keeps its state and logs in ${env['DRF_PEER_VAR']})`,
+    );
+  }
+  return { url: `http://127.0.0.1:${options.port}`, token, stop };
 }

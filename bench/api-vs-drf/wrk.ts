@@ -16,11 +16,36 @@ export function wrkInstalled(): boolean {
   return spawnSync(wrkCommand, ['--version'], { stdio: 'ignore' }).error === undefined;
 }
 
-/** The load: wrk's threads, connections and duration (`-t -c -d`). */
+/** The load: wrk's threads, connections and duration (`-t -c -d`), and its `--timeout` (30 s unless given). */
 export interface Load {
   readonly threads: number;
   readonly connections: number;
   readonly seconds: number;
+  readonly timeoutSeconds?: number;
+}
+
+/** The peer's gunicorn sync workers (`run.sh ... 2`): how many of its requests run at once. */
+const peerWorkers = 2;
+
+/** How an endpoint is measured: wrk (with its `--timeout`), or single requests one at a time. */
+export type Measurement =
+  | { readonly kind: 'wrk'; readonly timeoutSeconds: number }
+  | { readonly kind: 'single' };
+
+/**
+ * The measurement for an endpoint whose single requests, sent one at a time, took `latencyMs` (the
+ * slower side's median). Under wrk, `connections` requests queue on the peer's {@link peerWorkers}
+ * workers, so one answer takes about `latencyMs × connections / workers` and the duration yields
+ * about `seconds × workers / latencyMs` answers. When that is fewer than 10, wrk would measure a
+ * handful of answers (or none): the endpoint is measured by single requests one at a time instead,
+ * on both sides. Otherwise wrk's timeout is raised above the queue's wait (30 s at least), so
+ * slow answers count as answers and not as timeouts.
+ */
+export function measurementFor(latencyMs: number, load: Pick<Load, 'seconds' | 'connections'>): Measurement {
+  const answers = (load.seconds * 1000 * peerWorkers) / Math.max(latencyMs, 1);
+  if (answers < 10) return { kind: 'single' };
+  const queueSeconds = (latencyMs / 1000) * Math.ceil(load.connections / peerWorkers);
+  return { kind: 'wrk', timeoutSeconds: Math.max(30, Math.ceil(2 * queueSeconds)) };
 }
 
 /** What one wrk run measured. */
@@ -130,7 +155,7 @@ async function runWrk(base: string, load: Load, scriptFile: string): Promise<Wrk
       `-c${load.connections}`,
       `-d${load.seconds}s`,
       '--timeout',
-      '30s',
+      `${load.timeoutSeconds ?? 30}s`,
       '--latency',
       '-s',
       scriptFile,
