@@ -9,8 +9,10 @@
  * numbers and a sentinel for missing values: it has neither). The forest is also trained in two
  * halves on a 2-thread worker pool (trees 0–49 and 50–99, each worker binning its own copy of the
  * data) and merged: the same model, on both cores; that row's CPU time includes the pool's threads.
- * Boosting is also trained on the pool (`boostOn`): one worker grows the trees, the other builds
- * half the features' histograms of every large node over shared memory; the same model.
+ * Boosting is also trained on the pool (`boostOn`): one worker grows the trees level by level, the
+ * other does the second half of the rows' work of every level (partitions, histograms) and of the
+ * margin updates over shared memory; the same model. Below 50,000 rows `boostOn` trains on one
+ * thread (`boostingPoolMinimumRows`), so there the pool row times the one-thread learner.
  *
  *   npx tsx --conditions=@incident-insights/source bench/trees.bench.ts [N ...]   (default 20000 100000)
  *

@@ -2,20 +2,31 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { syntheticTreeData } from '../../../../test/support/tree-fixtures.ts';
 import { buildHistograms, HistogramPool } from '../../src/models/kernels/trees/histogram.ts';
 import { predictTrees, type TreeModel, trainBoosted } from '../../src/models/kernels/trees/index.ts';
-import { partitionRows } from '../../src/models/kernels/trees/partition.ts';
+import {
+  buildLeft,
+  buildRight,
+  buildWhole,
+  entryWidth,
+  levelWorkOver,
+  newLevelArrays,
+  runLevelWork,
+} from '../../src/models/kernels/trees/level-work.ts';
+import { fillSideTable, partitionRows } from '../../src/models/kernels/trees/partition.ts';
 import {
   HelperLink,
   newSharedHistogramMemory,
+  sharedLevelWork,
   stopHistogramHelper,
 } from '../../src/models/kernels/trees/shared-histograms.ts';
 import { newSplitRecord } from '../../src/models/kernels/trees/split-record.ts';
-import {
-  halvedHistogramBuilder,
-  parallelPartitioner,
-} from '../../src/models/kernels/trees/two-thread-kernels.ts';
 import type { BoostedOptions } from '../../src/models/kernels/trees/types.ts';
 import { predict, trainModel } from '../../src/models/learn/index.ts';
-import { boostedTaskName, boostOn, histogramHelperTaskName } from '../../src/models/learn/trees.ts';
+import {
+  boostedTaskName,
+  boostingPoolMinimumRows,
+  boostOn,
+  histogramHelperTaskName,
+} from '../../src/models/learn/trees.ts';
 import { mulberry32 } from '../../src/random/mulberry32.ts';
 import { WorkerPool } from '../../src/workers/pool.ts';
 import { syntheticFeatures, syntheticIncidents } from './learn/learn-fixtures.ts';
@@ -88,88 +99,112 @@ function seededRows(rows: number, columns: number, seed: number) {
   };
 }
 
-describe('boosting kernels in two halves of a node', () => {
-  it("a large node's histogram is the first half's sums plus the second half's", () => {
-    // 20,000 rows x 2 features (40,000 row-features, over the 16,384 threshold): rows 0-9,999
-    // summed, rows 10,000-19,999 summed, then added, bin by bin.
-    const rows = 20_000;
-    const { bins, stats, order } = seededRows(rows, 2, 23);
+/** Level work with room for `columns` features (not shared), every entry's histograms zeroed. */
+function localLevelWork(columns: number) {
+  const arrays = newLevelArrays(columns, (bytes) => new ArrayBuffer(bytes));
+  return levelWorkOver(columns, arrays.entries, arrays.lookups, arrays.sums);
+}
+
+/** A numeric split of `feature` at `thresholdBin` (bins up to it go left, missing right). */
+function numericSplit(feature: number, thresholdBin: number) {
+  const best = newSplitRecord(2);
+  best.feature = feature;
+  best.thresholdBin = thresholdBin;
+  best.missingLeft = false;
+  return best;
+}
+
+/** Entry `e` of `work`: partition `[start, end)` on `feature` by the side table of `best`, build `side`. */
+function setEntry(
+  work: ReturnType<typeof localLevelWork>,
+  e: number,
+  best: ReturnType<typeof numericSplit> | null,
+  start: number,
+  end: number,
+  side: number,
+) {
+  work.entries.set([best ? best.feature : -1, start, end, side, 0], e * entryWidth);
+  if (best) fillSideTable(work.lookups.subarray(e * 256, (e + 1) * 256), best);
+}
+
+describe("a tree level's work on one half of the rows", () => {
+  it('is the stable partition of each range and the histograms of the part built', () => {
+    // 3,000 rows x 3 features; two nodes' ranges: [100, 1,400) split on feature 1 at bin 17,
+    // building the left part; [1,400, 2,900) split on feature 2 at bin 5, building the right part.
+    const rows = 3_000;
+    const columns = 3;
+    const { bins, stats, order } = seededRows(rows, columns, 23);
     const statistics = { layout: 'pairs', stats } as const;
-    const histograms = new HistogramPool(2, 2);
-    const [halved, first, second, scratch] = [0, 1, 2, 3].map(() => histograms.acquire()) as [
-      ReturnType<HistogramPool['acquire']>,
-      ReturnType<HistogramPool['acquire']>,
-      ReturnType<HistogramPool['acquire']>,
-      ReturnType<HistogramPool['acquire']>,
-    ];
-    const both = Int32Array.of(0, 1);
-    halvedHistogramBuilder(scratch)(halved, both, 2, 2, bins, 2, order, 0, rows, statistics);
-    buildHistograms(first, both, 2, 2, bins, 2, order, 0, 10_000, statistics);
-    buildHistograms(second, both, 2, 2, bins, 2, order, 10_000, rows, statistics);
-    expect(halved.sums).toEqual(first.sums.map((x, k) => x + (second.sums[k] as number)));
-    expect([...halved.ready]).toEqual([1, 1]);
-    // A small node (300 rows x 2 features) is one running sum, as before.
-    const small = histograms.acquire();
-    const direct = histograms.acquire();
-    halvedHistogramBuilder(scratch)(small, both, 2, 2, bins, 2, order, 100, 400, statistics);
-    buildHistograms(direct, both, 2, 2, bins, 2, order, 100, 400, statistics);
-    expect(small.sums).toEqual(direct.sums);
+    const random = mulberry32(31);
+    for (let i = rows - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j] as number, order[i] as number];
+    }
+    const features = Int32Array.of(0, 1, 2);
+    const work = localLevelWork(columns);
+    const first = numericSplit(1, 17);
+    const second = numericSplit(2, 5);
+    setEntry(work, 0, first, 100, 1_400, buildLeft);
+    setEntry(work, 1, second, 1_400, 2_900, buildRight);
+    const rowsAfter = Int32Array.from(order);
+    runLevelWork(work, 2, features, 3, bins, columns, rowsAfter, new Int32Array(rows), statistics);
+
+    const expected = Int32Array.from(order);
+    const binned = { bins, rows, columns, binCount: new Int32Array(columns), edges: [], codes: [] };
+    const lookup = new Uint8Array(256);
+    const moved = new Int32Array(rows);
+    const middleOfFirst = partitionRows(binned, expected, moved, lookup, first, 100, 1_400);
+    const middleOfSecond = partitionRows(binned, expected, moved, lookup, second, 1_400, 2_900);
+    expect(rowsAfter).toEqual(expected);
+    expect(work.entries[4]).toBe(middleOfFirst - 100);
+    expect(work.entries[entryWidth + 4]).toBe(middleOfSecond - 1_400);
+    const histograms = new HistogramPool(columns, 2);
+    const left = histograms.acquire();
+    const right = histograms.acquire();
+    buildHistograms(left, features, 3, 2, bins, columns, expected, 100, middleOfFirst, statistics);
+    buildHistograms(right, features, 3, 2, bins, columns, expected, middleOfSecond, 2_900, statistics);
+    expect(work.sums[0]?.sums).toEqual(left.sums);
+    expect(work.sums[1]?.sums).toEqual(right.sums);
   });
 
-  it('a partition split with the helper thread is the stable one-thread partition', async () => {
-    // 40,000 rows x 3 features; split on feature 1 at bin 17 (bins 0-17 left, missing right),
-    // rows 1,000-39,499 of a shuffled order (over the 16,384-row threshold, so the helper takes
-    // the second half).
+  it('done by the helper thread over shared memory, is what the grower would do', async () => {
+    // 40,000 rows x 3 features: the root's histograms over the second half [20,000, 40,000),
+    // then a split of [20,000, 39,500) on feature 1 at bin 17, building its right part.
     const rows = 40_000;
     const columns = 3;
     const seeded = seededRows(rows, columns, 29);
+    const statistics = { layout: 'pairs', stats: seeded.stats } as const;
+    const features = Int32Array.of(0, 1, 2);
+    const best = numericSplit(1, 17);
+    const local = localLevelWork(columns);
+    setEntry(local, 0, null, 20_000, 40_000, buildWhole);
+    setEntry(local, 1, best, 20_000, 39_500, buildRight);
+    const expected = Int32Array.from(seeded.order);
+    const moved = new Int32Array(rows);
+    runLevelWork(local, 1, features, 3, seeded.bins, columns, expected, moved, statistics);
+    const rootSums = Float64Array.from(local.sums[0]?.sums ?? []);
+    runLevelWork(local, 2, features, 3, seeded.bins, columns, expected, moved, statistics);
+
     const shared = newSharedHistogramMemory(rows, columns);
     shared.bins.set(seeded.bins);
-    const random = mulberry32(31);
-    const shuffled = Int32Array.from(seeded.order);
-    for (let i = rows - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [shuffled[i], shuffled[j]] = [shuffled[j] as number, shuffled[i] as number];
-    }
-    shared.order.set(shuffled);
-    const best = newSplitRecord(2);
-    best.feature = 1;
-    best.thresholdBin = 17;
-    best.missingLeft = false;
-    const binned = {
-      bins: shared.bins,
-      rows,
-      columns,
-      binCount: new Int32Array(columns),
-      edges: [],
-      codes: [],
-    };
-    const expected = Int32Array.from(shuffled);
-    const expectedMiddle = partitionRows(
-      { ...binned, bins: seeded.bins },
-      expected,
-      new Int32Array(rows),
-      new Uint8Array(256),
-      best,
-      1_000,
-      39_500,
-    );
+    shared.stats.set(seeded.stats);
+    shared.order.set(seeded.order);
+    const work = sharedLevelWork(shared);
+    setEntry(work, 0, null, 20_000, 40_000, buildWhole);
+    setEntry(work, 1, best, 20_000, 39_500, buildRight);
     const helper = pool.run<number>(histogramHelperTaskName, { shared });
     while (Atomics.load(shared.control, helperState) !== 1) await new Promise((r) => setTimeout(r, 5));
-    const partition = parallelPartitioner(new HelperLink(shared));
-    const middle = partition(
-      binned,
-      shared.order,
-      new Int32Array(rows),
-      new Uint8Array(256),
-      best,
-      1_000,
-      39_500,
-    );
+    const link = new HelperLink(shared);
+    link.level(1, features, 3);
+    expect(link.finish()).toBe(true);
+    expect(work.sums[0]?.sums).toEqual(rootSums);
+    link.level(2, features, 3);
+    expect(link.finish()).toBe(true);
     stopHistogramHelper(shared);
-    expect(await helper).toBe(1);
-    expect(middle).toBe(expectedMiddle);
+    expect(await helper).toBe(2);
     expect(shared.order).toEqual(expected);
+    expect(work.entries[entryWidth + 4]).toBe(local.entries[entryWidth + 4]);
+    expect(work.sums[1]?.sums).toEqual(local.sums[1]?.sums);
   });
 });
 
@@ -212,14 +247,26 @@ describe('boosting on two threads (row halves of large nodes over shared memory)
   });
 
   it('boostOn with the pool gives the one-thread model; without a pool it trains here', async () => {
-    const data = syntheticTreeData(3_000, 13, 'binary', 0.05);
-    const options: BoostedOptions = { task: 'binary', rounds: 10, seed: 7 };
+    // 50,000 rows (the smallest size boostOn takes the pool for), 3 rounds of depth 4.
+    const data = syntheticTreeData(boostingPoolMinimumRows, 13, 'binary', 0.05);
+    const options: BoostedOptions = { task: 'binary', rounds: 3, maxDepth: 4, seed: 7 };
     const alone = trainBoosted(data, options);
     expect(await boostOn(data, options, pool)).toEqual(alone);
     expect(await boostOn(data, options, undefined)).toEqual(alone);
   });
 
-  it('trainModel trains XGBOOST through those two tasks with the pool, to the one-thread model', async () => {
+  it('boostOn trains fewer rows than boostingPoolMinimumRows on one thread, without the pool', async () => {
+    // A pool that fails any task: boostOn must not hand it 49,999 rows.
+    const refusing = {
+      options: { threads: 2 },
+      run: () => Promise.reject(new Error('the pool was used')),
+    } as unknown as WorkerPool;
+    const data = syntheticTreeData(boostingPoolMinimumRows - 1, 14, 'binary');
+    const options: BoostedOptions = { task: 'binary', rounds: 2, maxDepth: 3, seed: 8 };
+    expect(await boostOn(data, options, refusing)).toEqual(trainBoosted(data, options));
+  });
+
+  it('trainModel trains XGBOOST with the pool to the one-thread model (in the caller below 50,000 rows)', async () => {
     const rows = syntheticIncidents(2_500, 21);
     const features = [...syntheticFeatures];
     for (const spec of [

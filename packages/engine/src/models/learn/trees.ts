@@ -100,11 +100,19 @@ async function trainForestOn(
 }
 
 /**
- * Boosting on the pool's two threads: one worker grows the trees, another builds half the
- * features' histograms of every large node, over shared memory (`shared-histograms.ts`): the same
- * model as {@link trainBoosted} on one thread. The grower starts first; if the helper cannot start
- * (the pool is busy), the grower works alone, and the helper, once it starts, stops at once.
- * Without a pool of two threads or more: one thread, in the caller.
+ * Training rows from which boosting takes a second thread: below, the hand-offs cost more than
+ * the halves save (bench/RESULTS.md: at 20,000 rows two workers took 1.24 s where one thread took
+ * 0.87 s; at 100,000 rows two are faster).
+ */
+export const boostingPoolMinimumRows = 50_000;
+
+/**
+ * Boosting on the pool's two threads: one worker grows the trees level by level, another does the
+ * second half of the rows' work of every level (partitions and histograms), over shared memory
+ * (`shared-histograms.ts`): the same model as {@link trainBoosted} on one thread. The grower starts
+ * first; if the helper cannot start (the pool is busy), the grower works alone, and the helper,
+ * once it starts, stops at once. Without a pool of two threads or more, or with fewer than
+ * {@link boostingPoolMinimumRows} rows: one thread, in the caller.
  */
 export async function boostOn(
   data: TreeTrainingData,
@@ -112,7 +120,7 @@ export async function boostOn(
   pool: WorkerPool | undefined,
 ): Promise<TreeModel> {
   const threads = pool ? (pool.options.threads ?? availableParallelism()) : 1;
-  if (!pool || threads < 2) return trainBoosted(data, options);
+  if (!pool || threads < 2 || data.rows < boostingPoolMinimumRows) return trainBoosted(data, options);
   const shared = newSharedHistogramMemory(data.rows, data.columns);
   // The features go to the grower in the shared memory (the helper bins half of them); the
   // target as a copy: the pool moves (detaches) the buffers it sends.

@@ -16,18 +16,13 @@
  */
 
 import { mulberry32 } from '../../../random/mulberry32.ts';
-import { binSlots } from './binning.ts';
 import { fillGradients, logisticLoss, squaredErrorLoss } from './boosted-step.ts';
+import { LevelGrower } from './grow-levels.ts';
 import type { GrowSettings } from './grow-settings.ts';
-import { TreeGrower } from './grow-tree.ts';
+import { levelWorkOver, newLevelArrays, noHelper } from './level-work.ts';
 import { compileTree, leafOf, softmaxInPlace } from './predict.ts';
-import { HelperLink, type SharedHistogramMemory } from './shared-histograms.ts';
-import {
-  fitBinsInHalves,
-  halvedHistogramBuilder,
-  parallelPartitioner,
-  stepInHalves,
-} from './two-thread-kernels.ts';
+import { HelperLink, type SharedHistogramMemory, sharedLevelWork } from './shared-histograms.ts';
+import { fitBinsInHalves, helperRunner, stepInHalves } from './two-thread-kernels.ts';
 import type { BoostedOptions, SerializedTree, TreeModel, TreeTrainingData } from './types.ts';
 import { checkTrainingData, resolveBoostedOptions } from './validate.ts';
 
@@ -97,11 +92,12 @@ export function trainBoosted(
       out[at] = (-t / ((totals[1] as number) + lambda)) * eta;
     },
   };
-  const scratch = { sums: new Float64Array(columns * binSlots * 2), ready: new Uint8Array(columns) };
-  const grower = new TreeGrower(binned, settings, {
-    build: halvedHistogramBuilder(scratch, link),
-    ...(link ? { partition: parallelPartitioner(link) } : {}),
-  });
+  // The second half of every tree level's work: in shared memory for the helper, or here.
+  const local = shared ? undefined : newLevelArrays(columns, (bytes) => new ArrayBuffer(bytes));
+  const secondHalf = local
+    ? levelWorkOver(columns, local.entries, local.lookups, local.sums)
+    : sharedLevelWork(shared as SharedHistogramMemory);
+  const grower = new LevelGrower(binned, settings, secondHalf, link ? helperRunner(link) : noHelper);
   const random = mulberry32(checked.seed);
   const outputs = task === 'multiclass' ? classes : 1;
   const baseScore = startingMargins(task, classes, target);

@@ -59,8 +59,8 @@ export class TreeGrower {
 
   /**
    * `kernels.build` fills a node's histograms ({@link buildHistograms} by default) and
-   * `kernels.partition` splits its rows ({@link partitionRows} by default): boosting passes
-   * kernels that split large nodes in two halves of their rows, for two threads.
+   * `kernels.partition` splits its rows ({@link partitionRows} by default). The forest grows its
+   * trees here, depth first; boosting grows level by level (`grow-levels.ts`).
    */
   constructor(
     private readonly binned: Binned,

@@ -1,12 +1,12 @@
 /**
  * Boosting on two threads over shared memory: the thread growing the trees (the grower) and a
  * helper thread share the binned matrix, the per-row (g, h) pairs, margins and targets, the tree's
- * row indices and scratch space, all in `SharedArrayBuffer`s. For a large node the grower hands
- * the second half of the node's rows to the helper (their histograms, or their share of the
- * node's partition), does the first half itself, waits and joins the halves; after each tree the
- * helper updates the margins and gradients of half the rows (`two-thread-kernels.ts`). The
- * one-thread learner joins the same halves the same way, so the trees are exactly those of one
- * thread. A helper that has not started yet or has stopped leaves its half to the grower: the
+ * row indices and scratch space, all in `SharedArrayBuffer`s. A tree's rows are split into two
+ * halves of positions; at each level of the tree the grower hands the helper the second half's
+ * work (partitions of the split nodes' rows and the built children's histograms, `level-work.ts`),
+ * does the first half itself, waits and joins the halves; after each tree the helper updates the
+ * margins and gradients of half the rows (`two-thread-kernels.ts`). The one-thread learner joins
+ * the same halves the same way, so the trees are exactly those of one thread. A helper that has not started yet or has stopped leaves its half to the grower: the
  * helper only ever makes training faster, never different, and its absence never blocks.
  *
  * Synchronisation: `Atomics` on a small control array (command number, done number, state).
@@ -14,8 +14,8 @@
 
 import { binRows, binSlots, type ColumnBins, fitColumn } from './binning.ts';
 import { type SingleOutputLoss, stepRows } from './boosted-step.ts';
-import { buildHistograms, type HistogramBuffer, type RowStatistics } from './histogram.ts';
-import { splitRange } from './partition.ts';
+import type { RowStatistics } from './histogram.ts';
+import { type LevelWork, levelWorkOver, newLevelArrays, runLevelWork } from './level-work.ts';
 
 /** Control slots. */
 const command = 0;
@@ -26,9 +26,8 @@ const jobSlot = 4;
 const fromSlot = 5;
 const toSlot = 6;
 const countSlot = 7;
-const featureSlot = 8;
 const lossSlot = 9;
-const resultSlot = 10;
+const entriesSlot = 10;
 const featureSlots = 16;
 
 /** Helper states (0: not started yet). */
@@ -36,14 +35,10 @@ const running = 1;
 const gone = 2;
 
 /** Jobs the helper does on rows `order[from … to − 1]`. */
-const histogramJob = 1;
-const partitionJob = 2;
+const levelJob = 1;
 const stepJob = 3;
 const fitColumnsJob = 4;
 const binRowsJob = 5;
-
-/** Two channels (g, h) per bin: boosting's histograms. */
-const channels = 2;
 
 /** Leaves of one tree the shared leaf table holds (a deeper tree's step runs on the grower alone). */
 export const sharedLeafCapacity = 4096;
@@ -64,10 +59,10 @@ export interface SharedHistogramMemory {
   readonly order: Int32Array;
   /** Scratch for partitions: the rows going right. */
   readonly moved: Int32Array;
-  /** The side of every bin of the split being applied (see `fillSideTable`). */
-  readonly lookup: Uint8Array;
-  /** The helper's histograms, laid out as a `HistogramBuffer`'s sums. */
-  readonly sums: Float64Array;
+  /** The second half's level work (see `LevelWork`): entries, side tables, histograms. */
+  readonly levelEntries: Int32Array;
+  readonly levelLookups: Uint8Array;
+  readonly levelSums: Float64Array;
   /** Margins of a single-output loss (regression, binary). */
   readonly margins: Float64Array;
   /** Training target of a single-output loss. */
@@ -88,6 +83,7 @@ function shared<T>(make: (buffer: SharedArrayBuffer) => T, bytes: number): T {
 
 /** Allocates the shared memory for boosting on `rows` × `columns` data. */
 export function newSharedHistogramMemory(rows: number, columns: number): SharedHistogramMemory {
+  const level = newLevelArrays(columns, (bytes) => new SharedArrayBuffer(Math.max(8, bytes)));
   return {
     rows,
     columns,
@@ -96,8 +92,9 @@ export function newSharedHistogramMemory(rows: number, columns: number): SharedH
     stats: shared((b) => new Float64Array(b), 16 * rows),
     order: shared((b) => new Int32Array(b), 4 * rows),
     moved: shared((b) => new Int32Array(b), 4 * rows),
-    lookup: shared((b) => new Uint8Array(b), binSlots),
-    sums: shared((b) => new Float64Array(b), 8 * columns * binSlots * channels),
+    levelEntries: level.entries,
+    levelLookups: level.lookups,
+    levelSums: level.sums,
     margins: shared((b) => new Float64Array(b), 8 * rows),
     target: shared((b) => new Float64Array(b), 8 * rows),
     leaves: shared((b) => new Float64Array(b), 24 * sharedLeafCapacity),
@@ -138,18 +135,16 @@ export class HelperLink {
     return Atomics.load(this.memory.control, state) === running;
   }
 
-  /** Hands the helper a histogram job over `features[0 … count − 1]`. */
-  histograms(features: Int32Array, count: number, from: number, to: number): void {
+  /**
+   * Hands the helper entries `0 … entries − 1` of the shared level work ({@link sharedLevelWork}),
+   * histograms of `features[0 … count − 1]`.
+   */
+  level(entries: number, features: Int32Array, count: number): void {
     const control = this.memory.control;
     control[countSlot] = count;
+    control[entriesSlot] = entries;
     for (let k = 0; k < count; k++) control[featureSlots + k] = features[k] as number;
-    this.issue(histogramJob, from, to);
-  }
-
-  /** Hands the helper its share of a partition on `feature` by the side table in `memory.lookup`. */
-  partition(feature: number, from: number, to: number): void {
-    this.memory.control[featureSlot] = feature;
-    this.issue(partitionJob, from, to);
+    this.issue(levelJob, 0, 0);
   }
 
   /** Hands the helper the margin step of `leafCount` leaves in `memory.leaves`. */
@@ -173,11 +168,6 @@ export class HelperLink {
   /** Hands the helper the binning of rows `from … to − 1` of every feature, by the shared table. */
   binRows(from: number, to: number): void {
     this.issue(binRowsJob, from, to);
-  }
-
-  /** The partition job's count of rows sent left (after {@link HelperLink.finish} returned true). */
-  get result(): number {
-    return this.memory.control[resultSlot] as number;
   }
 
   /**
@@ -211,19 +201,22 @@ export function stopHistogramHelper(memory: SharedHistogramMemory): void {
   Atomics.notify(memory.control, command);
 }
 
+/** The level work in `memory` (views on its shared arrays). */
+export function sharedLevelWork(memory: SharedHistogramMemory): LevelWork {
+  return levelWorkOver(memory.columns, memory.levelEntries, memory.levelLookups, memory.levelSums);
+}
+
 /** Does the job in the control slots. */
-function serve(memory: SharedHistogramMemory, target: HistogramBuffer, statistics: RowStatistics): void {
+function serve(memory: SharedHistogramMemory, work: LevelWork, statistics: RowStatistics): void {
   const { control, columns, bins, order } = memory;
   const from = control[fromSlot] as number;
   const to = control[toSlot] as number;
   const count = control[countSlot] as number;
   const job = control[jobSlot] as number;
-  if (job === histogramJob) {
+  if (job === levelJob) {
     const features = control.subarray(featureSlots, featureSlots + count);
-    buildHistograms(target, features, count, channels, bins, columns, order, from, to, statistics);
-  } else if (job === partitionJob) {
-    const feature = control[featureSlot] as number;
-    control[resultSlot] = splitRange(bins, columns, feature, memory.lookup, order, memory.moved, from, to);
+    const entries = control[entriesSlot] as number;
+    runLevelWork(work, entries, features, count, bins, columns, order, memory.moved, statistics);
   } else if (job === stepJob) {
     const loss = control[lossSlot] as SingleOutputLoss;
     stepRows(loss, order, memory.leaves, count, from, to, memory.margins, memory.target, memory.stats);
@@ -246,9 +239,9 @@ function serve(memory: SharedHistogramMemory, target: HistogramBuffer, statistic
  * Blocks its thread (run it on a worker of its own). Returns the number of hand-offs served.
  */
 export function runHistogramHelper(memory: SharedHistogramMemory): number {
-  const { control, columns } = memory;
+  const { control } = memory;
   if (Atomics.load(control, stopFlag) === 1) return 0;
-  const target: HistogramBuffer = { sums: memory.sums, ready: new Uint8Array(columns) };
+  const work = sharedLevelWork(memory);
   const statistics: RowStatistics = { layout: 'pairs', stats: memory.stats };
   let seen = Atomics.load(control, command);
   let served = 0;
@@ -263,7 +256,7 @@ export function runHistogramHelper(memory: SharedHistogramMemory): number {
       }
       idle = 0;
       seen = next;
-      serve(memory, target, statistics);
+      serve(memory, work, statistics);
       served++;
       Atomics.store(control, done, next);
       Atomics.notify(control, done);

@@ -1,27 +1,23 @@
 /**
- * Boosting's kernels split in two halves of a node's rows: histograms, partitions and the margin
- * step after each tree. With a {@link HelperLink} whose helper serves, the second half runs on the
- * helper thread; without one (or when the helper is gone), the grower does it itself, in the same
- * order, so the numbers never depend on the helper.
- *
- * Arithmetic: a large node's histogram is the sum over the first half of its rows plus the sum
- * over the second half (not one running sum over all of them), on one thread as on two. The
- * partition and the margin step are row by row: identical however they are split.
+ * Boosting's kernels split in two halves of the rows: binning, each tree level's work
+ * (`level-work.ts`) and the margin step after each tree. With a {@link HelperLink} whose helper
+ * serves, the second half runs on the helper thread; without one (or when the helper is gone),
+ * the grower does it itself, in the same order, so the numbers never depend on the helper.
+ * Partitions, binning and the margin step are row by row: identical however they are split.
  */
 
-import { type Binned, binnedOf, binRows, binSlots, type ColumnBins, fitBins, fitColumn } from './binning.ts';
+import { type Binned, binnedOf, binRows, type ColumnBins, fitBins, fitColumn } from './binning.ts';
 import { type SingleOutputLoss, stepRows } from './boosted-step.ts';
-import { buildHistograms, type HistogramBuffer, type HistogramBuilder } from './histogram.ts';
-import { fillSideTable, partitionRows, type RowPartitioner, splitRange } from './partition.ts';
+import type { SecondHalfRunner } from './level-work.ts';
 import { type HelperLink, readColumnBins, sharedLeafCapacity, writeColumnBins } from './shared-histograms.ts';
 
-/**
- * Row-features from which a node's histograms are built in two halves: the hand-off costs a few
- * microseconds, about what 4,000 row-features take to sum.
- */
-const halvesMinimumWork = 16_384;
-/** Rows from which a partition, the margin step and the binning are split between the threads. */
+/** Rows from which the margin step and the binning are split between the threads. */
 const partitionMinimumRows = 16_384;
+/**
+ * Rows of a tree level from which its second half goes to the helper: a hand-off costs some tens
+ * of microseconds, about what partitioning 8,192 rows and summing half of their histograms take.
+ */
+const levelMinimumRows = 8_192;
 
 /**
  * `fitBins` with the helper: it fits the odd features' bins while the grower fits the even ones,
@@ -65,81 +61,23 @@ export function fitBinsInHalves(
 }
 
 /**
- * A {@link HistogramBuilder} for (g, h) pairs that builds large nodes in two halves of their rows
- * (the second on the helper when `link` serves, else into `scratch` here) and adds them.
+ * The {@link SecondHalfRunner} of a boosting with `link`: a level's second half goes to the helper
+ * when it serves, the level holds at least `levelMinimumRows` rows and the arrays are the
+ * shared ones.
  */
-export function halvedHistogramBuilder(scratch: HistogramBuffer, link?: HelperLink): HistogramBuilder {
-  const width = binSlots * 2;
-  return (buffer, features, featureCount, channels, bins, columns, rows, start, end, statistics) => {
-    if ((end - start) * featureCount < halvesMinimumWork || statistics.layout !== 'pairs' || channels !== 2) {
-      buildHistograms(buffer, features, featureCount, channels, bins, columns, rows, start, end, statistics);
-      return;
-    }
-    const middle = start + ((end - start) >> 1);
-    const memory = link?.memory;
-    const shared =
-      link !== undefined &&
-      memory !== undefined &&
-      link.available &&
-      statistics.stats.buffer === memory.stats.buffer &&
-      rows.buffer === memory.order.buffer &&
-      bins.buffer === memory.bins.buffer;
-    if (shared) link.histograms(features, featureCount, middle, end);
-    buildHistograms(buffer, features, featureCount, channels, bins, columns, rows, start, middle, statistics);
-    let second = scratch.sums;
-    if (shared && link.finish()) second = memory.sums;
-    else
-      buildHistograms(
-        scratch,
-        features,
-        featureCount,
-        channels,
-        bins,
-        columns,
-        rows,
-        middle,
-        end,
-        statistics,
-      );
-    const sums = buffer.sums;
-    for (let k = 0; k < featureCount; k++) {
-      const base = (features[k] as number) * width;
-      for (let at = base; at < base + width; at++) sums[at] = (sums[at] as number) + (second[at] as number);
-    }
-  };
-}
-
-/**
- * A {@link RowPartitioner} that splits large nodes' partitions with the helper: each thread moves
- * its half's left rows to the front of that half and its right rows to `memory.moved`, then the
- * grower joins them (left of the first half, left of the second, right of the first, right of the
- * second): the stable partition {@link partitionRows} gives.
- */
-export function parallelPartitioner(link: HelperLink): RowPartitioner {
+export function helperRunner(link: HelperLink): SecondHalfRunner {
   const { memory } = link;
-  return (binned, rows, moved, lookup, best, start, end) => {
-    const usable =
-      end - start >= partitionMinimumRows &&
-      link.available &&
-      rows.buffer === memory.order.buffer &&
-      binned.bins.buffer === memory.bins.buffer;
-    if (!usable) return partitionRows(binned, rows, moved, lookup, best, start, end);
-    const { bins, columns } = binned;
-    const feature = best.feature;
-    fillSideTable(memory.lookup, best);
-    const middle = start + ((end - start) >> 1);
-    link.partition(feature, middle, end);
-    const leftOfFirst = splitRange(bins, columns, feature, memory.lookup, rows, memory.moved, start, middle);
-    const leftOfSecond = link.finish()
-      ? link.result
-      : splitRange(bins, columns, feature, memory.lookup, rows, memory.moved, middle, end);
-    const rightOfFirst = middle - start - leftOfFirst;
-    const rightOfSecond = end - middle - leftOfSecond;
-    const boundary = start + leftOfFirst + leftOfSecond;
-    rows.copyWithin(start + leftOfFirst, middle, middle + leftOfSecond);
-    rows.set(memory.moved.subarray(start, start + rightOfFirst), boundary);
-    rows.set(memory.moved.subarray(middle, middle + rightOfSecond), boundary + rightOfFirst);
-    return boundary;
+  return {
+    start: (work, count, features, featureCount, rows, levelRows) => {
+      const usable =
+        levelRows >= levelMinimumRows &&
+        link.available &&
+        rows.buffer === memory.order.buffer &&
+        work.entries.buffer === memory.levelEntries.buffer;
+      if (usable) link.level(count, features, featureCount);
+      return usable;
+    },
+    finish: () => link.finish(),
   };
 }
 
