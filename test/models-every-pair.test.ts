@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Engine, openEngine } from '@incident-insights/engine';
 import { loadSyntheticIncidents } from '@incident-insights/engine/synth';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { demoContract, demoCostModel, demoServiceTier } from '../packages/cli/src/backend/demo-setup.ts';
 import { runInsights } from './support/run-cli.ts';
 import { startServer } from './support/test-server.ts';
@@ -61,8 +61,10 @@ async function demo(engine: Engine, end: Date): Promise<void> {
   await engine.costs.createContract(demoContract);
 }
 
-describe('every model type with every algorithm that fits it', () => {
-  it('trains to ACTIVE through the API: created by POST, trained by train/ as a job', async () => {
+// The two tests share nothing (an engine in this process, a database file for the CLI's processes),
+// so they run at the same time: training here and in the CLI's process use a core each.
+describe.concurrent('every model type with every algorithm that fits it', () => {
+  it('trains to ACTIVE through the API: created by POST, trained by train/ as a job', async ({ expect }) => {
     const now = new Date('2026-03-01T00:00:00Z');
     const server = await startServer({ engine: { now: () => now }, populate: (e) => demo(e, now) });
     try {
@@ -106,7 +108,9 @@ describe('every model type with every algorithm that fits it', () => {
     }
   }, 300_000);
 
-  it('trains to ACTIVE through the CLI: insights train-predictive-models trains every model due', async () => {
+  it('trains to ACTIVE through the CLI: insights train-predictive-models trains every model due', async ({
+    expect,
+  }) => {
     const dir = mkdtempSync(join(tmpdir(), 'insights-every-pair-'));
     const db = join(dir, 'models.duckdb');
     try {

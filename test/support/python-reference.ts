@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mulberry32Open } from '../../packages/engine/src/random/mulberry32.ts';
 
 /**
@@ -13,6 +13,26 @@ export function python<T>(code: string, input: unknown = null): T {
     maxBuffer: 64 * 1024 * 1024,
   });
   return JSON.parse(out) as T;
+}
+
+/**
+ * Starts the Python script `code` with `args` (Debian's /usr/bin/python3) and resolves with the
+ * JSON it prints. Unlike {@link python} it does not block: a test starts the reference, does its
+ * own work (an ingest of the same file, say) on the other core meanwhile, then awaits the numbers.
+ * Rejects with Python's stderr when the script fails.
+ */
+export function pythonInBackground<T>(code: string, args: readonly string[] = []): Promise<T> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      '/usr/bin/python3',
+      ['-c', code, ...args],
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`python3 failed: ${stderr || error.message}`));
+        else resolve(JSON.parse(stdout) as T);
+      },
+    );
+  });
 }
 
 /** A seeded Gaussian sample (mulberry32 + Box–Muller), so both sides of a comparison see the same data. */

@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { openEngine } from '@incident-insights/engine';
+// @ts-expect-error: a plain JavaScript module of the binary, without declarations.
+import { chooseEntry as chooseEntryOfBinary } from '../../packages/cli/bin/entry.js';
 
 /** The repository root, where the CLI's sources run from. */
 export const repoRoot = resolve(import.meta.dirname, '../..');
@@ -14,6 +16,22 @@ export interface CliRun {
 
 /** Node arguments that run a TypeScript or JavaScript file on the workspace's sources (tsx). */
 export const sourceRunner = ['--import', 'tsx', '--conditions=@incident-insights/source'] as const;
+
+/**
+ * Node arguments that run a JavaScript script importing the workspace packages: none when the build
+ * is fresh (node then resolves `@incident-insights/*` to each package's dist/, as an installed
+ * package does), else {@link sourceRunner}. The same choice as `insights` makes
+ * (`packages/cli/bin/entry.js`, `INSIGHTS_RUN` included); a node without tsx starts about a second
+ * sooner.
+ */
+export function packageRunner(): readonly string[] {
+  const chooseEntry = chooseEntryOfBinary as (
+    cliDir: string,
+    options: { canRunSources: boolean },
+  ) => 'bundle' | 'dist' | 'source';
+  const entry = chooseEntry(join(repoRoot, 'packages/cli'), { canRunSources: true });
+  return entry === 'source' ? sourceRunner : [];
+}
 
 /**
  * Node arguments that run the `insights` binary as a user runs it: the bundle of the build when

@@ -7,7 +7,7 @@ import { internalContext } from '@incident-insights/engine/internal';
 import { readRuntimeFile } from '@incident-insights/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertIncidents, stormFixture } from '../../../test/support/anomaly-fixtures.ts';
-import { type CliRun, repoRoot, runInsights, sourceRunner } from '../../../test/support/run-cli.ts';
+import { type CliRun, packageRunner, repoRoot, runInsights } from '../../../test/support/run-cli.ts';
 import { spawnServe } from '../../../test/support/serve-process.ts';
 
 // Two identical databases: `alone.duckdb`, which commands open themselves, and `served.duckdb`,
@@ -74,9 +74,12 @@ function withoutIds(text: string): string {
   return text.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<id>');
 }
 
-/** Runs `args` on both databases; both succeed and print the same (ids aside). Returns the served run. */
+/**
+ * Runs `args` on both databases; both succeed and print the same (ids aside). Returns the served run.
+ * The two runs touch different files, so they run at the same time (one on each core).
+ */
 async function sameOnBoth(args: readonly string[]): Promise<CliRun> {
-  const [byItself, throughServer] = [await insights(alone, args), await insights(served, args)];
+  const [byItself, throughServer] = await Promise.all([insights(alone, args), insights(served, args)]);
   expect(byItself.code, byItself.stderr).toBe(0);
   expect(throughServer.code, throughServer.stderr).toBe(0);
   expect(withoutIds(throughServer.stdout)).toBe(withoutIds(byItself.stdout));
@@ -168,7 +171,7 @@ describe('commands on a database that `insights serve` holds', () => {
     );
     expect(users.results).toContainEqual(expect.objectContaining({ id, username: 'ana', role: 'analyst' }));
     // The same refusal as alone: a second `ana` is a CONFLICT (exit 4) with the engine's message.
-    const [again, againAlone] = [await insights(served, args), await insights(alone, args)];
+    const [again, againAlone] = await Promise.all([insights(served, args), insights(alone, args)]);
     expect(again.code).toBe(4);
     expect(again.stderr).toBe(againAlone.stderr);
     const token = await insights(served, ['tokens', 'create', '--user', 'ana', '--name', 'ci']);
@@ -206,10 +209,10 @@ describe('commands on a database that `insights serve` holds', () => {
     // A bad file fails the same way through the server: exit 2, the engine's one line.
     const bad = join(dir, 'bad.csv');
     writeFileSync(bad, 'external_id,title,severity\nX-1,a,BAD\n');
-    const [failed, failedAlone] = [
-      await insights(served, ['ingest', bad]),
-      await insights(alone, ['ingest', bad]),
-    ];
+    const [failed, failedAlone] = await Promise.all([
+      insights(served, ['ingest', bad]),
+      insights(alone, ['ingest', bad]),
+    ]);
     expect(failed.code).toBe(2);
     expect(failed.stderr).toBe(failedAlone.stderr);
   });
@@ -243,7 +246,7 @@ describe('a database held by a process that is not a server', () => {
     const holder = spawn(
       process.execPath,
       [
-        ...sourceRunner,
+        ...packageRunner(),
         '--input-type=module',
         '-e',
         `import { openEngine } from '@incident-insights/engine';

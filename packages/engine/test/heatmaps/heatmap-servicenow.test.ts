@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pythonInBackground } from '../../../../test/support/python-reference.ts';
 import { type Engine, openEngine } from '../../src/index.ts';
 
 const zip = path.resolve(import.meta.dirname, '../../../..', '../shared/data/incident_event_log.zip');
@@ -15,7 +15,7 @@ const zip = path.resolve(import.meta.dirname, '../../../..', '../shared/data/inc
  * - `monthly`: incidents by ISO weekday × month;
  * - `weekly_mttr`: mean resolution hours by category ('' for none) × ISO week (its Monday).
  */
-const reference = `
+const pandasReference = `
 import json, sys, zipfile
 import pandas as pd
 with zipfile.ZipFile(sys.argv[1]) as z:
@@ -60,11 +60,11 @@ let pandas: Pandas;
 const period = { start: new Date('2016-02-29T00:00:00Z'), end: new Date('2017-03-01T00:00:00Z') };
 
 beforeAll(async () => {
-  pandas = JSON.parse(
-    execFileSync('/usr/bin/python3', ['-c', reference, zip], { encoding: 'utf8', maxBuffer: 64 << 20 }),
-  );
+  // pandas reads the log while the engine ingests it: one core each.
+  const reference = pythonInBackground<Pandas>(pandasReference, [zip]);
   engine = await openEngine({ path: ':memory:', workers: { threads: 1 } });
   await engine.incidents.ingest({ path: zip, format: 'servicenow' });
+  pandas = await reference;
 }, 120_000);
 afterAll(() => engine?.close());
 

@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pythonInBackground } from '../../../../test/support/python-reference.ts';
 import { type Engine, openEngine } from '../../src/index.ts';
 
 const zip = path.resolve(import.meta.dirname, '../../../..', '../shared/data/incident_event_log.zip');
@@ -14,7 +14,7 @@ const zip = path.resolve(import.meta.dirname, '../../../..', '../shared/data/inc
  * priority = mean of (resolved_at − opened_at) in hours over resolved incidents; resolved share =
  * resolved incidents / incidents × 100.
  */
-const reference = `
+const pandasReference = `
 import json, sys, zipfile
 import pandas as pd
 with zipfile.ZipFile(sys.argv[1]) as z:
@@ -37,9 +37,11 @@ let engine: Engine;
 let pandas: { mttr: Record<string, number>; resolved_share: number; incidents: number };
 
 beforeAll(async () => {
-  pandas = JSON.parse(execFileSync('/usr/bin/python3', ['-c', reference, zip], { encoding: 'utf8' }));
+  // pandas reads the log while the engine ingests it: one core each.
+  const reference = pythonInBackground<typeof pandas>(pandasReference, [zip]);
   engine = await openEngine({ path: ':memory:' });
   await engine.incidents.ingest({ path: zip });
+  pandas = await reference;
 }, 120_000);
 afterAll(() => engine?.close());
 

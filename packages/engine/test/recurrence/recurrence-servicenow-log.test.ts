@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pythonInBackground } from '../../../../test/support/python-reference.ts';
 import { type Engine, openEngine, type RecurrenceAnalysis } from '../../src/index.ts';
 import { normalizeTokens } from '../../src/recurrence/kernels/normalize.ts';
 
@@ -35,7 +36,7 @@ const zip = path.resolve(import.meta.dirname, '../../../..', '../shared/data/inc
  * latest value that is not `?`, events ordered by sys_updated_at parsed day-first, sys_mod_count and
  * file order; incidents opened in the window).
  */
-const reference = `
+const pandasReference = `
 import json, sys, zipfile
 import pandas as pd
 with zipfile.ZipFile(sys.argv[1]) as z:
@@ -66,10 +67,12 @@ let pandas: { incidents: number; combinations: number; repeated: string[][] };
 const incidents = new Map<string, { number: string; terms: Set<string> }>();
 
 beforeAll(async () => {
-  pandas = JSON.parse(execFileSync('/usr/bin/python3', ['-c', reference, zip], { encoding: 'utf8' }));
+  // pandas reads the log while the engine ingests and analyses it: one core each.
+  const reference = pythonInBackground<typeof pandas>(pandasReference, [zip]);
   engine = await openEngine({ path: ':memory:', now: () => end, workers: { threads: 1 } });
   await engine.incidents.ingest({ path: zip, format: 'servicenow' });
   const result = await engine.recurrence.analyze({ windowHours: 2160, end });
+  pandas = await reference;
   analyses = result.analyses;
   scanned = result.incidentsScanned;
   const rows = await internalContext(engine).db.all(
