@@ -215,6 +215,8 @@ describe('boosting on two threads (row halves of large nodes over shared memory)
     ['binary', { task: 'binary', rounds: 6, maxDepth: 6, seed: 3 }],
     ['multiclass', { task: 'multiclass', classes: 3, rounds: 3, maxDepth: 5, seed: 4, subsample: 0.8 }],
     ['regression', { task: 'regression', rounds: 5, maxDepth: 6, seed: 5, colsampleByTree: 0.75 }],
+    // Features drawn at each node: the draws are made in level order before the search is split.
+    ['binary, features per node', { task: 'binary', rounds: 4, maxDepth: 6, seed: 9, colsampleByNode: 0.5 }],
   ];
   for (const [task, options] of cases) {
     it(`grows exactly the one-thread trees (${task})`, async () => {

@@ -22,7 +22,7 @@ import type { GrowSettings } from './grow-settings.ts';
 import { levelWorkOver, newLevelArrays, noHelper } from './level-work.ts';
 import { compileTree, leafOf, softmaxInPlace } from './predict.ts';
 import { HelperLink, type SharedHistogramMemory, sharedLevelWork } from './shared-histograms.ts';
-import { fitBinsInHalves, helperRunner, stepInHalves } from './two-thread-kernels.ts';
+import { fitBinsInHalves, helperRunner, helperScanRunner, stepInHalves } from './two-thread-kernels.ts';
 import type { BoostedOptions, SerializedTree, TreeModel, TreeTrainingData } from './types.ts';
 import { checkTrainingData, resolveBoostedOptions } from './validate.ts';
 
@@ -97,7 +97,9 @@ export function trainBoosted(
   const secondHalf = local
     ? levelWorkOver(columns, local.entries, local.lookups, local.sums)
     : sharedLevelWork(shared as SharedHistogramMemory);
-  const grower = new LevelGrower(binned, settings, secondHalf, link ? helperRunner(link) : noHelper);
+  const grower = link
+    ? new LevelGrower(binned, settings, secondHalf, helperRunner(link), helperScanRunner(link))
+    : new LevelGrower(binned, settings, secondHalf, noHelper);
   const random = mulberry32(checked.seed);
   const outputs = task === 'multiclass' ? classes : 1;
   const baseScore = startingMargins(task, classes, target);

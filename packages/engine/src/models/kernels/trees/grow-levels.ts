@@ -14,6 +14,8 @@
 import type { Binned } from './binning.ts';
 import type { GrownTree, GrowSettings } from './grow-settings.ts';
 import { type HistogramBuffer, HistogramPool, type RowStatistics, sumRows } from './histogram.ts';
+import type { ScanRunner } from './level-scan.ts';
+import { LevelSearch } from './level-search.ts';
 import {
   addSecondHalf,
   buildLeft,
@@ -30,14 +32,7 @@ import {
   subtractUsedBins,
 } from './level-work.ts';
 import { fillSideTable } from './partition.ts';
-import {
-  newSplitRecord,
-  newSplitScratch,
-  resetSplit,
-  type SplitRecord,
-  type SplitScratch,
-} from './split-record.ts';
-import { scoreOf, searchFeature } from './split-search.ts';
+import type { SplitRecord } from './split-record.ts';
 import { appendNode, emptyTree, writeSplit } from './tree-nodes.ts';
 import type { SerializedTree } from './types.ts';
 
@@ -57,9 +52,7 @@ interface LevelNode {
 /** Grows boosting trees level by level on one binned matrix. */
 export class LevelGrower {
   private readonly pool: HistogramPool;
-  private readonly scratch: SplitScratch;
-  private readonly records: SplitRecord[] = [];
-  private readonly order: Int32Array;
+  private readonly search: LevelSearch;
   private readonly moved: Int32Array;
   private readonly own: LevelWork;
   private readonly ownTargets: HistogramBuffer[] = [];
@@ -69,18 +62,19 @@ export class LevelGrower {
 
   /**
    * `other` is the level work of the second half (shared memory when a helper serves) and
-   * `runOther` hands it over; the second half is done here when it returns false.
+   * `runOther` hands it over; the second half is done here when it returns false. `scanOther`,
+   * when given, hands the helper half of a level's split searches (see `level-scan.ts`).
    */
   constructor(
     private readonly binned: Binned,
     private readonly settings: GrowSettings,
     private readonly other: LevelWork,
     private readonly runOther: SecondHalfRunner,
+    scanOther: ScanRunner | null = null,
   ) {
     const { columns, rows } = binned;
     this.pool = new HistogramPool(columns, 2);
-    this.scratch = newSplitScratch(2);
-    this.order = new Int32Array(columns);
+    this.search = new LevelSearch(binned, settings, scanOther);
     this.moved = new Int32Array(rows);
     const arrays = newLevelArrays(columns, (bytes) => new ArrayBuffer(bytes), false);
     // The first half's sums go straight into the nodes' own buffers (`ownTargets`).
@@ -121,18 +115,9 @@ export class LevelGrower {
       addSecondHalf(root.buffer, this.other, at, candidates, candidateCount, this.binned.binCount);
     }
     while (level.length > 0) {
+      this.search.search(level, candidates, candidateCount, featuresPerNode, random);
       const splitting: LevelNode[] = [];
       for (const node of level) {
-        if (node.buffer !== null) {
-          node.best = this.findSplit(
-            node,
-            candidates,
-            candidateCount,
-            featuresPerNode,
-            random,
-            splitting.length,
-          );
-        }
         if (node.best === null || node.best.feature < 0) {
           if (node.buffer !== null) this.pool.release(node.buffer);
           this.settings.writeLeaf(node.totals, tree.value, node.id);
@@ -182,51 +167,6 @@ export class LevelGrower {
     runLevelWork(this.own, count, features, featureCount, bins, columns, rows, this.moved, statistics);
     if (started && this.runOther.finish()) return;
     runLevelWork(this.other, count, features, featureCount, bins, columns, rows, this.moved, statistics);
-  }
-
-  /** Draws the node's feature order and searches its best split (record `slot` of the level). */
-  private findSplit(
-    node: LevelNode,
-    candidates: Int32Array,
-    candidateCount: number,
-    featuresPerNode: number,
-    random: () => number,
-    slot: number,
-  ): SplitRecord {
-    const order = this.order;
-    order.set(candidates.subarray(0, candidateCount));
-    if (this.settings.shuffleFeatures) {
-      for (let i = candidateCount - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
-        const t = order[i] as number;
-        order[i] = order[j] as number;
-        order[j] = t;
-      }
-    }
-    while (this.records.length <= slot) this.records.push(newSplitRecord(2));
-    const best = this.records[slot] as SplitRecord;
-    const { criterion, minGain } = this.settings;
-    const { binCount, codes } = this.binned;
-    const parentScore = scoreOf(criterion, node.totals, 0);
-    resetSplit(best, minGain + 1e-10 * Math.abs(parentScore));
-    const sums = (node.buffer as HistogramBuffer).sums;
-    const examined = Math.min(featuresPerNode, candidateCount);
-    for (let k = 0; k < examined; k++) {
-      const f = order[k] as number;
-      const categorical = (codes[f] as number[]).length > 0;
-      searchFeature(
-        criterion,
-        sums,
-        f,
-        binCount[f] as number,
-        categorical,
-        node.totals,
-        parentScore,
-        this.scratch,
-        best,
-      );
-    }
-    return best;
   }
 
   /** Splits the nodes of `chunk` (at most `capacity`): records the splits, partitions, builds the children's histograms. */

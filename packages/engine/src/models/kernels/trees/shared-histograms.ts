@@ -4,7 +4,8 @@
  * row indices and scratch space, all in `SharedArrayBuffer`s. A tree's rows are split into two
  * halves of positions; at each level of the tree the grower hands the helper the second half's
  * work (partitions of the split nodes' rows and the built children's histograms, `level-work.ts`),
- * does the first half itself, waits and joins the halves; after each tree the helper updates the
+ * does the first half itself, waits and joins the halves; it also hands over the split search of
+ * half of a level's nodes (`level-scan.ts`); after each tree the helper updates the
  * margins and gradients of half the rows (`two-thread-kernels.ts`). The one-thread learner joins
  * the same halves the same way, so the trees are exactly those of one thread. A helper that has not started yet or has stopped leaves its half to the grower: the
  * helper only ever makes training faster, never different, and its absence never blocks.
@@ -15,7 +16,9 @@
 import { binRows, binSlots, type ColumnBins, fitColumn } from './binning.ts';
 import { type SingleOutputLoss, stepRows } from './boosted-step.ts';
 import type { RowStatistics } from './histogram.ts';
+import { newScanArrays, runScanWork, type ScanWork } from './level-scan.ts';
 import { type LevelWork, levelWorkOver, newLevelArrays, runLevelWork } from './level-work.ts';
+import { newSplitRecord, newSplitScratch, type SplitRecord, type SplitScratch } from './split-record.ts';
 
 /** Control slots. */
 const command = 0;
@@ -39,6 +42,7 @@ const levelJob = 1;
 const stepJob = 3;
 const fitColumnsJob = 4;
 const binRowsJob = 5;
+const scanJob = 6;
 
 /** Leaves of one tree the shared leaf table holds (a deeper tree's step runs on the grower alone). */
 export const sharedLeafCapacity = 4096;
@@ -75,6 +79,8 @@ export interface SharedHistogramMemory {
   readonly binTable: Float64Array;
   /** Of each feature: how many edges or codes (`2j`) and its bin count (`2j + 1`). */
   readonly binSizes: Int32Array;
+  /** A level's split scan handed to the helper (see `ScanWork`; its histograms are `levelSums`). */
+  readonly scan: Omit<ScanWork, 'sums'>;
 }
 
 function shared<T>(make: (buffer: SharedArrayBuffer) => T, bytes: number): T {
@@ -101,6 +107,7 @@ export function newSharedHistogramMemory(rows: number, columns: number): SharedH
     values: shared((b) => new Float64Array(b), 8 * rows * columns),
     binTable: shared((b) => new Float64Array(b), 8 * binSlots * columns),
     binSizes: shared((b) => new Int32Array(b), 8 * columns),
+    scan: newScanArrays(columns, (bytes) => new SharedArrayBuffer(Math.max(8, bytes))),
   };
 }
 
@@ -145,6 +152,16 @@ export class HelperLink {
     control[entriesSlot] = entries;
     for (let k = 0; k < count; k++) control[featureSlots + k] = features[k] as number;
     this.issue(levelJob, 0, 0);
+  }
+
+  /**
+   * Hands the helper the split search of entries `0 … entries − 1` of the shared scan work
+   * ({@link sharedScanWork}), each among the first `examined` features of its order.
+   */
+  scan(entries: number, examined: number): void {
+    this.memory.control[entriesSlot] = entries;
+    this.memory.control[countSlot] = examined;
+    this.issue(scanJob, 0, 0);
   }
 
   /** Hands the helper the margin step of `leafCount` leaves in `memory.leaves`. */
@@ -206,8 +223,25 @@ export function sharedLevelWork(memory: SharedHistogramMemory): LevelWork {
   return levelWorkOver(memory.columns, memory.levelEntries, memory.levelLookups, memory.levelSums);
 }
 
+/** The scan work in `memory`: its arrays, and the level work's histogram slots. */
+export function sharedScanWork(memory: SharedHistogramMemory, level = sharedLevelWork(memory)): ScanWork {
+  return { ...memory.scan, sums: level.sums };
+}
+
+/** The helper's split scan work and its scratch space. */
+interface Scanner {
+  readonly scan: ScanWork;
+  readonly scratch: SplitScratch;
+  readonly best: SplitRecord;
+}
+
 /** Does the job in the control slots. */
-function serve(memory: SharedHistogramMemory, work: LevelWork, statistics: RowStatistics): void {
+function serve(
+  memory: SharedHistogramMemory,
+  work: LevelWork,
+  scanner: Scanner,
+  statistics: RowStatistics,
+): void {
   const { control, columns, bins, order } = memory;
   const from = control[fromSlot] as number;
   const to = control[toSlot] as number;
@@ -217,6 +251,9 @@ function serve(memory: SharedHistogramMemory, work: LevelWork, statistics: RowSt
     const features = control.subarray(featureSlots, featureSlots + count);
     const entries = control[entriesSlot] as number;
     runLevelWork(work, entries, features, count, bins, columns, order, memory.moved, statistics);
+  } else if (job === scanJob) {
+    const { scan, scratch, best } = scanner;
+    runScanWork(scan, control[entriesSlot] as number, count, columns, scratch, best);
   } else if (job === stepJob) {
     const loss = control[lossSlot] as SingleOutputLoss;
     stepRows(loss, order, memory.leaves, count, from, to, memory.margins, memory.target, memory.stats);
@@ -242,6 +279,11 @@ export function runHistogramHelper(memory: SharedHistogramMemory): number {
   const { control } = memory;
   if (Atomics.load(control, stopFlag) === 1) return 0;
   const work = sharedLevelWork(memory);
+  const scanner = {
+    scan: sharedScanWork(memory, work),
+    scratch: newSplitScratch(2),
+    best: newSplitRecord(2),
+  };
   const statistics: RowStatistics = { layout: 'pairs', stats: memory.stats };
   let seen = Atomics.load(control, command);
   let served = 0;
@@ -256,7 +298,7 @@ export function runHistogramHelper(memory: SharedHistogramMemory): number {
       }
       idle = 0;
       seen = next;
-      serve(memory, work, statistics);
+      serve(memory, work, scanner, statistics);
       served++;
       Atomics.store(control, done, next);
       Atomics.notify(control, done);

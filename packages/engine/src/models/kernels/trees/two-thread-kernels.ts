@@ -8,8 +8,15 @@
 
 import { type Binned, binnedOf, binRows, type ColumnBins, fitBins, fitColumn } from './binning.ts';
 import { type SingleOutputLoss, stepRows } from './boosted-step.ts';
+import type { ScanRunner } from './level-scan.ts';
 import type { SecondHalfRunner } from './level-work.ts';
-import { type HelperLink, readColumnBins, sharedLeafCapacity, writeColumnBins } from './shared-histograms.ts';
+import {
+  type HelperLink,
+  readColumnBins,
+  sharedLeafCapacity,
+  sharedScanWork,
+  writeColumnBins,
+} from './shared-histograms.ts';
 
 /** Rows from which the margin step and the binning are split between the threads. */
 const partitionMinimumRows = 16_384;
@@ -75,6 +82,19 @@ export function helperRunner(link: HelperLink): SecondHalfRunner {
         rows.buffer === memory.order.buffer &&
         work.entries.buffer === memory.levelEntries.buffer;
       if (usable) link.level(count, features, featureCount);
+      return usable;
+    },
+    finish: () => link.finish(),
+  };
+}
+
+/** The {@link ScanRunner} of a boosting with `link`: a level's scan goes to the helper when it serves. */
+export function helperScanRunner(link: HelperLink): ScanRunner {
+  return {
+    work: sharedScanWork(link.memory),
+    start: (count, examined) => {
+      const usable = link.available;
+      if (usable) link.scan(count, examined);
       return usable;
     },
     finish: () => link.finish(),
