@@ -10,6 +10,16 @@ import {
 } from './sql-check.ts';
 
 /**
+ * A {@link SqlCheck} over the columns of an inner select of the source (`inputs`): each mapped cell
+ * with an empty one as no value, and each timestamp's epoch milliseconds, computed once per row
+ * however often the check and the staged values use them.
+ */
+export interface TextSqlCheck extends SqlCheck {
+  /** The inner select list over the source's columns. */
+  readonly inputs: string[];
+}
+
+/**
  * The twin of `buildSqlCheck` for text sources (CSV, TSV) that DuckDB reads with every column as
  * VARCHAR: SQL that says, per row, "plainly valid", and the SQL that turns such a row into its
  * staged values, exactly what `tabularRecord` + `fastValidate` give for the same cells. It accepts
@@ -29,8 +39,9 @@ import {
 export function buildTextSqlCheck(
   sources: readonly FieldSource[],
   names: readonly string[],
-): SqlCheck | undefined {
+): TextSqlCheck | undefined {
   const column = new Map(sources.map((s) => [s.field, s.index]));
+  const inputs: string[] = [];
   const conditions: string[] = [];
   const values: string[] = [];
   const ms: Record<string, string> = {};
@@ -44,7 +55,9 @@ export function buildTextSqlCheck(
       continue;
     }
     // Text sources have no nulls: an empty cell is no value.
-    const x = `nullif(${quoteIdentifier(names[index]!)}, '')`;
+    const cell = `nullif(${quoteIdentifier(names[index]!)}, '')`;
+    const x = quoteIdentifier(`cell_${c.name}`);
+    inputs.push(`${cell} AS ${x}`);
     // `status` is stored NOT NULL but optional on input: derived from the timestamps when absent.
     const required = c.required && c.name !== 'status';
     const optional = (condition: string) =>
@@ -65,8 +78,10 @@ export function buildTextSqlCheck(
         values.push(x);
         break;
       case 'timestamp': {
-        const epoch = `epoch_ms(try_cast(${x} AS TIMESTAMP))`;
-        ms[c.name] = `(CASE WHEN ${x} IS NULL THEN NULL ELSE ${epoch} END)`;
+        // No value (NULL) when the cell is empty: try_cast of NULL is NULL.
+        const epoch = quoteIdentifier(`ms_${c.name}`);
+        inputs.push(`epoch_ms(try_cast(${cell} AS TIMESTAMP)) AS ${epoch}`);
+        ms[c.name] = epoch;
         conditions.push(
           optional(
             `regexp_full_match(${x}, '${timestampPattern}') AND ${epoch} BETWEEN 0 AND 253402300799999`,
@@ -95,11 +110,11 @@ export function buildTextSqlCheck(
       }
     }
   }
-  return finishCheck(conditions, values, ms);
+  return { ...finishCheck(conditions, values, ms), inputs };
 }
 
 /** `YYYY-MM-DD`, or a date-time to the second with up to 3 decimals and an optional `Z` (RE2). */
-const timestampPattern =
+export const timestampPattern =
   '[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,3})?Z?)?';
 
 /** Non-empty text whose first and last characters are printable ASCII (code points 33..126). */

@@ -1,6 +1,7 @@
 import type { EngineContext } from '../context.ts';
 import { EngineError } from '../errors.ts';
 import { StagingWriter } from '../store/incident-staging.ts';
+import { ingestNdjsonInSql } from './ndjson-in-sql.ts';
 import { openSource } from './source.ts';
 import { mergeStaged } from './staging.ts';
 import { ingestTextInSql } from './text-in-sql.ts';
@@ -17,9 +18,9 @@ import { validateBatch } from './validate.ts';
  * Reads, validates and upserts incidents from `source` in ONE transaction: batches stream from the
  * reader through validation into a staging table, and the staged rows are merged into `incidents`
  * at the end, so the call writes all of it or nothing. Without `skipInvalid`, the first invalid
- * record stops the staging but reading goes on, so the error lists every bad row. A CSV or TSV
- * file whose rows are all plainly valid is read, checked and staged in DuckDB instead
- * (`ingestTextInSql`), with the same outcome.
+ * record stops the staging but reading goes on, so the error lists every bad row. A CSV, TSV or
+ * NDJSON file whose rows are all plainly valid is read, checked and staged in DuckDB instead
+ * (`ingestTextInSql`, `ingestNdjsonInSql`), with the same outcome.
  *
  * @throws EngineError VALIDATION_ERROR `N invalid rows ...` with `details.errors` (row, line, field,
  *   message; at most {@link maxReportedErrors}) when a record is invalid and `skipInvalid` is off;
@@ -31,9 +32,22 @@ export async function ingestIncidents(
   source: IngestSource,
   options: IngestOptions = {},
 ): Promise<IngestReport> {
-  const skipInvalid = options.skipInvalid ?? false;
-  const inSql = await ingestTextInSql(context, source, options);
+  const inSql =
+    (await ingestTextInSql(context, source, options)) ?? (await ingestNdjsonInSql(context, source, options));
   if (inSql) return inSql;
+  return ingestInJs(context, source, options);
+}
+
+/**
+ * The reading path every source can take (and the reference the SQL paths must agree with): the
+ * reader's batches, validated in JS, staged, then merged, as {@link ingestIncidents} describes.
+ */
+export async function ingestInJs(
+  context: EngineContext,
+  source: IngestSource,
+  options: IngestOptions = {},
+): Promise<IngestReport> {
+  const skipInvalid = options.skipInvalid ?? false;
   return context.db.transaction(async (tx) => {
     const batches = openSource(source, tx);
     const writer = await StagingWriter.open(tx);

@@ -40,10 +40,11 @@ export async function mergeStaged(
   )) as { n: bigint; e: bigint; d: bigint; i: bigint; stored: bigint };
   const empty = shape.stored === 0n;
   const uniqueExternalIds = shape.n === shape.e && shape.e === shape.d;
-  if (uniqueExternalIds && (shape.i === 0n || (empty && (await distinctIds(tx)) === shape.i))) {
-    // The common bulk case (every row has an external id, none twice, and either no ids given or,
-    // into an empty table, no id twice): no de-duplication or id bookkeeping is needed, and no
-    // given id can belong to another incident, so merge straight from the staging table.
+  if (uniqueExternalIds && (shape.i === 0n || empty || !(await givesTakenId(tx)))) {
+    // The common bulk case (every row has an external id, none twice, and no given id belongs to
+    // a stored incident with another external id: none given, an empty table, or none found): no
+    // de-duplication or id bookkeeping is needed, so merge straight from the staging table. This
+    // is what the general path below does for such rows, without copying them first.
     const source = `(SELECT _row, id, ${select}, external_id FROM ${stagingTable})`;
     return merge(
       tx,
@@ -83,12 +84,16 @@ export async function mergeStaged(
   return result;
 }
 
-/** How many distinct ids the staged rows give. */
-async function distinctIds(tx: Transaction): Promise<bigint> {
-  const row = await tx.one<{ n: bigint }>(
-    `SELECT count(DISTINCT CAST(id AS UUID)) AS n FROM ${stagingTable}`,
+/**
+ * Whether a staged id belongs to a stored incident with another external id (a CONFLICT, which the
+ * general path of {@link mergeStaged} reports with its row). One join, no copy of the staged rows.
+ */
+async function givesTakenId(tx: Transaction): Promise<boolean> {
+  const row = await tx.one(
+    `SELECT 1 AS taken FROM ${stagingTable} AS s
+     JOIN incidents AS t ON t.id = CAST(s.id AS UUID) AND t.external_id <> s.external_id LIMIT 1`,
   );
-  return row?.n ?? -1n;
+  return row !== undefined;
 }
 
 /**

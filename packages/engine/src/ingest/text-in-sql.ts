@@ -1,27 +1,16 @@
-import { existsSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { EngineContext } from '../context.ts';
 import { formatFromFileName } from '../input/file-format.ts';
-import { StagingWriter, stagingTable } from '../store/incident-staging.ts';
 import { type FieldSource, resolveColumns } from './column-mapping.ts';
 import { hasPlainQuoting } from './csv-quoting.ts';
 import { buildTextSqlCheck } from './csv-sql-check.ts';
 import { CsvSplitter } from './readers/csv-splitter.ts';
 import { textStream } from './readers/text-input.ts';
-import type { SqlCheck } from './sql-check.ts';
-import { mergeStaged } from './staging.ts';
+import { type SqlStaging, stageAndMergeInSql } from './sql-staging.ts';
 import type { ColumnMapping, IgnoredColumns, IngestOptions, IngestReport, IngestSource } from './types.ts';
-
-/** Thrown inside the SQL attempt when the file is not for it; never escapes this module. */
-const notPlain = new Error('not plainly valid');
-
-/** How DuckDB reads one file and checks its rows, and what else must hold for the file. */
-interface SqlPlan {
-  readonly check: SqlCheck;
-  /** The FROM clause, reading the file bound as `$path`. */
-  readonly from: string;
-  /** Resolves true when the file is fit for the SQL path beyond its rows (checked alongside). */
-  readonly fit: Promise<boolean>;
-}
 
 /**
  * Ingests a CSV or TSV file entirely in DuckDB when every row of it is plainly valid: the file is
@@ -30,11 +19,12 @@ interface SqlPlan {
  * transaction. A row that is not plainly valid stops the statement (DuckDB's `error()`), and so
  * does anything DuckDB cannot read; a CSV whose quoting is not plain ({@link hasPlainQuoting}) is
  * given up as well. Then the transaction rolls back, nothing is written, and the call returns
- * `undefined`: the caller reads the file the usual way (splitter, fast path, schema), which gives
+ * `undefined`: the caller reads the source the usual way (splitter, fast path, schema), which gives
  * the verdict, the stored values and the row errors exactly as before. So this path only ever
- * accepts files the JS path accepts, with the same values. Sources it does not apply to (records,
- * bytes in memory, other formats, a header the splitter cannot read or `resolveColumns` refuses)
- * return `undefined` at once.
+ * accepts sources the JS path accepts, with the same values. CSV or TSV bytes or text in memory (an
+ * HTTP body) take the same path through a temporary file, when they are well-formed UTF-8 (the JS
+ * path would replace what is not). Sources it does not apply to (records, other formats, a header
+ * the splitter cannot read or `resolveColumns` refuses) return `undefined` at once.
  *
  * Rows are staged without `_row`: their position in the staging table is their source order
  * (`mergeStaged` reads it when it needs one). Progress: one `reading` report once the file is
@@ -47,37 +37,47 @@ export async function ingestTextInSql(
   source: IngestSource,
   options: IngestOptions,
 ): Promise<IngestReport | undefined> {
-  if (!('path' in source) || !existsSync(source.path)) return undefined;
-  const format = source.format ?? formatFromFileName(source.path);
+  if ('records' in source) return undefined;
+  const format = 'path' in source ? (source.format ?? formatFromFileName(source.path)) : source.format;
   if (format !== 'csv' && format !== 'tsv') return undefined;
   const separator = format === 'tsv' ? '\t' : ',';
-  const plan = await csvPlan(source.path, separator, source.columnMapping, source.ignoreColumns);
-  if (!plan) return undefined;
-  const { check, from, fit } = plan;
-  let merging = false;
-  try {
-    return await context.db.transaction(async (tx) => {
-      (await StagingWriter.open(tx)).finish();
-      const staged = await tx.one(
-        `INSERT INTO ${stagingTable}
-         SELECT CASE WHEN coalesce(${check.predicate}, false) THEN CAST(NULL AS INTEGER) ELSE error('not plainly valid') END,
-           ${check.values.join(', ')}
-         FROM ${from}`,
-        { path: source.path },
-      );
-      if (!(await fit)) throw notPlain;
-      const received = Number(Object.values(staged ?? {})[0] ?? 0);
-      options.onProgress?.({ phase: 'reading', received });
-      options.onProgress?.({ phase: 'merging', received });
-      merging = true;
-      const { inserted, updated } = await mergeStaged(tx, context.now(), context.incidentsWritten);
-      return { received, inserted, updated, skipped: 0, errors: [] };
-    });
-  } catch (error) {
-    if (merging) throw error;
-    await plan.fit;
-    return undefined;
+  if ('path' in source) {
+    if (!existsSync(source.path)) return undefined;
+    return ingestFileInSql(context, source.path, separator, source, options);
   }
+  const { data } = source;
+  if (typeof data === 'string' ? !isWellFormed(data) : !isUtf8(data)) return undefined;
+  let dir: string | undefined;
+  try {
+    dir = mkdtempSync(join(tmpdir(), 'insights-ingest-'));
+    const path = join(dir, `body.${format}`);
+    try {
+      writeFileSync(path, data);
+    } catch {
+      return undefined; // no room for the copy: the JS path reads the body from memory
+    }
+    return await ingestFileInSql(context, path, separator, source, options);
+  } finally {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Whether `text` has no lone surrogate (ES2024's `String.prototype.isWellFormed`, in Node since 20). */
+function isWellFormed(text: string): boolean {
+  return (text as string & { isWellFormed(): boolean }).isWellFormed();
+}
+
+/** {@link ingestTextInSql} for the CSV or TSV file at `path`. */
+async function ingestFileInSql(
+  context: EngineContext,
+  path: string,
+  separator: ',' | '\t',
+  source: { readonly columnMapping?: ColumnMapping; readonly ignoreColumns?: IgnoredColumns },
+  options: IngestOptions,
+): Promise<IngestReport | undefined> {
+  const plan = await csvPlan(path, separator, source.columnMapping, source.ignoreColumns);
+  if (!plan) return undefined;
+  return stageAndMergeInSql(context, path, plan, options);
 }
 
 async function csvPlan(
@@ -85,7 +85,7 @@ async function csvPlan(
   separator: ',' | '\t',
   mapping: ColumnMapping | undefined,
   ignore: IgnoredColumns | undefined,
-): Promise<SqlPlan | undefined> {
+): Promise<SqlStaging | undefined> {
   let header: string[] | undefined;
   let sources: FieldSource[];
   try {
@@ -100,9 +100,11 @@ async function csvPlan(
   if (!check) return undefined;
   const columns = names.map((n) => `'${n}': 'VARCHAR'`).join(', ');
   return {
-    check,
-    from: `read_csv($path, columns = {${columns}}, header = true, delim = '${separator}', quote = '"',
-      escape = '"', auto_detect = false, strict_mode = true)`,
+    predicate: check.predicate,
+    values: check.values,
+    row: 'CAST(NULL AS INTEGER)',
+    from: `(SELECT ${check.inputs.join(', ')} FROM read_csv($path, columns = {${columns}}, header = true,
+      delim = '${separator}', quote = '"', escape = '"', auto_detect = false, strict_mode = true))`,
     // The quoting is checked in JS while DuckDB reads the file.
     fit: hasPlainQuoting(path, separator).catch(() => false),
   };

@@ -4,6 +4,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Engine, openEngine } from '../../src/index.ts';
+import { ingestInJs } from '../../src/ingest/ingest.ts';
 import { ingestTextInSql } from '../../src/ingest/text-in-sql.ts';
 import { internalContext } from '../../src/internal.ts';
 import { writeSyntheticCsv } from '../../src/synth/index.ts';
@@ -61,7 +62,7 @@ async function agree(text: string, prefix: string): Promise<boolean> {
     // Given up: nothing written, then the usual path runs.
     expect(await stored(sql, prefix)).toEqual([]);
   }
-  const expected = await outcome(() => js.incidents.ingest({ data: text, format: 'csv' }));
+  const expected = await outcome(() => ingestInJs(internalContext(js), { data: text, format: 'csv' }));
   if (direct !== undefined) expect({ ok: direct }).toEqual(expected);
   else expect(await outcome(() => sql.incidents.ingest({ path: file, format: 'csv' }))).toEqual(expected);
   expect(await stored(sql, prefix)).toEqual(await stored(js, prefix));

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type IngestProgress, openEngine } from '../../src/index.ts';
+import { ingestInJs } from '../../src/ingest/ingest.ts';
 import { internalContext } from '../../src/internal.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'insights-parquet-in-sql-'));
@@ -50,7 +51,7 @@ describe('Parquet from another generator', () => {
       expect(report).toMatchObject({ received: 9000, inserted: 9000, skipped: 0 });
       // One report: every row was staged in SQL (rows for the schema come in batches of 8,192).
       expect(reading).toEqual([9000]);
-      await fromObjects.incidents.ingest({ data: csv, format: 'csv' });
+      await ingestInJs(internalContext(fromObjects), { data: csv, format: 'csv' });
       const all = 'SELECT CAST(id AS VARCHAR) AS id, * EXCLUDE (id) FROM incidents ORDER BY external_id';
       const stored = await internalContext(fromParquet).db.all(all);
       expect(stored).toEqual(await internalContext(fromObjects).db.all(all));

@@ -298,7 +298,14 @@ async function readUpload(
   ) {
     throw unsupported(type);
   }
-  const binary = format === 'parquet' || format === 'arrow' || format === 'servicenow';
+  // CSV and TSV stay bytes too: the engine hands them to DuckDB as they came (and decodes them
+  // as `text()` would when it reads them itself).
+  const binary =
+    format === 'parquet' ||
+    format === 'arrow' ||
+    format === 'servicenow' ||
+    format === 'csv' ||
+    format === 'tsv';
   return withMapping({
     data: binary ? new Uint8Array(await c.req.arrayBuffer()) : await c.req.text(),
     format,

@@ -1,0 +1,153 @@
+import { incidentColumns, maxCount } from '../schema/incident.ts';
+import { timestampPattern } from './csv-sql-check.ts';
+import { enumValues, finishCheck, type SqlCheck, textLimits, uuidPattern } from './sql-check.ts';
+import type { ColumnMapping, IgnoredColumns } from './types.ts';
+
+/** The column `read_json` gives each line: the object, its keys mapped to their values as JSON. */
+export const ndjsonRecordColumn = 'j';
+const record = ndjsonRecordColumn;
+
+/** A {@link SqlCheck} over the columns of an inner select of the `j` column. */
+export interface NdjsonSqlCheck extends SqlCheck {
+  /** Select list over `j` (each value taken out of the map once). */
+  readonly columns: readonly string[];
+  /** Select list over {@link columns} (each timestamp and list converted once). */
+  readonly derived: readonly string[];
+}
+
+/**
+ * The twin of `buildSqlCheck` for NDJSON read as one `MAP(VARCHAR, JSON)` per line (column `j`):
+ * SQL that says, per row, "plainly valid", and the SQL that turns such a row into its staged values,
+ * exactly what `readNdjson` (with `objectReshaper`) and `fastValidate` or the schema give for the
+ * same line. It accepts only a subset of what the schema accepts; a file with any other row goes
+ * through the JS path, which gives the verdict and the messages. JSON `null` is no value, as in JS.
+ * The subset:
+ *
+ * - the keys are distinct and each is an incident field, a key to ignore or a mapped key (any other
+ *   key is refused in JS); the value of a key that is ignored holds no `NaN` or `Infinity`;
+ * - text is a JSON string that starts and ends with a printable ASCII character (JS `trim()` would
+ *   change nothing) and whose UTF-8 byte length is within the limit; an enumerated value is one of
+ *   its allowed strings; an id is a string spelt as `z.uuid()` wants;
+ * - a timestamp is a string `YYYY-MM-DD`, or `YYYY-MM-DDTHH:MM:SS` with 1 to 3 decimals or none and
+ *   an optional `Z`, naming a real day from 1970 on;
+ * - a count is a JSON integer or a string of 1 to 10 ASCII digits, at most the INTEGER maximum;
+ * - tags are an array of at most 50 strings of at most 100 bytes, each empty or plain as text is.
+ */
+export function buildNdjsonSqlCheck(
+  mapping: ColumnMapping | undefined,
+  ignore: IgnoredColumns | undefined,
+): NdjsonSqlCheck {
+  const ignored = new Set(ignore ?? []);
+  const mappedKeys = Object.values(mapping ?? {});
+  // As `objectReshaper`: a mapped field reads its key, an ignored field name is dropped.
+  const keyOf = (field: string) => mapping?.[field] ?? (ignored.has(field) ? undefined : field);
+  const allowed = [...new Set([...incidentColumns.map((c) => c.name), ...ignored, ...mappedKeys])];
+  // Every key is allowed and none is given twice: as many entries as allowed keys present.
+  const present = allowed.map((key) => `map_contains(${record}, ${sqlString(key)})::INTEGER`).join(' + ');
+  const columns = [`(${record} IS NOT NULL AND cardinality(${record}) = ${present}) AS known_keys`];
+  const derived: string[] = [];
+  const conditions = ['known_keys'];
+  // The values of ignored keys are never read, but `JSON.parse` still refuses a NaN or an infinity.
+  [...ignored].forEach((key, i) => {
+    columns.push(`coalesce(NOT ${hasNonFinite(`${record}[${sqlString(key)}]`)}, true) AS finite${i}`);
+    conditions.push(`finite${i}`);
+  });
+  const values: string[] = [];
+  const ms: Record<string, string> = {};
+  incidentColumns.forEach((c, i) => {
+    const key = keyOf(c.name);
+    if (key === undefined) {
+      values.push(
+        c.kind === 'uuid' ? 'CAST(NULL AS VARCHAR)' : c.kind === 'int' && c.required ? '0' : 'NULL',
+      );
+      // A required field that no key can give: no row is plainly valid.
+      if (c.required && c.kind !== 'int' && c.name !== 'status') conditions.push('false');
+      if (c.kind === 'timestamp') ms[c.name] = 'NULL';
+      return;
+    }
+    // JSON text of the value (minified; NULL for JSON null or no key), and the string it stands
+    // for when it is a JSON string, each computed once per row (inner select).
+    const v = `v${i}`;
+    const unquoted = `s${i}`;
+    columns.push(
+      `${record}[${sqlString(key)}] AS ${v}`,
+      // A JSON string without a backslash is the text between its quotes (DuckDB writes the other
+      // characters as they are); only the rest is decoded. Read only where the value is a string.
+      `CASE WHEN contains(${record}[${sqlString(key)}], '\\') THEN ${record}[${sqlString(key)}] ->> '$' ELSE ${record}[${sqlString(key)}][2:-2] END AS ${unquoted}`,
+    );
+    // `status` is stored NOT NULL but optional on input: derived from the timestamps when absent.
+    const required = c.required && c.name !== 'status' && c.kind !== 'int';
+    const optional = (condition: string) =>
+      required ? `(${v} IS NOT NULL AND ${condition})` : `(${v} IS NULL OR ${condition})`;
+    switch (c.kind) {
+      case 'uuid':
+        conditions.push(optional(`regexp_full_match(${v}, '"(?:${uuidPattern})"')`));
+        values.push(unquoted);
+        break;
+      case 'text': {
+        const [min, max] = textLimits[c.name] ?? [0, 10_000];
+        conditions.push(optional(`starts_with(${v}, '"') AND ${plainText(unquoted, min, max)}`));
+        values.push(unquoted);
+        break;
+      }
+      case 'enum': {
+        const allowedValues = (enumValues[c.name] ?? []).map((value) => sqlString(`"${value}"`));
+        conditions.push(optional(`${v} IN (${allowedValues.join(', ')})`));
+        values.push(unquoted);
+        break;
+      }
+      case 'timestamp': {
+        const epoch = `e${i}`;
+        derived.push(`epoch_ms(try_cast(${unquoted} AS TIMESTAMP)) AS ${epoch}`);
+        ms[c.name] = `(CASE WHEN ${v} IS NULL THEN NULL ELSE ${epoch} END)`;
+        conditions.push(
+          optional(
+            `regexp_full_match(${v}, '"(?:${timestampPattern})"') AND ${epoch} BETWEEN 0 AND 253402300799999`,
+          ),
+        );
+        values.push(`CAST(${epoch} AS DOUBLE)`);
+        break;
+      }
+      case 'int': {
+        const number = `try_cast(trim(${v}, '"') AS BIGINT)`;
+        conditions.push(
+          optional(`regexp_full_match(${v}, '[0-9]{1,10}|"[0-9]{1,10}"') AND ${number} <= ${maxCount}`),
+        );
+        values.push(c.required ? `CAST(coalesce(${number}, 0) AS INTEGER)` : `CAST(${number} AS INTEGER)`);
+        break;
+      }
+      case 'text[]': {
+        const items = `l${i}`;
+        derived.push(`CAST(${v} AS JSON[]) AS ${items}`);
+        conditions.push(
+          optional(
+            `starts_with(${v}, '[') AND len(${items}) <= 50 AND list_bool_and(list_transform(${items}, t -> coalesce(starts_with(t, '"') AND ${plainText(`(t ->> '$')`, 0, 100)}, false))) IS NOT false`,
+          ),
+        );
+        values.push(`CASE WHEN ${v} IS NULL THEN NULL ELSE list_transform(${items}, t -> (t ->> '$')) END`);
+        break;
+      }
+    }
+  });
+  return { ...finishCheck(conditions, values, ms), columns, derived };
+}
+
+/** Empty text, or text whose first and last characters are printable ASCII (code points 33..126). */
+function plainText(x: string, min: number, max: number): string {
+  const nonEmpty = `(strlen(${x}) BETWEEN 1 AND ${max} AND ord(${x}[1]) BETWEEN 33 AND 126 AND ord(${x}[-1]) BETWEEN 33 AND 126)`;
+  return min === 0 ? `(${x} = '' OR ${nonEmpty})` : nonEmpty;
+}
+
+/**
+ * Whether minified JSON holds a NaN or an infinity as a value (DuckDB reads them; `JSON.parse`
+ * refuses them): one after `[`, `:` or `,`, or the whole value. A string holding such text is taken
+ * for one too, which only sends the file to the JS path.
+ */
+function hasNonFinite(json: string): string {
+  return `regexp_matches(${json}, '(?i)(^|[\\[:,])[-+]?(nan|inf)')`;
+}
+
+/** A SQL string literal. */
+function sqlString(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
