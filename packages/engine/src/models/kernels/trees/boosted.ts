@@ -127,16 +127,22 @@ export function trainBoosted(
       : Array.from({ length: columns }, (_, j) =>
           checked.isCategorical[j] ? new Set(binned.codes[j]) : null,
         );
+  // Without `subsample`, every round keeps every row: `order` is drawn once, unless the grower
+  // reorders it in place (one output without shared memory).
+  const drawOnce = o.subsample >= 1 && (shared !== undefined || outputs > 1);
+  let count = 0;
   for (let round = 0; round < o.rounds; round++) {
     if (task === 'multiclass') {
       probabilities.set(margins);
       for (let i = 0; i < rows; i++) softmaxInPlace(probabilities, i * outputs, outputs);
     }
-    let count = 0;
-    for (let i = 0; i < rows; i++) {
-      const keep = o.subsample >= 1 || random() < o.subsample;
-      inSample[i] = keep ? 1 : 0;
-      if (keep) order[count++] = i;
+    if (round === 0 || !drawOnce) {
+      count = 0;
+      for (let i = 0; i < rows; i++) {
+        const keep = o.subsample >= 1 || random() < o.subsample;
+        inSample[i] = keep ? 1 : 0;
+        if (keep) order[count++] = i;
+      }
     }
     for (let k = 0; k < outputs; k++) {
       if (!stepped || round === 0) fillGradients(task, k, outputs, target, margins, probabilities, stats);

@@ -23,13 +23,13 @@ import {
   buildRight,
   buildWhole,
   entryWidth,
+  joinAndSubtract,
   type LevelWork,
   levelCapacity,
   newLevelArrays,
   runLevelWork,
   type SecondHalfRunner,
   setEntry,
-  subtractUsedBins,
 } from './level-work.ts';
 import { fillSideTable } from './partition.ts';
 import type { SplitRecord } from './split-record.ts';
@@ -235,11 +235,18 @@ export class LevelGrower {
         const smallGrows = plan.smallIsLeft ? plan.leftGrows : plan.rightGrows;
         const largeGrows = plan.smallIsLeft ? plan.rightGrows : plan.leftGrows;
         const built = this.ownTargets[e] as HistogramBuffer;
-        addSecondHalf(built, this.other, e, candidates, candidateCount, this.binned.binCount);
-        if (largeGrows) {
-          subtractUsedBins(parent, built, candidates, candidateCount, this.binned.binCount);
-          large.buffer = parent;
-        } else this.pool.release(parent);
+        const { binCount } = this.binned;
+        joinAndSubtract(
+          built,
+          this.other,
+          e,
+          largeGrows ? parent : null,
+          candidates,
+          candidateCount,
+          binCount,
+        );
+        if (largeGrows) large.buffer = parent;
+        else this.pool.release(parent);
         if (smallGrows) small.buffer = built;
         else this.pool.release(built);
       } else this.pool.release(parent);

@@ -6,7 +6,7 @@
  * splits are those of one thread, ties included.
  */
 
-import type { Binned } from './binning.ts';
+import { type Binned, binSlots, missingBin } from './binning.ts';
 import type { GrowSettings } from './grow-settings.ts';
 import type { HistogramBuffer } from './histogram.ts';
 import {
@@ -89,9 +89,11 @@ export class LevelSearch {
       const columns = this.binned.columns;
       for (let e = 0; e < handed; e++) {
         const node = scanned[own + e] as SearchedNode;
-        (work.sums[e] as HistogramBuffer).sums.set((node.buffer as HistogramBuffer).sums);
+        const order = this.orders[own + e] as Int32Array;
+        const into = (work.sums[e] as HistogramBuffer).sums;
+        copySearchedBins(into, (node.buffer as HistogramBuffer).sums, order, examined, this.shapes.binCount);
         work.totals.set(node.totals, 2 * e);
-        work.orders.set((this.orders[own + e] as Int32Array).subarray(0, examined), columns * e);
+        work.orders.set(order.subarray(0, examined), columns * e);
       }
       started = runner.start(handed, examined);
     }
@@ -133,5 +135,26 @@ export class LevelSearch {
       order[i] = order[j] as number;
       order[j] = t;
     }
+  }
+}
+
+/**
+ * Copies into `into` the histogram slots a search of `order[0 … examined − 1]` reads: each
+ * feature's `binCount[f]` value bins and its missing bin (`searchNode` reads no other).
+ */
+function copySearchedBins(
+  into: Float64Array,
+  from: Float64Array,
+  order: Int32Array,
+  examined: number,
+  binCount: ArrayLike<number>,
+): void {
+  for (let k = 0; k < examined; k++) {
+    const f = order[k] as number;
+    const base = f * binSlots * 2;
+    into.set(from.subarray(base, base + 2 * (binCount[f] as number)), base);
+    const missingAt = base + 2 * missingBin;
+    into[missingAt] = from[missingAt] as number;
+    into[missingAt + 1] = from[missingAt + 1] as number;
   }
 }

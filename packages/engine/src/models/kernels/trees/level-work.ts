@@ -150,23 +150,42 @@ export function addSecondHalf(
   }
 }
 
-/** `target −= sibling` over the used bins of `features[0 … featureCount − 1]` (see {@link addSecondHalf}). */
-export function subtractUsedBins(
-  target: HistogramBuffer,
-  sibling: HistogramBuffer,
+/**
+ * Joins entry `e`'s built child and derives its sibling in one pass: `built += ` entry `e`'s sums
+ * in `second` (as {@link addSecondHalf}), then, when `parent` is given, `parent −= built` (the
+ * larger child's histograms, in the parent's buffer). The same two operations on each number as
+ * adding then subtracting in two passes, so the same bits, reading `built` once.
+ */
+export function joinAndSubtract(
+  built: HistogramBuffer,
+  second: LevelWork,
+  e: number,
+  parent: HistogramBuffer | null,
   features: Int32Array,
   featureCount: number,
   binCount: Int32Array,
 ): void {
-  const a = target.sums;
-  const b = sibling.sums;
+  if (parent === null) {
+    addSecondHalf(built, second, e, features, featureCount, binCount);
+    return;
+  }
+  const b = (second.sums[e] as HistogramBuffer).sums;
+  const sums = built.sums;
+  const p = parent.sums;
   for (let k = 0; k < featureCount; k++) {
     const f = features[k] as number;
     const base = f * binSlots * 2;
     const used = base + 2 * (binCount[f] as number);
-    for (let at = base; at < used; at++) a[at] = (a[at] as number) - (b[at] as number);
-    for (let at = base + 2 * missingBin; at < base + 2 * binSlots; at++)
-      a[at] = (a[at] as number) - (b[at] as number);
+    for (let at = base; at < used; at++) {
+      const joined = (sums[at] as number) + (b[at] as number);
+      sums[at] = joined;
+      p[at] = (p[at] as number) - joined;
+    }
+    for (let at = base + 2 * missingBin; at < base + 2 * binSlots; at++) {
+      const joined = (sums[at] as number) + (b[at] as number);
+      sums[at] = joined;
+      p[at] = (p[at] as number) - joined;
+    }
   }
 }
 
