@@ -22,7 +22,8 @@ const timestampColumns = new Set<string>(
  * `IncidentsWritten`); an insert-only merge has nothing to announce.
  *
  * @returns how many incidents were inserted and how many updated.
- * @throws EngineError CONFLICT when a staged id belongs to an incident with another external id.
+ * @throws EngineError CONFLICT when a staged id belongs to an incident with another external id, or
+ *   is given to two staged rows with different external ids.
  */
 export async function mergeStaged(
   tx: Transaction,
@@ -35,16 +36,17 @@ export async function mergeStaged(
   // One scan of the staging table; the stored count is metadata (no scan of incidents).
   const shape = (await tx.one(
     `SELECT count(*) AS n, count(external_id) AS e, count(DISTINCT external_id) AS d, count(id) AS i,
-       (SELECT count(*) FROM incidents) AS stored
+       count(DISTINCT CAST(id AS UUID)) AS di, (SELECT count(*) FROM incidents) AS stored
      FROM ${stagingTable}`,
-  )) as { n: bigint; e: bigint; d: bigint; i: bigint; stored: bigint };
+  )) as { n: bigint; e: bigint; d: bigint; i: bigint; di: bigint; stored: bigint };
   const empty = shape.stored === 0n;
   const uniqueExternalIds = shape.n === shape.e && shape.e === shape.d;
-  if (uniqueExternalIds && (shape.i === 0n || empty || !(await givesTakenId(tx)))) {
-    // The common bulk case (every row has an external id, none twice, and no given id belongs to
-    // a stored incident with another external id: none given, an empty table, or none found): no
-    // de-duplication or id bookkeeping is needed, so merge straight from the staging table. This
-    // is what the general path below does for such rows, without copying them first.
+  const uniqueIds = shape.i === shape.di;
+  if (uniqueExternalIds && uniqueIds && (shape.i === 0n || empty || !(await givesTakenId(tx)))) {
+    // The common bulk case (every row has an external id, none twice, no id given twice, and no
+    // given id belongs to a stored incident with another external id: none given, an empty table,
+    // or none found): no de-duplication or id bookkeeping is needed, so merge straight from the
+    // staging table. This is what the general path below does for such rows, without copying them.
     const source = `(SELECT _row, id, ${select}, external_id FROM ${stagingTable})`;
     return merge(
       tx,
@@ -64,6 +66,16 @@ export async function mergeStaged(
     SELECT _row, uid AS id, coalesce(external_id, CAST(uid AS VARCHAR)) AS external_id, ${select}
     FROM s
     QUALIFY row_number() OVER (PARTITION BY coalesce(external_id, CAST(uid AS VARCHAR)) ORDER BY _row DESC) = 1`);
+  // One id given to two incidents of the file (two external ids) is refused at the later row.
+  const twice = await tx.one(
+    `SELECT max(_row) AS row, CAST(id AS VARCHAR) AS id FROM ${sourceTable}
+     GROUP BY id HAVING count(*) > 1 ORDER BY row LIMIT 1`,
+  );
+  if (twice) {
+    throw new EngineError('CONFLICT', `row ${twice['row']}: id ${twice['id']} is given to two incidents`, {
+      errors: [{ row: twice['row'], field: 'id', message: 'given to another incident of the same source' }],
+    });
+  }
   const conflict = await tx.one(
     `SELECT s._row AS row, CAST(s.id AS VARCHAR) AS id FROM ${sourceTable} s
      JOIN incidents t ON t.id = s.id AND t.external_id <> s.external_id ORDER BY s._row LIMIT 1`,
