@@ -51,6 +51,7 @@ export async function ingestNdjsonInSql(
       predicate: check.predicate,
       values: check.values,
       from,
+      params: check.params,
       row: 'CAST(line_order AS INTEGER)',
       fit: hasStrictJsonSyntax(source.path).catch(() => false),
     },

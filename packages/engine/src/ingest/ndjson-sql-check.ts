@@ -13,6 +13,8 @@ export interface NdjsonSqlCheck extends SqlCheck {
   readonly columns: readonly string[];
   /** Select list over {@link columns} (each timestamp and list converted once). */
   readonly derived: readonly string[];
+  /** The keys the statement looks up, bound as parameters (`$key0`, ...): never pasted into SQL. */
+  readonly params: Readonly<Record<string, string>>;
 }
 
 /**
@@ -42,14 +44,25 @@ export function buildNdjsonSqlCheck(
   // As `objectReshaper`: a mapped field reads its key, an ignored field name is dropped.
   const keyOf = (field: string) => mapping?.[field] ?? (ignored.has(field) ? undefined : field);
   const allowed = [...new Set([...incidentColumns.map((c) => c.name), ...ignored, ...mappedKeys])];
+  const params: Record<string, string> = {};
+  const keyParams = new Map<string, string>();
+  const keyRef = (key: string) => {
+    let ref = keyParams.get(key);
+    if (ref === undefined) {
+      ref = `key${keyParams.size}`;
+      keyParams.set(key, ref);
+      params[ref] = key;
+    }
+    return `$${ref}`;
+  };
   // Every key is allowed and none is given twice: as many entries as allowed keys present.
-  const present = allowed.map((key) => `map_contains(${record}, ${sqlString(key)})::INTEGER`).join(' + ');
+  const present = allowed.map((key) => `map_contains(${record}, ${keyRef(key)})::INTEGER`).join(' + ');
   const columns = [`(${record} IS NOT NULL AND cardinality(${record}) = ${present}) AS known_keys`];
   const derived: string[] = [];
   const conditions = ['known_keys'];
   // The values of ignored keys are never read, but `JSON.parse` still refuses a NaN or an infinity.
   [...ignored].forEach((key, i) => {
-    columns.push(`coalesce(NOT ${hasNonFinite(`${record}[${sqlString(key)}]`)}, true) AS finite${i}`);
+    columns.push(`coalesce(NOT ${hasNonFinite(`${record}[${keyRef(key)}]`)}, true) AS finite${i}`);
     conditions.push(`finite${i}`);
   });
   const values: string[] = [];
@@ -70,10 +83,10 @@ export function buildNdjsonSqlCheck(
     const v = `v${i}`;
     const unquoted = `s${i}`;
     columns.push(
-      `${record}[${sqlString(key)}] AS ${v}`,
+      `${record}[${keyRef(key)}] AS ${v}`,
       // A JSON string without a backslash is the text between its quotes (DuckDB writes the other
       // characters as they are); only the rest is decoded. Read only where the value is a string.
-      `CASE WHEN contains(${record}[${sqlString(key)}], '\\') THEN ${record}[${sqlString(key)}] ->> '$' ELSE ${record}[${sqlString(key)}][2:-2] END AS ${unquoted}`,
+      `CASE WHEN contains(${record}[${keyRef(key)}], '\\') THEN ${record}[${keyRef(key)}] ->> '$' ELSE ${record}[${keyRef(key)}][2:-2] END AS ${unquoted}`,
     );
     // `status` is stored NOT NULL but optional on input: derived from the timestamps when absent.
     const required = c.required && c.name !== 'status' && c.kind !== 'int';
@@ -129,7 +142,7 @@ export function buildNdjsonSqlCheck(
       }
     }
   });
-  return { ...finishCheck(conditions, values, ms), columns, derived };
+  return { ...finishCheck(conditions, values, ms), columns, derived, params };
 }
 
 /** Empty text, or text whose first and last characters are printable ASCII (code points 33..126). */

@@ -14,6 +14,8 @@ export interface SqlStaging {
   readonly values: readonly string[];
   /** The FROM clause, reading the file bound as `$path`. */
   readonly from: string;
+  /** Other values the statement binds (never pasted into its text). */
+  readonly params?: Readonly<Record<string, string>>;
   /** The staged `_row`: `NULL` when the staging table's order is the file's. */
   readonly row: string;
   /** Resolves true when the file is fit for the SQL path beyond its rows (checked alongside in JS). */
@@ -44,7 +46,7 @@ export async function stageAndMergeInSql(
          SELECT CASE WHEN coalesce(${staging.predicate}, false) THEN ${staging.row} ELSE error('not plainly valid') END,
            ${staging.values.join(', ')}
          FROM ${staging.from}`,
-        { path },
+        { ...staging.params, path },
       );
       if (!(await staging.fit)) throw notPlain;
       const received = Number(Object.values(staged ?? {})[0] ?? 0);

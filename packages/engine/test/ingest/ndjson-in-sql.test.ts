@@ -112,6 +112,16 @@ describe('NDJSON ingested in SQL', () => {
     // A NaN in an ignored value: DuckDB reads it, JSON.parse does not.
     const nan = `{"ref":"n-1","summary":"T","severity":"LOW","created_at":"2026-01-02","note":NaN}\n`;
     expect(await agree(nan, 'n-', reshape)).toBe(false);
+    // Keys are bound as parameters, never pasted into the statement: quotes and SQL read as text.
+    const odd = { external_id: "it's ref", title: "sum'); DROP TABLE incidents; --" };
+    const oddRecord = {
+      "it's ref": 'q-1',
+      "sum'); DROP TABLE incidents; --": 'Quoted',
+      severity: 'LOW',
+      created_at: '2026-01-02',
+      "no'te": 1,
+    };
+    expect(await agree(lines(oddRecord), 'q-', { columnMapping: odd, ignoreColumns: ["no'te"] })).toBe(true);
   });
 
   it('gives up on every kind of bad line, and the row errors are the JS validator’s, rows and lines included', async () => {
