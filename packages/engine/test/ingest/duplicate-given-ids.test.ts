@@ -9,8 +9,8 @@ const record = (externalId: string) => ({
   id,
   external_id: externalId,
   title: `incident ${externalId}`,
-  severity: 'LOW',
-  status: 'OPEN',
+  severity: 'LOW' as const,
+  status: 'OPEN' as const,
   created_at: '2026-01-01T00:00:00Z',
 });
 const dir = mkdtempSync(join(tmpdir(), 'duplicate-ids-'));
