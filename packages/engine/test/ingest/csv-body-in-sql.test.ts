@@ -1,22 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Engine, type IngestProgress, type IngestSource, openEngine } from '../../src/index.ts';
+import { describe, expect, it } from 'vitest';
+import type { Engine, IngestProgress, IngestSource } from '../../src/index.ts';
 import { ingestInJs } from '../../src/ingest/ingest.ts';
 import { internalContext } from '../../src/internal.ts';
+import { twinEngines } from './twin-engines.ts';
 
 // Two engines on one pinned clock: `sql` takes every body through `incidents.ingest` (the HTTP bulk
 // route's call), `js` the same body through the JS reading path, the reference.
 let clock = new Date('2026-06-01T00:00:00Z');
 const now = () => clock;
-let sql: Engine;
-let js: Engine;
-beforeAll(async () => {
-  sql = await openEngine({ path: ':memory:', now });
-  js = await openEngine({ path: ':memory:', now });
-});
-afterAll(async () => {
-  await sql.close();
-  await js.close();
-});
+const engines = twinEngines(now);
 
 /**
  * The UUID v4 given to row `i` of a body with external ids `${prefix}${i}` (lower case, as the DRF
@@ -64,17 +56,17 @@ function stored(engine: Engine, prefix: string) {
 describe('A CSV body in memory (the HTTP bulk upload)', () => {
   it('is read, checked and staged in DuckDB like a file, and stores what the JS path stores', async () => {
     const text = body(9000, 'T-');
-    const { report, reading } = await ingest(sql, { data: text, format: 'csv' });
+    const { report, reading } = await ingest(engines.sql, { data: text, format: 'csv' });
     // One report: every row was staged in SQL (the JS path reports after each 8,192-row batch).
     expect(reading).toEqual([9000]);
     expect(report).toEqual({ received: 9000, inserted: 9000, updated: 0, skipped: 0, errors: [] });
-    expect(await ingestInJs(internalContext(js), { data: text, format: 'csv' })).toEqual(report);
-    expect(await stored(sql, 'T-')).toEqual(await stored(js, 'T-'));
+    expect(await ingestInJs(internalContext(engines.js), { data: text, format: 'csv' })).toEqual(report);
+    expect(await stored(engines.sql, 'T-')).toEqual(await stored(engines.js, 'T-'));
 
     const bytes = new TextEncoder().encode(body(9000, 'B-'));
-    expect((await ingest(sql, { data: bytes, format: 'csv' })).reading).toEqual([9000]);
-    await ingestInJs(internalContext(js), { data: bytes, format: 'csv' });
-    expect(await stored(sql, 'B-')).toEqual(await stored(js, 'B-'));
+    expect((await ingest(engines.sql, { data: bytes, format: 'csv' })).reading).toEqual([9000]);
+    await ingestInJs(internalContext(engines.js), { data: bytes, format: 'csv' });
+    expect(await stored(engines.sql, 'B-')).toEqual(await stored(engines.js, 'B-'));
   });
 
   it('leaves bytes that are not UTF-8 to the JS path, which reads them as it always did', async () => {
@@ -82,10 +74,10 @@ describe('A CSV body in memory (the HTTP bulk upload)', () => {
     const bytes = new TextEncoder().encode(text);
     const at = text.indexOf('Disk full 5,');
     bytes[at + 4] = 0xff; // the space of "Disk full 5": a byte no UTF-8 text has
-    const { report, reading } = await ingest(sql, { data: bytes, format: 'csv' });
+    const { report, reading } = await ingest(engines.sql, { data: bytes, format: 'csv' });
     expect(reading).toEqual([8192, 9000]);
     expect(report).toMatchObject({ received: 9000, inserted: 9000 });
-    const [row] = (await internalContext(sql).db.all(
+    const [row] = (await internalContext(engines.sql).db.all(
       `SELECT title FROM incidents WHERE external_id = 'X-5'`,
     )) as { title: string }[];
     // TextDecoder's replacement character, as the JS path has always stored such a byte.
@@ -95,18 +87,18 @@ describe('A CSV body in memory (the HTTP bulk upload)', () => {
   it('upserts stored rows by external id: ids and ingested_at kept, updated_at moved, the same counts as the JS path', async () => {
     clock = new Date('2026-06-01T00:00:00Z');
     const first = body(9000, 'U-');
-    await ingest(sql, { data: first, format: 'csv' });
-    await ingestInJs(internalContext(js), { data: first, format: 'csv' });
+    await ingest(engines.sql, { data: first, format: 'csv' });
+    await ingestInJs(internalContext(engines.js), { data: first, format: 'csv' });
     // Again one hour later: 9,000 rows stored (titles changed on every other row), 10 new ones,
     // every row with its own given id (those of stored rows are theirs, so no conflict).
     clock = new Date('2026-06-01T01:00:00Z');
     const again = body(9010, 'U-', (i) => (i % 2 === 0 ? `Disk full ${i}` : `Disk still full ${i}`));
-    const { report, reading } = await ingest(sql, { data: again, format: 'csv' });
+    const { report, reading } = await ingest(engines.sql, { data: again, format: 'csv' });
     expect(reading).toEqual([9010]);
     expect(report).toEqual({ received: 9010, inserted: 10, updated: 9000, skipped: 0, errors: [] });
-    expect(await ingestInJs(internalContext(js), { data: again, format: 'csv' })).toEqual(report);
-    const rows = await stored(sql, 'U-');
-    expect(rows).toEqual(await stored(js, 'U-'));
+    expect(await ingestInJs(internalContext(engines.js), { data: again, format: 'csv' })).toEqual(report);
+    const rows = await stored(engines.sql, 'U-');
+    expect(rows).toEqual(await stored(engines.js, 'U-'));
     const byExternalId = new Map(rows.map((r) => [r['external_id'], r]));
     expect(byExternalId.get('U-1')).toMatchObject({
       id: idOf('U-', 1),
@@ -124,14 +116,14 @@ describe('A CSV body in memory (the HTTP bulk upload)', () => {
   it('refuses a given id that belongs to another stored incident, naming its row, and writes nothing', async () => {
     // Row 3 of this body gives the stored U-0's id to a new external id, C-2.
     const taken = body(9000, 'C-').replace(`${idOf('C-', 2)},C-2,`, `${idOf('U-', 0)},C-2,`);
-    const before = await sql.incidents.count();
+    const before = await engines.sql.incidents.count();
     const outcome = (engine: Engine) =>
       ingest(engine, { data: taken, format: 'csv' }).catch((e: { code: string; details: unknown }) => e);
-    const error = await outcome(sql);
+    const error = await outcome(engines.sql);
     expect(error).toMatchObject({ code: 'CONFLICT', details: { errors: [{ row: 3, field: 'id' }] } });
     expect(
-      await ingestInJs(internalContext(js), { data: taken, format: 'csv' }).catch((e: unknown) => e),
+      await ingestInJs(internalContext(engines.js), { data: taken, format: 'csv' }).catch((e: unknown) => e),
     ).toMatchObject({ code: 'CONFLICT', details: { errors: [{ row: 3, field: 'id' }] } });
-    expect(await sql.incidents.count()).toBe(before);
+    expect(await engines.sql.incidents.count()).toBe(before);
   });
 });

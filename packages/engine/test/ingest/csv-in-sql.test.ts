@@ -1,54 +1,19 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Engine, openEngine } from '../../src/index.ts';
+import { describe, expect, it } from 'vitest';
+import { openEngine } from '../../src/index.ts';
 import { ingestInJs } from '../../src/ingest/ingest.ts';
 import { ingestTextInSql } from '../../src/ingest/text-in-sql.ts';
 import { internalContext } from '../../src/internal.ts';
 import { writeSyntheticCsv } from '../../src/synth/index.ts';
+import { outcome, scratchFiles, storedRows, twinEngines } from './twin-engines.ts';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'insights-csv-in-sql-'));
 const now = () => new Date('2026-06-01T00:00:00Z');
 // One engine takes the file through the SQL path, the other the same text as bytes (the JS path:
 // splitter, fast path, schema), which is the reference.
-let sql: Engine;
-let js: Engine;
-beforeAll(async () => {
-  sql = await openEngine({ path: ':memory:', now });
-  js = await openEngine({ path: ':memory:', now });
-});
-afterAll(async () => {
-  await sql.close();
-  await js.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-let files = 0;
-function write(text: string): string {
-  const file = path.join(dir, `f${files++}.csv`);
-  writeFileSync(file, text);
-  return file;
-}
-
-/** The stored incidents whose external id starts with `prefix`, without what the store assigns. */
-async function stored(engine: Engine, prefix: string) {
-  return internalContext(engine).db.all(
-    `SELECT * EXCLUDE (id, ingested_at, updated_at) FROM incidents WHERE external_id LIKE $p ORDER BY external_id`,
-    { p: `${prefix}%` },
-  );
-}
-
-/** The outcome of `work`: the report, or the error's code, message and details. */
-async function outcome(work: () => Promise<unknown>): Promise<unknown> {
-  try {
-    return { ok: await work() };
-  } catch (error) {
-    const e = error as { code?: string; message: string; details?: unknown };
-    return { code: e.code, message: e.message, details: e.details };
-  }
-}
+const engines = twinEngines(now);
+const write = scratchFiles('insights-csv-in-sql', 'csv');
+const stored = storedRows;
 
 /**
  * Ingests `text` by path into `sql` (SQL path first, then the JS path if it gives up) and as bytes
@@ -57,15 +22,20 @@ async function outcome(work: () => Promise<unknown>): Promise<unknown> {
  */
 async function agree(text: string, prefix: string): Promise<boolean> {
   const file = write(text);
-  const direct = await ingestTextInSql(internalContext(sql), { path: file, format: 'csv' }, {});
+  const direct = await ingestTextInSql(internalContext(engines.sql), { path: file, format: 'csv' }, {});
   if (direct === undefined) {
     // Given up: nothing written, then the usual path runs.
-    expect(await stored(sql, prefix)).toEqual([]);
+    expect(await stored(engines.sql, prefix)).toEqual([]);
   }
-  const expected = await outcome(() => ingestInJs(internalContext(js), { data: text, format: 'csv' }));
+  const expected = await outcome(() =>
+    ingestInJs(internalContext(engines.js), { data: text, format: 'csv' }),
+  );
   if (direct !== undefined) expect({ ok: direct }).toEqual(expected);
-  else expect(await outcome(() => sql.incidents.ingest({ path: file, format: 'csv' }))).toEqual(expected);
-  expect(await stored(sql, prefix)).toEqual(await stored(js, prefix));
+  else
+    expect(await outcome(() => engines.sql.incidents.ingest({ path: file, format: 'csv' }))).toEqual(
+      expected,
+    );
+  expect(await stored(engines.sql, prefix)).toEqual(await stored(engines.js, prefix));
   return direct !== undefined;
 }
 
@@ -80,13 +50,13 @@ describe('CSV ingested in SQL', () => {
       'd-3,Third,MEDIUM,2024-02-29T23:59:59Z,2024-03-01T00:00:00Z,0,,RESOLVED,',
     ];
     expect(await agree(`\ufeff${header}\r\n${rows.join('\r\n')}\r\n`, 'd-')).toBe(true);
-    const [first] = (await stored(sql, 'd-1')) as Record<string, unknown>[];
+    const [first] = (await stored(engines.sql, 'd-1')) as Record<string, unknown>[];
     // Worked by hand: the later d-1 row wins; its local time is UTC; tags split on ';' and trimmed.
     expect(first).toMatchObject({ title: 'Replaced', escalation_level: 7, tags: ['x', 'y'], status: 'OPEN' });
   });
 
   it('stores the synthetic file (quoted commas, tags, every optional field) as the JS path does', async () => {
-    const file = path.join(dir, 'synthetic.csv');
+    const file = write('');
     await writeSyntheticCsv(file, { seed: 3, count: 1500 });
     const text = readFileSync(file, 'utf8').replaceAll('SYN-', 's-');
     expect(await agree(text, 's-')).toBe(true);
@@ -95,12 +65,12 @@ describe('CSV ingested in SQL', () => {
   it('gives up on a file with one invalid row: nothing written, and the JS path gives the row errors', async () => {
     const text = `${header}\ne-1,Fine,LOW,2026-01-02T03:04:05Z,,,,,\ne-2,Bad,SEVERE,2026-01-02T03:04:05Z,,,,,\n`;
     const file = write(text);
-    expect(await ingestTextInSql(internalContext(sql), { path: file }, {})).toBeUndefined();
-    await expect(sql.incidents.ingest({ path: file })).rejects.toMatchObject({
+    expect(await ingestTextInSql(internalContext(engines.sql), { path: file }, {})).toBeUndefined();
+    await expect(engines.sql.incidents.ingest({ path: file })).rejects.toMatchObject({
       code: 'VALIDATION_ERROR',
       details: { errors: [{ row: 2, line: 3, field: 'severity' }] },
     });
-    expect(await stored(sql, 'e-')).toEqual([]);
+    expect(await stored(engines.sql, 'e-')).toEqual([]);
   });
 
   it('refuses an unknown column as the JS path does', async () => {

@@ -1,54 +1,19 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Engine, type IngestSource, openEngine } from '../../src/index.ts';
+import { describe, expect, it } from 'vitest';
+import type { IngestSource } from '../../src/index.ts';
 import { ingestNdjsonInSql } from '../../src/ingest/ndjson-in-sql.ts';
 import { hasStrictJsonSyntax } from '../../src/ingest/ndjson-syntax.ts';
 import { internalContext } from '../../src/internal.ts';
 import { writeSyntheticNdjson } from '../../src/synth/index.ts';
+import { outcome, scratchFiles, storedRows, twinEngines } from './twin-engines.ts';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'insights-ndjson-in-sql-'));
 const now = () => new Date('2026-06-01T00:00:00Z');
 // One engine takes the file through the SQL path, the other the same text as bytes (the JS path:
 // readNdjson, fast path, schema), which is the reference.
-let sql: Engine;
-let js: Engine;
-beforeAll(async () => {
-  sql = await openEngine({ path: ':memory:', now });
-  js = await openEngine({ path: ':memory:', now });
-});
-afterAll(async () => {
-  await sql.close();
-  await js.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-let files = 0;
-function write(text: string): string {
-  const file = path.join(dir, `f${files++}.ndjson`);
-  writeFileSync(file, text);
-  return file;
-}
-
-/** The stored incidents whose external id starts with `prefix`, without what the store assigns. */
-async function stored(engine: Engine, prefix: string) {
-  return internalContext(engine).db.all(
-    `SELECT * EXCLUDE (id, ingested_at, updated_at) FROM incidents WHERE external_id LIKE $p ORDER BY external_id`,
-    { p: `${prefix}%` },
-  );
-}
-
-/** The outcome of `work`: the report, or the error's code, message and details. */
-async function outcome(work: () => Promise<unknown>): Promise<unknown> {
-  try {
-    return { ok: await work() };
-  } catch (error) {
-    const e = error as { code?: string; message: string; details?: unknown };
-    return { code: e.code, message: e.message, details: e.details };
-  }
-}
+const engines = twinEngines(now);
+const write = scratchFiles('insights-ndjson-in-sql', 'ndjson');
+const stored = storedRows;
 
 type Reshape = Pick<Extract<IngestSource, { path: string }>, 'columnMapping' | 'ignoreColumns'>;
 
@@ -60,17 +25,17 @@ type Reshape = Pick<Extract<IngestSource, { path: string }>, 'columnMapping' | '
 async function agree(text: string, prefix: string, reshape: Reshape = {}): Promise<boolean> {
   const file = write(text);
   const source = { path: file, format: 'ndjson', ...reshape } as const;
-  const direct = await ingestNdjsonInSql(internalContext(sql), source, {});
+  const direct = await ingestNdjsonInSql(internalContext(engines.sql), source, {});
   if (direct === undefined) {
     // Given up: nothing written, then the usual path runs.
-    expect(await stored(sql, prefix)).toEqual([]);
+    expect(await stored(engines.sql, prefix)).toEqual([]);
   }
   const expected = await outcome(() =>
-    js.incidents.ingest({ data: new TextEncoder().encode(text), format: 'ndjson', ...reshape }),
+    engines.js.incidents.ingest({ data: new TextEncoder().encode(text), format: 'ndjson', ...reshape }),
   );
   if (direct !== undefined) expect({ ok: direct }).toEqual(expected);
-  else expect(await outcome(() => sql.incidents.ingest(source))).toEqual(expected);
-  expect(await stored(sql, prefix)).toEqual(await stored(js, prefix));
+  else expect(await outcome(() => engines.sql.incidents.ingest(source))).toEqual(expected);
+  expect(await stored(engines.sql, prefix)).toEqual(await stored(engines.js, prefix));
   return direct !== undefined;
 }
 
@@ -87,13 +52,13 @@ describe('NDJSON ingested in SQL', () => {
       '{"id":"a1b2c3d4-0000-4000-8000-000000000009","external_id":"d-3","title":"Third","severity":"MEDIUM","created_at":"2024-02-29T23:59:59Z","resolved_at":"2024-03-01T00:00:00Z","description":"","tags":["", "x y"],"service":"db","team":"ops","category":"c","subcategory":"s"}',
     ].join('\r\n');
     expect(await agree(text, 'd-')).toBe(true);
-    const [first] = (await stored(sql, 'd-1')) as Record<string, unknown>[];
+    const [first] = (await stored(engines.sql, 'd-1')) as Record<string, unknown>[];
     // Worked by hand: the later d-1 line wins; its local time is UTC; the count is read from a string.
     expect(first).toMatchObject({ title: 'Replaced', escalation_level: 7, tags: [], status: 'OPEN' });
   });
 
   it('stores the synthetic file (tags, every optional field) as the JS path does', async () => {
-    const file = path.join(dir, 'synthetic.ndjson');
+    const file = write('');
     await writeSyntheticNdjson(file, { seed: 3, count: 500 });
     const text = readFileSync(file, 'utf8').replaceAll('SYN-', 's-');
     expect(await agree(text, 's-')).toBe(true);
@@ -153,7 +118,9 @@ describe('NDJSON ingested in SQL', () => {
       expect(await agree(text, `b${i}-`), `line ${i}`).toBe(false);
     }
     expect(await agree(`${JSON.stringify(good)}\n${bad.join('\n')}\n`, 'b-')).toBe(false);
-    const errors = (await outcome(() => sql.incidents.ingest({ path: write(`${bad.join('\n')}\n`) }))) as {
+    const errors = (await outcome(() =>
+      engines.sql.incidents.ingest({ path: write(`${bad.join('\n')}\n`) }),
+    )) as {
       details: { errors: { row: number; line: number; field: string }[] };
     };
     // Every bad line is reported (some with several problems), each with its row and line.
@@ -177,7 +144,7 @@ describe('NDJSON ingested in SQL', () => {
     const twice =
       '{"external_id":"w-6","title":"T","severity":"LOW","created_at":"2026-01-02","title":"Twice"}\n';
     expect(await agree(twice, 'w-6')).toBe(false);
-    expect(await stored(sql, 'w-6')).toMatchObject([{ title: 'Twice' }]);
+    expect(await stored(engines.sql, 'w-6')).toMatchObject([{ title: 'Twice' }]);
     // A byte order mark: DuckDB refuses it, the JS path skips it.
     expect(await agree(`\ufeff${lines({ ...base, external_id: 'w-5' })}`, 'w-5')).toBe(false);
   });
