@@ -28,6 +28,7 @@ import {
   type SplitScratch,
 } from './split-record.ts';
 import { scoreOf, searchFeature } from './split-search.ts';
+import { appendNode, emptyTree, writeSplit } from './tree-nodes.ts';
 import type { SerializedTree } from './types.ts';
 
 /** Grows trees on one binned matrix; holds the scratch space every tree reuses. */
@@ -106,16 +107,7 @@ export class TreeGrower {
     this.candidates = candidates;
     this.candidateCount = candidateCount;
     this.random = random;
-    const tree: SerializedTree = {
-      feature: [],
-      threshold: [],
-      category: [],
-      missingLeft: [],
-      left: [],
-      right: [],
-      value: [],
-      categorySets: [],
-    };
+    const tree = emptyTree();
     this.tree = tree;
     this.leaves = { leafNode: [], leafStart: [], leafEnd: [] };
     const rootTotals = this.totals[0] as Float64Array;
@@ -181,14 +173,7 @@ export class TreeGrower {
     buffer: HistogramBuffer | null,
   ): number {
     const tree = this.tree;
-    const id = tree.feature.length;
-    tree.feature.push(-1);
-    tree.threshold.push(0);
-    tree.category.push(-1);
-    tree.missingLeft.push(0);
-    tree.left.push(-1);
-    tree.right.push(-1);
-    for (let k = 0; k < this.settings.leafWidth; k++) tree.value.push(0);
+    const id = appendNode(tree, this.settings.leafWidth);
     const totals = this.totals[slot] as Float64Array;
     const best = this.records[depth] as SplitRecord;
     if (buffer !== null) this.findSplit(buffer, start, end, totals, slot, best);
@@ -203,21 +188,7 @@ export class TreeGrower {
     const feature = best.feature;
     this.gain[feature] = (this.gain[feature] as number) + best.gain;
     const middle = this.partition(this.binned, this.rows, this.moved, this.lookup, best, start, end);
-    tree.feature[id] = feature;
-    tree.missingLeft[id] = best.missingLeft ? 1 : 0;
-    if (best.thresholdBin >= 0) {
-      const edges = this.binned.edges[feature] as Float64Array;
-      tree.threshold[id] =
-        best.thresholdBin < edges.length ? (edges[best.thresholdBin] as number) : Number.MAX_VALUE;
-    } else {
-      const codes = this.binned.codes[feature] as number[];
-      tree.category[id] = tree.categorySets.length;
-      tree.categorySets.push(
-        Array.from(best.categoryBins.subarray(0, best.categoryCount), (bin) => codes[bin] as number).sort(
-          (a, b) => a - b,
-        ),
-      );
-    }
+    writeSplit(tree, id, best, this.binned);
     // Children's sums and feature orders (slots of depth + 1), then their histograms.
     const leftSlot = (depth + 1) * 2;
     const rightSlot = leftSlot + 1;

@@ -1,4 +1,4 @@
-/** Writing a tree's nodes as the level grower (`grow-levels.ts`) grows them. */
+/** Writing a tree's nodes as the growers (`grow-tree.ts`, `grow-levels.ts`) grow them. */
 
 import type { Binned } from './binning.ts';
 import type { SplitRecord } from './split-record.ts';
@@ -18,8 +18,8 @@ export function emptyTree(): SerializedTree {
   };
 }
 
-/** Appends a leaf of one value to `tree` and returns its id. */
-export function appendNode(tree: SerializedTree): number {
+/** Appends a leaf of `leafWidth` values (zero) to `tree` and returns its id. */
+export function appendNode(tree: SerializedTree, leafWidth = 1): number {
   const id = tree.feature.length;
   tree.feature.push(-1);
   tree.threshold.push(0);
@@ -27,7 +27,7 @@ export function appendNode(tree: SerializedTree): number {
   tree.missingLeft.push(0);
   tree.left.push(-1);
   tree.right.push(-1);
-  tree.value.push(0);
+  for (let k = 0; k < leafWidth; k++) tree.value.push(0);
   return id;
 }
 
