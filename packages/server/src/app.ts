@@ -1,9 +1,9 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Engine } from '@incident-insights/engine';
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { pino } from 'pino';
 import { authenticate } from './auth/authenticate.ts';
+import { limitBody } from './body-size.ts';
 import { OidcVerifier } from './auth/oidc.ts';
 import type { AppEnv } from './env.ts';
 import { ApiError, onError } from './errors.ts';
@@ -86,15 +86,6 @@ export function createApp(engine: Engine, options: AppOptions = {}): OpenAPIHono
       }),
     );
   }
-  const limitBody = (maxSize: number) =>
-    bodyLimit({
-      maxSize,
-      onError: () => {
-        throw new ApiError(413, `Request body is larger than ${maxSize} bytes.`, {
-          details: { limit: maxSize },
-        });
-      },
-    });
   const limitJson = limitBody(bodyLimitBytes);
   const limitUpload = limitBody(uploadLimitBytes);
   app.use(async (c, next) => {

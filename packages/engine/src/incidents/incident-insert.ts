@@ -26,10 +26,10 @@ function conflict(id: string, externalId: string): EngineError {
 }
 
 /**
- * Creates incidents in the caller's transaction as if one after another: one query finds which of
- * their ids and external ids are taken, an incident whose id or external id is taken (by a stored
+ * Creates incidents in the caller's write section as if one after another: one query finds which
+ * of their ids and external ids are taken, an incident whose id or external id is taken (by a stored
  * incident or an earlier one of the batch) gets CONFLICT and writes nothing, and the rest are
- * written by one INSERT. Each written incident's answer is the stored record (no predictions),
+ * written by one INSERT, the one writing statement (it commits by itself). Each written incident's answer is the stored record (no predictions),
  * built from the values written, as `SELECT ... FROM incidents` would give it back.
  */
 export async function insertIncidents(

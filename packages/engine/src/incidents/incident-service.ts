@@ -50,7 +50,7 @@ export class IncidentService {
 
   constructor(context: EngineContext) {
     this.context = context;
-    this.creates = new GroupCommit(context.db, insertIncidents);
+    this.creates = new GroupCommit(context.db, insertIncidents, { oneWritingStatement: true });
   }
 
   /**

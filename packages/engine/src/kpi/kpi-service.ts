@@ -10,7 +10,7 @@ import { type KpiOptions, type OutageRule, outageRule } from './kpi-options.ts';
 import { MaintenanceWindows } from './maintenance-windows.ts';
 import { type CalculationResult, exec, type MeasureBatch, measureMetric, sampleKey } from './measure.ts';
 import { listMeasurements, type MeasurementListFilters } from './measurement-store.ts';
-import { insertMetrics, type NewMetric } from './metric-create.ts';
+import { CreatorNames, insertMetrics, type NewMetric } from './metric-create.ts';
 import {
   type MetricCreateInput,
   type MetricDefinition,
@@ -75,7 +75,10 @@ export class KpiService {
     this.rule = outageRule(options);
     this.maintenanceWindows = new MaintenanceWindows(context.db, context.now);
     this.summarizer = new KpiSummarizer(context, this.rule);
-    this.creates = new GroupCommit(context.db, insertMetrics);
+    const names = new CreatorNames(context.db);
+    this.creates = new GroupCommit(context.db, (tx, metrics) => insertMetrics(tx, metrics, names), {
+      oneWritingStatement: true,
+    });
   }
 
   /**

@@ -1,4 +1,4 @@
-import { type SqlValue, type Transaction, typedList } from '../store/database.ts';
+import { type Database, type SqlValue, type Transaction, typedList } from '../store/database.ts';
 import type { ItemOutcome } from '../store/group-commit.ts';
 import type { MetricDefinition } from './metric-schema.ts';
 import { apiMetric, toStoredMetric } from './metric-store.ts';
@@ -35,23 +35,51 @@ const columns = [
 ] as const;
 
 /**
- * Creates client metrics in the caller's transaction with one INSERT, after one query for their
- * creators' user names. Each answer is the metric as `engine.kpis.get` shows it, built from the
- * values written: a new metric has no measurements.
+ * The user names of metric creators (user ids), remembered while the `users` table is not written:
+ * a run of creates by the same few users asks DuckDB once.
+ */
+export class CreatorNames {
+  private names = new Map<string, string | null>();
+  private generation = -1;
+
+  constructor(private readonly db: Database) {}
+
+  /**
+   * The user name of each creator id, by the id in lower case (null for an id no user has). Asked
+   * inside a write section, so no write of `users` lands between the query and the remembering.
+   */
+  async of(tx: Transaction, creators: readonly string[]): Promise<ReadonlyMap<string, string | null>> {
+    const generation = this.db.generationOf(['users']);
+    if (generation !== this.generation || this.names.size > 10_000) {
+      this.names = new Map();
+      this.generation = generation;
+    }
+    const unknown = [...new Set(creators.map((c) => c.toLowerCase()))].filter((c) => !this.names.has(c));
+    if (unknown.length > 0) {
+      const users = await tx.rows<{ id: string; username: string }>(
+        'SELECT CAST(id AS VARCHAR) AS id, username FROM users WHERE id IN (SELECT TRY_CAST(unnest($ids) AS UUID))',
+        { ids: unknown },
+      );
+      const found = new Map(users.map((user) => [user.id, user.username]));
+      for (const id of unknown) this.names.set(id, found.get(id) ?? null);
+    }
+    return this.names;
+  }
+}
+
+/**
+ * Creates client metrics with one INSERT, after a query for their creators' user names when
+ * `names` does not know them all: one writing statement, which commits by itself (see
+ * `GroupCommitOptions.oneWritingStatement`). Each answer is the metric as `engine.kpis.get` shows it, built from
+ * the values written: a new metric has no measurements.
  */
 export async function insertMetrics(
   tx: Transaction,
   metrics: readonly NewMetric[],
+  names: CreatorNames,
 ): Promise<ItemOutcome<KpiMetric>[]> {
-  const creators = [...new Set(metrics.flatMap((m) => (m.createdBy === null ? [] : [m.createdBy])))];
-  const usernames = new Map<string, string>();
-  if (creators.length > 0) {
-    const users = await tx.rows<{ id: string; username: string }>(
-      'SELECT CAST(id AS VARCHAR) AS id, username FROM users WHERE id IN (SELECT TRY_CAST(unnest($ids) AS UUID))',
-      { ids: creators },
-    );
-    for (const user of users) usernames.set(user.id, user.username);
-  }
+  const creators = metrics.flatMap((m) => (m.createdBy === null ? [] : [m.createdBy]));
+  const usernames = creators.length > 0 ? await names.of(tx, creators) : new Map<string, string | null>();
   // One list a column, unnested side by side: one statement whatever the number of metrics.
   const rows = metrics.map(storedRow);
   const params: Record<string, SqlValue> = {};

@@ -6,8 +6,8 @@ export type ItemOutcome<Answer> =
   | { readonly ok: false; readonly error: unknown };
 
 /**
- * Writes several items in the caller's transaction, in the order given, as if they were written one
- * after another: an item that would fail alone (a conflict with the table or with an earlier item
+ * Writes several items in the caller's write section (in a transaction, unless the writer makes one
+ * writing statement), in the order given, as if they were written one after another: an item that would fail alone (a conflict with the table or with an earlier item
  * of the batch) is refused and writes nothing, the others are written. It throws only when the
  * batch as a whole could not be written (the transaction is then rolled back).
  */
@@ -18,6 +18,19 @@ export type BatchWriter<Item, Answer> = (
 
 /** Items one transaction gathers at most (the statements bind a few parameters per item and column). */
 const defaultMaxBatch = 64;
+
+/** How a {@link GroupCommit} writes its batches. */
+export interface GroupCommitOptions {
+  /** Items one batch gathers at most (64). */
+  readonly maxBatch?: number;
+  /**
+   * The writer changes the database with one statement at most, after any reads (each batch holds
+   * the write lock, so nothing is written between its reads and its statement). That statement
+   * commits by itself, all or nothing, so no transaction is opened around the batch: BEGIN and
+   * COMMIT would be two more round trips to DuckDB for every batch.
+   */
+  readonly oneWritingStatement?: boolean;
+}
 
 interface Waiting<Item, Answer> {
   readonly item: Item;
@@ -40,11 +53,17 @@ export class GroupCommit<Item, Answer> {
   private queue: Waiting<Item, Answer>[] = [];
   private scheduled = false;
 
+  private readonly maxBatch: number;
+  private readonly atomically: <T>(tx: Transaction, work: () => Promise<T>) => Promise<T>;
+
   constructor(
     private readonly db: Database,
     private readonly write: BatchWriter<Item, Answer>,
-    private readonly maxBatch = defaultMaxBatch,
-  ) {}
+    options: GroupCommitOptions = {},
+  ) {
+    this.maxBatch = options.maxBatch ?? defaultMaxBatch;
+    this.atomically = options.oneWritingStatement ? (_tx, work) => work() : inTransaction;
+  }
 
   /** Writes `item` (with whatever else is queued) and returns its answer, or throws its own error. */
   submit(item: Item): Promise<Answer> {
@@ -98,14 +117,14 @@ export class GroupCommit<Item, Answer> {
   ): Promise<ItemOutcome<Answer>[]> {
     const items = taken.map((w) => w.item);
     try {
-      return await inTransaction(tx, () => this.write(tx, items));
+      return await this.atomically(tx, () => this.write(tx, items));
     } catch (error) {
       if (items.length === 1) return [{ ok: false, error }];
     }
     const outcomes: ItemOutcome<Answer>[] = [];
     for (const item of items) {
       try {
-        outcomes.push(...(await inTransaction(tx, () => this.write(tx, [item]))));
+        outcomes.push(...(await this.atomically(tx, () => this.write(tx, [item]))));
       } catch (error) {
         outcomes.push({ ok: false, error });
       }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { internalContext } from '../../src/engine.ts';
 import { type Engine, EngineError, openEngine } from '../../src/index.ts';
-import { Database } from '../../src/store/database.ts';
+import { Database, type Transaction } from '../../src/store/database.ts';
 import { GroupCommit } from '../../src/store/group-commit.ts';
 
 /** A new incident numbered `n` (every field the create takes, so the comparison covers each). */
@@ -159,9 +159,57 @@ describe('group commit of single creates', () => {
     const names = (await engine.kpis.list({ search: 'fallback', pageSize: 50 })).results.map((m) => m.name);
     expect(names).toEqual(['fallback a', 'fallback c']);
   });
+
+  it("names a metric's creator as stored when the users table changes between creates", async () => {
+    // A creator id no user has yet: no name. Then a user with that id is written, and the next
+    // create by it must name them, not answer from what the first create learned.
+    const creator = crypto.randomUUID();
+    const before = await engine.kpis.create(
+      { name: 'named later 1', metric_type: 'MTTR' },
+      { createdBy: creator },
+    );
+    expect(before.created_by_username).toBeNull();
+    await db.run("INSERT INTO users VALUES ($id, 'zed', NULL, NULL, 'analyst', true, $now, $now)", {
+      id: creator,
+      now: new Date('2026-02-01T00:00:00Z'),
+    });
+    const after = await engine.kpis.create(
+      { name: 'named later 2', metric_type: 'MTTR' },
+      { createdBy: creator },
+    );
+    expect(after.created_by_username).toBe('zed');
+    for (const answer of [after, await engine.kpis.get(before.id)]) {
+      expect(answer.created_by_username).toBe('zed');
+      expectSameRecord(answer, await engine.kpis.get(answer.id));
+    }
+  });
 });
 
 describe('GroupCommit', () => {
+  it('opens no transaction around a batch whose writer makes one writing statement', async () => {
+    const db = await Database.open(':memory:');
+    await db.run('CREATE TABLE t (n INTEGER)');
+    // DuckDB gives each auto-committed statement a transaction of its own.
+    const sameTransaction = async (tx: Transaction) => {
+      const first = await tx.rows<{ id: bigint }>('SELECT txid_current() AS id');
+      const second = await tx.rows<{ id: bigint }>('SELECT txid_current() AS id');
+      return first[0]?.id === second[0]?.id;
+    };
+    const seen: boolean[] = [];
+    const writer = async (tx: Transaction, items: readonly number[]) => {
+      seen.push(await sameTransaction(tx));
+      await tx.run('INSERT INTO t SELECT unnest($items::INTEGER[])', { items: [...items] });
+      return items.map((n) => ({ ok: true as const, answer: n }));
+    };
+    const alone = new GroupCommit<number, number>(db, writer, { oneWritingStatement: true });
+    const wrapped = new GroupCommit<number, number>(db, writer);
+    expect(await Promise.all([1, 2].map((n) => alone.submit(n)))).toEqual([1, 2]);
+    expect(await Promise.all([3, 4].map((n) => wrapped.submit(n)))).toEqual([3, 4]);
+    expect(seen).toEqual([false, true]);
+    expect((await db.all('SELECT n FROM t ORDER BY n')).map((r) => r['n'])).toEqual([1, 2, 3, 4]);
+    await db.close();
+  });
+
   it('writes a failed batch again item by item, nothing half-written, each caller its own outcome', async () => {
     const db = await Database.open(':memory:');
     await db.run('CREATE TABLE t (n INTEGER)');
