@@ -22,10 +22,11 @@ export interface Server {
 }
 
 /**
- * `insights serve` on `db` as a child process (no schedule, rate limits out of the way); resolves
- * once its runtime file names its address.
+ * `insights serve` on `db` as a child process (no schedule, rate limits out of the way, and
+ * `serveArgs` after those options, such as `--upload-limit`); resolves once its runtime file names
+ * its address.
  */
-export async function startServer(db: string): Promise<Server> {
+export async function startServer(db: string, serveArgs: readonly string[] = []): Promise<Server> {
   const child: ChildProcess = spawn(
     process.execPath,
     [
@@ -42,6 +43,7 @@ export async function startServer(db: string): Promise<Server> {
       '60000000',
       '--rate-per-hour',
       '60000000',
+      ...serveArgs,
     ],
     { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
   );

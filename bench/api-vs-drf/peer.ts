@@ -3,9 +3,11 @@
  * data generator, and its server started by its own `run.sh` with all state in a folder of ours, on
  * SQLite or on PostgreSQL.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -42,6 +44,7 @@ export function missingPeerPackages(database: PeerDatabase): string[] {
     .filter(([module]) => spawnSync(python, ['-c', `import ${module}`], { stdio: 'ignore' }).status !== 0)
     .map(([, debianPackage]) => debianPackage);
   if (database === 'postgres' && !commandRuns('pg_lsclusters', ['-h'])) missing.push('postgresql');
+  else if (database === 'postgres' && !commandRuns('psql', ['--version'])) missing.push('postgresql-client');
   return missing;
 }
 
@@ -129,4 +132,41 @@ export function startPeer(options: {
     );
   }
   return { url: `http://127.0.0.1:${options.port}`, token, stop };
+}
+
+/** The query {@link activePeerBackends} sends: every other backend of this database running something. */
+const activeBackendsQuery =
+  "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()";
+
+/**
+ * How many backends of the peer's PostgreSQL database are running a statement, the one asking left
+ * out (`pg_stat_activity`; autovacuum workers of that database count too). Asked with `psql` as
+ * the peer connects (its settings.py): database `DRF_PEER_PG_NAME`, role `DRF_PEER_PG_USER` (else
+ * the OS user), `DRF_PEER_PG_PASSWORD`, host `DRF_PEER_PG_HOST` (else the local socket), port
+ * `DRF_PEER_PG_PORT` (else 5432), all from `env` ({@link peerEnvironment}).
+ *
+ * @throws Error when psql cannot connect or answers something else than a count.
+ */
+export async function activePeerBackends(env: NodeJS.ProcessEnv): Promise<number> {
+  const host = env['DRF_PEER_PG_HOST'];
+  const password = env['DRF_PEER_PG_PASSWORD'];
+  const { stdout } = await promisify(execFile)(
+    'psql',
+    ['-X', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-c', activeBackendsQuery],
+    {
+      env: {
+        ...process.env,
+        PGDATABASE: env['DRF_PEER_PG_NAME'] ?? 'drf_peer',
+        PGUSER: env['DRF_PEER_PG_USER'] ?? userInfo().username,
+        PGPORT: env['DRF_PEER_PG_PORT'] ?? '5432',
+        ...(host ? { PGHOST: host } : {}),
+        ...(password ? { PGPASSWORD: password } : {}),
+        PGAPPNAME: 'api-vs-drf settle',
+      },
+      timeout: 30_000,
+    },
+  );
+  const active = Number(stdout.trim());
+  if (stdout.trim() === '' || !Number.isInteger(active)) throw new Error(`psql answered ${stdout.trim()}`);
+  return active;
 }

@@ -1,7 +1,7 @@
 /**
  * The requests the comparison sends outside wrk: the catalogue each side's paths are built from, the
  * check that both answer the same counts (timing each request), single requests one at a time for
- * an endpoint too slow for wrk, and the wait for a server to drain its queue.
+ * an endpoint too slow for wrk, and the wait for a server to drain its queue (see settle.ts).
  */
 import { type Catalog, csvVocabulary, type Endpoint } from './endpoints.ts';
 import type { WrkFigures } from './wrk.ts';
@@ -100,10 +100,22 @@ export async function singleFigures(
 }
 
 /**
- * Waits until `side` answers a small request: requests still queued from the last load (a slow
- * endpoint leaves many behind in the peer's sync workers) are served first, so the next load
- * starts on an idle server.
+ * Waits until `side` answers a small request, for at most `timeoutMs`: requests still queued from
+ * the last load (a slow endpoint leaves many behind in the peer's sync workers) are served first,
+ * so the next load starts on an idle server. Whether it answered in time (any status counts); a
+ * failure other than the timeout (the server gone) is thrown.
  */
-export async function drained(side: Side): Promise<void> {
-  await getJson(side, '/api/analytics/kpi-metrics/?page_size=1');
+export async function drained(side: Side, timeoutMs: number): Promise<boolean> {
+  const signal = AbortSignal.timeout(Math.max(1, Math.ceil(timeoutMs))); // whole milliseconds only
+  try {
+    const response = await fetch(`${side.url}/api/analytics/kpi-metrics/?page_size=1`, {
+      headers: { Authorization: `Token ${side.token}` },
+      signal,
+    });
+    await response.arrayBuffer();
+    return true;
+  } catch (error) {
+    if (signal.aborted) return false;
+    throw error;
+  }
 }

@@ -10,14 +10,22 @@
  * (`-t2 -c16 -d10s --latency`, a Lua script sending a list of varied paths) runs on the peer and on
  * ours in turn. Then the writes (`writes.ts`): a POST loop on each side (wrk, a new JSON body each
  * request) and the bulk load of the whole file (the peer's `load_incidents --truncate`, our
- * `POST /api/incidents/bulk/`). Prints a markdown table of requests a second, p99 and the ratio,
- * with the machine's load at the start and the end.
+ * `POST /api/incidents/bulk/`; our server runs with `--upload-limit` above the file's size). Prints
+ * a markdown table of requests a second, p99 and the ratio, with the machine's load at the start
+ * and the end.
+ *
+ * Before each endpoint's check and before each measurement on either side, the run waits until
+ * neither side is still busy with the last load (`settle.ts`): both servers answer a small request,
+ * the peer's PostgreSQL database has no other active backend (`pg_stat_activity`; queries whose
+ * client wrk abandoned go on running there), at most 5 minutes for both; then the CPU is more than
+ * 80% idle over a second (`/proc/stat`), at most `--quiet-seconds` (120 by default). A measurement
+ * taken after a bound passed gets a note saying it was measured under leftover load, and what was
+ * still busy.
  *
  * An endpoint whose single requests (timed one at a time while the counts are checked; the slower
  * side's median) are too slow for wrk to get 10 answers from the peer's 2 workers in `--seconds` is
  * measured by single requests one at a time on both sides instead (3 each, after the checks), and
- * its row says so. Above our server's 256 MiB upload limit (2,000,000 incidents) the bulk load is
- * left out with a note.
+ * its row says so.
  * `--endpoints` runs a subset (names in `endpoints.ts`, plus `post`, `bulk`, `writes`).
  *
  * Needs wrk and the peer's Debian packages (python3-django, python3-djangorestframework,
@@ -27,7 +35,7 @@
  *
  * Run: npx tsx --conditions=@incident-insights/source bench/api-vs-drf/run.ts [--count 200000]
  *   [--now ISO] [--seconds 10] [--connections 16] [--threads 2] [--peer-db sqlite|postgres]
- *   [--endpoints NAME,...] [--peer DIR] [--dir DIR] [--keep]
+ *   [--endpoints NAME,...] [--quiet-seconds 120] [--peer DIR] [--dir DIR] [--keep]
  * (`--count 2000000` for the larger run; NOW defaults to the start of the current UTC hour so that
  * the KPI windows of both servers, the peer's pinned and ours on the real clock, cover the data.)
  */
@@ -40,6 +48,7 @@ import { type Server, startServer } from '../insights-process.ts';
 import { type Catalog, endpoints, selectedNames } from './endpoints.ts';
 import { prepareOurs } from './ours.ts';
 import {
+  activePeerBackends,
   generateIncidents,
   missingPeerPackages,
   type Peer,
@@ -50,7 +59,8 @@ import {
   postgresUnavailable,
   startPeer,
 } from './peer.ts';
-import { catalogOf, check, drained, median, type Side, singleFigures } from './requests.ts';
+import { catalogOf, check, median, type Side, singleFigures } from './requests.ts';
+import { settle } from './settle.ts';
 import {
   type BulkFigures,
   incidentPost,
@@ -70,6 +80,7 @@ const { values: args } = parseArgs({
     threads: { type: 'string', default: '2' },
     'peer-db': { type: 'string', default: 'sqlite' },
     endpoints: { type: 'string' },
+    'quiet-seconds': { type: 'string', default: '120' },
     peer: { type: 'string' },
     dir: { type: 'string' },
     keep: { type: 'boolean', default: false },
@@ -84,6 +95,10 @@ if (args['peer-db'] !== 'sqlite' && args['peer-db'] !== 'postgres') {
   throw new Error('--peer-db must be sqlite or postgres');
 }
 const peerDatabase: PeerDatabase = args['peer-db'];
+const quietSeconds = Number(args['quiet-seconds']);
+if (!Number.isInteger(quietSeconds) || quietSeconds < 0) {
+  throw new Error('--quiet-seconds must be a whole number of seconds, 0 or more');
+}
 const selected = selectedNames(args.endpoints);
 /** Single requests, one at a time, on each side of an endpoint too slow for wrk. */
 const singleRequests = 3;
@@ -142,12 +157,18 @@ try {
   if (peerEnv['DRF_PEER_PG_NAME']) process.env['DRF_PEER_PG_NAME'] = peerEnv['DRF_PEER_PG_NAME'];
   peer = startPeer({ peer: peerDir, env: peerEnv, csv, port: await freePort() });
   log(`peer ready in ${((performance.now() - peerStarted) / 1000).toFixed(1)} s`);
-  ours = await startServer(db);
+  const postgres = peerDatabase === 'postgres' ? peerEnv : undefined;
+  if (postgres) log(`the peer's database has ${await activePeerBackends(postgres)} active backends`);
+  // Our upload limit above the file's size (548 MiB at 2,000,000 incidents), never below the default 256 MiB.
+  const csvBytes = statSync(csv).size;
+  const uploadMiB = Math.max(256, Math.ceil(csvBytes / 1024 / 1024) + 1);
+  ours = await startServer(db, ['--upload-limit', String(uploadMiB)]);
   const sides: Side[] = [
     { name: 'DRF', url: peer.url, token: peer.token },
     { name: 'ours', url: ours.url, token: prepared.token },
   ];
   for (const side of sides) side.catalog = await catalogOf(side, csv);
+  const settling = { sides, postgres, quietSeconds, log };
 
   const rows: string[] = [];
   const notes: string[] = [];
@@ -155,6 +176,7 @@ try {
   for (const endpoint of endpoints.filter((e) => selected.has(e.name))) {
     let checked: Awaited<ReturnType<typeof check>>;
     try {
+      await settle(settling);
       checked = await check(endpoint, sides);
     } catch (error) {
       // One endpoint failing (a 2,000,000-row answer past gunicorn's 120 s worker timeout) costs its row only.
@@ -169,8 +191,9 @@ try {
     try {
       for (const side of sides) {
         const paths = endpoint.paths(side.catalog as Catalog);
+        const leftover = await settle(settling);
+        if (leftover) notes.push(`${endpoint.label}: ${side.name} ${leftover}`);
         log(`${side.name}: ${endpoint.label} over ${paths.length} paths (${measurement.kind})`);
-        await drained(side);
         figures.push(
           measurement.kind === 'single'
             ? await singleFigures(side, paths, singleRequests)
@@ -210,8 +233,9 @@ try {
         figures.push(undefined);
         continue;
       }
+      const leftover = await settle(settling);
+      if (leftover) notes.push(`${loop.label}: ${side.name} ${leftover}`);
       log(`${side.name}: ${loop.label}`);
-      await drained(side);
       const f = await postLoop(side.url, side.token, loop, load, dir);
       if (f.failed > 0)
         notes.push(`${loop.label}: ${side.name} had ${f.failed} failed of ${f.requests} requests`);
@@ -221,23 +245,24 @@ try {
     const ratio = drf && mine && drf.rps > 0 ? formatRatio(mine.rps / drf.rps) : '—';
     rows.push(`| ${loop.label} | — | ${drf ? cell(drf) : '—'} | ${mine ? cell(mine) : '—'} | ${ratio} |`);
   }
-  // `insights serve` takes uploads up to 256 MiB (the server's default `uploadLimitBytes`): the CSV
-  // of 2,000,000 incidents (about 290 bytes each) is larger, and its bulk row is left out with a note.
-  const csvBytes = statSync(csv).size;
-  if (selected.has('bulk') && csvBytes > 256 * 1024 * 1024) {
-    notes.push(
-      `bulk load not measured: the file (${(csvBytes / 1024 / 1024).toFixed(0)} MiB) is above our server's 256 MiB upload limit`,
-    );
-  } else if (selected.has('bulk')) {
-    for (const side of sides) await drained(side);
+  if (selected.has('bulk')) {
+    const bulkLabel = 'bulk load of the file';
+    const peerLeftover = await settle(settling);
+    if (peerLeftover) notes.push(`${bulkLabel}: DRF ${peerLeftover}`);
     log('DRF: load_incidents --truncate');
     const peerBulk = peerBulkLoad(peerDir, join(dir, 'drf-peer'), csv, count);
-    log(`ours: POST /api/incidents/bulk/ (${count} rows of CSV)`);
-    const ourBulk = await oursBulkLoad(ours.url, prepared.token, csv);
+    const ourLeftover = await settle(settling);
+    if (ourLeftover) notes.push(`${bulkLabel}: ours ${ourLeftover}`);
+    log(`ours: POST /api/incidents/bulk/ (${count} rows of CSV, ${(csvBytes / 1024 / 1024).toFixed(0)} MiB)`);
+    // A refused or failed upload costs its cell only, not the table of a long run.
+    const ourBulk = await oursBulkLoad(ours.url, prepared.token, csv).catch((error: Error) => {
+      notes.push(`${bulkLabel}: ours not measured: ${error.message.slice(0, 300)}`);
+      return undefined;
+    });
     const bulkCell = (b: BulkFigures) =>
       `${formatRps(b.rows / b.seconds)} rows/s (${b.seconds.toFixed(1)} s)`;
     rows.push(
-      `| bulk load of the file (DRF \`load_incidents --truncate\`; ours \`POST /api/incidents/bulk/\`, an upsert of the same rows) | ${peerBulk.rows} / ${ourBulk.rows} | ${bulkCell(peerBulk)} | ${bulkCell(ourBulk)} | ${formatRatio(peerBulk.seconds / ourBulk.seconds)} |`,
+      `| bulk load of the file (DRF \`load_incidents --truncate\`; ours \`POST /api/incidents/bulk/\`, an upsert of the same rows) | ${peerBulk.rows} / ${ourBulk?.rows ?? '—'} | ${bulkCell(peerBulk)} | ${ourBulk ? bulkCell(ourBulk) : 'no answer'} | ${ourBulk ? formatRatio(peerBulk.seconds / ourBulk.seconds) : '—'} |`,
     );
   }
 

@@ -5,6 +5,12 @@ import type { OidcIssuer } from '@incident-insights/server';
 import type { Command } from 'commander';
 import { printable } from '../format.ts';
 
+/**
+ * The largest `--upload-limit`, MiB: an upload is read into one buffer, and 4 GiB is the largest
+ * buffer Node 20 allocates (`buffer.constants.MAX_LENGTH`).
+ */
+const maxUploadMiB = 4096;
+
 interface Options {
   port: string;
   host: string;
@@ -12,6 +18,7 @@ interface Options {
   oidcConfig?: string;
   ratePerMinute?: string;
   ratePerHour?: string;
+  uploadLimit?: string;
   logLevel: string;
   analyze?: boolean;
   anomalyWindow?: string;
@@ -28,7 +35,8 @@ interface Options {
  * and closes the database. On a database without users it creates an `admin` user and prints a new
  * API token for it once, so the API is usable from the first start. With `--analyze` it queues
  * calculate_kpis, analyze_recurrence and run_anomaly_detection as jobs once it listens, and logs
- * how each ends.
+ * how each ends. `--upload-limit <MiB>` raises (or lowers) the 256 MiB limit of a bulk upload's body;
+ * a larger body is answered 413, and nothing is written.
  */
 export function registerServe(program: Command): void {
   program
@@ -45,6 +53,10 @@ export function registerServe(program: Command): void {
     )
     .option('--rate-per-minute <n>', 'requests a user may make a minute (default 100)')
     .option('--rate-per-hour <n>', 'requests a user may make an hour (default 1000)')
+    .option(
+      '--upload-limit <MiB>',
+      `largest body of a bulk upload (POST /api/incidents/bulk/, and \`insights ingest\` beside this server), in MiB from 1 to ${maxUploadMiB}; it is held in memory while it is read (default 256)`,
+    )
     .option('--log-level <level>', 'pino log level (silent, error, warn, info, debug)', 'info')
     .option(
       '--analyze',
@@ -65,6 +77,8 @@ export function registerServe(program: Command): void {
     )
     .action(async (options: Options, command: Command) => {
       const port = positiveInt(options.port, '--port', true);
+      const uploadLimitBytes =
+        options.uploadLimit === undefined ? undefined : uploadLimitOption(options.uploadLimit);
       const anomalyWindowHours =
         options.anomalyWindow === undefined
           ? undefined
@@ -104,6 +118,7 @@ export function registerServe(program: Command): void {
             jobs: schedules === undefined ? {} : { schedules },
             app: {
               rateLimit,
+              ...(uploadLimitBytes === undefined ? {} : { uploadLimitBytes }),
               ...(options.cors ? { corsOrigins: options.cors === '*' ? '*' : options.cors.split(',') } : {}),
               ...(oidc ? { oidc } : {}),
             },
@@ -222,6 +237,23 @@ function positiveInt(value: string, name: string, allowZero = false): number {
     throw new EngineError('VALIDATION_ERROR', `${name} must be a whole number${allowZero ? '' : ' above 0'}`);
   }
   return n;
+}
+
+/**
+ * `--upload-limit <MiB>` in bytes: digits only (no sign, fraction, exponent or unit), 1 to
+ * {@link maxUploadMiB}.
+ *
+ * @throws EngineError VALIDATION_ERROR naming the option and the value refused.
+ */
+function uploadLimitOption(value: string): number {
+  const mib = /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(mib >= 1 && mib <= maxUploadMiB)) {
+    throw new EngineError(
+      'VALIDATION_ERROR',
+      `--upload-limit must be a whole number of MiB from 1 to ${maxUploadMiB}, not ${value}`,
+    );
+  }
+  return mib * 1024 * 1024;
 }
 
 function readOidc(file: string | undefined): OidcIssuer[] | undefined {
