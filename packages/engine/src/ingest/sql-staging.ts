@@ -22,6 +22,14 @@ export interface SqlStaging {
   readonly fit: Promise<boolean>;
 }
 
+/** The statement that reads, checks and stages the file (`$path`) as `staging` says, one row each. */
+export function stagingInsert(staging: Pick<SqlStaging, 'predicate' | 'values' | 'from' | 'row'>): string {
+  return `INSERT INTO ${stagingTable}
+    SELECT CASE WHEN coalesce(${staging.predicate}, false) THEN ${staging.row} ELSE error('not plainly valid') END,
+      ${staging.values.join(', ')}
+    FROM ${staging.from}`;
+}
+
 /**
  * Stages the file at `path` as `staging` reads it, every row checked by its predicate in the same
  * statement, then merges the staged rows (`mergeStaged`), in one transaction. When a row is not
@@ -41,13 +49,7 @@ export async function stageAndMergeInSql(
   try {
     return await context.db.transaction(async (tx) => {
       (await StagingWriter.open(tx)).finish();
-      const staged = await tx.one(
-        `INSERT INTO ${stagingTable}
-         SELECT CASE WHEN coalesce(${staging.predicate}, false) THEN ${staging.row} ELSE error('not plainly valid') END,
-           ${staging.values.join(', ')}
-         FROM ${staging.from}`,
-        { ...staging.params, path },
-      );
+      const staged = await tx.one(stagingInsert(staging), { ...staging.params, path });
       if (!(await staging.fit)) throw notPlain;
       const received = Number(Object.values(staged ?? {})[0] ?? 0);
       options.onProgress?.({ phase: 'reading', received });

@@ -7,6 +7,7 @@ import { formatFromFileName } from '../input/file-format.ts';
 import { type FieldSource, resolveColumns } from './column-mapping.ts';
 import { hasPlainQuoting } from './csv-quoting.ts';
 import { buildTextSqlCheck } from './csv-sql-check.ts';
+import { ingestNdjsonInSql } from './ndjson-in-sql.ts';
 import { CsvSplitter } from './readers/csv-splitter.ts';
 import { textStream } from './readers/text-input.ts';
 import { type SqlStaging, stageAndMergeInSql } from './sql-staging.ts';
@@ -23,8 +24,10 @@ import type { ColumnMapping, IgnoredColumns, IngestOptions, IngestReport, Ingest
  * the verdict, the stored values and the row errors exactly as before. So this path only ever
  * accepts sources the JS path accepts, with the same values. CSV or TSV bytes or text in memory (an
  * HTTP body) take the same path through a temporary file, when they are well-formed UTF-8 (the JS
- * path would replace what is not). Sources it does not apply to (records, other formats, a header
- * the splitter cannot read or `resolveColumns` refuses) return `undefined` at once.
+ * path would replace what is not), and so do NDJSON bytes or text in memory, through
+ * `ingestNdjsonInSql` (an NDJSON file is that function's own). Sources it does not apply to
+ * (records, other formats, a header the splitter cannot read or `resolveColumns` refuses) return
+ * `undefined` at once.
  *
  * Rows are staged without `_row`: their position in the staging table is their source order
  * (`mergeStaged` reads it when it needs one). Progress: one `reading` report once the file is
@@ -39,24 +42,48 @@ export async function ingestTextInSql(
 ): Promise<IngestReport | undefined> {
   if ('records' in source) return undefined;
   const format = 'path' in source ? (source.format ?? formatFromFileName(source.path)) : source.format;
+  if (format === 'ndjson') {
+    // A file is `ingestNdjsonInSql`'s own; a body takes it through a temporary file.
+    if ('path' in source) return undefined;
+    const { columnMapping, ignoreColumns } = source;
+    const reshape = { ...(columnMapping && { columnMapping }), ...(ignoreColumns && { ignoreColumns }) };
+    return inTemporaryFile(source.data, format, (path) =>
+      ingestNdjsonInSql(context, { path, format, ...reshape }, options),
+    );
+  }
   if (format !== 'csv' && format !== 'tsv') return undefined;
   const separator = format === 'tsv' ? '\t' : ',';
   if ('path' in source) {
     if (!existsSync(source.path)) return undefined;
     return ingestFileInSql(context, source.path, separator, source, options);
   }
-  const { data } = source;
+  return inTemporaryFile(source.data, format, (path) =>
+    ingestFileInSql(context, path, separator, source, options),
+  );
+}
+
+/**
+ * Writes a body (text or bytes) to a temporary file named `body.<extension>`, runs `ingest` on it
+ * and removes it. `undefined`, without `ingest`, for a body that is not well-formed UTF-8 (the JS
+ * path would replace what is not, so the copy would not be the same text) or when the copy cannot be
+ * written: the JS path then reads the body from memory.
+ */
+async function inTemporaryFile(
+  data: Uint8Array | string,
+  extension: string,
+  ingest: (path: string) => Promise<IngestReport | undefined>,
+): Promise<IngestReport | undefined> {
   if (typeof data === 'string' ? !isWellFormed(data) : !isUtf8(data)) return undefined;
   let dir: string | undefined;
   try {
     dir = mkdtempSync(join(tmpdir(), 'insights-ingest-'));
-    const path = join(dir, `body.${format}`);
+    const path = join(dir, `body.${extension}`);
     try {
       writeFileSync(path, data);
     } catch {
       return undefined; // no room for the copy: the JS path reads the body from memory
     }
-    return await ingestFileInSql(context, path, separator, source, options);
+    return await ingest(path);
   } finally {
     if (dir) rmSync(dir, { recursive: true, force: true });
   }
