@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { runKept, runKeptAndReadAll } from './kept-statements.ts';
 import { bind, type Row, type SqlParams } from './sql-values.ts';
 import type { WriteLog } from './write-generations.ts';
 
@@ -36,13 +37,16 @@ class ConnectionTransaction implements Transaction {
   async run(sql: string, params?: SqlParams): Promise<void> {
     this.log?.statement(sql);
     const { values, types } = bind(params);
-    await this.connection.run(sql, values, types);
+    if (values) await runKept(this.connection, sql, values, types);
+    else await this.connection.run(sql);
   }
 
   async rows<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T[]> {
     this.log?.statement(sql);
     const { values, types } = bind(params);
-    const reader = await this.connection.runAndReadAll(sql, values, types);
+    const reader = values
+      ? await runKeptAndReadAll(this.connection, sql, values, types)
+      : await this.connection.runAndReadAll(sql);
     return reader.getRowObjectsJS() as T[];
   }
 
