@@ -16,7 +16,9 @@ function convert(value: unknown): unknown {
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
       const converted = convert(item);
-      if (converted !== item) (copy ??= value.slice())[i] = converted;
+      if (converted === item) continue;
+      copy ??= value.slice();
+      copy[i] = converted;
     }
     return copy ?? value;
   }
@@ -25,7 +27,9 @@ function convert(value: unknown): unknown {
   for (const key of Object.keys(record)) {
     const field = record[key];
     const converted = convert(field);
-    if (converted !== field) (copy ??= { ...record })[key] = converted;
+    if (converted === field) continue;
+    copy ??= { ...record };
+    copy[key] = converted;
   }
   return copy ?? value;
 }
