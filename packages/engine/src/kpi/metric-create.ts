@@ -70,8 +70,8 @@ export class CreatorNames {
 /**
  * Creates client metrics with one INSERT, after a query for their creators' user names when
  * `names` does not know them all: one writing statement, which commits by itself (see
- * `GroupCommitOptions.oneWritingStatement`). Each answer is the metric as `engine.kpis.get` shows it, built from
- * the values written: a new metric has no measurements.
+ * `GroupCommitOptions.oneWritingStatement`). Each answer is the metric as `engine.kpis.get` shows
+ * it, built from the values written: a new metric has no measurements.
  */
 export async function insertMetrics(
   tx: Transaction,

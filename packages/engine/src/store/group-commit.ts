@@ -7,9 +7,10 @@ export type ItemOutcome<Answer> =
 
 /**
  * Writes several items in the caller's write section (in a transaction, unless the writer makes one
- * writing statement), in the order given, as if they were written one after another: an item that would fail alone (a conflict with the table or with an earlier item
- * of the batch) is refused and writes nothing, the others are written. It throws only when the
- * batch as a whole could not be written (the transaction is then rolled back).
+ * writing statement), in the order given, as if they were written one after another: an item that
+ * would fail alone (a conflict with the table or with an earlier item of the batch) is refused and
+ * writes nothing, the others are written. It throws only when the batch as a whole could not be
+ * written (nothing of it is then left written).
  */
 export type BatchWriter<Item, Answer> = (
   tx: Transaction,
