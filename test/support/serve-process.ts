@@ -39,15 +39,24 @@ export function spawnServe(
 
 /** Resolves with the server's base URL once it prints its "listening on" line; rejects if it exits first. */
 export function listeningUrl(served: ServeProcess): Promise<string> {
+  return printed(served, 'stderr', /listening on (http:\/\/[^/\s]+)\/api\//);
+}
+
+/**
+ * Resolves with the first group of `pattern` once the server's `stream` matches it (the admin token
+ * on stdout, say, which comes on its own pipe); rejects if the server exits first.
+ */
+export function printed(served: ServeProcess, stream: 'stdout' | 'stderr', pattern: RegExp): Promise<string> {
+  const pipe = served.child[stream];
   return new Promise((resolve, reject) => {
     const check = () => {
-      const match = /listening on (http:\/\/[^/\s]+)\/api\//.exec(served.stderr());
+      const match = pattern.exec(served[stream]());
       if (match?.[1]) {
-        served.child.stderr?.off('data', check);
+        pipe?.off('data', check);
         resolve(match[1]);
       }
     };
-    served.child.stderr?.on('data', check);
+    pipe?.on('data', check);
     served.exited.then((code) => reject(new Error(`serve exited with ${code}: ${served.stderr()}`)));
     check();
   });

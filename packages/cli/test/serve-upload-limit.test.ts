@@ -3,17 +3,14 @@
  * in one line before anything is opened; a body above the limit is answered 413 in the spec's
  * error form and writes nothing; the same body under a raised limit is ingested.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runInsights } from '../../../test/support/run-cli.ts';
+import { listeningUrl, printed, type ServeProcess, spawnServe } from '../../../test/support/serve-process.ts';
 
-const root = path.resolve(import.meta.dirname, '../../..');
-const cli = ['packages/cli/bin/insights.js'];
 const dir = mkdtempSync(path.join(tmpdir(), 'insights-upload-limit-'));
-const run = promisify(execFile);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const mebibyte = 1024 * 1024;
@@ -33,57 +30,24 @@ const body = [
   '',
 ].join('\n');
 
-/** A running `insights serve` on an empty database: its URL and the admin token it printed. */
+/** A running `insights serve` on an empty database: its process, URL and the admin token it printed. */
 interface Serving {
-  readonly child: ChildProcess;
+  readonly served: ServeProcess;
   readonly url: string;
   readonly token: string;
 }
 
 /** Starts `insights serve --port 0 --upload-limit <mib>` on a new database. */
-function startServe(db: string, mib: string): Promise<Serving> {
-  const child = spawn(
-    process.execPath,
-    [
-      ...cli,
-      '--db',
-      db,
-      'serve',
-      '--port',
-      '0',
-      '--no-schedule',
-      '--log-level',
-      'silent',
-      '--upload-limit',
-      mib,
-    ],
-    { cwd: root },
-  );
-  let out = '';
-  let err = '';
-  return new Promise((resolve, reject) => {
-    // The token (stdout) and the address (stderr) come on two pipes, in either order.
-    const ready = () => {
-      const url = /listening on (http:\/\/[^/\s]+)\/api\//.exec(err)?.[1];
-      const token = /^(ii_\S+)$/m.exec(out)?.[1];
-      if (url && token) resolve({ child, url, token });
-    };
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      ready();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      err += c.toString();
-      ready();
-    });
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
-  });
+async function startServe(db: string, mib: string): Promise<Serving> {
+  const served = spawnServe(db, ['--no-schedule', '--upload-limit', mib]);
+  // The token (stdout) and the address (stderr) come on two pipes, in either order.
+  const [url, token] = await Promise.all([listeningUrl(served), printed(served, 'stdout', /^(ii_\S+)$/m)]);
+  return { served, url, token };
 }
 
 async function stop(server: Serving): Promise<void> {
-  const exited = new Promise((done) => server.child.on('exit', done));
-  server.child.kill('SIGTERM');
-  await exited;
+  server.served.child.kill('SIGTERM');
+  await server.served.exited;
 }
 
 function postBulk(server: Serving): Promise<Response> {
@@ -119,14 +83,8 @@ describe('insights serve --upload-limit', () => {
     const refused = await Promise.all(
       ['0', '1e2', '4097', 'abc'].map(async (value) => {
         const db = path.join(dir, `bad-${value}.duckdb`);
-        const outcome = await run(process.execPath, [...cli, '--db', db, 'serve', '--upload-limit', value], {
-          cwd: root,
-          timeout: 60_000,
-        }).then(
-          () => ({ code: 0, stderr: '' }),
-          (error: { code: number; stderr: string }) => ({ code: error.code, stderr: error.stderr }),
-        );
-        return { ...outcome, opened: existsSync(db) };
+        const { code, stderr } = await runInsights(['--db', db, 'serve', '--upload-limit', value]);
+        return { code, stderr, opened: existsSync(db) };
       }),
     );
     for (const [i, value] of ['0', '1e2', '4097', 'abc'].entries()) {
