@@ -17,13 +17,11 @@ export type BatchWriter<Item, Answer> = (
   items: readonly Item[],
 ) => Promise<ItemOutcome<Answer>[]>;
 
-/** Items one transaction gathers at most (the statements bind a few parameters per item and column). */
-const defaultMaxBatch = 64;
+/** Items one batch gathers at most (the statements bind a few parameters per item and column). */
+const maxBatch = 64;
 
 /** How a {@link GroupCommit} writes its batches. */
 export interface GroupCommitOptions {
-  /** Items one batch gathers at most (64). */
-  readonly maxBatch?: number;
   /**
    * The writer changes the database with one statement at most, after any reads (each batch holds
    * the write lock, so nothing is written between its reads and its statement). That statement
@@ -54,7 +52,6 @@ export class GroupCommit<Item, Answer> {
   private queue: Waiting<Item, Answer>[] = [];
   private scheduled = false;
 
-  private readonly maxBatch: number;
   private readonly atomically: <T>(tx: Transaction, work: () => Promise<T>) => Promise<T>;
 
   constructor(
@@ -62,7 +59,6 @@ export class GroupCommit<Item, Answer> {
     private readonly write: BatchWriter<Item, Answer>,
     options: GroupCommitOptions = {},
   ) {
-    this.maxBatch = options.maxBatch ?? defaultMaxBatch;
     this.atomically = options.oneWritingStatement ? (_tx, work) => work() : inTransaction;
   }
 
@@ -86,7 +82,7 @@ export class GroupCommit<Item, Answer> {
     try {
       outcomes = await this.db.exclusiveGathered(async (tx) => {
         // What is queued once the lock is ours is the batch; later arrivals go to the next one.
-        taken = this.queue.splice(0, this.maxBatch);
+        taken = this.queue.splice(0, maxBatch);
         this.scheduled = false;
         this.schedule();
         if (taken.length === 0) return { value: [], written: 0, unwritten: 0 };
