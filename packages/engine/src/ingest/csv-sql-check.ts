@@ -1,8 +1,10 @@
 import { incidentColumns, maxCount } from '../schema/incident.ts';
 import type { FieldSource } from './column-mapping.ts';
 import {
+  absentId,
   enumValues,
   finishCheck,
+  plainEnds,
   quoteIdentifier,
   type SqlCheck,
   textLimits,
@@ -50,7 +52,7 @@ export function buildTextSqlCheck(
     if (index === undefined) {
       // A missing status is derived from the timestamps (below), as the schema derives it.
       if (c.required && c.kind !== 'int' && c.name !== 'status') return undefined;
-      values.push(c.name === 'id' ? 'CAST(NULL AS VARCHAR)' : c.kind === 'int' && c.required ? '0' : 'NULL');
+      values.push(c.name === 'id' ? absentId : c.kind === 'int' && c.required ? '0' : 'NULL');
       if (c.kind === 'timestamp') ms[c.name] = 'NULL';
       continue;
     }
@@ -69,7 +71,7 @@ export function buildTextSqlCheck(
         break;
       case 'text': {
         const [min, max] = textLimits[c.name] ?? [0, 10_000];
-        conditions.push(optional(plainText(x, min, max)));
+        conditions.push(optional(plainEnds(x, min, max)));
         values.push(x);
         break;
       }
@@ -100,12 +102,18 @@ export function buildTextSqlCheck(
       }
       case 'text[]': {
         const list = `list_filter(list_transform(string_split(trim(${x}), ';'), t -> trim(t)), t -> t <> '')`;
+        // Text of at most 100 bytes has at most 50 non-empty pieces (k pieces take 2k - 1 bytes) of
+        // at most 100 bytes each, so the lambdas only run on longer text.
         conditions.push(
           optional(
-            `regexp_full_match(${x}, '[\\x20-\\x7E]*') AND NOT starts_with(trim(${x}), '[') AND len(${list}) <= 50 AND list_bool_and(list_transform(${list}, t -> strlen(t) <= 100)) IS NOT false`,
+            `regexp_full_match(${x}, '[\\x20-\\x7E]*') AND NOT starts_with(ltrim(${x}), '[') AND CASE WHEN strlen(${x}) <= 100 THEN true ELSE len(${list}) <= 50 AND list_bool_and(list_transform(${list}, t -> strlen(t) <= 100)) IS NOT false END`,
           ),
         );
-        values.push(`CASE WHEN ${x} IS NULL THEN NULL ELSE ${list} END`);
+        // Without spaces, empty pieces or ';' at an end, the pieces are the split as it is.
+        const plainSplit = `NOT contains(${x}, ' ') AND NOT contains(${x}, ';;') AND NOT starts_with(${x}, ';') AND NOT ends_with(${x}, ';')`;
+        values.push(
+          `CASE WHEN ${x} IS NULL THEN NULL WHEN ${plainSplit} THEN string_split(${x}, ';') ELSE ${list} END`,
+        );
         break;
       }
     }
@@ -116,9 +124,3 @@ export function buildTextSqlCheck(
 /** `YYYY-MM-DD`, or a date-time to the second with up to 3 decimals and an optional `Z` (RE2). */
 export const timestampPattern =
   '[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,3})?Z?)?';
-
-/** Non-empty text whose first and last characters are printable ASCII (code points 33..126). */
-function plainText(x: string, min: number, max: number): string {
-  const bounds = `strlen(${x}) BETWEEN ${Math.max(min, 1)} AND ${max}`;
-  return `(${bounds} AND ord(${x}[1]) BETWEEN 33 AND 126 AND ord(${x}[-1]) BETWEEN 33 AND 126)`;
-}

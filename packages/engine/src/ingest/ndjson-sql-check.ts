@@ -1,6 +1,14 @@
 import { incidentColumns, maxCount } from '../schema/incident.ts';
 import { timestampPattern } from './csv-sql-check.ts';
-import { enumValues, finishCheck, type SqlCheck, textLimits, uuidPattern } from './sql-check.ts';
+import {
+  absentId,
+  enumValues,
+  finishCheck,
+  plainText,
+  type SqlCheck,
+  textLimits,
+  uuidPattern,
+} from './sql-check.ts';
 import type { ColumnMapping, IgnoredColumns } from './types.ts';
 
 /** The column `read_json` gives each line: the object, its keys mapped to their values as JSON. */
@@ -70,9 +78,7 @@ export function buildNdjsonSqlCheck(
   incidentColumns.forEach((c, i) => {
     const key = keyOf(c.name);
     if (key === undefined) {
-      values.push(
-        c.kind === 'uuid' ? 'CAST(NULL AS VARCHAR)' : c.kind === 'int' && c.required ? '0' : 'NULL',
-      );
+      values.push(c.kind === 'uuid' ? absentId : c.kind === 'int' && c.required ? '0' : 'NULL');
       // A required field that no key can give: no row is plainly valid.
       if (c.required && c.kind !== 'int' && c.name !== 'status') conditions.push('false');
       if (c.kind === 'timestamp') ms[c.name] = 'NULL';
@@ -134,23 +140,24 @@ export function buildNdjsonSqlCheck(
       case 'text[]': {
         const items = `l${i}`;
         derived.push(`CAST(${v} AS JSON[]) AS ${items}`);
+        // An array of at most 104 bytes of plain ASCII strings holds at most 34 strings (each takes 3
+        // bytes or more) of at most 100 bytes: one pattern says it, and the lambdas only run on others.
+        const exact = `starts_with(${v}, '[') AND len(${items}) <= 50 AND list_bool_and(list_transform(${items}, t -> coalesce(starts_with(t, '"') AND ${plainText(`(t ->> '$')`, 0, 100)}, false))) IS NOT false`;
         conditions.push(
           optional(
-            `starts_with(${v}, '[') AND len(${items}) <= 50 AND list_bool_and(list_transform(${items}, t -> coalesce(starts_with(t, '"') AND ${plainText(`(t ->> '$')`, 0, 100)}, false))) IS NOT false`,
+            `CASE WHEN strlen(${v}) <= 104 AND regexp_full_match(${v}, '${plainStringArray}') THEN true ELSE ${exact} END`,
           ),
         );
-        values.push(`CASE WHEN ${v} IS NULL THEN NULL ELSE list_transform(${items}, t -> (t ->> '$')) END`);
+        // Strings without a backslash or other than ASCII are the text between the quotes, and the
+        // only '","' of the array text are between two strings.
+        values.push(
+          `CASE WHEN ${v} IS NULL THEN NULL WHEN ${v} = '[]' THEN [] WHEN NOT contains(${v}, '\\') AND strlen(${v}) = length(${v}) THEN string_split(${v}[3:-3], '","') ELSE list_transform(${items}, t -> (t ->> '$')) END`,
+        );
         break;
       }
     }
   });
   return { ...finishCheck(conditions, values, ms), columns, derived, params };
-}
-
-/** Empty text, or text whose first and last characters are printable ASCII (code points 33..126). */
-function plainText(x: string, min: number, max: number): string {
-  const nonEmpty = `(strlen(${x}) BETWEEN 1 AND ${max} AND ord(${x}[1]) BETWEEN 33 AND 126 AND ord(${x}[-1]) BETWEEN 33 AND 126)`;
-  return min === 0 ? `(${x} = '' OR ${nonEmpty})` : nonEmpty;
 }
 
 /**
@@ -161,6 +168,13 @@ function plainText(x: string, min: number, max: number): string {
 function hasNonFinite(json: string): string {
   return `regexp_matches(${json}, '(?i)(^|[\\[:,])[-+]?(nan|inf)')`;
 }
+
+/**
+ * Minified JSON text of an array of strings, each empty or starting and ending with printable ASCII
+ * other than space, with nothing but printable ASCII between, and no quote or backslash (RE2).
+ */
+const plainString = '"(?:[!#-\\[\\]-~](?:[ !#-\\[\\]-~]*[!#-\\[\\]-~])?)?"';
+const plainStringArray = `\\[(?:${plainString}(?:,${plainString})*)?\\]`;
 
 /** A SQL string literal. */
 function sqlString(text: string): string {

@@ -54,6 +54,9 @@ export const enumValues: Readonly<Record<string, readonly string[]>> = {
   status: incidentStatuses,
 };
 
+/** The staged id of rows from a source without an id column. */
+export const absentId = 'CAST(NULL AS VARCHAR)';
+
 /** `z.uuid()`'s pattern (zod/v4/core regexes), for RE2: a UUID of versions 1 to 8, or nil, or max. */
 export const uuidPattern =
   '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff';
@@ -63,10 +66,20 @@ export function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-function plainText(x: string, min: number, max: number): string {
-  // First and last character printable ASCII (code points 33..126): cheaper than a regex.
-  const nonEmpty = `(strlen(${x}) BETWEEN 1 AND ${max} AND ord(${x}[1]) BETWEEN 33 AND 126 AND ord(${x}[-1]) BETWEEN 33 AND 126)`;
-  return min === 0 ? `(${x} = '' OR ${nonEmpty})` : nonEmpty;
+/**
+ * SQL true when the text `x` (not NULL) is `min` (at least 1) to `max` bytes long and its first and
+ * last characters are printable ASCII other than space (code points 33..126), so JS `trim()` would
+ * change nothing.
+ * The first character is tested by comparing the text (byte order: its first byte from `!` to `~`),
+ * which costs a sixth of `ord(x[1])` and says the same.
+ */
+export function plainEnds(x: string, min: number, max: number): string {
+  return `(strlen(${x}) BETWEEN ${Math.max(min, 1)} AND ${max} AND ${x} >= '!' AND ${x} < chr(127) AND ord(${x}[-1]) BETWEEN 33 AND 126)`;
+}
+
+/** {@link plainEnds}, or also empty text when `min` is 0. */
+export function plainText(x: string, min: number, max: number): string {
+  return min === 0 ? `(${x} = '' OR ${plainEnds(x, 1, max)})` : plainEnds(x, min, max);
 }
 
 /**
@@ -95,7 +108,7 @@ export function buildSqlCheck(
     const type = typeOf(c.name);
     if (c.name === 'id') {
       if (!x) {
-        values.push('CAST(NULL AS VARCHAR)');
+        values.push(absentId);
         continue;
       }
       if (type !== 'UUID' && !textTypes.has(type!)) return undefined;

@@ -2,6 +2,7 @@ import type { IncidentsWrittenHook } from '../context.ts';
 import { EngineError } from '../errors.ts';
 import { incidentColumns } from '../schema/incident.ts';
 import { stagingTable } from '../store/incident-staging.ts';
+import type { SqlParams } from '../store/sql-values.ts';
 import type { Transaction } from '../store/transaction.ts';
 
 const sourceTable = 'incident_source';
@@ -12,6 +13,11 @@ const dataColumns = incidentColumns.map((c) => c.name).filter((n) => n !== 'id' 
 const timestampColumns = new Set<string>(
   incidentColumns.filter((c) => c.kind === 'timestamp').map((c) => c.name),
 );
+/** The data columns of a staged row as stored: timestamps from epoch milliseconds to TIMESTAMP. */
+const select = dataColumns
+  .map((c) => (timestampColumns.has(c) ? `epoch_ms(CAST(${c} AS BIGINT)) AS ${c}` : c))
+  .join(', ');
+const insertColumns = `id, external_id, ${dataColumns.join(', ')}, ingested_at, updated_at`;
 
 /**
  * Upserts the staged rows into `incidents` by external id, in the caller's transaction `tx`:
@@ -32,9 +38,6 @@ export async function mergeStaged(
   now: Date,
   incidentsWritten: IncidentsWrittenHook,
 ): Promise<{ inserted: number; updated: number }> {
-  const select = dataColumns
-    .map((c) => (timestampColumns.has(c) ? `epoch_ms(CAST(${c} AS BIGINT)) AS ${c}` : c))
-    .join(', ');
   // One scan of the staging table; the stored count is metadata (no scan of incidents).
   const shape = (await tx.one(
     `SELECT count(*) AS n, count(external_id) AS e, count(DISTINCT external_id) AS d, count(id) AS i,
@@ -111,6 +114,51 @@ async function givesTakenId(tx: Transaction): Promise<boolean> {
 }
 
 /**
+ * The INSERT of every row of `source` (aliased `s`: the staged columns, timestamps as stored) as a
+ * new incident, with `newId` as its id and `$now` as its ingested_at and updated_at.
+ */
+function insertNew(source: string, newId: string): string {
+  const values = `${newId}, s.external_id, ${dataColumns.map((c) => `s.${c}`).join(', ')}, $now, $now`;
+  return `INSERT INTO incidents (${insertColumns}) SELECT ${values} FROM ${source} AS s`;
+}
+
+/**
+ * Inserts the rows of `rows` (a relation with the staging table's columns after `_row`, in order,
+ * timestamps as epoch milliseconds; `values` binds its parameters and `$now`) as new incidents in `tx`, each with its given id or a fresh UUID
+ * when `idsGiven`, else a fresh UUID: what {@link mergeStaged} does for the same rows staged, when
+ * the store holds no incident and every row has an external id, none twice. The caller makes sure
+ * of both (an empty store before, {@link loadedTwice} after); a row without external id fails the
+ * statement (`incidents.external_id` is NOT NULL).
+ *
+ * @returns how many incidents were inserted.
+ */
+export async function insertIntoEmptyStore(
+  tx: Transaction,
+  rows: string,
+  idsGiven: boolean,
+  values: SqlParams & { readonly now: Date },
+): Promise<number> {
+  const named = `${rows} AS f(${incidentColumns.map((c) => c.name).join(', ')})`;
+  const source = `(SELECT id, ${select}, external_id FROM ${named})`;
+  const newId = idsGiven ? 'coalesce(CAST(s.id AS UUID), uuid())' : 'uuid()';
+  const count = await tx.one(insertNew(source, newId), values);
+  return Number(Object.values(count ?? {})[0] ?? 0);
+}
+
+/**
+ * Whether, after {@link insertIntoEmptyStore}, two stored incidents share an external id, or (when
+ * `idsGiven`) an id: then the rows needed {@link mergeStaged}'s de-duplication or its CONFLICT. Two
+ * parallel groupings of the stored rows, which are the inserted ones.
+ */
+export async function loadedTwice(tx: Transaction, idsGiven: boolean): Promise<boolean> {
+  const twice = (column: string) => `EXISTS (SELECT 1 FROM incidents GROUP BY ${column} HAVING count(*) > 1)`;
+  const row = await tx.one<{ twice: boolean }>(
+    `SELECT ${twice('external_id')}${idsGiven ? ` OR ${twice('id')}` : ''} AS twice`,
+  );
+  return row?.twice === true;
+}
+
+/**
  * Counts what will be updated, then merges `source` into incidents; new rows take `newId`. When no
  * source row matches a stored incident (always so for an empty table, `empty`), every row is new
  * and a plain INSERT does what the MERGE would, without its join against the stored rows.
@@ -131,13 +179,8 @@ async function merge(
   )) as { total: bigint; updated: bigint | number };
   const updated = Number(counts.updated);
   const values = { now };
-  const insertColumns = `id, external_id, ${dataColumns.join(', ')}, ingested_at, updated_at`;
-  const insertValues = `${newId}, s.external_id, ${dataColumns.map((c) => `s.${c}`).join(', ')}, $now, $now`;
   if (updated === 0) {
-    await tx.run(
-      `INSERT INTO incidents (${insertColumns}) SELECT ${insertValues} FROM ${source} AS s`,
-      values,
-    );
+    await tx.run(insertNew(source, newId), values);
   } else {
     // Rows whose created_at or service moves leave their old place (KPI rollups, caches) stale unless announced.
     await incidentsWritten(tx, {

@@ -73,6 +73,28 @@ describe('CSV ingested in SQL', () => {
     expect(await stored(engines.sql, 'e-')).toEqual([]);
   });
 
+  it('splits tags as the JS path does on both sides of the 100 bytes below which no lambda runs', async () => {
+    // [tags, taken by the SQL path]: worked by hand from the rules (at most 50 pieces of at most 100
+    // characters, split on ';', trimmed, empty pieces dropped).
+    const cases: [string, boolean][] = [
+      ['x'.repeat(100), true],
+      ['x'.repeat(101), false],
+      ['a;'.repeat(50), true],
+      [`${'a;'.repeat(50)}a`, false],
+      [`${'a; '.repeat(40)}`, true],
+      ['a;;b', true],
+      [';a', true],
+      ['a;', true],
+      ['a b;c', true],
+      [' x ; y ', true],
+      [' [x', false],
+    ];
+    for (const [i, [tags, taken]] of cases.entries()) {
+      const text = `external_id,title,severity,created_at,tags\ng${i}-1,T,LOW,2026-01-02,${tags}\n`;
+      expect(await agree(text, `g${i}-`), tags).toBe(taken);
+    }
+  });
+
   it('refuses an unknown column as the JS path does', async () => {
     const text = 'external_id,title,severity,created_at,extra\nu-1,T,LOW,2026-01-02,x\n';
     expect(await agree(text, 'u-')).toBe(false);
@@ -144,7 +166,24 @@ describe('CSV ingested in SQL', () => {
       ),
       tags: plainWeighted(
         ['', 'a;b', 'ops'],
-        [' a ; ;b ', '["x","y"]', '[bad', 'ü;x', ';', 'x'.repeat(101), 'a;'.repeat(51)],
+        [
+          ' a ; ;b ',
+          '["x","y"]',
+          '[bad',
+          'ü;x',
+          ';',
+          'x'.repeat(101),
+          'a;'.repeat(51),
+          // About the 100 bytes below which no lambda runs, and the pieces split as they are.
+          'x'.repeat(100),
+          'a;'.repeat(50),
+          `${'a;'.repeat(50)}a`,
+          'a;;b',
+          ';a',
+          'a;',
+          'a b;c',
+          ' [x',
+        ],
       ),
       status: plainWeighted(['', 'OPEN', 'CLOSED'], ['open', 'DONE']),
       description: plainWeighted(['', 'ok', 'two\nlines'], [' lead', 'cr\r\nlf', 'quote "here"', 'x\ry']),

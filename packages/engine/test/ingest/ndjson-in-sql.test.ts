@@ -131,6 +131,29 @@ describe('NDJSON ingested in SQL', () => {
     );
   });
 
+  it('reads tags as the JS path does on both sides of the 104-byte arrays one pattern checks', async () => {
+    // [tags, taken by the SQL path]: worked by hand from the rules (at most 50 strings of at most 100
+    // bytes, each empty or without spaces at its ends).
+    const cases: [unknown[], boolean][] = [
+      [['x'.repeat(100)], true],
+      [['x'.repeat(101)], false],
+      [['x'.repeat(99), ''], true],
+      [Array.from({ length: 50 }, () => 'a'), true],
+      [Array.from({ length: 51 }, () => 'a'), false],
+      [['', ''], true],
+      [['a b', 'c'], true],
+      [['say "hi"', 'back\\slash'], true],
+      [['aéb', 'x'], true],
+      [['é'], false],
+      [[' a'], false],
+      [['a', 1], false],
+    ];
+    for (const [i, [tags, taken]] of cases.entries()) {
+      const line = { external_id: `g${i}-1`, title: 'T', severity: 'LOW', created_at: '2026-01-02', tags };
+      expect(await agree(`${JSON.stringify(line)}\n`, `g${i}-`), JSON.stringify(tags)).toBe(taken);
+    }
+  });
+
   it('leaves to the JS path what it accepts but SQL does not express, with the same values', async () => {
     const base = { title: 'T', severity: 'LOW', created_at: '2026-01-02T03:04:05Z' };
     const awkward = [
@@ -185,7 +208,27 @@ describe('NDJSON ingested in SQL', () => {
         [absent, 0, 3, '4'],
         [-1, 1.5, '007', 99999999999, 2147483648, 2147483647, ' 4', true],
       ),
-      tags: weighted<unknown>([absent, ['a', 'b'], []], [[' a '], ['x'.repeat(101)], 'a;b', [null], [1]]),
+      tags: weighted<unknown>(
+        [absent, ['a', 'b'], []],
+        [
+          [' a '],
+          ['x'.repeat(101)],
+          'a;b',
+          [null],
+          [1],
+          // About the 104-byte array the one-pattern check reads, and strings it leaves to the lambdas.
+          ['x'.repeat(100)],
+          ['x'.repeat(99), ''],
+          Array.from({ length: 50 }, () => 'a'),
+          Array.from({ length: 51 }, () => 'a'),
+          ['', ''],
+          ['a b', 'c'],
+          ['say "hi"'],
+          ['back\\slash'],
+          ['é'],
+          ['tab\tin'],
+        ],
+      ),
       status: weighted<unknown>([absent, 'OPEN', 'CLOSED'], ['open', 'DONE', null]),
       id: weighted<unknown>(
         [absent],
