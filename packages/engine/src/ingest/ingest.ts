@@ -2,6 +2,7 @@ import type { EngineContext } from '../context.ts';
 import { EngineError } from '../errors.ts';
 import { StagingWriter } from '../store/incident-staging.ts';
 import { ingestNdjsonInSql } from './ndjson-in-sql.ts';
+import { loadParquetIntoEmptyStore } from './parquet-in-sql.ts';
 import { openSource } from './source.ts';
 import { mergeStaged } from './staging.ts';
 import { ingestTextInSql } from './text-in-sql.ts';
@@ -20,7 +21,8 @@ import { validateBatch } from './validate.ts';
  * at the end, so the call writes all of it or nothing. Without `skipInvalid`, the first invalid
  * record stops the staging but reading goes on, so the error lists every bad row. A CSV, TSV or
  * NDJSON file whose rows are all plainly valid is read, checked and staged in DuckDB instead
- * (`ingestTextInSql`, `ingestNdjsonInSql`), with the same outcome.
+ * (`ingestTextInSql`, `ingestNdjsonInSql`), with the same outcome, and so is a first load of such a
+ * Parquet file into an empty store (`loadParquetIntoEmptyStore`).
  *
  * @throws EngineError VALIDATION_ERROR `N invalid rows ...` with `details.errors` (row, line, field,
  *   message; at most {@link maxReportedErrors}) when a record is invalid and `skipInvalid` is off;
@@ -33,7 +35,9 @@ export async function ingestIncidents(
   options: IngestOptions = {},
 ): Promise<IngestReport> {
   const inSql =
-    (await ingestTextInSql(context, source, options)) ?? (await ingestNdjsonInSql(context, source, options));
+    (await ingestTextInSql(context, source, options)) ??
+    (await ingestNdjsonInSql(context, source, options)) ??
+    (await loadParquetIntoEmptyStore(context, source, options));
   if (inSql) return inSql;
   return ingestInJs(context, source, options);
 }

@@ -83,7 +83,7 @@ export async function stageAndMergeInSql(
  *. A row that is not plainly valid, or a file `staging.fit` refuses, gives
  * `undefined` at once, as staging it would.
  */
-async function loadIntoEmptyStore(
+export async function loadIntoEmptyStore(
   context: EngineContext,
   path: string,
   staging: SqlStaging,
