@@ -54,9 +54,9 @@ function toMeasurement(r: Row): KpiMeasurement {
   };
 }
 
-/** A page of measurements. */
+/** A page of measurements: frozen, shared by every caller until the next write (see `listPage`). */
 export function listMeasurements(db: Database, request: ListRequest): Promise<Page<KpiMeasurement>> {
-  return listPage(db, measurementListSpec, request, toMeasurement);
+  return listPage(db, measurementListSpec, request, toMeasurement, { shared: true });
 }
 
 /** The stored measurement of a metric for exactly `[start, end)`, if any. */

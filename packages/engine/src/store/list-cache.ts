@@ -1,4 +1,5 @@
 import type { Database, SqlParams, SqlValue } from './database.ts';
+import { deepFreeze } from './frozen.ts';
 import { coldListsOn } from './list-cold-lane.ts';
 import { everyTable } from './write-generations.ts';
 
@@ -9,9 +10,13 @@ import { everyTable } from './write-generations.ts';
  */
 const listCacheRows = 20_000;
 
-/** One remembered answer: its value and weight, the tables it was read from and their generation then. */
+/**
+ * One remembered answer: its value and weight, the tables it was read from and their generation
+ * then, and whether the value is frozen and handed out as it is (else a copy each time).
+ */
 interface CacheEntry {
   readonly value: unknown;
+  readonly shared: boolean;
   readonly weight: number;
   readonly generation: number;
   readonly tables: ReadonlySet<string>;
@@ -71,11 +76,12 @@ export class ListCache {
     value: unknown,
     weight = 1,
     tables: ReadonlySet<string> = everyTables,
+    shared = false,
   ): void {
     const entryWeight = Math.max(1, weight);
     if (entryWeight > this.capacity) return;
     this.remove(key);
-    this.entries.set(key, { value, weight: entryWeight, generation, tables });
+    this.entries.set(key, { value, shared, weight: entryWeight, generation, tables });
     this.weight += entryWeight;
     while (this.weight > this.capacity) this.remove(this.entries.keys().next().value as string);
   }
@@ -109,34 +115,57 @@ function listCacheOf(db: Database): ListCache {
  * handed out as structured clones (plain data: objects, arrays, `Date`s), so a caller that changes
  * what it was given never changes the cache. `key` `undefined` computes without caching.
  */
-export async function cachedAnswer<T>(
+export function cachedAnswer<T>(
   db: Database,
   key: string | undefined,
   compute: () => Promise<T>,
+): Promise<T> {
+  return remembered(db, key, compute, false);
+}
+
+/**
+ * {@link cachedAnswer} without the copies: the answer is frozen ({@link deepFreeze}) and every
+ * caller gets the same object until a write to its tables, the first caller too. For answers no
+ * caller changes; an answer that is not plain data is copied as by `cachedAnswer`.
+ */
+export function sharedAnswer<T>(
+  db: Database,
+  key: string | undefined,
+  compute: () => Promise<T>,
+): Promise<T> {
+  return remembered(db, key, compute, true);
+}
+
+async function remembered<T>(
+  db: Database,
+  key: string | undefined,
+  compute: () => Promise<T>,
+  share: boolean,
 ): Promise<T> {
   if (key === undefined) return compute();
   const cache = listCacheOf(db);
   const hit = cache.entry((tables) => db.generationOf(tables), key);
   if (hit !== undefined) {
     db.noteReads(hit.tables);
-    return structuredClone(hit.value) as T;
+    return (hit.shared ? hit.value : structuredClone(hit.value)) as T;
   }
   const everything = db.generationOf(everyTables);
   const shared = coldListsOn() ? computing.get(db)?.get(key) : undefined;
   if (shared !== undefined && shared.generation === everything) {
     // The same question is being answered after the same writes: share that answer.
-    const { value, names } = await shared.answer;
+    const { value, names, frozen } = await shared.answer;
     db.noteReads(names);
-    return structuredClone(value) as T;
+    return (frozen ? value : structuredClone(value)) as T;
   }
   const before = db.generationsNow();
   const computed = db.recordingReads(compute).then(({ value, names }) => {
-    const kept = structuredClone(value);
-    cache.set(before.of(names), key, kept, rowsOf(value), names);
-    return { value, kept, names };
+    const frozen = share && deepFreeze(value);
+    const kept = frozen ? value : structuredClone(value);
+    cache.set(before.of(names), key, kept, rowsOf(value), names, frozen);
+    return { value, kept, names, frozen };
   });
-  // Callers that join are handed copies of the kept answer, which no one changes.
-  const answer = computed.then(({ kept, names }) => ({ value: kept, names }));
+  // Callers that join are handed copies of the kept answer, which no one changes (or it, frozen).
+  const answer = computed.then(({ kept, names, frozen }) => ({ value: kept, names, frozen }));
   answer.catch(() => undefined); // a failure reaches every caller through `computed` or `answer`
   const inFlight = computing.get(db) ?? new Map<string, InFlight>();
   computing.set(db, inFlight);
@@ -152,7 +181,7 @@ export async function cachedAnswer<T>(
 /** An answer being computed: the generation of the whole database when it began, and its promise. */
 interface InFlight {
   readonly generation: number;
-  readonly answer: Promise<{ value: unknown; names: Set<string> }>;
+  readonly answer: Promise<{ value: unknown; names: Set<string>; frozen: boolean }>;
 }
 
 /**

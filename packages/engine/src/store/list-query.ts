@@ -1,6 +1,7 @@
 import { EngineError } from '../errors.ts';
 import type { Database, Row, SqlValue } from './database.ts';
-import { cachedAnswer, listCacheKey } from './list-cache.ts';
+import { deepFreeze } from './frozen.ts';
+import { cachedAnswer, listCacheKey, sharedAnswer } from './list-cache.ts';
 import { coldListsOn } from './list-cold-lane.ts';
 import { indexedPage } from './ordered-index.ts';
 
@@ -186,6 +187,11 @@ function buildOrderBy(spec: ListSpec, ordering: string | undefined): string {
  * until the next write to the database (see `list-cache.ts`), so paging through one filter counts
  * once and a repeated page costs no SQL.
  *
+ * With `shared` (for a `map` whose record depends on nothing but its row), a page read by SQL is
+ * remembered as its records, frozen, and handed out as they are: every caller of the same page
+ * after the same writes gets the same `results` array, which no one may change (see
+ * `sharedAnswer`), and no copy or `map` runs again.
+ *
  * @throws EngineError VALIDATION_ERROR for a bad filter, ordering or page size;
  *   NOT_FOUND for a page past the end (as Django REST Framework answers), except page 1.
  */
@@ -194,6 +200,7 @@ export async function listPage<T = Row>(
   spec: ListSpec,
   request: ListRequest,
   map: (row: Row) => T = (row) => row as T,
+  { shared = false }: { readonly shared?: boolean } = {},
 ): Promise<Page<T>> {
   const page = request.page ?? 1;
   const pageSize = request.pageSize ?? defaultPageSize;
@@ -228,8 +235,30 @@ export async function listPage<T = Row>(
     ? `SELECT ${select} FROM ${spec.from} WHERE rowid IN (SELECT rowid FROM ${spec.from} ${where} ${window}) ${orderBy}`
     : `SELECT ${select} FROM ${spec.from} ${where} ${window}`;
   // Counts and pages are remembered until the next write (see list-cache.ts).
+  if (shared) {
+    const rows = await sharedAnswer(db, listCacheKey(sql, params), () => db.all(sql, params));
+    return { count, page, pageSize, results: recordsOf(rows, map) };
+  }
   const rows = await cachedAnswer(db, listCacheKey(sql, params), () => db.all(sql, params));
   return { count, page, pageSize, results: rows.map(map) };
+}
+
+/** The frozen records of frozen rows, by rows and mapping: each made once (see `listPage`). */
+const records = new WeakMap<readonly Row[], Map<(row: Row) => unknown, unknown[]>>();
+
+/** `rows.map(map)`, made once and frozen when `rows` is frozen and the records are plain data. */
+function recordsOf<T>(rows: Row[], map: (row: Row) => T): T[] {
+  if (!Object.isFrozen(rows)) return rows.map(map);
+  let byMap = records.get(rows);
+  if (!byMap) {
+    byMap = new Map();
+    records.set(rows, byMap);
+  }
+  const made = byMap.get(map) as T[] | undefined;
+  if (made) return made;
+  const results = rows.map(map);
+  if (deepFreeze(results)) byMap.set(map, results);
+  return results;
 }
 
 function toList(value: unknown): SqlValue[] {

@@ -1,5 +1,6 @@
 import type { Page } from '@incident-insights/engine';
-import type { Context } from 'hono';
+import type { Context, TypedResponse } from 'hono';
+import type { JSONParsed } from 'hono/utils/types';
 import { toJson } from '../json.ts';
 
 /** The spec's (and Django REST Framework's) paginated list body. */
@@ -22,6 +23,11 @@ export function paginated<T, U = T>(
   page: Page<T>,
   serialize: (item: T) => U = (item) => item as unknown as U,
 ): PaginatedBody<U> {
+  return toJson({ ...links(c, page), results: page.results.map(serialize) });
+}
+
+/** The count and the `next`/`previous` links of a {@link PaginatedBody}. */
+function links(c: Context, page: Page<unknown>): Omit<PaginatedBody<never>, 'results'> {
   const link = (target: number): string => {
     const url = new URL(c.req.url);
     if (target <= 1) url.searchParams.delete('page');
@@ -29,10 +35,40 @@ export function paginated<T, U = T>(
     return url.toString();
   };
   const hasNext = page.page * page.pageSize < page.count;
-  return toJson({
+  return {
     count: page.count,
     next: hasNext ? link(page.page + 1) : null,
     previous: page.page > 1 ? link(page.page - 1) : null,
-    results: page.results.map(serialize),
-  });
+  };
+}
+
+/** The JSON text of frozen results, by results array and serializer: each written once. */
+const resultsJson = new WeakMap<readonly unknown[], Map<(item: never) => unknown, string>>();
+
+/**
+ * The same body as `c.json(paginated(c, page, serialize))`, for a `serialize` whose output depends
+ * on nothing but its item (`toJson`, say). When the page's `results` are frozen (an engine page
+ * shared until the next write, see the engine's `listPage`), their JSON text is written once per
+ * results array and serializer, and each later request only writes the count and the links.
+ */
+export function paginatedJson<T, U = T>(
+  c: Context,
+  page: Page<T>,
+  serialize: (item: T) => U,
+): Response & TypedResponse<JSONParsed<PaginatedBody<U>>, 200, 'json'> {
+  const head = JSON.stringify(links(c, page));
+  const results = page.results;
+  let text = Object.isFrozen(results) ? resultsJson.get(results)?.get(serialize) : undefined;
+  if (text === undefined) {
+    text = JSON.stringify(toJson(results.map(serialize)));
+    if (Object.isFrozen(results)) {
+      const bySerializer = resultsJson.get(results) ?? new Map();
+      bySerializer.set(serialize, text);
+      resultsJson.set(results, bySerializer);
+    }
+  }
+  const body = `${head.slice(0, -1)},"results":${text}}`;
+  // Typed as `c.json` types it: the text is that object's JSON.
+  return c.body(body, 200, { 'Content-Type': 'application/json' }) as unknown as Response &
+    TypedResponse<JSONParsed<PaginatedBody<U>>, 200, 'json'>;
 }

@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { toJson } from '../json.ts';
-import { paginated } from '../lists/paginate.ts';
+import { paginatedJson } from '../lists/paginate.ts';
 import { listQuery, q, toListRequest } from '../lists/query.ts';
 import { errorResponses, jsonContent, paginatedSchema } from '../openapi/schemas.ts';
 import { createRouter } from '../router.ts';
@@ -38,7 +38,7 @@ export function kpiMeasurementRoutes() {
           end_date: request.filters?.['end_date'] as Date | undefined,
         },
       });
-      return c.json(paginated(c, page, toJson), 200);
+      return paginatedJson(c, page, toJson);
     },
   );
   return app;
