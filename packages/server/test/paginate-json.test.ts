@@ -12,8 +12,8 @@ interface Item {
 }
 
 /** Three items of 25 on page 2 of size 3: both links present. */
-function pageOf(results: Item[]): Page<Item> {
-  return { count: 25, page: 2, pageSize: 3, results };
+function pageOf(results: readonly Item[]): Page<Item> {
+  return { count: 25, page: 2, pageSize: 3, results: results as Item[] };
 }
 
 const items = (): Item[] => [

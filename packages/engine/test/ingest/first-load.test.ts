@@ -23,10 +23,10 @@ function recordStatements(engine: Engine): string[] {
         statements.push(sql);
         return run.call(tx, sql, params);
       };
-      tx.rows = (sql, params) => {
+      tx.rows = ((sql, params) => {
         statements.push(sql);
         return rows.call(tx, sql, params);
-      };
+      }) as Transaction['rows'];
       return work(tx);
     });
   return statements;
