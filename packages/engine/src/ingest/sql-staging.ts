@@ -79,9 +79,9 @@ export async function stageAndMergeInSql(
  * staging table and the merge, which for such a load only copy the rows once more. What the merge
  * would have done differently is checked after, in the same transaction: a row without external id
  * (the statement fails), an external id or a given id twice (`loadedTwice`). Then the transaction
- * rolls back and `'needs the merge'` says to stage the file; so it does when the store is not empty
- *. A row that is not plainly valid, or a file `staging.fit` refuses, gives
- * `undefined` at once, as staging it would.
+ * rolls back and `'needs the merge'` says to stage the file, as it does at once when the store is
+ * not empty or the file has no external id column. A row that is not plainly valid, or a file
+ * `staging.fit` refuses, gives `undefined` at once, as staging it would.
  */
 export async function loadIntoEmptyStore(
   context: EngineContext,
