@@ -138,8 +138,8 @@ export function buildNdjsonSqlCheck(
         break;
       }
       case 'text[]': {
-        const items = `l${i}`;
-        derived.push(`CAST(${v} AS JSON[]) AS ${items}`);
+        // Cast where it is read, in the branches taken by the arrays the pattern does not settle.
+        const items = `CAST(${v} AS JSON[])`;
         // An array of at most 104 bytes of plain ASCII strings holds at most 34 strings (each takes 3
         // bytes or more) of at most 100 bytes: one pattern says it, and the lambdas only run on others.
         const exact = `starts_with(${v}, '[') AND len(${items}) <= 50 AND list_bool_and(list_transform(${items}, t -> coalesce(starts_with(t, '"') AND ${plainText(`(t ->> '$')`, 0, 100)}, false))) IS NOT false`;
