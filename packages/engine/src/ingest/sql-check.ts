@@ -69,9 +69,8 @@ export function quoteIdentifier(name: string): string {
 /**
  * SQL true when the text `x` (not NULL) is `min` (at least 1) to `max` bytes long and its first and
  * last characters are printable ASCII other than space (code points 33..126), so JS `trim()` would
- * change nothing.
- * The first character is tested by comparing the text (byte order: its first byte from `!` to `~`),
- * which costs a sixth of `ord(x[1])` and says the same.
+ * change nothing. The first character is tested by comparing the text (byte order: its first byte
+ * from `!` to `~`), which costs a sixth of `ord(x[1])` and says the same.
  */
 export function plainEnds(x: string, min: number, max: number): string {
   return `(strlen(${x}) BETWEEN ${Math.max(min, 1)} AND ${max} AND ${x} >= '!' AND ${x} < chr(127) AND ord(${x}[-1]) BETWEEN 33 AND 126)`;

@@ -124,11 +124,12 @@ function insertNew(source: string, newId: string): string {
 
 /**
  * Inserts the rows of `rows` (a relation with the staging table's columns after `_row`, in order,
- * timestamps as epoch milliseconds; `values` binds its parameters and `$now`) as new incidents in `tx`, each with its given id or a fresh UUID
- * when `idsGiven`, else a fresh UUID: what {@link mergeStaged} does for the same rows staged, when
- * the store holds no incident and every row has an external id, none twice. The caller makes sure
- * of both (an empty store before, {@link loadedTwice} after); a row without external id fails the
- * statement (`incidents.external_id` is NOT NULL).
+ * timestamps as epoch milliseconds; `values` binds its parameters and `$now`) as new incidents in
+ * `tx`, each with its given id or a fresh UUID when `idsGiven`, else a fresh UUID: what
+ * {@link mergeStaged} does for the same rows staged, when the store holds no incident and every row
+ * has an external id, none twice. The caller makes sure of both (an empty store before,
+ * {@link loadedTwice} after); a row without external id fails the statement
+ * (`incidents.external_id` is NOT NULL).
  *
  * @returns how many incidents were inserted.
  */

@@ -126,7 +126,8 @@ export function cachedAnswer<T>(
 /**
  * {@link cachedAnswer} without the copies: the answer is frozen ({@link deepFreeze}) and every
  * caller gets the same object until a write to its tables, the first caller too. For answers no
- * caller changes; an answer that is not plain data is copied as by `cachedAnswer`.
+ * caller changes; an answer that is not plain data is copied as by `cachedAnswer`, and so is a
+ * shared answer that a `cachedAnswer` caller of the same key is given.
  */
 export function sharedAnswer<T>(
   db: Database,
@@ -147,7 +148,7 @@ async function remembered<T>(
   const hit = cache.entry((tables) => db.generationOf(tables), key);
   if (hit !== undefined) {
     db.noteReads(hit.tables);
-    return (hit.shared ? hit.value : structuredClone(hit.value)) as T;
+    return (share && hit.shared ? hit.value : structuredClone(hit.value)) as T;
   }
   const everything = db.generationOf(everyTables);
   const shared = coldListsOn() ? computing.get(db)?.get(key) : undefined;
@@ -155,7 +156,7 @@ async function remembered<T>(
     // The same question is being answered after the same writes: share that answer.
     const { value, names, frozen } = await shared.answer;
     db.noteReads(names);
-    return (frozen ? value : structuredClone(value)) as T;
+    return (share && frozen ? value : structuredClone(value)) as T;
   }
   const before = db.generationsNow();
   const computed = db.recordingReads(compute).then(({ value, names }) => {
@@ -164,7 +165,8 @@ async function remembered<T>(
     cache.set(before.of(names), key, kept, rowsOf(value), names, frozen);
     return { value, kept, names, frozen };
   });
-  // Callers that join are handed copies of the kept answer, which no one changes (or it, frozen).
+  // Callers that join are handed copies of the kept answer, which no one changes (or the answer
+  // itself, frozen, when they and the first caller both share).
   const answer = computed.then(({ kept, names, frozen }) => ({ value: kept, names, frozen }));
   answer.catch(() => undefined); // a failure reaches every caller through `computed` or `answer`
   const inFlight = computing.get(db) ?? new Map<string, InFlight>();

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Database } from '../../src/store/database.ts';
 import { deepFreeze } from '../../src/store/frozen.ts';
-import { sharedAnswer } from '../../src/store/list-cache.ts';
+import { cachedAnswer, sharedAnswer } from '../../src/store/list-cache.ts';
 import { type ListSpec, listPage } from '../../src/store/list-query.ts';
 
 /** Three rows written by hand: ids 1..3, service a,b,a and rank 30,20,10. */
@@ -62,6 +62,16 @@ describe('shared answers', () => {
     const third = await sharedAnswer(db, 'ids', compute);
     expect(third).not.toBe(first);
     expect(third.map((row) => row['id'])).toEqual([1, 2, 3, 4]);
+  });
+
+  it('are copied for a caller of the same key that did not ask to share', async () => {
+    const compute = () => db.all('SELECT id FROM items ORDER BY id');
+    const shared = await sharedAnswer(db, 'ids', compute);
+    const own = await cachedAnswer(db, 'ids', compute);
+    expect(own).not.toBe(shared);
+    expect(own).toEqual(shared);
+    own.pop();
+    expect(await sharedAnswer(db, 'ids', compute)).toHaveLength(3);
   });
 
   it('are copies, as cached answers are, when they are not plain data', async () => {
