@@ -162,4 +162,29 @@ describe('cold lists answered more cheaply, with the same answers', () => {
     expect(await allPages(late, request)).toEqual(before);
     expect((before[0] as { results: { id: number }[] }).results[0]?.id).toBe(1000); // newest first
   });
+
+  it('reads a cold first page once for every size up to 100, and again after a write', async () => {
+    const request = { filters: { service: ['b'] }, ordering: 'title' };
+    const sizes = [5, 30, 11];
+    const expected = [];
+    for (const pageSize of sizes)
+      expected.push(await withColdListsOff(() => listPage(db, plain, { ...request, pageSize })));
+    const reader = vi.spyOn(db, 'withReader');
+    for (const [i, pageSize] of sizes.entries())
+      expect(await listPage(db, late, { ...request, pageSize })).toEqual(expected[i]);
+    expect(reader).toHaveBeenCalledTimes(1);
+    // A new first row (title '!first' sorts before every title) is seen by every size after the write.
+    await db.run("INSERT INTO items VALUES (1000, 'b', 'LOW', 1, 1, '!first', NULL)");
+    try {
+      for (const pageSize of sizes) {
+        const page = await listPage(db, late, { ...request, pageSize });
+        expect(page.count).toBe(expected[0]!.count + 1);
+        expect(page.results).toHaveLength(pageSize);
+        expect(page.results[0]).toMatchObject({ id: 1000 });
+      }
+      expect(reader).toHaveBeenCalledTimes(2);
+    } finally {
+      await db.run('DELETE FROM items WHERE id = 1000');
+    }
+  });
 });
