@@ -16,7 +16,7 @@ const listCacheRows = 20_000;
  */
 interface CacheEntry {
   readonly value: unknown;
-  readonly shared: boolean;
+  readonly frozen: boolean;
   readonly weight: number;
   readonly generation: number;
   readonly tables: ReadonlySet<string>;
@@ -68,7 +68,8 @@ export class ListCache {
   /**
    * Stores `value` (of `weight`, at least 1) under `key`, read from `tables` at `generation`: the
    * generation those tables had before the query ran, so an answer computed while a write was
-   * landing goes with the older generation and is never served after it.
+   * landing goes with the older generation and is never served after it. `frozen`: the value is
+   * frozen and may be handed out as it is (see `sharedAnswer`).
    */
   set(
     generation: number,
@@ -76,12 +77,12 @@ export class ListCache {
     value: unknown,
     weight = 1,
     tables: ReadonlySet<string> = everyTables,
-    shared = false,
+    frozen = false,
   ): void {
     const entryWeight = Math.max(1, weight);
     if (entryWeight > this.capacity) return;
     this.remove(key);
-    this.entries.set(key, { value, shared, weight: entryWeight, generation, tables });
+    this.entries.set(key, { value, frozen, weight: entryWeight, generation, tables });
     this.weight += entryWeight;
     while (this.weight > this.capacity) this.remove(this.entries.keys().next().value as string);
   }
@@ -148,13 +149,13 @@ async function remembered<T>(
   const hit = cache.entry((tables) => db.generationOf(tables), key);
   if (hit !== undefined) {
     db.noteReads(hit.tables);
-    return (share && hit.shared ? hit.value : structuredClone(hit.value)) as T;
+    return (share && hit.frozen ? hit.value : structuredClone(hit.value)) as T;
   }
   const everything = db.generationOf(everyTables);
-  const shared = coldListsOn() ? computing.get(db)?.get(key) : undefined;
-  if (shared !== undefined && shared.generation === everything) {
+  const joining = coldListsOn() ? computing.get(db)?.get(key) : undefined;
+  if (joining !== undefined && joining.generation === everything) {
     // The same question is being answered after the same writes: share that answer.
-    const { value, names, frozen } = await shared.answer;
+    const { value, names, frozen } = await joining.answer;
     db.noteReads(names);
     return (share && frozen ? value : structuredClone(value)) as T;
   }
