@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import type { PassThrough, Readable } from 'node:stream';
 import { zipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import { firstZipEntry } from '../../src/ingest/readers/zip-entry.ts';
@@ -56,6 +56,20 @@ describe('firstZipEntry', () => {
     await expect(collect(firstZipEntry({ data: corrupt }))).rejects.toThrow();
     const cut = bytes.subarray(0, 50_000);
     await expect(collect(firstZipEntry({ data: cut }))).rejects.toThrow();
+  });
+
+  it('holds back the inflating while the reader does not read (32 MiB that deflate to 32 KB)', async () => {
+    const zeros = new Uint8Array(32 << 20);
+    const { path, bytes } = archive('zeros.csv', zeros, 6);
+    expect(bytes.length).toBeLessThan(1 << 20);
+    for (const stream of [firstZipEntry({ path }), firstZipEntry({ data: bytes })]) {
+      // Unbounded, zlib inflates the whole entry into the stream's buffer in these 300 ms.
+      await new Promise((done) => setTimeout(done, 300));
+      expect(stream.readableLength + (stream as PassThrough).writableLength).toBeLessThan(8 << 20);
+      let total = 0;
+      for await (const chunk of stream) total += (chunk as Buffer).length;
+      expect(total).toBe(zeros.length);
+    }
   });
 
   it('refuses an archive that holds no file', async () => {
