@@ -10,13 +10,9 @@ import { everyTable } from './write-generations.ts';
  */
 const listCacheRows = 20_000;
 
-/**
- * One remembered answer: its value and weight, the tables it was read from and their generation
- * then, and whether the value is frozen and handed out as it is (else a copy each time).
- */
+/** One remembered answer: its value and weight, the tables it was read from and their generation then. */
 interface CacheEntry {
   readonly value: unknown;
-  readonly frozen: boolean;
   readonly weight: number;
   readonly generation: number;
   readonly tables: ReadonlySet<string>;
@@ -68,8 +64,7 @@ export class ListCache {
   /**
    * Stores `value` (of `weight`, at least 1) under `key`, read from `tables` at `generation`: the
    * generation those tables had before the query ran, so an answer computed while a write was
-   * landing goes with the older generation and is never served after it. `frozen`: the value is
-   * frozen and may be handed out as it is (see `sharedAnswer`).
+   * landing goes with the older generation and is never served after it.
    */
   set(
     generation: number,
@@ -77,12 +72,11 @@ export class ListCache {
     value: unknown,
     weight = 1,
     tables: ReadonlySet<string> = everyTables,
-    frozen = false,
   ): void {
     const entryWeight = Math.max(1, weight);
     if (entryWeight > this.capacity) return;
     this.remove(key);
-    this.entries.set(key, { value, frozen, weight: entryWeight, generation, tables });
+    this.entries.set(key, { value, weight: entryWeight, generation, tables });
     this.weight += entryWeight;
     while (this.weight > this.capacity) this.remove(this.entries.keys().next().value as string);
   }
@@ -149,26 +143,26 @@ async function remembered<T>(
   const hit = cache.entry((tables) => db.generationOf(tables), key);
   if (hit !== undefined) {
     db.noteReads(hit.tables);
-    return (share && hit.frozen ? hit.value : structuredClone(hit.value)) as T;
+    return handOut(hit.value, share);
   }
   const everything = db.generationOf(everyTables);
   const joining = coldListsOn() ? computing.get(db)?.get(key) : undefined;
   if (joining !== undefined && joining.generation === everything) {
     // The same question is being answered after the same writes: share that answer.
-    const { value, names, frozen } = await joining.answer;
+    const { value, names } = await joining.answer;
     db.noteReads(names);
-    return (share && frozen ? value : structuredClone(value)) as T;
+    return handOut(value, share);
   }
   const before = db.generationsNow();
   const computed = db.recordingReads(compute).then(({ value, names }) => {
-    const frozen = share && deepFreeze(value);
-    const kept = frozen ? value : structuredClone(value);
-    cache.set(before.of(names), key, kept, rowsOf(value), names, frozen);
-    return { value, kept, names, frozen };
+    // Kept frozen only when shared; any other answer is kept as a copy, and a copy is never frozen.
+    const kept = share && deepFreeze(value) ? value : structuredClone(value);
+    cache.set(before.of(names), key, kept, rowsOf(value), names);
+    return { value, kept, names };
   });
   // Callers that join are handed copies of the kept answer, which no one changes (or the answer
   // itself, frozen, when they and the first caller both share).
-  const answer = computed.then(({ kept, names, frozen }) => ({ value: kept, names, frozen }));
+  const answer = computed.then(({ kept, names }) => ({ value: kept, names }));
   answer.catch(() => undefined); // a failure reaches every caller through `computed` or `answer`
   const inFlight = computing.get(db) ?? new Map<string, InFlight>();
   computing.set(db, inFlight);
@@ -181,10 +175,15 @@ async function remembered<T>(
   }
 }
 
+/** A kept answer as a caller gets it: itself when frozen and the caller shares, else a copy. */
+function handOut<T>(kept: unknown, share: boolean): T {
+  return (share && Object.isFrozen(kept) ? kept : structuredClone(kept)) as T;
+}
+
 /** An answer being computed: the generation of the whole database when it began, and its promise. */
 interface InFlight {
   readonly generation: number;
-  readonly answer: Promise<{ value: unknown; names: Set<string>; frozen: boolean }>;
+  readonly answer: Promise<{ value: unknown; names: Set<string> }>;
 }
 
 /**
