@@ -11,30 +11,44 @@ import {
 } from './sql-check.ts';
 import type { ColumnMapping, IgnoredColumns } from './types.ts';
 
-/** The column `read_json` gives each line: the object, its keys mapped to their values as JSON. */
+/** The column `read_json` gives each line read as a map: the object, its keys mapped to their values as JSON. */
 export const ndjsonRecordColumn = 'j';
 const record = ndjsonRecordColumn;
 
-/** A {@link SqlCheck} over the columns of an inner select of the `j` column. */
+/**
+ * How the statement reaches a line's values. `read_json` gives each line either as one
+ * `MAP(VARCHAR, JSON)` in column `j` (any keys: the check counts them), or, when its sample of the
+ * file has shown the keys, as one `JSON` column per key, in `positions` order (DuckDB refuses a line
+ * with another key or a key twice, so the check need not count).
+ */
+export type NdjsonRead =
+  | { readonly as: 'map' }
+  | { readonly as: 'columns'; readonly positions: ReadonlyMap<string, number> };
+
+/** A {@link SqlCheck} over the columns of an inner select of what `read_json` gives. */
 export interface NdjsonSqlCheck extends SqlCheck {
-  /** Select list over `j` (each value taken out of the map once). */
+  /** Select list over what `read_json` gives (each value taken once). */
   readonly columns: readonly string[];
-  /** Select list over {@link columns} (each timestamp and list converted once). */
+  /** Select list over {@link columns}: the text each JSON string stands for. */
+  readonly strings: readonly string[];
+  /** Select list over {@link strings} (each timestamp and list converted once). */
   readonly derived: readonly string[];
-  /** The keys the statement looks up, bound as parameters (`$key0`, ...): never pasted into SQL. */
+  /**
+   * The keys the statement looks up in a map, bound as parameters (`$key0`, ...): never pasted into
+   * SQL. (Read by columns, the statement takes each column by its position.)
+   */
   readonly params: Readonly<Record<string, string>>;
 }
 
 /**
- * The twin of `buildSqlCheck` for NDJSON read as one `MAP(VARCHAR, JSON)` per line (column `j`):
- * SQL that says, per row, "plainly valid", and the SQL that turns such a row into its staged values,
- * exactly what `readNdjson` (with `objectReshaper`) and `fastValidate` or the schema give for the
- * same line. It accepts only a subset of what the schema accepts; a file with any other row goes
- * through the JS path, which gives the verdict and the messages. JSON `null` is no value, as in JS.
- * The subset:
+ * The twin of `buildSqlCheck` for NDJSON read as `read` says: SQL that says, per row, "plainly
+ * valid", and the SQL that turns such a row into its staged values, exactly what `readNdjson` (with
+ * `objectReshaper`) and `fastValidate` or the schema give for the same line. It accepts only a
+ * subset of what the schema accepts; a file with any other row goes through the JS path, which
+ * gives the verdict and the messages. JSON `null` is no value, as in JS. The subset:
  *
  * - the keys are distinct and each is an incident field, a key to ignore or a mapped key (any other
- *   key is refused in JS); the value of a key that is ignored holds no `NaN` or `Infinity`;
+ *   key is refused in JS); the value of a key that is not read holds no `NaN` or `Infinity`;
  * - text is a JSON string that starts and ends with a printable ASCII character (JS `trim()` would
  *   change nothing) and whose UTF-8 byte length is within the limit; an enumerated value is one of
  *   its allowed strings; an id is a string spelt as `z.uuid()` wants;
@@ -46,12 +60,12 @@ export interface NdjsonSqlCheck extends SqlCheck {
 export function buildNdjsonSqlCheck(
   mapping: ColumnMapping | undefined,
   ignore: IgnoredColumns | undefined,
+  read: NdjsonRead = { as: 'map' },
 ): NdjsonSqlCheck {
   const ignored = new Set(ignore ?? []);
-  const mappedKeys = Object.values(mapping ?? {});
   // As `objectReshaper`: a mapped field reads its key, an ignored field name is dropped.
   const keyOf = (field: string) => mapping?.[field] ?? (ignored.has(field) ? undefined : field);
-  const allowed = [...new Set([...incidentColumns.map((c) => c.name), ...ignored, ...mappedKeys])];
+  const allowed = ndjsonAllowedKeys(mapping, ignore);
   const params: Record<string, string> = {};
   const keyParams = new Map<string, string>();
   const keyRef = (key: string) => {
@@ -63,16 +77,35 @@ export function buildNdjsonSqlCheck(
     }
     return `$${ref}`;
   };
-  // Every key is allowed and none is given twice: as many entries as allowed keys present.
-  const present = allowed.map((key) => `map_contains(${record}, ${keyRef(key)})::INTEGER`).join(' + ');
-  const columns = [`(${record} IS NOT NULL AND cardinality(${record}) = ${present}) AS known_keys`];
+  // The JSON text of a key's value: NULL when the line has no such key or its value is JSON null.
+  const jsonOf = (key: string) => {
+    if (read.as === 'map') return `${record}[${keyRef(key)}]`;
+    const position = read.positions.get(key);
+    return position === undefined ? 'CAST(NULL AS JSON)' : `#${position + 1}`;
+  };
+  const columns: string[] = [];
+  if (read.as === 'map') {
+    // Every key is allowed and none is given twice: as many entries as allowed keys present.
+    const present = allowed.map((key) => `map_contains(${record}, ${keyRef(key)})::INTEGER`).join(' + ');
+    columns.push(`(${record} IS NOT NULL AND cardinality(${record}) = ${present}) AS known_keys`);
+  } else {
+    // DuckDB refused any other key and a key twice; a line `null` gives no value, as `{}` does.
+    columns.push('true AS known_keys');
+  }
+  const strings: string[] = [];
   const derived: string[] = [];
   const conditions = ['known_keys'];
-  // The values of ignored keys are never read, but `JSON.parse` still refuses a NaN or an infinity.
-  [...ignored].forEach((key, i) => {
-    columns.push(`coalesce(NOT ${hasNonFinite(`${record}[${keyRef(key)}]`)}, true) AS finite${i}`);
-    conditions.push(`finite${i}`);
-  });
+  // The values of keys no field reads (ignored, or a field's name mapped to another key) are never
+  // read, but `JSON.parse` still refuses a NaN or an infinity. (Read by columns, each such column is
+  // also referenced here, so DuckDB reads every column and refuses a line with another key.)
+  const readKeys = new Set(incidentColumns.map((c) => keyOf(c.name)));
+  allowed
+    .filter((key) => !readKeys.has(key))
+    .filter((key) => read.as === 'map' || read.positions.has(key))
+    .forEach((key, i) => {
+      columns.push(`coalesce(NOT ${hasNonFinite(jsonOf(key))}, true) AS finite${i}`);
+      conditions.push(`finite${i}`);
+    });
   const values: string[] = [];
   const ms: Record<string, string> = {};
   incidentColumns.forEach((c, i) => {
@@ -88,12 +121,9 @@ export function buildNdjsonSqlCheck(
     // for when it is a JSON string, each computed once per row (inner select).
     const v = `v${i}`;
     const unquoted = `s${i}`;
-    columns.push(
-      `${record}[${keyRef(key)}] AS ${v}`,
-      // A JSON string without a backslash is the text between its quotes (DuckDB writes the other
-      // characters as they are); only the rest is decoded. Read only where the value is a string.
-      `CASE WHEN contains(${record}[${keyRef(key)}], '\\') THEN ${record}[${keyRef(key)}] ->> '$' ELSE ${record}[${keyRef(key)}][2:-2] END AS ${unquoted}`,
-    );
+    columns.push(`${jsonOf(key)} AS ${v}`);
+    // The text a JSON string stands for (escapes decoded). Read only where the value is a string.
+    strings.push(`${v} ->> '$' AS ${unquoted}`);
     // `status` is stored NOT NULL but optional on input: derived from the timestamps when absent.
     const required = c.required && c.name !== 'status' && c.kind !== 'int';
     const optional = (condition: string) =>
@@ -157,7 +187,17 @@ export function buildNdjsonSqlCheck(
       }
     }
   });
-  return { ...finishCheck(conditions, values, ms), columns, derived, params };
+  return { ...finishCheck(conditions, values, ms), columns, strings, derived, params };
+}
+
+/** The keys a line may hold: the incident fields, the keys to ignore and the mapped keys. */
+export function ndjsonAllowedKeys(
+  mapping: ColumnMapping | undefined,
+  ignore: IgnoredColumns | undefined,
+): string[] {
+  return [
+    ...new Set([...incidentColumns.map((c) => c.name), ...(ignore ?? []), ...Object.values(mapping ?? {})]),
+  ];
 }
 
 /**

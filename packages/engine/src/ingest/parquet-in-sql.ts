@@ -3,7 +3,7 @@ import type { EngineContext } from '../context.ts';
 import { formatFromFileName } from '../input/file-format.ts';
 import { resolveColumns } from './column-mapping.ts';
 import { buildSqlCheck } from './sql-check.ts';
-import { loadIntoEmptyStore } from './sql-staging.ts';
+import { loadIntoEmptyStore, SqlRefusal } from './sql-staging.ts';
 import type { IngestOptions, IngestReport, IngestSource } from './types.ts';
 
 /**
@@ -46,5 +46,5 @@ export async function loadParquetIntoEmptyStore(
     { ...check, from: 'read_parquet($path)', row: 'CAST(NULL AS INTEGER)', fit: Promise.resolve(true) },
     options,
   );
-  return typeof loaded === 'object' ? loaded : undefined;
+  return loaded instanceof SqlRefusal || loaded === 'needs the merge' ? undefined : loaded;
 }

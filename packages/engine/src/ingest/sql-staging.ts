@@ -26,6 +26,11 @@ export interface SqlStaging {
   readonly fit: Promise<boolean>;
 }
 
+/** Why a SQL attempt gave the file back: the error that stopped it (the check's own included). */
+export class SqlRefusal {
+  constructor(readonly cause: unknown) {}
+}
+
 /** The statement that reads, checks and stages the file (`$path`) as `staging` says, one row each. */
 export function stagingInsert(staging: Pick<SqlStaging, 'predicate' | 'values' | 'from' | 'row'>): string {
   return `INSERT INTO ${stagingTable}
@@ -51,8 +56,19 @@ export async function stageAndMergeInSql(
   staging: SqlStaging,
   options: IngestOptions,
 ): Promise<IngestReport | undefined> {
+  const attempt = await attemptInSql(context, path, staging, options);
+  return attempt instanceof SqlRefusal ? undefined : attempt;
+}
+
+/** {@link stageAndMergeInSql}, saying why when it gives the file back. */
+export async function attemptInSql(
+  context: EngineContext,
+  path: string,
+  staging: SqlStaging,
+  options: IngestOptions,
+): Promise<IngestReport | SqlRefusal> {
   const loaded = await loadIntoEmptyStore(context, path, staging, options);
-  if (loaded !== 'needs the merge') return loaded;
+  if (loaded instanceof SqlRefusal || loaded !== 'needs the merge') return loaded;
   let merging = false;
   try {
     return await context.db.transaction(async (tx) => {
@@ -69,7 +85,7 @@ export async function stageAndMergeInSql(
   } catch (error) {
     if (merging) throw error;
     await staging.fit;
-    return undefined;
+    return new SqlRefusal(error);
   }
 }
 
@@ -81,14 +97,14 @@ export async function stageAndMergeInSql(
  * (the statement fails), an external id or a given id twice (`loadedTwice`). Then the transaction
  * rolls back and `'needs the merge'` says to stage the file, as it does at once when the store is
  * not empty or the file has no external id column. A row that is not plainly valid, or a file
- * `staging.fit` refuses, gives `undefined` at once, as staging it would.
+ * `staging.fit` refuses, gives a {@link SqlRefusal} at once, as staging it would.
  */
 export async function loadIntoEmptyStore(
   context: EngineContext,
   path: string,
   staging: SqlStaging,
   options: IngestOptions,
-): Promise<IngestReport | 'needs the merge' | undefined> {
+): Promise<IngestReport | 'needs the merge' | SqlRefusal> {
   const externalId = staging.values[incidentColumns.findIndex((c) => c.name === 'external_id')];
   if (externalId === 'NULL') return 'needs the merge';
   const idsGiven = staging.values[incidentColumns.findIndex((c) => c.name === 'id')] !== absentId;
@@ -112,7 +128,7 @@ export async function loadIntoEmptyStore(
     // The predicate's own error: the file is for the JS path. Any other (a row without external id,
     // a file DuckDB cannot read) is left to the staging, which tells them apart.
     return error === notPlain || (error as Error).message?.includes(notPlain.message)
-      ? undefined
+      ? new SqlRefusal(error)
       : 'needs the merge';
   }
 }

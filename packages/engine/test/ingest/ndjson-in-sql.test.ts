@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { IngestSource } from '../../src/index.ts';
-import { ingestNdjsonInSql } from '../../src/ingest/ndjson-in-sql.ts';
+import { ingestNdjsonInSql, sampledKeys } from '../../src/ingest/ndjson-in-sql.ts';
+import { ndjsonAllowedKeys } from '../../src/ingest/ndjson-sql-check.ts';
 import { hasStrictJsonSyntax } from '../../src/ingest/ndjson-syntax.ts';
 import { internalContext } from '../../src/internal.ts';
 import { writeSyntheticNdjson } from '../../src/synth/index.ts';
@@ -262,5 +263,75 @@ describe('NDJSON ingested in SQL', () => {
     );
     // The property means something only if the SQL path took a good share of the files.
     expect(sqlTook).toBeGreaterThan(5);
+  });
+});
+
+describe('NDJSON read key by key', () => {
+  // DuckDB's `read_json` finds a file's keys in a sample of its first lines (20,480 by default).
+  const past = 20_500;
+  const base = { title: 'T', severity: 'LOW', created_at: '2026-01-02' };
+  /** `past` plain lines under `prefix`, then `last` (a line of text). */
+  const longFile = (prefix: string, last: string) =>
+    `${Array.from({ length: past }, (_, i) => JSON.stringify({ external_id: `${prefix}${i}`, ...base })).join('\n')}\n${last}\n`;
+  const keysOf = async (text: string, reshape: Reshape = {}) => {
+    const positions = await sampledKeys(
+      internalContext(engines.sql),
+      write(text),
+      ndjsonAllowedKeys(reshape.columnMapping, reshape.ignoreColumns),
+    );
+    return positions && [...positions.keys()];
+  };
+
+  it('reads by the keys of the sample when each is one a line may hold, else as maps', async () => {
+    const line = (record: object) => `${JSON.stringify(record)}\n`;
+    expect(await keysOf(line({ external_id: 'x', ...base }))).toEqual([
+      'external_id',
+      'title',
+      'severity',
+      'created_at',
+    ]);
+    // A key no line may hold, and two keys DuckDB tells apart only by renaming one (`Title_1`).
+    expect(await keysOf(line({ external_id: 'x', ...base, extra: 1 }))).toBeUndefined();
+    expect(
+      await keysOf(
+        `${line({ external_id: 'x', ...base })}${line({ external_id: 'y', ...base, Title: 'T' })}`,
+      ),
+    ).toBeUndefined();
+    expect(await keysOf(line({ ref: 'x', ...base }), { columnMapping: { external_id: 'ref' } })).toEqual([
+      'ref',
+      'title',
+      'severity',
+      'created_at',
+    ]);
+    expect(await keysOf('not json\n')).toBeUndefined();
+  });
+
+  it('takes a file whose allowed key first shows after the sample, as the JS path does', async () => {
+    const text = longFile(
+      'late-',
+      JSON.stringify({ external_id: 'late-z', ...base, tags: ['a'], priority: 'P2' }),
+    );
+    expect(await keysOf(text)).not.toContain('tags');
+    expect(await agree(text, 'late-')).toBe(true);
+    expect(await stored(engines.sql, 'late-z')).toMatchObject([{ tags: ['a'], priority: 'P2' }]);
+  });
+
+  it('refuses a key no line may hold after the sample, every column of the file read', async () => {
+    const last = JSON.stringify({ external_id: 'unk-z', ...base, extra: 1 });
+    expect(await agree(longFile('unk-', last), 'unk-')).toBe(false);
+    // The file's `title` is not read (`title` comes from `summary`): its column must still be read,
+    // or DuckDB would not look for keys beyond its columns.
+    const mapped = longFile('unm-', JSON.stringify({ external_id: 'unm-z', ...base, extra: 1 })).replaceAll(
+      '"severity"',
+      '"summary":"S","severity"',
+    );
+    expect(await keysOf(mapped, { columnMapping: { title: 'summary' } })).toContain('title');
+    expect(await agree(mapped, 'unm-', { columnMapping: { title: 'summary' } })).toBe(false);
+  });
+
+  it('refuses a NaN under a key no field reads, as JSON.parse does', async () => {
+    const nan =
+      '{"external_id":"nan-1","title":NaN,"summary":"S","severity":"LOW","created_at":"2026-01-02"}\n';
+    expect(await agree(nan, 'nan-', { columnMapping: { title: 'summary' } })).toBe(false);
   });
 });
