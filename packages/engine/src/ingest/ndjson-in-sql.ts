@@ -111,10 +111,11 @@ export async function sampledKeys(
  * How {@link ingestNdjsonInSql} reads an NDJSON file (bound as `$path`) with `reshape`'s mapping and
  * ignored keys: `read_json` gives each line as `read` says (by default as one `MAP(VARCHAR, JSON)`),
  * checked and turned into the staged values by {@link buildNdjsonSqlCheck}. Rows are staged without
- * `_row`, like a CSV's: DuckDB reads the file in parallel and its batch insert keeps the file's
- * order, so a row's place in the staging table is its place among the file's rows (blank lines
- * skipped, as `readNdjson` counts them), which `mergeStaged` reads when several rows share an external id. (Numbering the lines in
- * SQL, `WITH ORDINALITY`, is a window: it ran the whole statement on one thread, the other spinning.)
+ * `_row`, like a CSV's: DuckDB reads the file in parallel and its insert keeps the file's order, so
+ * a row's place in the staging table is its place among the file's rows (blank lines skipped, as
+ * `readNdjson` counts them), which `mergeStaged` reads when several rows share an external id.
+ * (Numbering the lines in SQL, `WITH ORDINALITY`, is a window: it ran the whole statement on one
+ * thread, the other spinning.)
  */
 export function ndjsonStaging(reshape: Reshape, read: NdjsonRead = { as: 'map' }): Omit<SqlStaging, 'fit'> {
   const check = buildNdjsonSqlCheck(reshape.columnMapping, reshape.ignoreColumns, read);

@@ -140,10 +140,11 @@ export function buildNdjsonSqlCheck(
         break;
       }
       case 'enum': {
-        // `list_contains`, not `IN`: DuckDB plans an `IN` list of five or more constants as a join,
-        // and a join in the staging statement gives up the file's order (and the batch insert).
+        // `IN`, as the CSV and Parquet checks: DuckDB plans a list of five or more constants as a
+        // join, and then inserts without its batch insert, still in the file's order. On the peer's
+        // 1 M lines that took 4.1-4.3 s where `list_contains` and the batch insert took 4.5-4.6 s.
         const allowedValues = (enumValues[c.name] ?? []).map((value) => sqlString(`"${value}"`));
-        conditions.push(optional(`list_contains([${allowedValues.join(', ')}], CAST(${v} AS VARCHAR))`));
+        conditions.push(optional(`CAST(${v} AS VARCHAR) IN (${allowedValues.join(', ')})`));
         values.push(unquoted);
         break;
       }
