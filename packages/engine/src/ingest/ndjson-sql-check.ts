@@ -11,7 +11,7 @@ import {
 } from './sql-check.ts';
 import type { ColumnMapping, IgnoredColumns } from './types.ts';
 
-/** The column `read_json` gives each line read as a map: the object, its keys mapped to their values as JSON. */
+/** The column `read_json` gives each line read as a map: its keys mapped to their values as JSON. */
 export const ndjsonRecordColumn = 'j';
 const record = ndjsonRecordColumn;
 

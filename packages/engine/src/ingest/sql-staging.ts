@@ -68,7 +68,7 @@ export async function attemptInSql(
   options: IngestOptions,
 ): Promise<IngestReport | SqlRefusal> {
   const loaded = await loadIntoEmptyStore(context, path, staging, options);
-  if (loaded instanceof SqlRefusal || loaded !== 'needs the merge') return loaded;
+  if (loaded !== 'needs the merge') return loaded;
   let merging = false;
   try {
     return await context.db.transaction(async (tx) => {

@@ -271,8 +271,12 @@ describe('NDJSON read key by key', () => {
   const past = 20_500;
   const base = { title: 'T', severity: 'LOW', created_at: '2026-01-02' };
   /** `past` plain lines under `prefix`, then `last` (a line of text). */
-  const longFile = (prefix: string, last: string) =>
-    `${Array.from({ length: past }, (_, i) => JSON.stringify({ external_id: `${prefix}${i}`, ...base })).join('\n')}\n${last}\n`;
+  const longFile = (prefix: string, last: string) => {
+    const plain = Array.from({ length: past }, (_, i) =>
+      JSON.stringify({ external_id: `${prefix}${i}`, ...base }),
+    );
+    return `${plain.join('\n')}\n${last}\n`;
+  };
   const keysOf = async (text: string, reshape: Reshape = {}) => {
     const positions = await sampledKeys(
       internalContext(engines.sql),
