@@ -21,16 +21,16 @@ interface Reshape {
 /**
  * Ingests an NDJSON file entirely in DuckDB when every line of it is plainly valid: `read_json`
  * reads each line, {@link buildNdjsonSqlCheck} checks each row and the same statement stages it,
- * then the rows are merged (`mergeStaged`), in one transaction. When DuckDB's sample of the file
- * shows only keys a line may hold ({@link sampledKeys}), the lines are read as one `JSON` column per
- * key, and DuckDB refuses a line with any other key; should such a key first show after the sample,
- * the file is read again with each line as one `MAP(VARCHAR, JSON)`, whose keys the check counts
- * (on the peer's 1 M lines the map read took 4.7 s where the columns took 3.6). A line that is not
- * plainly valid stops the statement (DuckDB's `error()`), and so does anything DuckDB cannot read:
+ * then the rows are merged (`mergeStaged`), all or nothing (`stageAndMergeInSql`). When DuckDB's
+ * sample of the file shows only keys a line may hold ({@link sampledKeys}), the lines are read as
+ * one `JSON` column per key, and DuckDB refuses a line with any other key; should such a key first
+ * show after the sample, the file is read again with each line as one `MAP(VARCHAR, JSON)`, whose
+ * keys the check counts (on the peer's 1 M lines the map read took 4.7 s where the columns took
+ * 3.6). A line that is not plainly valid stops the statement (DuckDB's `error()`), and so does anything DuckDB cannot read:
  * a line that is not JSON or not an object, a byte order mark, bad UTF-8; a key given twice stops
  * it too (DuckDB refuses it when reading by key, the check counts it in a map). A trailing comma,
  * which DuckDB reads and `JSON.parse` refuses, is looked for in JS while DuckDB reads
- * ({@link hasStrictJsonSyntax}). In each of these cases the transaction rolls back, nothing is
+ * ({@link hasStrictJsonSyntax}). In each of these cases the staging rolls back, nothing is
  * written, and the call returns `undefined`: the caller reads the file the usual way (`readNdjson`,
  * fast path, schema), which gives the verdict, the stored values and the row errors exactly as
  * before. So this path only ever accepts files the JS path accepts, with the same values.

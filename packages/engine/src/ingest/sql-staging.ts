@@ -2,7 +2,7 @@ import type { EngineContext } from '../context.ts';
 import { incidentColumns } from '../schema/incident.ts';
 import { StagingWriter, stagingTable } from '../store/incident-staging.ts';
 import { absentId } from './sql-check.ts';
-import { insertIntoEmptyStore, loadedTwice, mergeStaged } from './staging.ts';
+import { insertIntoEmptyStore, loadedTwice, mergeStaged, stageThenMerge } from './staging.ts';
 import type { IngestOptions, IngestReport } from './types.ts';
 
 /** Thrown inside a SQL attempt when the file is not for it; never escapes {@link stageAndMergeInSql}. */
@@ -41,9 +41,10 @@ export function stagingInsert(staging: Pick<SqlStaging, 'predicate' | 'values' |
 
 /**
  * Stages the file at `path` as `staging` reads it, every row checked by its predicate in the same
- * statement, then merges the staged rows (`mergeStaged`), in one transaction. When a row is not
- * plainly valid, DuckDB cannot read the file, or `staging.fit` says no, the transaction rolls
- * back, nothing is written, and `undefined` is returned: the caller reads the file the usual way.
+ * statement, then merges the staged rows (`mergeStaged`), in one write section
+ * ({@link stageThenMerge}: the staging committed first, then the merge). When a row is not plainly
+ * valid, DuckDB cannot read the file, or `staging.fit` says no, the staging rolls back, nothing is
+ * written, and `undefined` is returned: the caller reads the file the usual way.
  * Into an empty store the file is first loaded in one pass ({@link loadIntoEmptyStore}); only when
  * its rows need the merge is it staged. Progress: one `reading` report once the file is staged,
  * then `merging`.
@@ -71,17 +72,22 @@ export async function attemptInSql(
   if (loaded !== 'needs the merge') return loaded;
   let merging = false;
   try {
-    return await context.db.transaction(async (tx) => {
-      (await StagingWriter.open(tx)).finish();
-      const staged = await tx.one(stagingInsert(staging), { ...staging.params, path });
-      if (!(await staging.fit)) throw notPlain;
-      const received = Number(Object.values(staged ?? {})[0] ?? 0);
-      options.onProgress?.({ phase: 'reading', received });
-      options.onProgress?.({ phase: 'merging', received });
-      merging = true;
-      const { inserted, updated } = await mergeStaged(tx, context.now(), context.incidentsWritten);
-      return { received, inserted, updated, skipped: 0, errors: [] };
-    });
+    return await stageThenMerge(
+      context.db,
+      async (tx) => {
+        (await StagingWriter.open(tx)).finish();
+        const staged = await tx.one(stagingInsert(staging), { ...staging.params, path });
+        if (!(await staging.fit)) throw notPlain;
+        return Number(Object.values(staged ?? {})[0] ?? 0);
+      },
+      async (tx, received) => {
+        options.onProgress?.({ phase: 'reading', received });
+        options.onProgress?.({ phase: 'merging', received });
+        merging = true;
+        const { inserted, updated } = await mergeStaged(tx, context.now(), context.incidentsWritten);
+        return { received, inserted, updated, skipped: 0, errors: [] };
+      },
+    );
   } catch (error) {
     if (merging) throw error;
     await staging.fit;

@@ -1,9 +1,10 @@
 import type { IncidentsWrittenHook } from '../context.ts';
 import { EngineError } from '../errors.ts';
 import { incidentColumns } from '../schema/incident.ts';
+import type { Database } from '../store/database.ts';
 import { stagingTable } from '../store/incident-staging.ts';
 import type { SqlParams } from '../store/sql-values.ts';
-import type { Transaction } from '../store/transaction.ts';
+import { inTransaction, type Transaction } from '../store/transaction.ts';
 
 const sourceTable = 'incident_source';
 /** The stored incidents an upsert overwrites: their external id, id and ingested_at. */
@@ -18,6 +19,30 @@ const select = dataColumns
   .map((c) => (timestampColumns.has(c) ? `epoch_ms(CAST(${c} AS BIGINT)) AS ${c}` : c))
   .join(', ');
 const insertColumns = `id, external_id, ${dataColumns.join(', ')}, ingested_at, updated_at`;
+
+/**
+ * Fills the staging table with `stage` in a transaction of its own, then merges it with `merge` in a
+ * second, both in one write section of `db`, so that nothing else writes in between. The first
+ * writes only the writer connection's temporary staging table, which no other connection sees; the
+ * second writes `incidents`, all or nothing. DuckDB reads committed rows faster than rows the same
+ * transaction wrote: inserting 1 M incidents from a temporary table took 2.1 s in the transaction
+ * that filled it, 1.0 s once it was committed, and the upsert of a 1 M-row CSV whose rows are all
+ * known 5.5–6.1 s instead of 7.2–7.3 s. When either fails, the staging table is dropped.
+ */
+export async function stageThenMerge<S, R>(
+  db: Database,
+  stage: (tx: Transaction) => Promise<S>,
+  merge: (tx: Transaction, staged: S) => Promise<R>,
+): Promise<R> {
+  return db.exclusive(async (tx) => {
+    try {
+      const staged = await inTransaction(tx, () => stage(tx));
+      return await inTransaction(tx, () => merge(tx, staged));
+    } finally {
+      await tx.run(`DROP TABLE IF EXISTS ${stagingTable}`);
+    }
+  });
+}
 
 /**
  * Upserts the staged rows into `incidents` by external id, in the caller's transaction `tx`:

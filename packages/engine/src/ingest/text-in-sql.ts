@@ -16,10 +16,10 @@ import type { ColumnMapping, IgnoredColumns, IngestOptions, IngestReport, Ingest
 /**
  * Ingests a CSV or TSV file entirely in DuckDB when every row of it is plainly valid: the file is
  * read by `read_csv` (every column VARCHAR, the splitter's dialect, no sniffing), each row checked
- * by {@link buildTextSqlCheck} and staged in the same statement, then merged (`mergeStaged`), in one
- * transaction. A row that is not plainly valid stops the statement (DuckDB's `error()`), and so
- * does anything DuckDB cannot read; a CSV whose quoting is not plain ({@link hasPlainQuoting}) is
- * given up as well. Then the transaction rolls back, nothing is written, and the call returns
+ * by {@link buildTextSqlCheck} and staged in the same statement, then merged (`mergeStaged`), all
+ * or nothing (`stageAndMergeInSql`). A row that is not plainly valid stops the statement (DuckDB's
+ * `error()`), and so does anything DuckDB cannot read; a CSV whose quoting is not plain
+ * ({@link hasPlainQuoting}) is given up as well. Then the staging rolls back, nothing is written, and the call returns
  * `undefined`: the caller reads the source the usual way (splitter, fast path, schema), which gives
  * the verdict, the stored values and the row errors exactly as before. So this path only ever
  * accepts sources the JS path accepts, with the same values. CSV or TSV bytes or text in memory (an

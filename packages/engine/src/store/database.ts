@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ConnectionLane } from './connection-lane.ts';
 import { bind, type Row, type SqlParams } from './sql-values.ts';
-import { type Transaction, transactionOn } from './transaction.ts';
+import { inTransaction, type Transaction, transactionOn } from './transaction.ts';
 import { everyTable, readNames, TableGenerations, WriteLog } from './write-generations.ts';
 
 export { bind, type Row, type SqlParams, type SqlValue, typedList } from './sql-values.ts';
@@ -152,17 +152,7 @@ export class Database {
    * throws, none of it does and the error propagates.
    */
   async transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    return this.exclusive(async (tx) => {
-      await tx.run('BEGIN TRANSACTION');
-      try {
-        const result = await work(tx);
-        await tx.run('COMMIT');
-        return result;
-      } catch (error) {
-        await tx.run('ROLLBACK');
-        throw error;
-      }
-    });
+    return this.exclusive((tx) => inTransaction(tx, () => work(tx)));
   }
 
   /**

@@ -62,6 +62,22 @@ class ConnectionTransaction implements Transaction {
   }
 }
 
+/**
+ * Runs `work` between `BEGIN TRANSACTION` and `COMMIT` on `tx`, which must hold the write lock
+ * outside a transaction (`Database.exclusive`); when `work` throws, rolls back and rethrows.
+ */
+export async function inTransaction<T>(tx: Transaction, work: () => Promise<T>): Promise<T> {
+  await tx.run('BEGIN TRANSACTION');
+  try {
+    const result = await work();
+    await tx.run('COMMIT');
+    return result;
+  } catch (error) {
+    await tx.run('ROLLBACK');
+    throw error;
+  }
+}
+
 /** Wraps a connection (store only); `log`, when given, notes the tables each statement writes. */
 export function transactionOn(connection: DuckDBConnection, log?: WriteLog): Transaction {
   return new ConnectionTransaction(connection, log);

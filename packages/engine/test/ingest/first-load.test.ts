@@ -10,13 +10,13 @@ const csvFile = scratchFiles('insights-first-load', 'csv');
 const ndjsonFile = scratchFiles('insights-first-load', 'ndjson');
 const parquetDir = scratchFiles('insights-first-load', 'parquet');
 
-/** The statements `engine` runs inside its write transactions, in order, from now on. */
+/** The statements `engine` runs in its write sections (transactions included), in order, from now on. */
 function recordStatements(engine: Engine): string[] {
   const statements: string[] = [];
   const db = internalContext(engine).db;
-  const transaction = db.transaction.bind(db);
-  db.transaction = <T>(work: (tx: Transaction) => Promise<T>) =>
-    transaction((tx) => {
+  const exclusive = db.exclusive.bind(db);
+  db.exclusive = <T>(work: (tx: Transaction) => Promise<T>) =>
+    exclusive((tx) => {
       // Own properties over the prototype's methods: the store's writers still know the object.
       const { run, rows } = tx;
       tx.run = (sql, params) => {
