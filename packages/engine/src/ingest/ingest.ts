@@ -20,11 +20,11 @@ import { validateBatch } from './validate.ts';
  * Reads, validates and upserts incidents from `source`, all or nothing: batches stream from the
  * reader through validation into a staging table (a temporary table only this connection sees,
  * committed on its own), and the staged rows are merged into `incidents` in one transaction at the
- * end ({@link stageThenMerge}), so the call writes all of it or nothing. Without `skipInvalid`, the first invalid
- * record stops the staging but reading goes on, so the error lists every bad row. A CSV, TSV or
- * NDJSON file whose rows are all plainly valid is read, checked and staged in DuckDB instead
- * (`ingestTextInSql`, `ingestNdjsonInSql`), with the same outcome, and so is a first load of such a
- * Parquet file into an empty store (`loadParquetIntoEmptyStore`).
+ * end ({@link stageThenMerge}), so the call writes all of it or nothing. Without `skipInvalid`, the
+ * first invalid record stops the staging but reading goes on, so the error lists every bad row. A
+ * CSV, TSV or NDJSON file whose rows are all plainly valid is read, checked and staged in DuckDB
+ * instead (`ingestTextInSql`, `ingestNdjsonInSql`), with the same outcome, and so is a first load of
+ * such a Parquet file into an empty store (`loadParquetIntoEmptyStore`).
  *
  * @throws EngineError VALIDATION_ERROR `N invalid rows ...` with `details.errors` (row, line, field,
  *   message; at most {@link maxReportedErrors}) when a record is invalid and `skipInvalid` is off;
@@ -65,8 +65,8 @@ export async function ingestInJs(
 }
 
 /**
- * Reads every row of `source` in batches, validates each and stages the valid ones in `tx`
- * (all of them, or with `skipInvalid` the valid ones only).
+ * Reads every row of `source` in batches, validates each and stages the valid ones in `tx`. Without
+ * `skipInvalid`, the staging stops at the first invalid row and the reading goes on, to report them all.
  *
  * @throws EngineError VALIDATION_ERROR when a row is invalid and `skipInvalid` is off.
  */
