@@ -1,4 +1,5 @@
 import type { Database, Transaction } from './database.ts';
+import { inTransaction } from './transaction.ts';
 
 /** What a batch writer says of one item: written, with the caller's answer, or refused alone. */
 export type ItemOutcome<Answer> =
@@ -127,17 +128,5 @@ export class GroupCommit<Item, Answer> {
       }
     }
     return outcomes;
-  }
-}
-
-async function inTransaction<T>(tx: Transaction, work: () => Promise<T>): Promise<T> {
-  await tx.run('BEGIN TRANSACTION');
-  try {
-    const result = await work();
-    await tx.run('COMMIT');
-    return result;
-  } catch (error) {
-    await tx.run('ROLLBACK');
-    throw error;
   }
 }
